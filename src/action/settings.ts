@@ -1,0 +1,64 @@
+import path from 'node:path'
+import * as core from '@actions/core'
+import { UsageError } from '../errors.js'
+
+export type Mode = 'auto' | 'diff' | 'hydrate'
+export type FailOn = 'error' | 'warning' | 'never'
+
+/** Every action input, parsed and validated once. */
+export interface ActionSettings {
+  workingDirectory: string
+  config?: string
+  mode: Mode
+  token: string
+  comment: boolean
+  commentId: string
+  push: boolean
+  targets?: string[]
+  concurrency?: number
+  failOn: FailOn
+  repoURL?: string
+}
+
+function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+  const value = core.getInput(name).trim() || fallback
+  if (!allowed.includes(value as T)) throw new UsageError(`input ${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`)
+  return value as T
+}
+
+function booleanInput(name: string, fallback: boolean): boolean {
+  return core.getInput(name).trim() === '' ? fallback : core.getBooleanInput(name)
+}
+
+export function getSettings(env: NodeJS.ProcessEnv = process.env): ActionSettings {
+  const token = core.getInput('token')
+  if (token) {
+    core.setSecret(token)
+    core.setSecret(Buffer.from(`x-access-token:${token}`).toString('base64'))
+  }
+  const concurrencyText = core.getInput('concurrency').trim()
+  const concurrency = concurrencyText ? Number(concurrencyText) : undefined
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
+    throw new UsageError(`input concurrency must be a positive whole number (got ${JSON.stringify(concurrencyText)})`)
+  }
+  const targets = core
+    .getInput('targets')
+    .split(/[\n,]/)
+    .map(s => s.trim())
+    .filter(Boolean)
+  const workspace = env.GITHUB_WORKSPACE ?? process.cwd()
+  const server = env.GITHUB_SERVER_URL ?? 'https://github.com'
+  return {
+    workingDirectory: path.resolve(workspace, core.getInput('working-directory') || '.'),
+    config: core.getInput('config') || undefined,
+    mode: oneOf('mode', ['auto', 'diff', 'hydrate'] as const, 'auto'),
+    token,
+    comment: booleanInput('comment', true),
+    commentId: core.getInput('comment-id') || 'default',
+    push: booleanInput('push', true),
+    targets: targets.length > 0 ? targets : undefined,
+    concurrency,
+    failOn: oneOf('fail-on', ['error', 'warning', 'never'] as const, 'error'),
+    repoURL: env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined
+  }
+}

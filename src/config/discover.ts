@@ -1,0 +1,101 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
+export interface DiscoveredSource {
+  /** Repo-relative directory. */
+  source: string
+  /** Values of the pattern's placeholders. */
+  captures: Record<string, string>
+}
+
+const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g
+
+export function placeholdersOf(template: string): string[] {
+  return [...template.matchAll(PLACEHOLDER)].map(m => m[1] as string)
+}
+
+/** Replaces `{name}` placeholders; returns the names that had no value instead of throwing. */
+export function fillTemplate(template: string, values: Record<string, string>): { value: string; missing: string[] } {
+  const missing: string[] = []
+  const value = template.replace(PLACEHOLDER, (whole, name: string) => {
+    const replacement = values[name]
+    if (replacement === undefined) {
+      missing.push(name)
+      return whole
+    }
+    return replacement
+  })
+  return { value, missing }
+}
+
+function segmentMatcher(segment: string): { regex: RegExp; names: string[] } {
+  const names: string[] = []
+  let source = ''
+  let last = 0
+  for (const match of segment.matchAll(PLACEHOLDER)) {
+    source += escapeRegExp(segment.slice(last, match.index))
+    source += '([^/]+?)'
+    names.push(match[1] as string)
+    last = (match.index ?? 0) + match[0].length
+  }
+  source += escapeRegExp(segment.slice(last))
+  return { regex: new RegExp(`^${source}$`), names }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/**
+ * Expands a `discover` pattern such as `apps/{app}/overlays/{env}` against the
+ * directories of the repository. Each placeholder captures one path segment.
+ * Hidden directories are never matched by a placeholder. Results are sorted.
+ */
+export function discoverSources(repoRoot: string, pattern: string): DiscoveredSource[] {
+  const segments = pattern.split('/').filter(s => s !== '' && s !== '.')
+  let frontier: DiscoveredSource[] = [{ source: '', captures: {} }]
+  for (const segment of segments) {
+    const { regex, names } = segmentMatcher(segment)
+    const next: DiscoveredSource[] = []
+    for (const current of frontier) {
+      const dir = path.join(repoRoot, current.source)
+      const candidates = names.length === 0 ? [segment] : listDirectories(dir).filter(n => !n.startsWith('.'))
+      for (const candidate of candidates) {
+        const match = regex.exec(candidate)
+        if (!match) continue
+        const full = path.join(dir, candidate)
+        if (!isDirectory(full)) continue
+        const captures = { ...current.captures }
+        let consistent = true
+        names.forEach((name, i) => {
+          const value = match[i + 1] as string
+          if (captures[name] !== undefined && captures[name] !== value) consistent = false
+          captures[name] = value
+        })
+        if (consistent) next.push({ source: current.source ? `${current.source}/${candidate}` : candidate, captures })
+      }
+    }
+    frontier = next
+  }
+  return frontier.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0))
+}
+
+function listDirectories(dir: string): string[] {
+  try {
+    return fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter(e => e.isDirectory() || e.isSymbolicLink())
+      .map(e => e.name)
+      .sort()
+  } catch {
+    return []
+  }
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory()
+  } catch {
+    return false
+  }
+}

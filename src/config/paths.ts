@@ -1,0 +1,41 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
+/**
+ * Normalizes a repo-relative path and checks that it stays inside the repository,
+ * also after symlinks are followed. Returns the POSIX-style relative path, or an
+ * error message.
+ */
+export function resolveInsideRepo(
+  repoRoot: string,
+  relative: string
+): { ok: true; path: string } | { ok: false; reason: string } {
+  if (path.isAbsolute(relative)) return { ok: false, reason: `must be a path relative to the repository root, not ${relative}` }
+  const normalized = path.posix.normalize(relative.replace(/\\/g, '/')).replace(/\/+$/, '')
+  if (normalized === '..' || normalized.startsWith('../')) {
+    return { ok: false, reason: `${relative} escapes the repository` }
+  }
+  const absolute = path.join(repoRoot, normalized)
+  if (fs.existsSync(absolute)) {
+    const real = fs.realpathSync(absolute)
+    const realRoot = fs.realpathSync(repoRoot)
+    if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
+      return { ok: false, reason: `${relative} is a symlink that leads outside the repository` }
+    }
+  }
+  return { ok: true, path: normalized === '.' ? '' : normalized }
+}
+
+/** An output path inside a branch: relative, no `..`, not the branch root, not `.git`. */
+export function checkOutputPath(value: string): string | undefined {
+  if (value.startsWith('/')) return 'must be relative to the branch root'
+  const normalized = path.posix.normalize(value).replace(/\/+$/, '')
+  if (normalized === '.' || normalized === '') return 'must name a directory below the branch root'
+  if (normalized === '..' || normalized.startsWith('../')) return 'escapes the branch root'
+  if (normalized.split('/').some(part => part === '.git')) return 'must not contain .git'
+  return undefined
+}
+
+export function normalizeOutputPath(value: string): string {
+  return path.posix.normalize(value).replace(/\/+$/, '')
+}

@@ -1,0 +1,65 @@
+import type { SourceLocation } from '../errors.js'
+
+export type SourceType = 'helm' | 'kustomize' | 'directory'
+export type Layout = 'manifest' | 'resources'
+
+export interface HelmOptions {
+  releaseName?: string
+  namespace?: string
+  /** Repo-relative paths. */
+  valueFiles: string[]
+  values?: Record<string, unknown>
+  includeCRDs: boolean
+  skipTests: boolean
+  kubeVersion?: string
+  apiVersions: string[]
+  /** Remote chart: an HTTP(S) chart repository URL (with `chart` and `version`). */
+  repo?: string
+  /** Remote chart name in `repo`, or a full `oci://` reference. */
+  chart?: string
+  version?: string
+  /** Talk plain HTTP to an OCI registry (local or in-cluster registries). */
+  plainHttp: boolean
+}
+
+export interface KustomizeOptions {
+  enableHelm: boolean
+  loadRestrictor: 'rootOnly' | 'none'
+}
+
+/** A fully resolved target: one app in one environment, written to one branch path. */
+export interface Target {
+  name: string
+  env: string
+  type: SourceType
+  /** Repo-relative source directory, POSIX separators; undefined for a remote chart. */
+  source?: string
+  /** Output directory inside the branch. */
+  path: string
+  branch: string
+  layout: Layout
+  prune: boolean
+  allowSecrets: boolean
+  helm?: HelmOptions
+  kustomize?: KustomizeOptions
+  /** Where the target was declared (the `targets[]` entry). */
+  location: SourceLocation
+}
+
+export interface Defaults {
+  branch: string
+  layout: Layout
+  prune: boolean
+}
+
+export interface HydrateConfig {
+  /** Absolute path of the repository root. */
+  repoRoot: string
+  /** Repo-relative path of the config file, or undefined for the zero-config default. */
+  file?: string
+  defaults: Defaults
+  targets: Target[]
+}
+
+export const DEFAULTS: Defaults = { branch: 'env/{env}', layout: 'manifest', prune: true }
+export const ZERO_CONFIG_DISCOVER = 'environments/{env}'

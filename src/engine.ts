@@ -1,0 +1,105 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { simpleGit } from 'simple-git'
+import { loadConfig } from './config/load.js'
+import type { HydrateConfig } from './config/types.js'
+import { AggregateRenderError, HydrateError } from './errors.js'
+import { readDryCommit, type DryCommit } from './git/dryCommit.js'
+import { buildBranchLayouts, METADATA_FILE, type BranchLayout } from './hydrate/layout.js'
+import type { Logger } from './logger.js'
+import { renderTargets, type RenderedTarget } from './render/index.js'
+
+export interface EngineOptions {
+  /** Repository root (`-C`). */
+  repoRoot: string
+  configFile?: string
+  targetFilter?: string[]
+  concurrency?: number
+  timeoutMs?: number
+  logger: Logger
+  env?: NodeJS.ProcessEnv
+  /** Override the repository URL recorded in metadata (the action passes the GitHub URL). */
+  repoURL?: string
+}
+
+export interface RepositoryRender {
+  config: HydrateConfig
+  dry: DryCommit
+  rendered: RenderedTarget[]
+  errors: HydrateError[]
+  layouts: BranchLayout[]
+  timings: { configMs: number; renderMs: number; layoutMs: number }
+}
+
+/**
+ * config → targets → render → manifests → branch layouts. Render failures are collected
+ * per target; layouts hold only the targets that rendered.
+ */
+export async function renderRepository(options: EngineOptions): Promise<RepositoryRender> {
+  const { logger } = options
+  const t0 = performance.now()
+  const repoRoot = await resolveRepoRoot(options.repoRoot)
+  const config = loadConfig(repoRoot, { configFile: options.configFile, targetFilter: options.targetFilter })
+  const dry = await readDryCommit(repoRoot, 'HEAD', options.repoURL)
+  await warnIfDirty(repoRoot, logger)
+  const t1 = performance.now()
+  logger.info(`${config.targets.length} target${config.targets.length === 1 ? '' : 's'} from ${config.file ?? 'the zero-config default (environments/{env})'}`)
+  const { rendered, errors } = await renderTargets(config.targets, {
+    repoRoot,
+    logger,
+    concurrency: options.concurrency,
+    timeoutMs: options.timeoutMs,
+    env: options.env
+  })
+  const t2 = performance.now()
+  const layouts = buildBranchLayouts(dry, rendered)
+  const t3 = performance.now()
+  return { config, dry, rendered, errors, layouts, timings: { configMs: t1 - t0, renderMs: t2 - t1, layoutMs: t3 - t2 } }
+}
+
+/** Throws the collected render errors as one error (exit 1), naming every failed target. */
+export function assertRendered(result: RepositoryRender): void {
+  if (result.errors.length > 0) throw new AggregateRenderError(result.errors)
+}
+
+async function resolveRepoRoot(dir: string): Promise<string> {
+  const absolute = path.resolve(dir)
+  if (!fs.existsSync(absolute)) throw new HydrateError(`directory ${dir} does not exist`)
+  const top = await simpleGit({ baseDir: absolute })
+    .revparse(['--show-toplevel'])
+    .catch(() => {
+      throw new HydrateError(`${absolute} is not inside a git repository (the dry commit is read from git)`)
+    })
+  return top.trim()
+}
+
+async function warnIfDirty(repoRoot: string, logger: Logger): Promise<void> {
+  const status = await simpleGit({ baseDir: repoRoot }).raw(['status', '--porcelain', '--untracked-files=no'])
+  if (status.trim()) {
+    logger.warning('the working tree has uncommitted changes: they are rendered, but the metadata records HEAD as the dry commit')
+  }
+}
+
+/**
+ * Writes each branch layout to `outDir/<branch>/`. A branch directory is replaced only when
+ * it is empty or was written by us before (it holds our root hydrator.metadata).
+ */
+export function writeLayouts(outDir: string, layouts: readonly BranchLayout[]): string[] {
+  const written: string[] = []
+  for (const layout of layouts) {
+    const branchDir = path.join(outDir, ...layout.branch.split('/'))
+    if (fs.existsSync(branchDir) && fs.readdirSync(branchDir).length > 0) {
+      if (!fs.existsSync(path.join(branchDir, METADATA_FILE))) {
+        throw new HydrateError(`refusing to overwrite ${branchDir}: it is not empty and was not written by hydrate`)
+      }
+      fs.rmSync(branchDir, { recursive: true, force: true })
+    }
+    for (const [file, content] of layout.files) {
+      const target = path.join(branchDir, ...file.split('/'))
+      fs.mkdirSync(path.dirname(target), { recursive: true })
+      fs.writeFileSync(target, content)
+    }
+    written.push(branchDir)
+  }
+  return written
+}

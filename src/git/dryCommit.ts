@@ -1,0 +1,40 @@
+import { simpleGit } from 'simple-git'
+
+/** The dry commit a hydration comes from: everything in the metadata derives from it. */
+export interface DryCommit {
+  sha: string
+  /** `Name <email>` of the author. */
+  author: string
+  /** Author date, RFC 3339. */
+  date: string
+  subject: string
+  body: string
+  /** Repository URL without credentials, or '' when unknown. */
+  repoURL: string
+}
+
+/** Removes user info from a URL so a token in a remote URL never reaches metadata or logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.username || parsed.password) {
+      parsed.username = ''
+      parsed.password = ''
+    }
+    return parsed.toString().replace(/\/$/, '')
+  } catch {
+    return url // scp-like (git@host:org/repo) or a path: no credentials to strip
+  }
+}
+
+export async function readDryCommit(repoRoot: string, ref = 'HEAD', repoURL?: string): Promise<DryCommit> {
+  const git = simpleGit({ baseDir: repoRoot })
+  const SEP = '\u001f'
+  const raw = await git.raw(['show', '-s', `--format=%H${SEP}%an <%ae>${SEP}%aI${SEP}%s${SEP}%b`, ref])
+  const [sha = '', author = '', date = '', subject = '', ...rest] = raw.split(SEP)
+  let url = repoURL
+  if (url === undefined) {
+    url = ((await git.raw(['config', '--get', 'remote.origin.url']).catch(() => '')) as string).trim()
+  }
+  return { sha: sha.trim(), author, date, subject, body: rest.join(SEP).trim(), repoURL: url ? redactUrl(url) : '' }
+}

@@ -1,0 +1,123 @@
+import { ManifestError } from '../errors.js'
+import type { DryCommit } from '../git/dryCommit.js'
+import { serializeManifests } from '../manifests/parse.js'
+import type { Resource } from '../manifests/resource.js'
+import type { RenderedTarget } from '../render/index.js'
+
+/** File path inside the branch → content. Paths use `/`, keys are sorted. */
+export type BranchFiles = Map<string, string>
+
+export interface BranchLayout {
+  branch: string
+  files: BranchFiles
+  /** Targets written to this branch, in path order. */
+  targets: RenderedTarget[]
+}
+
+export const METADATA_FILE = 'hydrator.metadata'
+export const GITATTRIBUTES = 'README.md linguist-generated=true\nhydrator.metadata linguist-generated=true\n'
+
+/** Serializes an object with the keys given, dropping empty values; stable key order. */
+function metadataJson(entries: Array<[string, unknown]>): string {
+  const object: Record<string, unknown> = {}
+  for (const [key, value] of entries) {
+    if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) continue
+    object[key] = value
+  }
+  return `${JSON.stringify(object, null, 2)}\n`
+}
+
+/** Root `hydrator.metadata` (DESIGN §6): everything from the dry commit. */
+export function rootMetadata(dry: DryCommit): string {
+  return metadataJson([
+    ['repoURL', dry.repoURL],
+    ['drySha', dry.sha],
+    ['author', dry.author],
+    ['date', dry.date],
+    ['subject', dry.subject],
+    ['body', dry.body]
+  ])
+}
+
+export function pathMetadata(dry: DryCommit, commands: string[]): string {
+  return metadataJson([
+    ['repoURL', dry.repoURL],
+    ['drySha', dry.sha],
+    ['commands', commands]
+  ])
+}
+
+export function pathReadme(dry: DryCommit, rendered: RenderedTarget): string {
+  const tools = Object.entries(rendered.tools)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([tool, version]) => `${tool} ${version}`)
+  return [
+    '# Manifest Hydration',
+    '',
+    'To hydrate the manifests in this repository, run the following commands:',
+    '',
+    '```shell',
+    ...(dry.repoURL ? [`git clone ${dry.repoURL}`, '# cd into the cloned directory'] : []),
+    `git checkout ${dry.sha}`,
+    ...rendered.commands,
+    '```',
+    '',
+    `Target \`${rendered.target.name}\` (environment \`${rendered.target.env}\`), ${rendered.target.type} source` +
+      (rendered.target.source !== undefined ? ` \`${rendered.target.source || '.'}\`` : ` \`${rendered.target.helm?.chart}\``) +
+      (tools.length > 0 ? `, rendered with ${tools.join(', ')}.` : '.'),
+    ''
+  ].join('\n')
+}
+
+/** `layout: resources`: `<namespace>-<kind>-<name>.yaml` (namespaced) or `<kind>-<name>.yaml`, lower-case. */
+export function resourceFileName(resource: Resource): string {
+  const parts = resource.namespace ? [resource.namespace, resource.kind, resource.name] : [resource.kind, resource.name]
+  return `${parts.join('-').toLowerCase().replace(/[^a-z0-9._-]/g, '_')}.yaml`
+}
+
+function targetFiles(dry: DryCommit, rendered: RenderedTarget): Array<[string, string]> {
+  const { target, resources } = rendered
+  const files: Array<[string, string]> = [
+    [`${target.path}/${METADATA_FILE}`, pathMetadata(dry, rendered.commands)],
+    [`${target.path}/README.md`, pathReadme(dry, rendered)]
+  ]
+  if (target.layout === 'manifest') {
+    files.push([`${target.path}/manifest.yaml`, serializeManifests(resources)])
+    return files
+  }
+  const owners = new Map<string, string>()
+  for (const resource of resources) {
+    const name = resourceFileName(resource)
+    const other = owners.get(name)
+    if (other) throw new ManifestError(target.name, `resources ${other} and ${resource.id} map to the same file ${name}; use layout: manifest`)
+    owners.set(name, resource.id)
+    files.push([`${target.path}/${name}`, resource.yaml])
+  }
+  return files
+}
+
+function sortedMap(entries: Array<[string, string]>): BranchFiles {
+  return new Map(entries.sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b))))
+}
+
+/**
+ * Pure: rendered targets → the files of each environment branch (DESIGN §6). The same
+ * inputs always give the same bytes.
+ */
+export function buildBranchLayouts(dry: DryCommit, rendered: readonly RenderedTarget[]): BranchLayout[] {
+  const byBranch = new Map<string, RenderedTarget[]>()
+  for (const item of rendered) {
+    const list = byBranch.get(item.target.branch) ?? []
+    list.push(item)
+    byBranch.set(item.target.branch, list)
+  }
+  return [...byBranch.keys()].sort().map(branch => {
+    const targets = (byBranch.get(branch) ?? []).sort((a, b) => (a.target.path < b.target.path ? -1 : 1))
+    const entries: Array<[string, string]> = [
+      ['.gitattributes', GITATTRIBUTES],
+      [METADATA_FILE, rootMetadata(dry)],
+      ...targets.flatMap(t => targetFiles(dry, t))
+    ]
+    return { branch, files: sortedMap(entries), targets }
+  })
+}

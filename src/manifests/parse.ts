@@ -1,0 +1,93 @@
+import { isMap, parseAllDocuments, visit } from 'yaml'
+import type { Document } from 'yaml'
+import { ManifestError } from '../errors.js'
+import { formatId, groupOf, isClusterScoped, type Resource } from './resource.js'
+
+/**
+ * Options shared by parsing and serialization. Kubernetes reads YAML 1.1 (sigs.k8s.io/yaml),
+ * so we do too: `0644` stays octal, `yes` stays what the API server will see. Big ints are
+ * kept exact.
+ */
+const PARSE_OPTIONS = { version: '1.1', intAsBigInt: true, uniqueKeys: false } as const
+const STRINGIFY_OPTIONS = { indent: 2, indentSeq: true, lineWidth: 0, minContentWidth: 0 } as const
+
+function stripComments(document: Document): void {
+  document.commentBefore = null
+  document.comment = null
+  visit(document, {
+    Node(_key, node) {
+      const n = node as { comment?: string | null; commentBefore?: string | null; spaceBefore?: boolean }
+      n.comment = null
+      n.commentBefore = null
+      n.spaceBefore = false
+    }
+  })
+}
+
+function toPlain(document: Document): unknown {
+  return document.toJS({
+    maxAliasCount: 1000,
+    reviver: (_key: unknown, value: unknown) =>
+      typeof value === 'bigint' ? (value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString()) : value
+  })
+}
+
+export function serializeDocument(document: Document): string {
+  if (document.directives) {
+    document.directives.docStart = null
+    document.directives.docEnd = false
+  }
+  const text = document.toString(STRINGIFY_OPTIONS)
+  return text.endsWith('\n') ? text : `${text}\n`
+}
+
+/**
+ * Splits a rendered YAML stream into resources. Empty and `null` documents are dropped;
+ * anything that is not a Kubernetes object, and two objects with one identity, are errors.
+ */
+export function parseManifests(text: string, target: string): Resource[] {
+  const documents = parseAllDocuments(text, PARSE_OPTIONS)
+  const list = Array.isArray(documents) ? documents : [documents]
+  const resources: Resource[] = []
+  const seen = new Map<string, number>()
+  list.forEach((document, index) => {
+    const position = `document ${index + 1}`
+    const [error] = document.errors
+    if (error) throw new ManifestError(target, `${position} is not valid YAML: ${error.message.split('\n')[0]}`)
+    if (document.contents === null) return
+    const plain = toPlain(document)
+    if (plain === null || plain === undefined) return
+    if (!isMap(document.contents) || typeof plain !== 'object' || Array.isArray(plain)) {
+      throw new ManifestError(target, `${position} is not a Kubernetes object (expected a mapping)`)
+    }
+    const object = plain as Record<string, unknown>
+    const metadata = object.metadata as Record<string, unknown> | undefined
+    const missing = [
+      typeof object.apiVersion === 'string' && object.apiVersion ? undefined : 'apiVersion',
+      typeof object.kind === 'string' && object.kind ? undefined : 'kind',
+      metadata && typeof metadata.name === 'string' && metadata.name ? undefined : 'metadata.name'
+    ].filter(Boolean)
+    if (missing.length > 0) {
+      throw new ManifestError(target, `${position} (kind ${String(object.kind ?? '?')}) is missing ${missing.join(', ')}`)
+    }
+    const apiVersion = object.apiVersion as string
+    const kind = object.kind as string
+    const group = groupOf(apiVersion)
+    const namespace = isClusterScoped(group, kind) || typeof metadata?.namespace !== 'string' ? '' : metadata.namespace
+    const identity = { group, kind, namespace, name: metadata?.name as string }
+    const id = formatId(identity)
+    const previous = seen.get(id)
+    if (previous !== undefined) {
+      throw new ManifestError(target, `duplicate resource ${id} (documents ${previous + 1} and ${index + 1})`)
+    }
+    seen.set(id, index)
+    stripComments(document)
+    resources.push({ ...identity, apiVersion, id, object, document, yaml: serializeDocument(document) })
+  })
+  return resources
+}
+
+/** All resources as one multi-document stream, in the order the tool emitted them. */
+export function serializeManifests(resources: readonly Resource[]): string {
+  return resources.map(r => r.yaml).join('---\n')
+}

@@ -1,0 +1,66 @@
+import type { Document } from 'yaml'
+
+/** group/kind/namespace/name: the version is not part of identity (DESIGN §5). */
+export interface ResourceId {
+  group: string
+  kind: string
+  namespace: string
+  name: string
+}
+
+export interface Resource extends ResourceId {
+  apiVersion: string
+  /** `group/kind/namespace/name`, with empty parts kept so ids compare exactly. */
+  id: string
+  /** Plain JS value of the object (ints beyond 2^53 kept as strings). */
+  object: Record<string, unknown>
+  /** The parsed document, comments removed: the source of the serialized text. */
+  document: Document
+  /** Deterministic YAML text of this resource, ending with a newline. */
+  yaml: string
+}
+
+/** Kinds that are cluster-scoped: their identity never carries a namespace. */
+const CLUSTER_SCOPED = new Set([
+  '/Namespace',
+  '/Node',
+  '/PersistentVolume',
+  '/ComponentStatus',
+  'rbac.authorization.k8s.io/ClusterRole',
+  'rbac.authorization.k8s.io/ClusterRoleBinding',
+  'apiextensions.k8s.io/CustomResourceDefinition',
+  'storage.k8s.io/StorageClass',
+  'storage.k8s.io/CSIDriver',
+  'storage.k8s.io/CSINode',
+  'storage.k8s.io/VolumeAttachment',
+  'scheduling.k8s.io/PriorityClass',
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration',
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicy',
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding',
+  'apiregistration.k8s.io/APIService',
+  'networking.k8s.io/IngressClass',
+  'node.k8s.io/RuntimeClass',
+  'policy/PodSecurityPolicy',
+  'certificates.k8s.io/CertificateSigningRequest',
+  'flowcontrol.apiserver.k8s.io/FlowSchema',
+  'flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration'
+])
+
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/')
+  return slash === -1 ? '' : apiVersion.slice(0, slash)
+}
+
+export function isClusterScoped(group: string, kind: string): boolean {
+  return CLUSTER_SCOPED.has(`${group}/${kind}`)
+}
+
+export function formatId(id: ResourceId): string {
+  return `${id.group}/${id.kind}/${id.namespace}/${id.name}`
+}
+
+/** Human form: `Kind namespace/name` (or `Kind name` when cluster-scoped). */
+export function describeResource(id: ResourceId): string {
+  return `${id.kind} ${id.namespace ? `${id.namespace}/` : ''}${id.name}`
+}

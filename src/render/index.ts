@@ -1,0 +1,88 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { Target } from '../config/types.js'
+import { getErrorMessage, HydrateError, RenderError } from '../errors.js'
+import type { Logger } from '../logger.js'
+import { parseManifests } from '../manifests/parse.js'
+import type { Resource } from '../manifests/resource.js'
+import { renderDirectory } from './directory.js'
+import { renderHelm } from './helm.js'
+import { renderKustomize } from './kustomize.js'
+import { mapWithConcurrency } from './process.js'
+import { Toolbox } from './tools.js'
+import type { RawRender, RenderContext } from './types.js'
+
+export interface RenderedTarget {
+  target: Target
+  resources: Resource[]
+  commands: string[]
+  tools: Record<string, string>
+  durationMs: number
+}
+
+export interface RenderOptions {
+  repoRoot: string
+  logger: Logger
+  /** Parallel render processes; default: number of CPUs. */
+  concurrency?: number
+  /** Per process; default 5 minutes. */
+  timeoutMs?: number
+  toolbox?: Toolbox
+  env?: NodeJS.ProcessEnv
+}
+
+export interface RenderOutcome {
+  rendered: RenderedTarget[]
+  /** One per failed target; the others still rendered. */
+  errors: HydrateError[]
+}
+
+export const DEFAULT_TIMEOUT_MS = 5 * 60 * 1000
+
+export function defaultConcurrency(): number {
+  return Math.max(1, os.availableParallelism?.() ?? os.cpus().length)
+}
+
+async function renderRaw(target: Target, context: RenderContext, toolbox: Toolbox): Promise<RawRender> {
+  switch (target.type) {
+    case 'helm':
+      return renderHelm(target, context, await toolbox.helm())
+    case 'kustomize':
+      return renderKustomize(target, context, await toolbox.kustomize(), target.kustomize?.enableHelm ? await toolbox.helm() : undefined)
+    case 'directory':
+      return renderDirectory(target, context)
+  }
+}
+
+/** Renders one target and parses its output into resources. */
+export async function renderTarget(target: Target, context: RenderContext, toolbox: Toolbox): Promise<RenderedTarget> {
+  const started = performance.now()
+  const raw = await renderRaw(target, context, toolbox)
+  const resources = parseManifests(raw.text, target.name)
+  return { target, resources, commands: raw.commands, tools: raw.tools, durationMs: performance.now() - started }
+}
+
+/** Renders all targets in parallel; a failure is kept per target and does not stop the others. */
+export async function renderTargets(targets: readonly Target[], options: RenderOptions): Promise<RenderOutcome> {
+  const toolbox = options.toolbox ?? new Toolbox(options.logger, options.env)
+  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hydrate-render-'))
+  try {
+    const context: RenderContext = { repoRoot: options.repoRoot, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, tempDir }
+    const outcomes = await mapWithConcurrency(targets, options.concurrency ?? defaultConcurrency(), async target => {
+      try {
+        const rendered = await renderTarget(target, context, toolbox)
+        options.logger.debug(`rendered ${target.name}: ${rendered.resources.length} resources in ${Math.round(rendered.durationMs)} ms`)
+        return rendered
+      } catch (error) {
+        return error instanceof HydrateError ? error : new RenderError(target.name, getErrorMessage(error))
+      }
+    })
+    return {
+      rendered: outcomes.filter((o): o is RenderedTarget => !(o instanceof HydrateError)),
+      errors: outcomes.filter((o): o is HydrateError => o instanceof HydrateError)
+    }
+  } finally {
+    fs.rmSync(tempDir, { recursive: true, force: true })
+  }
+}

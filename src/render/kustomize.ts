@@ -1,0 +1,33 @@
+import path from 'node:path'
+import type { Target } from '../config/types.js'
+import { RenderError } from '../errors.js'
+import { runProcess } from './process.js'
+import { commandLine } from './shellQuote.js'
+import type { KustomizeTool, Tool } from './tools.js'
+import type { RawRender, RenderContext } from './types.js'
+
+/** `kustomize build` / `kubectl kustomize`. Exec and alpha plugins are never enabled. */
+export async function renderKustomize(
+  target: Target,
+  context: RenderContext,
+  kustomize: KustomizeTool,
+  helm: Tool | undefined
+): Promise<RawRender> {
+  const dir = target.source ?? ''
+  const base = kustomize.kind === 'kustomize' ? ['build'] : ['kustomize']
+  const flags: string[] = []
+  if (target.kustomize?.enableHelm) flags.push('--enable-helm')
+  if (target.kustomize?.loadRestrictor === 'none') flags.push('--load-restrictor', 'LoadRestrictionsNone')
+  const helmFlags = target.kustomize?.enableHelm && helm ? ['--helm-command', helm.path] : []
+  const args = [...base, path.join(context.repoRoot, dir), ...flags, ...helmFlags]
+  const display = [kustomize.kind, ...base, dir || '.', ...flags]
+  const result = await runProcess(kustomize.path, args, { cwd: context.repoRoot, timeoutMs: context.timeoutMs }).catch((error: unknown) => {
+    throw new RenderError(target.name, `${kustomize.kind} failed: ${error instanceof Error ? error.message : String(error)}`)
+  })
+  if (result.exitCode !== 0) {
+    throw new RenderError(target.name, `${display.slice(0, 2).join(' ')} ${dir} exited with code ${result.exitCode}`, result.stderr)
+  }
+  const tools: Record<string, string> = { kustomize: kustomize.version }
+  if (helm && target.kustomize?.enableHelm) tools.helm = helm.version
+  return { text: result.stdout, commands: [commandLine(display)], tools }
+}

@@ -49643,7 +49643,10 @@ function discoverSources(repoRoot, pattern) {
                     captures[name] = value;
                 });
                 if (consistent)
-                    next.push({ source: current.source ? `${current.source}/${candidate}` : candidate, captures });
+                    next.push({
+                        source: current.source ? `${current.source}/${candidate}` : candidate,
+                        captures
+                    });
             }
         }
         frontier = next;
@@ -49729,10 +49732,14 @@ class YamlReader {
     document;
     constructor(file, text) {
         this.file = file;
-        this.document = (0,yaml_dist/* parseDocument */.Tp)(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+        this.document = (0,yaml_dist/* parseDocument */.Tp)(text, {
+            lineCounter: this.lines,
+            prettyErrors: false,
+            uniqueKeys: true
+        });
         const [first] = this.document.errors;
         if (first) {
-            const [line, column] = first.linePos?.[0] ? [first.linePos[0].line, first.linePos[0].col] : [1, 1];
+            const { line, col: column } = this.lines.linePos(first.pos[0]);
             throw new ConfigError({ file, line, column }, `invalid YAML: ${first.message.split('\n')[0]}`);
         }
     }
@@ -49886,7 +49893,13 @@ function loadConfig(repoRoot, options = {}) {
         ({ defaults, entries } = readConfigDocument(reader));
     }
     else {
-        entries = [{ location: { file: '(zero-config default)' }, node: undefined, discover: ZERO_CONFIG_DISCOVER }];
+        entries = [
+            {
+                location: { file: '(zero-config default)' },
+                node: undefined,
+                discover: ZERO_CONFIG_DISCOVER
+            }
+        ];
     }
     let targets = entries.flatMap(entry => expandEntry(root, reader, entry, defaults));
     validateTargets(root, reader, targets);
@@ -49975,7 +49988,9 @@ function readHelm(reader, item, what) {
     reader.checkKeys(node, HELM_KEYS, what);
     let values;
     if (reader.has(node, 'values')) {
-        values = reader.map(reader.node(node, 'values') ?? reader.keyNode(node, 'values'), `${what}.values`).toJSON();
+        values = reader
+            .map(reader.node(node, 'values') ?? reader.keyNode(node, 'values'), `${what}.values`)
+            .toJSON();
     }
     const helm = {
         releaseName: reader.string(node, 'releaseName', what),
@@ -49983,7 +49998,7 @@ function readHelm(reader, item, what) {
         valueFiles: reader.stringList(node, 'valueFiles', what) ?? [],
         values,
         includeCRDs: reader.boolean(node, 'includeCRDs', what) ?? false,
-        skipTests: reader.boolean(node, 'skipTests', what) ?? false,
+        skipTests: reader.boolean(node, 'skipTests', what) ?? true,
         kubeVersion: reader.stringish(node, 'kubeVersion', what),
         apiVersions: reader.stringList(node, 'apiVersions', what) ?? [],
         repo: reader.string(node, 'repo', what),
@@ -49991,6 +50006,16 @@ function readHelm(reader, item, what) {
         version: reader.stringish(node, 'version', what),
         plainHttp: reader.boolean(node, 'plainHttp', what) ?? false
     };
+    const valueFilesNode = reader.node(node, 'valueFiles');
+    helm.valueFiles.forEach((file, index) => {
+        const normalized = external_node_path_default().posix.normalize(file);
+        if (external_node_path_default().isAbsolute(file) || normalized === '..' || normalized.startsWith('../')) {
+            const item = valueFilesNode && 'items' in valueFilesNode
+                ? valueFilesNode.items[index]
+                : valueFilesNode;
+            reader.fail(item, `value file ${file} escapes the repository (value files are repo-relative)`);
+        }
+    });
     if (helm.releaseName !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(helm.releaseName)) {
         reader.fail(reader.node(node, 'releaseName'), `${what}.releaseName must be a lower-case DNS label (got ${JSON.stringify(helm.releaseName)})`);
     }
@@ -50067,13 +50092,19 @@ function buildTarget(root, entry, defaults, rawSource, captures, fail) {
     const fill = (template, key, values) => {
         const { value, missing } = fillTemplate(template, values);
         if (missing.length > 0)
-            fail(`${key} uses unknown placeholder {${missing[0]}}; known: ${Object.keys(values).map(k => `{${k}}`).join(', ') || 'none'}`, key);
+            fail(`${key} uses unknown placeholder {${missing[0]}}; known: ${Object.keys(values)
+                .map(k => `{${k}}`)
+                .join(', ') || 'none'}`, key);
         return value;
     };
     const remoteChartName = entry.helm?.chart?.split('/').pop();
     const env = entry.env !== undefined ? fill(entry.env, 'env', captures) : captures.env;
-    const defaultName = source ? source.replace(/\//g, '-') : (remoteChartName ?? 'chart') + (env ? `-${env}` : '');
-    const name = entry.name !== undefined ? fill(entry.name, 'name', { ...captures, ...(env ? { env } : {}) }) : defaultName;
+    const defaultName = source
+        ? source.replace(/\//g, '-')
+        : (remoteChartName ?? 'chart') + (env ? `-${env}` : '');
+    const name = entry.name !== undefined
+        ? fill(entry.name, 'name', { ...captures, ...(env ? { env } : {}) })
+        : defaultName;
     if (env === undefined)
         fail('missing "env" (the environment this target deploys to)', 'env');
     const values = { ...captures, env: env, name };
@@ -50083,7 +50114,9 @@ function buildTarget(root, entry, defaults, rawSource, captures, fail) {
     if (pathProblem)
         fail(`path ${JSON.stringify(outputPath)} ${pathProblem}`, 'path');
     const type = entry.type ?? (entry.helm?.chart ? 'helm' : detectSourceType(external_node_path_default().join(root, source ?? '')));
-    if (type === 'helm' && source !== undefined && !external_node_fs_default().existsSync(external_node_path_default().join(root, source, 'Chart.yaml'))) {
+    if (type === 'helm' &&
+        source !== undefined &&
+        !external_node_fs_default().existsSync(external_node_path_default().join(root, source, 'Chart.yaml'))) {
         fail(`type helm needs a Chart.yaml in ${source}`, 'type');
     }
     if (type === 'kustomize' && source !== undefined && !findKustomization(external_node_path_default().join(root, source))) {
@@ -50109,13 +50142,17 @@ function buildTarget(root, entry, defaults, rawSource, captures, fail) {
         layout: entry.layout ?? defaults.layout,
         prune: entry.prune ?? defaults.prune,
         allowSecrets: entry.allowSecrets ?? false,
-        helm: helm ? { ...helm, valueFiles: helm.valueFiles.map(f => fillTemplate(f, values).value) } : undefined,
-        kustomize: type === 'kustomize' ? (entry.kustomize ?? { enableHelm: false, loadRestrictor: 'rootOnly' }) : undefined,
+        helm: helm
+            ? { ...helm, valueFiles: helm.valueFiles.map(f => fillTemplate(f, values).value) }
+            : undefined,
+        kustomize: type === 'kustomize'
+            ? (entry.kustomize ?? { enableHelm: false, loadRestrictor: 'rootOnly' })
+            : undefined,
         location: entry.location
     };
 }
 function defaultHelmOptions() {
-    return { valueFiles: [], includeCRDs: false, skipTests: false, apiVersions: [], plainHttp: false };
+    return { valueFiles: [], includeCRDs: false, skipTests: true, apiVersions: [], plainHttp: false };
 }
 function findKustomization(dir) {
     return ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].find(name => external_node_fs_default().existsSync(external_node_path_default().join(dir, name)));
@@ -50187,13 +50224,25 @@ function redactUrl(url) {
 async function readDryCommit(repoRoot, ref = 'HEAD', repoURL) {
     const git = simpleGit({ baseDir: repoRoot });
     const SEP = '\u001f';
-    const raw = await git.raw(['show', '-s', `--format=%H${SEP}%an <%ae>${SEP}%aI${SEP}%s${SEP}%b`, ref]);
+    const raw = await git.raw([
+        'show',
+        '-s',
+        `--format=%H${SEP}%an <%ae>${SEP}%aI${SEP}%s${SEP}%b`,
+        ref
+    ]);
     const [sha = '', author = '', date = '', subject = '', ...rest] = raw.split(SEP);
     let url = repoURL;
     if (url === undefined) {
         url = (await git.raw(['config', '--get', 'remote.origin.url']).catch(() => '')).trim();
     }
-    return { sha: sha.trim(), author, date, subject, body: rest.join(SEP).trim(), repoURL: url ? redactUrl(url) : '' };
+    return {
+        sha: sha.trim(),
+        author,
+        date,
+        subject,
+        body: rest.join(SEP).trim(),
+        repoURL: url ? redactUrl(url) : ''
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/manifests/resource.ts
@@ -50264,7 +50313,11 @@ function stripComments(document) {
 function toPlain(document) {
     return document.toJS({
         maxAliasCount: 1000,
-        reviver: (_key, value) => typeof value === 'bigint' ? (value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString()) : value
+        reviver: (_key, value) => typeof value === 'bigint'
+            ? value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+                ? Number(value)
+                : value.toString()
+            : value
     });
 }
 function serializeDocument(document) {
@@ -50310,7 +50363,9 @@ function parseManifests(text, target) {
         const apiVersion = object.apiVersion;
         const kind = object.kind;
         const group = groupOf(apiVersion);
-        const namespace = isClusterScoped(group, kind) || typeof metadata?.namespace !== 'string' ? '' : metadata.namespace;
+        const namespace = isClusterScoped(group, kind) || typeof metadata?.namespace !== 'string'
+            ? ''
+            : metadata.namespace;
         const identity = { group, kind, namespace, name: metadata?.name };
         const id = formatId(identity);
         const previous = seen.get(id);
@@ -50319,7 +50374,14 @@ function parseManifests(text, target) {
         }
         seen.set(id, index);
         stripComments(document);
-        resources.push({ ...identity, apiVersion, id, object, document, yaml: serializeDocument(document) });
+        resources.push({
+            ...identity,
+            apiVersion,
+            id,
+            object,
+            document,
+            yaml: serializeDocument(document)
+        });
     });
     return resources;
 }
@@ -50377,15 +50439,22 @@ function pathReadme(dry, rendered) {
         '```',
         '',
         `Target \`${rendered.target.name}\` (environment \`${rendered.target.env}\`), ${rendered.target.type} source` +
-            (rendered.target.source !== undefined ? ` \`${rendered.target.source || '.'}\`` : ` \`${rendered.target.helm?.chart}\``) +
+            (rendered.target.source !== undefined
+                ? ` \`${rendered.target.source || '.'}\``
+                : ` \`${rendered.target.helm?.chart}\``) +
             (tools.length > 0 ? `, rendered with ${tools.join(', ')}.` : '.'),
         ''
     ].join('\n');
 }
 /** `layout: resources`: `<namespace>-<kind>-<name>.yaml` (namespaced) or `<kind>-<name>.yaml`, lower-case. */
 function resourceFileName(resource) {
-    const parts = resource.namespace ? [resource.namespace, resource.kind, resource.name] : [resource.kind, resource.name];
-    return `${parts.join('-').toLowerCase().replace(/[^a-z0-9._-]/g, '_')}.yaml`;
+    const parts = resource.namespace
+        ? [resource.namespace, resource.kind, resource.name]
+        : [resource.kind, resource.name];
+    return `${parts
+        .join('-')
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]/g, '_')}.yaml`;
 }
 function targetFiles(dry, rendered) {
     const { target, resources } = rendered;
@@ -50423,7 +50492,7 @@ function buildBranchLayouts(dry, rendered) {
         byBranch.set(item.target.branch, list);
     }
     return [...byBranch.keys()].sort().map(branch => {
-        const targets = (byBranch.get(branch) ?? []).sort((a, b) => (a.target.path < b.target.path ? -1 : 1));
+        const targets = (byBranch.get(branch) ?? []).sort((a, b) => a.target.path < b.target.path ? -1 : 1);
         const entries = [
             ['.gitattributes', GITATTRIBUTES],
             [layout_METADATA_FILE, rootMetadata(dry)],
@@ -50481,7 +50550,7 @@ async function renderDirectory(target, context) {
     });
     // Each file starts a new document even when it does not begin with `---`.
     const text = parts.map(p => `---\n${p}`).join('');
-    const command = `find ${shellQuote(dir || '.')} -type f \\( -name '*.yaml' -o -name '*.yml' \\) -not -path '*/.*' | LC_ALL=C sort | xargs cat`;
+    const command = `find ${shellQuote(dir || '.')} -type f \\( -name '*.yaml' -o -name '*.yml' \\) -not -path '*/.*' | LC_ALL=C sort | xargs awk 'FNR==1{print "---"}1'`;
     return { text, commands: [command], tools: {} };
 }
 
@@ -50566,7 +50635,8 @@ function isVendored(chartDir, dependency) {
     if (external_node_fs_default().existsSync(external_node_path_default().join(charts, dependency.name, 'Chart.yaml')))
         return true;
     try {
-        return external_node_fs_default().readdirSync(charts).some(f => f.startsWith(`${dependency.name}-`) && f.endsWith('.tgz'));
+        return external_node_fs_default().readdirSync(charts)
+            .some(f => f.startsWith(`${dependency.name}-`) && f.endsWith('.tgz'));
     }
     catch {
         return false;
@@ -50675,8 +50745,14 @@ async function renderHelm(target, context, helm) {
 }
 /** Default release name: the chart directory's (or remote chart's) name, the same in every env. */
 function defaultReleaseName(target) {
-    const base = target.source !== undefined ? external_node_path_default().posix.basename(target.source || '.') : (target.helm?.chart?.split('/').pop() ?? target.name);
-    return base.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 53) || 'release';
+    const base = target.source !== undefined
+        ? external_node_path_default().posix.basename(target.source || '.')
+        : (target.helm?.chart?.split('/').pop() ?? target.name);
+    return (base
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 53) || 'release');
 }
 
 ;// CONCATENATED MODULE: ./src/render/kustomize.ts
@@ -50696,7 +50772,10 @@ async function renderKustomize(target, context, kustomize, helm) {
     const helmFlags = target.kustomize?.enableHelm && helm ? ['--helm-command', helm.path] : [];
     const args = [...base, external_node_path_default().join(context.repoRoot, dir), ...flags, ...helmFlags];
     const display = [kustomize.kind, ...base, dir || '.', ...flags];
-    const result = await runProcess(kustomize.path, args, { cwd: context.repoRoot, timeoutMs: context.timeoutMs }).catch((error) => {
+    const result = await runProcess(kustomize.path, args, {
+        cwd: context.repoRoot,
+        timeoutMs: context.timeoutMs
+    }).catch((error) => {
         throw new RenderError(target.name, `${kustomize.kind} failed: ${error instanceof Error ? error.message : String(error)}`);
     });
     if (result.exitCode !== 0) {
@@ -50773,7 +50852,8 @@ class Toolbox {
     }
     kustomize() {
         this.kustomizePromise ??= (async () => {
-            const standalone = fromEnv('KUSTOMIZE_BIN', this.env) ?? (this.env.KUBECTL_BIN ? undefined : findOnPath('kustomize', this.env));
+            const standalone = fromEnv('KUSTOMIZE_BIN', this.env) ??
+                (this.env.KUBECTL_BIN ? undefined : findOnPath('kustomize', this.env));
             if (standalone) {
                 const version = await versionOf(standalone, ['version'], /v?(\d+\.\d+\.\d+)/);
                 this.logger.info(`kustomize ${version} (${standalone})`);
@@ -50820,14 +50900,24 @@ async function renderTarget(target, context, toolbox) {
     const started = performance.now();
     const raw = await renderRaw(target, context, toolbox);
     const resources = parseManifests(raw.text, target.name);
-    return { target, resources, commands: raw.commands, tools: raw.tools, durationMs: performance.now() - started };
+    return {
+        target,
+        resources,
+        commands: raw.commands,
+        tools: raw.tools,
+        durationMs: performance.now() - started
+    };
 }
 /** Renders all targets in parallel; a failure is kept per target and does not stop the others. */
 async function renderTargets(targets, options) {
     const toolbox = options.toolbox ?? new Toolbox(options.logger, options.env);
     const tempDir = external_node_fs_default().mkdtempSync(external_node_path_default().join(external_node_os_default().tmpdir(), 'hydrate-render-'));
     try {
-        const context = { repoRoot: options.repoRoot, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, tempDir };
+        const context = {
+            repoRoot: options.repoRoot,
+            timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+            tempDir
+        };
         const outcomes = await mapWithConcurrency(targets, options.concurrency ?? defaultConcurrency(), async (target) => {
             try {
                 const rendered = await renderTarget(target, context, toolbox);
@@ -50835,7 +50925,9 @@ async function renderTargets(targets, options) {
                 return rendered;
             }
             catch (error) {
-                return error instanceof errors_HydrateError ? error : new RenderError(target.name, errors_getErrorMessage(error));
+                return error instanceof errors_HydrateError
+                    ? error
+                    : new RenderError(target.name, errors_getErrorMessage(error));
             }
         });
         return {
@@ -50865,7 +50957,10 @@ async function renderRepository(options) {
     const { logger } = options;
     const t0 = performance.now();
     const repoRoot = await resolveRepoRoot(options.repoRoot);
-    const config = loadConfig(repoRoot, { configFile: options.configFile, targetFilter: options.targetFilter });
+    const config = loadConfig(repoRoot, {
+        configFile: options.configFile,
+        targetFilter: options.targetFilter
+    });
     const dry = await readDryCommit(repoRoot, 'HEAD', options.repoURL);
     await warnIfDirty(repoRoot, logger);
     const t1 = performance.now();
@@ -50880,7 +50975,14 @@ async function renderRepository(options) {
     const t2 = performance.now();
     const layouts = buildBranchLayouts(dry, rendered);
     const t3 = performance.now();
-    return { config, dry, rendered, errors, layouts, timings: { configMs: t1 - t0, renderMs: t2 - t1, layoutMs: t3 - t2 } };
+    return {
+        config,
+        dry,
+        rendered,
+        errors,
+        layouts,
+        timings: { configMs: t1 - t0, renderMs: t2 - t1, layoutMs: t3 - t2 }
+    };
 }
 /** Throws the collected render errors as one error (exit 1), naming every failed target. */
 function assertRendered(result) {
@@ -50899,7 +51001,11 @@ async function resolveRepoRoot(dir) {
     return top.trim();
 }
 async function warnIfDirty(repoRoot, logger) {
-    const status = await simpleGit({ baseDir: repoRoot }).raw(['status', '--porcelain', '--untracked-files=no']);
+    const status = await simpleGit({ baseDir: repoRoot }).raw([
+        'status',
+        '--porcelain',
+        '--untracked-files=no'
+    ]);
     if (status.trim()) {
         logger.warning('the working tree has uncommitted changes: they are rendered, but the metadata records HEAD as the dry commit');
     }

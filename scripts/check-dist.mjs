@@ -10,11 +10,17 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'hydrate-dist-'))
 const ncc = path.join(root, 'node_modules', '.bin', 'ncc')
 const build = (entry, out) =>
-  execFileSync(ncc, ['build', entry, '-o', out, '--license', 'licenses.txt', '--target', 'es2022', '--quiet'], { cwd: root, stdio: 'inherit' })
+  execFileSync(
+    ncc,
+    ['build', entry, '-o', out, '--license', 'licenses.txt', '--target', 'es2022', '--quiet'],
+    { cwd: root, stdio: 'inherit' }
+  )
 try {
   build('src/action.ts', fresh)
   build('src/cli.ts', path.join(fresh, 'cli'))
-  execFileSync(process.execPath, [path.join(root, 'scripts', 'finish-bundle.mjs'), fresh], { stdio: 'inherit' })
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'finish-bundle.mjs'), fresh], {
+    stdio: 'inherit'
+  })
   const list = dir =>
     fs
       .readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -30,7 +36,9 @@ try {
     return !fs.existsSync(x) || !fs.existsSync(y) || !fs.readFileSync(x).equals(fs.readFileSync(y))
   })
   if (differing.length > 0) {
-    console.error(`dist/ is out of date; run \`npm run bundle\` and commit dist/. Differing files:\n  ${differing.join('\n  ')}`)
+    console.error(
+      `dist/ is out of date; run \`npm run bundle\` and commit dist/. Differing files:\n  ${differing.join('\n  ')}`
+    )
     process.exit(1)
   }
   console.log('dist/ matches a fresh build')

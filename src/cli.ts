@@ -34,11 +34,15 @@ const COMMAND_HELP: Record<string, string> = { render: USAGE }
 function positiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined
   const n = Number(value)
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive whole number (got ${JSON.stringify(value)})`)
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${flag} must be a positive whole number (got ${JSON.stringify(value)})`)
   return n
 }
 
-export async function runCli(argv: string[], stdout: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function runCli(
+  argv: string[],
+  stdout: NodeJS.WritableStream = process.stdout
+): Promise<number> {
   const [command, ...rest] = argv
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     stdout.write(USAGE)
@@ -46,7 +50,8 @@ export async function runCli(argv: string[], stdout: NodeJS.WritableStream = pro
   }
   let verbose = false
   try {
-    if (!(command in COMMAND_HELP)) throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`)
+    if (!(command in COMMAND_HELP))
+      throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`)
     const { values } = parseArgs({
       args: rest,
       options: {
@@ -79,23 +84,36 @@ export async function runCli(argv: string[], stdout: NodeJS.WritableStream = pro
       logger
     })
     assertRendered(result)
-    const outDir = path.resolve((values.out as string | undefined) ?? path.join(os.tmpdir(), 'hydrate', path.basename(result.config.repoRoot)))
+    const outDir = path.resolve(
+      (values.out as string | undefined) ??
+        path.join(os.tmpdir(), 'hydrate', path.basename(result.config.repoRoot))
+    )
     writeLayouts(outDir, result.layouts)
-    stdout.write(`Rendered ${result.rendered.length} targets from ${result.dry.sha.slice(0, 7)} into ${outDir}\n`)
+    stdout.write(
+      `Rendered ${result.rendered.length} targets from ${result.dry.sha.slice(0, 7)} into ${outDir}\n`
+    )
     for (const layout of result.layouts) {
       const resources = layout.targets.reduce((n, t) => n + t.resources.length, 0)
-      stdout.write(`  ${layout.branch}: ${layout.targets.length} targets, ${resources} resources (${layout.targets.map(t => t.target.path).join(', ')})\n`)
+      stdout.write(
+        `  ${layout.branch}: ${layout.targets.length} targets, ${resources} resources (${layout.targets.map(t => t.target.path).join(', ')})\n`
+      )
     }
     return 0
   } catch (error) {
-    const code = error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS') ? 2 : exitCodeOf(error)
+    const parseArgsError =
+      typeof error === 'object' &&
+      error !== null &&
+      String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')
+    const code = parseArgsError ? 2 : exitCodeOf(error)
     process.stderr.write(`error: ${getErrorMessage(error)}\n`)
     if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`)
     return code
   }
 }
 
-const isMain = process.argv[1] !== undefined && /(?:^|[\\/])(cli\.(?:ts|js)|index\.js|hydrate)$/.test(process.argv[1])
+const isMain =
+  process.argv[1] !== undefined &&
+  /(?:^|[\\/])(cli\.(?:ts|js)|index\.js|hydrate)$/.test(process.argv[1])
 if (isMain && !process.env.JEST_WORKER_ID) {
   runCli(process.argv.slice(2)).then(code => {
     process.exitCode = code

@@ -39,11 +39,16 @@ export async function renderRepository(options: EngineOptions): Promise<Reposito
   const { logger } = options
   const t0 = performance.now()
   const repoRoot = await resolveRepoRoot(options.repoRoot)
-  const config = loadConfig(repoRoot, { configFile: options.configFile, targetFilter: options.targetFilter })
+  const config = loadConfig(repoRoot, {
+    configFile: options.configFile,
+    targetFilter: options.targetFilter
+  })
   const dry = await readDryCommit(repoRoot, 'HEAD', options.repoURL)
   await warnIfDirty(repoRoot, logger)
   const t1 = performance.now()
-  logger.info(`${config.targets.length} target${config.targets.length === 1 ? '' : 's'} from ${config.file ?? 'the zero-config default (environments/{env})'}`)
+  logger.info(
+    `${config.targets.length} target${config.targets.length === 1 ? '' : 's'} from ${config.file ?? 'the zero-config default (environments/{env})'}`
+  )
   const { rendered, errors } = await renderTargets(config.targets, {
     repoRoot,
     logger,
@@ -54,7 +59,14 @@ export async function renderRepository(options: EngineOptions): Promise<Reposito
   const t2 = performance.now()
   const layouts = buildBranchLayouts(dry, rendered)
   const t3 = performance.now()
-  return { config, dry, rendered, errors, layouts, timings: { configMs: t1 - t0, renderMs: t2 - t1, layoutMs: t3 - t2 } }
+  return {
+    config,
+    dry,
+    rendered,
+    errors,
+    layouts,
+    timings: { configMs: t1 - t0, renderMs: t2 - t1, layoutMs: t3 - t2 }
+  }
 }
 
 /** Throws the collected render errors as one error (exit 1), naming every failed target. */
@@ -68,15 +80,23 @@ async function resolveRepoRoot(dir: string): Promise<string> {
   const top = await simpleGit({ baseDir: absolute })
     .revparse(['--show-toplevel'])
     .catch(() => {
-      throw new HydrateError(`${absolute} is not inside a git repository (the dry commit is read from git)`)
+      throw new HydrateError(
+        `${absolute} is not inside a git repository (the dry commit is read from git)`
+      )
     })
   return top.trim()
 }
 
 async function warnIfDirty(repoRoot: string, logger: Logger): Promise<void> {
-  const status = await simpleGit({ baseDir: repoRoot }).raw(['status', '--porcelain', '--untracked-files=no'])
+  const status = await simpleGit({ baseDir: repoRoot }).raw([
+    'status',
+    '--porcelain',
+    '--untracked-files=no'
+  ])
   if (status.trim()) {
-    logger.warning('the working tree has uncommitted changes: they are rendered, but the metadata records HEAD as the dry commit')
+    logger.warning(
+      'the working tree has uncommitted changes: they are rendered, but the metadata records HEAD as the dry commit'
+    )
   }
 }
 
@@ -90,7 +110,9 @@ export function writeLayouts(outDir: string, layouts: readonly BranchLayout[]): 
     const branchDir = path.join(outDir, ...layout.branch.split('/'))
     if (fs.existsSync(branchDir) && fs.readdirSync(branchDir).length > 0) {
       if (!fs.existsSync(path.join(branchDir, METADATA_FILE))) {
-        throw new HydrateError(`refusing to overwrite ${branchDir}: it is not empty and was not written by hydrate`)
+        throw new HydrateError(
+          `refusing to overwrite ${branchDir}: it is not empty and was not written by hydrate`
+        )
       }
       fs.rmSync(branchDir, { recursive: true, force: true })
     }

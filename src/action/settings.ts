@@ -22,7 +22,10 @@ export interface ActionSettings {
 
 function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
   const value = core.getInput(name).trim() || fallback
-  if (!allowed.includes(value as T)) throw new UsageError(`input ${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`)
+  if (!allowed.includes(value as T))
+    throw new UsageError(
+      `input ${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`
+    )
   return value as T
 }
 
@@ -39,7 +42,9 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): ActionSetting
   const concurrencyText = core.getInput('concurrency').trim()
   const concurrency = concurrencyText ? Number(concurrencyText) : undefined
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
-    throw new UsageError(`input concurrency must be a positive whole number (got ${JSON.stringify(concurrencyText)})`)
+    throw new UsageError(
+      `input concurrency must be a positive whole number (got ${JSON.stringify(concurrencyText)})`
+    )
   }
   const targets = core
     .getInput('targets')

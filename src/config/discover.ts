@@ -15,7 +15,10 @@ export function placeholdersOf(template: string): string[] {
 }
 
 /** Replaces `{name}` placeholders; returns the names that had no value instead of throwing. */
-export function fillTemplate(template: string, values: Record<string, string>): { value: string; missing: string[] } {
+export function fillTemplate(
+  template: string,
+  values: Record<string, string>
+): { value: string; missing: string[] } {
   const missing: string[] = []
   const value = template.replace(PLACEHOLDER, (whole, name: string) => {
     const replacement = values[name]
@@ -59,7 +62,8 @@ export function discoverSources(repoRoot: string, pattern: string): DiscoveredSo
     const next: DiscoveredSource[] = []
     for (const current of frontier) {
       const dir = path.join(repoRoot, current.source)
-      const candidates = names.length === 0 ? [segment] : listDirectories(dir).filter(n => !n.startsWith('.'))
+      const candidates =
+        names.length === 0 ? [segment] : listDirectories(dir).filter(n => !n.startsWith('.'))
       for (const candidate of candidates) {
         const match = regex.exec(candidate)
         if (!match) continue
@@ -72,7 +76,11 @@ export function discoverSources(repoRoot: string, pattern: string): DiscoveredSo
           if (captures[name] !== undefined && captures[name] !== value) consistent = false
           captures[name] = value
         })
-        if (consistent) next.push({ source: current.source ? `${current.source}/${candidate}` : candidate, captures })
+        if (consistent)
+          next.push({
+            source: current.source ? `${current.source}/${candidate}` : candidate,
+            captures
+          })
       }
     }
     frontier = next

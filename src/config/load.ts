@@ -91,14 +91,21 @@ export function loadConfig(repoRoot: string, options: LoadOptions = {}): Hydrate
     reader = new YamlReader(file, text)
     ;({ defaults, entries } = readConfigDocument(reader))
   } else {
-    entries = [{ location: { file: '(zero-config default)' }, node: undefined as never, discover: ZERO_CONFIG_DISCOVER }]
+    entries = [
+      {
+        location: { file: '(zero-config default)' },
+        node: undefined as never,
+        discover: ZERO_CONFIG_DISCOVER
+      }
+    ]
   }
   let targets = entries.flatMap(entry => expandEntry(root, reader, entry, defaults))
   validateTargets(root, reader, targets)
   if (options.targetFilter && options.targetFilter.length > 0) {
     const globs = options.targetFilter
     targets = targets.filter(t => globs.some(g => minimatch(t.name, g)))
-    if (targets.length === 0) throw new UsageError(`no target matches ${globs.map(g => JSON.stringify(g)).join(', ')}`)
+    if (targets.length === 0)
+      throw new UsageError(`no target matches ${globs.map(g => JSON.stringify(g)).join(', ')}`)
   }
   return { repoRoot: root, file, defaults, targets }
 }
@@ -106,7 +113,8 @@ export function loadConfig(repoRoot: string, options: LoadOptions = {}): Hydrate
 function findConfigFile(root: string, configFile: string | undefined): string | undefined {
   if (configFile) {
     const absolute = path.resolve(root, configFile)
-    if (!fs.existsSync(absolute)) throw new ConfigError({ file: configFile }, 'config file not found')
+    if (!fs.existsSync(absolute))
+      throw new ConfigError({ file: configFile }, 'config file not found')
     return path.relative(root, absolute).split(path.sep).join('/') || configFile
   }
   return CONFIG_FILE_NAMES.find(name => fs.existsSync(path.join(root, name)))
@@ -116,22 +124,30 @@ function readConfigDocument(reader: YamlReader): { defaults: Defaults; entries: 
   const top = reader.map(reader.root, 'the config file')
   reader.checkKeys(top, TOP_KEYS, 'the config file')
   const versionNode = reader.node(top, 'version')
-  if (!reader.has(top, 'version')) reader.fail(top, 'missing required key "version" (expected: version: 1)')
-  if (!isScalar(versionNode) || versionNode.value !== 1) reader.fail(versionNode, 'version must be 1')
+  if (!reader.has(top, 'version'))
+    reader.fail(top, 'missing required key "version" (expected: version: 1)')
+  if (!isScalar(versionNode) || versionNode.value !== 1)
+    reader.fail(versionNode, 'version must be 1')
 
   const defaults: Defaults = { ...DEFAULTS }
   if (reader.has(top, 'defaults')) {
-    const node = reader.map(reader.node(top, 'defaults') ?? reader.keyNode(top, 'defaults'), 'defaults')
+    const node = reader.map(
+      reader.node(top, 'defaults') ?? reader.keyNode(top, 'defaults'),
+      'defaults'
+    )
     reader.checkKeys(node, DEFAULT_KEYS, 'defaults')
     defaults.branch = reader.string(node, 'branch', 'defaults') ?? defaults.branch
     defaults.layout = reader.oneOf(node, 'layout', LAYOUTS, 'defaults') ?? defaults.layout
     defaults.prune = reader.boolean(node, 'prune', 'defaults') ?? defaults.prune
   }
 
-  if (!reader.has(top, 'targets')) reader.fail(top, 'missing required key "targets" (a list of targets)')
+  if (!reader.has(top, 'targets'))
+    reader.fail(top, 'missing required key "targets" (a list of targets)')
   const list = reader.seq(reader.node(top, 'targets') ?? reader.keyNode(top, 'targets'), 'targets')
   if (list.items.length === 0) reader.fail(list, 'targets must not be empty')
-  const entries = list.items.map((item, index) => readTargetEntry(reader, item, `targets[${index}]`))
+  const entries = list.items.map((item, index) =>
+    readTargetEntry(reader, item, `targets[${index}]`)
+  )
   return { defaults, entries }
 }
 
@@ -153,22 +169,44 @@ function readTargetEntry(reader: YamlReader, item: Node, what: string): TargetEn
     allowSecrets: reader.boolean(node, 'allowSecrets', what)
   }
   if (entry.source !== undefined && entry.discover !== undefined) {
-    reader.fail(reader.keyNode(node, 'discover'), `${what}: use either "source" or "discover", not both`)
+    reader.fail(
+      reader.keyNode(node, 'discover'),
+      `${what}: use either "source" or "discover", not both`
+    )
   }
-  if (reader.has(node, 'helm')) entry.helm = readHelm(reader, reader.node(node, 'helm') ?? reader.keyNode(node, 'helm'), `${what}.helm`)
+  if (reader.has(node, 'helm'))
+    entry.helm = readHelm(
+      reader,
+      reader.node(node, 'helm') ?? reader.keyNode(node, 'helm'),
+      `${what}.helm`
+    )
   if (reader.has(node, 'kustomize')) {
-    entry.kustomize = readKustomize(reader, reader.node(node, 'kustomize') ?? reader.keyNode(node, 'kustomize'), `${what}.kustomize`)
+    entry.kustomize = readKustomize(
+      reader,
+      reader.node(node, 'kustomize') ?? reader.keyNode(node, 'kustomize'),
+      `${what}.kustomize`
+    )
   }
   const remote = entry.helm?.repo !== undefined || entry.helm?.chart !== undefined
   if (entry.source === undefined && entry.discover === undefined && !remote) {
-    reader.fail(node, `${what}: missing "source" (a directory), "discover" (a pattern) or a remote chart (helm.repo/helm.chart)`)
+    reader.fail(
+      node,
+      `${what}: missing "source" (a directory), "discover" (a pattern) or a remote chart (helm.repo/helm.chart)`
+    )
   }
   if (remote && (entry.source !== undefined || entry.discover !== undefined)) {
-    reader.fail(reader.keyNode(node, 'helm'), `${what}: a remote chart (helm.repo/helm.chart) takes no "source" or "discover"`)
+    reader.fail(
+      reader.keyNode(node, 'helm'),
+      `${what}: a remote chart (helm.repo/helm.chart) takes no "source" or "discover"`
+    )
   }
-  if (entry.type && entry.type !== 'helm' && entry.helm) reader.fail(reader.keyNode(node, 'helm'), `${what}: helm options need type: helm`)
+  if (entry.type && entry.type !== 'helm' && entry.helm)
+    reader.fail(reader.keyNode(node, 'helm'), `${what}: helm options need type: helm`)
   if (entry.type && entry.type !== 'kustomize' && entry.kustomize) {
-    reader.fail(reader.keyNode(node, 'kustomize'), `${what}: kustomize options need type: kustomize`)
+    reader.fail(
+      reader.keyNode(node, 'kustomize'),
+      `${what}: kustomize options need type: kustomize`
+    )
   }
   return entry
 }
@@ -178,7 +216,9 @@ function readHelm(reader: YamlReader, item: Node | undefined, what: string): Hel
   reader.checkKeys(node, HELM_KEYS, what)
   let values: Record<string, unknown> | undefined
   if (reader.has(node, 'values')) {
-    values = reader.map(reader.node(node, 'values') ?? reader.keyNode(node, 'values'), `${what}.values`).toJSON() as Record<string, unknown>
+    values = reader
+      .map(reader.node(node, 'values') ?? reader.keyNode(node, 'values'), `${what}.values`)
+      .toJSON() as Record<string, unknown>
   }
   const helm: HelmOptions = {
     releaseName: reader.string(node, 'releaseName', what),
@@ -186,7 +226,7 @@ function readHelm(reader: YamlReader, item: Node | undefined, what: string): Hel
     valueFiles: reader.stringList(node, 'valueFiles', what) ?? [],
     values,
     includeCRDs: reader.boolean(node, 'includeCRDs', what) ?? false,
-    skipTests: reader.boolean(node, 'skipTests', what) ?? false,
+    skipTests: reader.boolean(node, 'skipTests', what) ?? true,
     kubeVersion: reader.stringish(node, 'kubeVersion', what),
     apiVersions: reader.stringList(node, 'apiVersions', what) ?? [],
     repo: reader.string(node, 'repo', what),
@@ -194,18 +234,42 @@ function readHelm(reader: YamlReader, item: Node | undefined, what: string): Hel
     version: reader.stringish(node, 'version', what),
     plainHttp: reader.boolean(node, 'plainHttp', what) ?? false
   }
+  const valueFilesNode = reader.node(node, 'valueFiles')
+  helm.valueFiles.forEach((file, index) => {
+    const normalized = path.posix.normalize(file)
+    if (path.isAbsolute(file) || normalized === '..' || normalized.startsWith('../')) {
+      const item =
+        valueFilesNode && 'items' in valueFilesNode
+          ? (valueFilesNode.items as Node[])[index]
+          : valueFilesNode
+      reader.fail(item, `value file ${file} escapes the repository (value files are repo-relative)`)
+    }
+  })
   if (helm.releaseName !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(helm.releaseName)) {
-    reader.fail(reader.node(node, 'releaseName'), `${what}.releaseName must be a lower-case DNS label (got ${JSON.stringify(helm.releaseName)})`)
+    reader.fail(
+      reader.node(node, 'releaseName'),
+      `${what}.releaseName must be a lower-case DNS label (got ${JSON.stringify(helm.releaseName)})`
+    )
   }
-  if (helm.repo !== undefined && helm.chart === undefined) reader.fail(reader.keyNode(node, 'repo'), `${what}: "repo" needs "chart"`)
+  if (helm.repo !== undefined && helm.chart === undefined)
+    reader.fail(reader.keyNode(node, 'repo'), `${what}: "repo" needs "chart"`)
   if (helm.repo !== undefined && !/^https?:\/\//.test(helm.repo)) {
-    reader.fail(reader.node(node, 'repo'), `${what}.repo must be an http(s):// chart repository URL (use chart: oci://… for OCI)`)
+    reader.fail(
+      reader.node(node, 'repo'),
+      `${what}.repo must be an http(s):// chart repository URL (use chart: oci://… for OCI)`
+    )
   }
   if (helm.chart !== undefined && helm.repo === undefined && !helm.chart.startsWith('oci://')) {
-    reader.fail(reader.node(node, 'chart'), `${what}.chart needs "repo", or must be an oci:// reference`)
+    reader.fail(
+      reader.node(node, 'chart'),
+      `${what}.chart needs "repo", or must be an oci:// reference`
+    )
   }
   if (helm.chart !== undefined && helm.version === undefined) {
-    reader.fail(reader.keyNode(node, 'chart'), `${what}: a remote chart needs a pinned "version" (floating charts are not reproducible)`)
+    reader.fail(
+      reader.keyNode(node, 'chart'),
+      `${what}: a remote chart needs a pinned "version" (floating charts are not reproducible)`
+    )
   }
   return helm
 }
@@ -215,14 +279,21 @@ function readKustomize(reader: YamlReader, item: Node | undefined, what: string)
   reader.checkKeys(node, KUSTOMIZE_KEYS, what)
   return {
     enableHelm: reader.boolean(node, 'enableHelm', what) ?? false,
-    loadRestrictor: reader.oneOf(node, 'loadRestrictor', ['rootOnly', 'none'] as const, what) ?? 'rootOnly'
+    loadRestrictor:
+      reader.oneOf(node, 'loadRestrictor', ['rootOnly', 'none'] as const, what) ?? 'rootOnly'
   }
 }
 
 /** Turns one entry into targets: itself, or one per directory its `discover` pattern matches. */
-function expandEntry(root: string, reader: YamlReader | undefined, entry: TargetEntry, defaults: Defaults): Target[] {
+function expandEntry(
+  root: string,
+  reader: YamlReader | undefined,
+  entry: TargetEntry,
+  defaults: Defaults
+): Target[] {
   const fail = (message: string, key?: string): never => {
-    if (reader && entry.node) reader.fail((key && reader.keyNode(entry.node, key)) || entry.node, message)
+    if (reader && entry.node)
+      reader.fail((key && reader.keyNode(entry.node, key)) || entry.node, message)
     throw new ConfigError(entry.location, message)
   }
   const field = (key: string) => (reader && entry.node ? reader.node(entry.node, key) : undefined)
@@ -231,7 +302,8 @@ function expandEntry(root: string, reader: YamlReader | undefined, entry: Target
     const checked = resolveInsideRepo(root, entry.discover.replace(/\{[^}]*\}/g, 'x'))
     if (!checked.ok) fail(`discover pattern ${checked.reason}`, 'discover')
     const names = placeholdersOf(entry.discover)
-    if (names.length === 0) fail('discover pattern has no {placeholder}; use "source" for a single directory', 'discover')
+    if (names.length === 0)
+      fail('discover pattern has no {placeholder}; use "source" for a single directory', 'discover')
     const found = discoverSources(root, entry.discover)
     if (found.length === 0) {
       if (!reader) {
@@ -245,7 +317,8 @@ function expandEntry(root: string, reader: YamlReader | undefined, entry: Target
     return found.map(({ source, captures }) =>
       buildTarget(root, entry, defaults, source, captures, (message, key) => {
         const node = key ? field(key) : undefined
-        if (reader && (node || entry.node)) reader.fail(node ?? entry.node, `${message} (discovered at ${source})`)
+        if (reader && (node || entry.node))
+          reader.fail(node ?? entry.node, `${message} (discovered at ${source})`)
         throw new ConfigError(entry.location, `${message} (discovered at ${source})`)
       })
     )
@@ -273,17 +346,31 @@ function buildTarget(
     if (!checked.ok) fail(`source ${checked.reason}`, 'source')
     source = checked.path
     const absolute = path.join(root, source)
-    if (!fs.existsSync(absolute) || !fs.statSync(absolute).isDirectory()) fail(`source ${rawSource} is not a directory`, 'source')
+    if (!fs.existsSync(absolute) || !fs.statSync(absolute).isDirectory())
+      fail(`source ${rawSource} is not a directory`, 'source')
   }
   const fill = (template: string, key: string, values: Record<string, string>): string => {
     const { value, missing } = fillTemplate(template, values)
-    if (missing.length > 0) fail(`${key} uses unknown placeholder {${missing[0]}}; known: ${Object.keys(values).map(k => `{${k}}`).join(', ') || 'none'}`, key)
+    if (missing.length > 0)
+      fail(
+        `${key} uses unknown placeholder {${missing[0]}}; known: ${
+          Object.keys(values)
+            .map(k => `{${k}}`)
+            .join(', ') || 'none'
+        }`,
+        key
+      )
     return value
   }
   const remoteChartName = entry.helm?.chart?.split('/').pop()
   const env = entry.env !== undefined ? fill(entry.env, 'env', captures) : captures.env
-  const defaultName = source ? source.replace(/\//g, '-') : (remoteChartName ?? 'chart') + (env ? `-${env}` : '')
-  const name = entry.name !== undefined ? fill(entry.name, 'name', { ...captures, ...(env ? { env } : {}) }) : defaultName
+  const defaultName = source
+    ? source.replace(/\//g, '-')
+    : (remoteChartName ?? 'chart') + (env ? `-${env}` : '')
+  const name =
+    entry.name !== undefined
+      ? fill(entry.name, 'name', { ...captures, ...(env ? { env } : {}) })
+      : defaultName
   if (env === undefined) fail('missing "env" (the environment this target deploys to)', 'env')
   const values = { ...captures, env: env as string, name }
   const branch = fill(entry.branch ?? defaults.branch, 'branch', values)
@@ -291,8 +378,13 @@ function buildTarget(
   const pathProblem = checkOutputPath(outputPath)
   if (pathProblem) fail(`path ${JSON.stringify(outputPath)} ${pathProblem}`, 'path')
 
-  const type = entry.type ?? (entry.helm?.chart ? 'helm' : detectSourceType(path.join(root, source ?? '')))
-  if (type === 'helm' && source !== undefined && !fs.existsSync(path.join(root, source, 'Chart.yaml'))) {
+  const type =
+    entry.type ?? (entry.helm?.chart ? 'helm' : detectSourceType(path.join(root, source ?? '')))
+  if (
+    type === 'helm' &&
+    source !== undefined &&
+    !fs.existsSync(path.join(root, source, 'Chart.yaml'))
+  ) {
     fail(`type helm needs a Chart.yaml in ${source}`, 'type')
   }
   if (type === 'kustomize' && source !== undefined && !findKustomization(path.join(root, source))) {
@@ -303,7 +395,8 @@ function buildTarget(
     for (const file of helm.valueFiles) {
       const checked = resolveInsideRepo(root, fill(file, 'helm', values))
       if (!checked.ok) fail(`value file ${checked.reason}`, 'helm')
-      if (!fs.existsSync(path.join(root, checked.path))) fail(`value file ${file} does not exist`, 'helm')
+      if (!fs.existsSync(path.join(root, checked.path)))
+        fail(`value file ${file} does not exist`, 'helm')
     }
   }
   return {
@@ -316,18 +409,25 @@ function buildTarget(
     layout: entry.layout ?? defaults.layout,
     prune: entry.prune ?? defaults.prune,
     allowSecrets: entry.allowSecrets ?? false,
-    helm: helm ? { ...helm, valueFiles: helm.valueFiles.map(f => fillTemplate(f, values).value) } : undefined,
-    kustomize: type === 'kustomize' ? (entry.kustomize ?? { enableHelm: false, loadRestrictor: 'rootOnly' }) : undefined,
+    helm: helm
+      ? { ...helm, valueFiles: helm.valueFiles.map(f => fillTemplate(f, values).value) }
+      : undefined,
+    kustomize:
+      type === 'kustomize'
+        ? (entry.kustomize ?? { enableHelm: false, loadRestrictor: 'rootOnly' })
+        : undefined,
     location: entry.location
   }
 }
 
 function defaultHelmOptions(): HelmOptions {
-  return { valueFiles: [], includeCRDs: false, skipTests: false, apiVersions: [], plainHttp: false }
+  return { valueFiles: [], includeCRDs: false, skipTests: true, apiVersions: [], plainHttp: false }
 }
 
 export function findKustomization(dir: string): string | undefined {
-  return ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].find(name => fs.existsSync(path.join(dir, name)))
+  return ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].find(name =>
+    fs.existsSync(path.join(dir, name))
+  )
 }
 
 export function detectSourceType(dir: string): SourceType {
@@ -344,7 +444,11 @@ function validateTargets(root: string, reader: YamlReader | undefined, targets: 
   const byName = new Map<string, Target>()
   for (const target of targets) {
     const other = byName.get(target.name)
-    if (other) fail(target, `duplicate target name ${JSON.stringify(target.name)} (also at ${describe(other)}); set "name" to tell them apart`)
+    if (other)
+      fail(
+        target,
+        `duplicate target name ${JSON.stringify(target.name)} (also at ${describe(other)}); set "name" to tell them apart`
+      )
     byName.set(target.name, target)
   }
   const byBranch = new Map<string, Target[]>()
@@ -352,10 +456,16 @@ function validateTargets(root: string, reader: YamlReader | undefined, targets: 
     const list = byBranch.get(target.branch) ?? []
     for (const other of list) {
       if (other.path === target.path) {
-        fail(target, `targets ${other.name} and ${target.name} both write ${target.branch}:${target.path}; give one a different "path" or "branch"`)
+        fail(
+          target,
+          `targets ${other.name} and ${target.name} both write ${target.branch}:${target.path}; give one a different "path" or "branch"`
+        )
       }
       if (target.path.startsWith(`${other.path}/`) || other.path.startsWith(`${target.path}/`)) {
-        fail(target, `target ${target.name} writes ${target.branch}:${target.path}, which nests with ${other.name}'s ${other.path}`)
+        fail(
+          target,
+          `target ${target.name} writes ${target.branch}:${target.path}, which nests with ${other.name}'s ${other.path}`
+        )
       }
     }
     list.push(target)
@@ -365,7 +475,10 @@ function validateTargets(root: string, reader: YamlReader | undefined, targets: 
     try {
       execFileSync('git', ['check-ref-format', '--branch', branch], { stdio: 'ignore', cwd: root })
     } catch {
-      fail(list[0] as Target, `invalid branch name ${JSON.stringify(branch)} (git check-ref-format --branch rejects it)`)
+      fail(
+        list[0] as Target,
+        `invalid branch name ${JSON.stringify(branch)} (git check-ref-format --branch rejects it)`
+      )
     }
   }
   void reader

@@ -10,7 +10,8 @@ export function resolveInsideRepo(
   repoRoot: string,
   relative: string
 ): { ok: true; path: string } | { ok: false; reason: string } {
-  if (path.isAbsolute(relative)) return { ok: false, reason: `must be a path relative to the repository root, not ${relative}` }
+  if (path.isAbsolute(relative))
+    return { ok: false, reason: `must be a path relative to the repository root, not ${relative}` }
   const normalized = path.posix.normalize(relative.replace(/\\/g, '/')).replace(/\/+$/, '')
   if (normalized === '..' || normalized.startsWith('../')) {
     return { ok: false, reason: `${relative} escapes the repository` }

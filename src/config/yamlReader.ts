@@ -14,10 +14,14 @@ export class YamlReader {
     readonly file: string,
     text: string
   ) {
-    this.document = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true })
+    this.document = parseDocument(text, {
+      lineCounter: this.lines,
+      prettyErrors: false,
+      uniqueKeys: true
+    })
     const [first] = this.document.errors
     if (first) {
-      const [line, column] = first.linePos?.[0] ? [first.linePos[0].line, first.linePos[0].col] : [1, 1]
+      const { line, col: column } = this.lines.linePos(first.pos[0])
       throw new ConfigError({ file, line, column }, `invalid YAML: ${first.message.split('\n')[0]}`)
     }
   }
@@ -54,7 +58,10 @@ export class YamlReader {
     for (const pair of map.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : undefined
       if (key === undefined || !allowed.includes(key)) {
-        this.fail(pair.key, `unknown key ${JSON.stringify(key ?? '?')} in ${what}; expected one of: ${allowed.join(', ')}`)
+        this.fail(
+          pair.key,
+          `unknown key ${JSON.stringify(key ?? '?')} in ${what}; expected one of: ${allowed.join(', ')}`
+        )
       }
     }
   }
@@ -84,7 +91,8 @@ export class YamlReader {
   /** A string or a number written without quotes (e.g. `kubeVersion: 1.31`). */
   stringish(map: YAMLMap<Node, Node>, key: string, what: string): string | undefined {
     const value = this.node(map, key)
-    if (isScalar(value) && typeof value.value === 'number') return value.source ?? String(value.value)
+    if (isScalar(value) && typeof value.value === 'number')
+      return value.source ?? String(value.value)
     return this.string(map, key, what)
   }
 
@@ -97,11 +105,19 @@ export class YamlReader {
     return value.value as boolean
   }
 
-  oneOf<T extends string>(map: YAMLMap<Node, Node>, key: string, allowed: readonly T[], what: string): T | undefined {
+  oneOf<T extends string>(
+    map: YAMLMap<Node, Node>,
+    key: string,
+    allowed: readonly T[],
+    what: string
+  ): T | undefined {
     const value = this.string(map, key, what)
     if (value === undefined) return undefined
     if (!allowed.includes(value as T)) {
-      this.fail(this.node(map, key), `${what}.${key} must be one of: ${allowed.join(', ')} (got ${JSON.stringify(value)})`)
+      this.fail(
+        this.node(map, key),
+        `${what}.${key} must be one of: ${allowed.join(', ')} (got ${JSON.stringify(value)})`
+      )
     }
     return value as T
   }

@@ -27,14 +27,32 @@ export function redactUrl(url: string): string {
   }
 }
 
-export async function readDryCommit(repoRoot: string, ref = 'HEAD', repoURL?: string): Promise<DryCommit> {
+export async function readDryCommit(
+  repoRoot: string,
+  ref = 'HEAD',
+  repoURL?: string
+): Promise<DryCommit> {
   const git = simpleGit({ baseDir: repoRoot })
   const SEP = '\u001f'
-  const raw = await git.raw(['show', '-s', `--format=%H${SEP}%an <%ae>${SEP}%aI${SEP}%s${SEP}%b`, ref])
+  const raw = await git.raw([
+    'show',
+    '-s',
+    `--format=%H${SEP}%an <%ae>${SEP}%aI${SEP}%s${SEP}%b`,
+    ref
+  ])
   const [sha = '', author = '', date = '', subject = '', ...rest] = raw.split(SEP)
   let url = repoURL
   if (url === undefined) {
-    url = ((await git.raw(['config', '--get', 'remote.origin.url']).catch(() => '')) as string).trim()
+    url = (
+      (await git.raw(['config', '--get', 'remote.origin.url']).catch(() => '')) as string
+    ).trim()
   }
-  return { sha: sha.trim(), author, date, subject, body: rest.join(SEP).trim(), repoURL: url ? redactUrl(url) : '' }
+  return {
+    sha: sha.trim(),
+    author,
+    date,
+    subject,
+    body: rest.join(SEP).trim(),
+    repoURL: url ? redactUrl(url) : ''
+  }
 }

@@ -15,13 +15,15 @@ export interface BranchLayout {
 }
 
 export const METADATA_FILE = 'hydrator.metadata'
-export const GITATTRIBUTES = 'README.md linguist-generated=true\nhydrator.metadata linguist-generated=true\n'
+export const GITATTRIBUTES =
+  'README.md linguist-generated=true\nhydrator.metadata linguist-generated=true\n'
 
 /** Serializes an object with the keys given, dropping empty values; stable key order. */
 function metadataJson(entries: Array<[string, unknown]>): string {
   const object: Record<string, unknown> = {}
   for (const [key, value] of entries) {
-    if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) continue
+    if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0))
+      continue
     object[key] = value
   }
   return `${JSON.stringify(object, null, 2)}\n`
@@ -63,7 +65,9 @@ export function pathReadme(dry: DryCommit, rendered: RenderedTarget): string {
     '```',
     '',
     `Target \`${rendered.target.name}\` (environment \`${rendered.target.env}\`), ${rendered.target.type} source` +
-      (rendered.target.source !== undefined ? ` \`${rendered.target.source || '.'}\`` : ` \`${rendered.target.helm?.chart}\``) +
+      (rendered.target.source !== undefined
+        ? ` \`${rendered.target.source || '.'}\``
+        : ` \`${rendered.target.helm?.chart}\``) +
       (tools.length > 0 ? `, rendered with ${tools.join(', ')}.` : '.'),
     ''
   ].join('\n')
@@ -71,8 +75,13 @@ export function pathReadme(dry: DryCommit, rendered: RenderedTarget): string {
 
 /** `layout: resources`: `<namespace>-<kind>-<name>.yaml` (namespaced) or `<kind>-<name>.yaml`, lower-case. */
 export function resourceFileName(resource: Resource): string {
-  const parts = resource.namespace ? [resource.namespace, resource.kind, resource.name] : [resource.kind, resource.name]
-  return `${parts.join('-').toLowerCase().replace(/[^a-z0-9._-]/g, '_')}.yaml`
+  const parts = resource.namespace
+    ? [resource.namespace, resource.kind, resource.name]
+    : [resource.kind, resource.name]
+  return `${parts
+    .join('-')
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]/g, '_')}.yaml`
 }
 
 function targetFiles(dry: DryCommit, rendered: RenderedTarget): Array<[string, string]> {
@@ -89,7 +98,11 @@ function targetFiles(dry: DryCommit, rendered: RenderedTarget): Array<[string, s
   for (const resource of resources) {
     const name = resourceFileName(resource)
     const other = owners.get(name)
-    if (other) throw new ManifestError(target.name, `resources ${other} and ${resource.id} map to the same file ${name}; use layout: manifest`)
+    if (other)
+      throw new ManifestError(
+        target.name,
+        `resources ${other} and ${resource.id} map to the same file ${name}; use layout: manifest`
+      )
     owners.set(name, resource.id)
     files.push([`${target.path}/${name}`, resource.yaml])
   }
@@ -104,7 +117,10 @@ function sortedMap(entries: Array<[string, string]>): BranchFiles {
  * Pure: rendered targets → the files of each environment branch (DESIGN §6). The same
  * inputs always give the same bytes.
  */
-export function buildBranchLayouts(dry: DryCommit, rendered: readonly RenderedTarget[]): BranchLayout[] {
+export function buildBranchLayouts(
+  dry: DryCommit,
+  rendered: readonly RenderedTarget[]
+): BranchLayout[] {
   const byBranch = new Map<string, RenderedTarget[]>()
   for (const item of rendered) {
     const list = byBranch.get(item.target.branch) ?? []
@@ -112,7 +128,9 @@ export function buildBranchLayouts(dry: DryCommit, rendered: readonly RenderedTa
     byBranch.set(item.target.branch, list)
   }
   return [...byBranch.keys()].sort().map(branch => {
-    const targets = (byBranch.get(branch) ?? []).sort((a, b) => (a.target.path < b.target.path ? -1 : 1))
+    const targets = (byBranch.get(branch) ?? []).sort((a, b) =>
+      a.target.path < b.target.path ? -1 : 1
+    )
     const entries: Array<[string, string]> = [
       ['.gitattributes', GITATTRIBUTES],
       [METADATA_FILE, rootMetadata(dry)],

@@ -16,7 +16,11 @@ function stripComments(document: Document): void {
   document.comment = null
   visit(document, {
     Node(_key, node) {
-      const n = node as { comment?: string | null; commentBefore?: string | null; spaceBefore?: boolean }
+      const n = node as {
+        comment?: string | null
+        commentBefore?: string | null
+        spaceBefore?: boolean
+      }
       n.comment = null
       n.commentBefore = null
       n.spaceBefore = false
@@ -28,7 +32,11 @@ function toPlain(document: Document): unknown {
   return document.toJS({
     maxAliasCount: 1000,
     reviver: (_key: unknown, value: unknown) =>
-      typeof value === 'bigint' ? (value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString()) : value
+      typeof value === 'bigint'
+        ? value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+          ? Number(value)
+          : value.toString()
+        : value
   })
 }
 
@@ -53,7 +61,11 @@ export function parseManifests(text: string, target: string): Resource[] {
   list.forEach((document, index) => {
     const position = `document ${index + 1}`
     const [error] = document.errors
-    if (error) throw new ManifestError(target, `${position} is not valid YAML: ${error.message.split('\n')[0]}`)
+    if (error)
+      throw new ManifestError(
+        target,
+        `${position} is not valid YAML: ${error.message.split('\n')[0]}`
+      )
     if (document.contents === null) return
     const plain = toPlain(document)
     if (plain === null || plain === undefined) return
@@ -68,21 +80,37 @@ export function parseManifests(text: string, target: string): Resource[] {
       metadata && typeof metadata.name === 'string' && metadata.name ? undefined : 'metadata.name'
     ].filter(Boolean)
     if (missing.length > 0) {
-      throw new ManifestError(target, `${position} (kind ${String(object.kind ?? '?')}) is missing ${missing.join(', ')}`)
+      throw new ManifestError(
+        target,
+        `${position} (kind ${String(object.kind ?? '?')}) is missing ${missing.join(', ')}`
+      )
     }
     const apiVersion = object.apiVersion as string
     const kind = object.kind as string
     const group = groupOf(apiVersion)
-    const namespace = isClusterScoped(group, kind) || typeof metadata?.namespace !== 'string' ? '' : metadata.namespace
+    const namespace =
+      isClusterScoped(group, kind) || typeof metadata?.namespace !== 'string'
+        ? ''
+        : metadata.namespace
     const identity = { group, kind, namespace, name: metadata?.name as string }
     const id = formatId(identity)
     const previous = seen.get(id)
     if (previous !== undefined) {
-      throw new ManifestError(target, `duplicate resource ${id} (documents ${previous + 1} and ${index + 1})`)
+      throw new ManifestError(
+        target,
+        `duplicate resource ${id} (documents ${previous + 1} and ${index + 1})`
+      )
     }
     seen.set(id, index)
     stripComments(document)
-    resources.push({ ...identity, apiVersion, id, object, document, yaml: serializeDocument(document) })
+    resources.push({
+      ...identity,
+      apiVersion,
+      id,
+      object,
+      document,
+      yaml: serializeDocument(document)
+    })
   })
   return resources
 }

@@ -24,13 +24,14 @@ export function listYamlFiles(repoRoot: string, dir: string): string[] {
 export async function renderDirectory(target: Target, context: RenderContext): Promise<RawRender> {
   const dir = target.source ?? ''
   const files = listYamlFiles(context.repoRoot, dir)
-  if (files.length === 0) throw new RenderError(target.name, `directory ${dir || '.'} holds no *.yaml or *.yml files`)
+  if (files.length === 0)
+    throw new RenderError(target.name, `directory ${dir || '.'} holds no *.yaml or *.yml files`)
   const parts = files.map(file => {
     const text = fs.readFileSync(path.join(context.repoRoot, file), 'utf8')
     return text.endsWith('\n') ? text : `${text}\n`
   })
   // Each file starts a new document even when it does not begin with `---`.
   const text = parts.map(p => `---\n${p}`).join('')
-  const command = `find ${shellQuote(dir || '.')} -type f \\( -name '*.yaml' -o -name '*.yml' \\) -not -path '*/.*' | LC_ALL=C sort | xargs cat`
+  const command = `find ${shellQuote(dir || '.')} -type f \\( -name '*.yaml' -o -name '*.yml' \\) -not -path '*/.*' | LC_ALL=C sort | xargs awk 'FNR==1{print "---"}1'`
   return { text, commands: [command], tools: {} }
 }

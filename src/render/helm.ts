@@ -15,7 +15,9 @@ interface ChartDependency {
 }
 
 function readDependencies(chartDir: string): ChartDependency[] {
-  const chart = parse(fs.readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8')) as { dependencies?: ChartDependency[] } | null
+  const chart = parse(fs.readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8')) as {
+    dependencies?: ChartDependency[]
+  } | null
   return Array.isArray(chart?.dependencies) ? chart.dependencies : []
 }
 
@@ -24,7 +26,9 @@ function isVendored(chartDir: string, dependency: ChartDependency): boolean {
   const charts = path.join(chartDir, 'charts')
   if (fs.existsSync(path.join(charts, dependency.name, 'Chart.yaml'))) return true
   try {
-    return fs.readdirSync(charts).some(f => f.startsWith(`${dependency.name}-`) && f.endsWith('.tgz'))
+    return fs
+      .readdirSync(charts)
+      .some(f => f.startsWith(`${dependency.name}-`) && f.endsWith('.tgz'))
   } catch {
     return false
   }
@@ -35,7 +39,11 @@ export function needsDependencyBuild(chartDir: string): boolean {
 }
 
 /** Repo-relative directories of a chart's `file://` dependencies, recursively. */
-export function fileDependencies(repoRoot: string, chartSource: string, seen = new Set<string>()): string[] {
+export function fileDependencies(
+  repoRoot: string,
+  chartSource: string,
+  seen = new Set<string>()
+): string[] {
   if (seen.has(chartSource)) return []
   seen.add(chartSource)
   const chartDir = path.join(repoRoot, chartSource)
@@ -43,7 +51,10 @@ export function fileDependencies(repoRoot: string, chartSource: string, seen = n
   const result: string[] = []
   for (const dependency of readDependencies(chartDir)) {
     if (!dependency.repository?.startsWith('file://')) continue
-    const relative = path.relative(repoRoot, path.resolve(chartDir, dependency.repository.slice('file://'.length)))
+    const relative = path.relative(
+      repoRoot,
+      path.resolve(chartDir, dependency.repository.slice('file://'.length))
+    )
     if (relative.startsWith('..') || path.isAbsolute(relative)) continue
     const posix = relative.split(path.sep).join('/')
     result.push(posix, ...fileDependencies(repoRoot, posix, seen))
@@ -60,22 +71,37 @@ function stageChart(target: Target, context: RenderContext, source: string): str
   const stage = fs.mkdtempSync(path.join(context.tempDir, 'chart-'))
   for (const dir of [source, ...fileDependencies(context.repoRoot, source)]) {
     const from = path.join(context.repoRoot, dir)
-    if (!fs.existsSync(from)) throw new RenderError(target.name, `chart dependency directory ${dir} does not exist`)
+    if (!fs.existsSync(from))
+      throw new RenderError(target.name, `chart dependency directory ${dir} does not exist`)
     fs.cpSync(from, path.join(stage, dir), { recursive: true, dereference: false })
   }
   return stage
 }
 
-export async function renderHelm(target: Target, context: RenderContext, helm: Tool): Promise<RawRender> {
+export async function renderHelm(
+  target: Target,
+  context: RenderContext,
+  helm: Tool
+): Promise<RawRender> {
   const options = target.helm
   if (!options) throw new RenderError(target.name, 'internal: helm target without helm options')
   const commands: string[] = []
   const run = async (args: string[], display: string[], cwd: string) => {
     commands.push(commandLine(['helm', ...display]))
-    const result = await runProcess(helm.path, args, { cwd, timeoutMs: context.timeoutMs }).catch((error: unknown) => {
-      throw new RenderError(target.name, `helm ${args[0]} failed: ${error instanceof Error ? error.message : String(error)}`)
-    })
-    if (result.exitCode !== 0) throw new RenderError(target.name, `helm ${display.slice(0, 2).join(' ')} exited with code ${result.exitCode}`, result.stderr)
+    const result = await runProcess(helm.path, args, { cwd, timeoutMs: context.timeoutMs }).catch(
+      (error: unknown) => {
+        throw new RenderError(
+          target.name,
+          `helm ${args[0]} failed: ${error instanceof Error ? error.message : String(error)}`
+        )
+      }
+    )
+    if (result.exitCode !== 0)
+      throw new RenderError(
+        target.name,
+        `helm ${display.slice(0, 2).join(' ')} exited with code ${result.exitCode}`,
+        result.stderr
+      )
     return result
   }
 
@@ -112,7 +138,8 @@ export async function renderHelm(target: Target, context: RenderContext, helm: T
     displayFlags.push('--values', file)
   }
   // Inline values as --set-json, one per top-level key: exactly what a person would type.
-  for (const [key, value] of Object.entries(options.values ?? {})) both('--set-json', `${key.replace(/([.,=\\])/g, '\\$1')}=${JSON.stringify(value)}`)
+  for (const [key, value] of Object.entries(options.values ?? {}))
+    both('--set-json', `${key.replace(/([.,=\\])/g, '\\$1')}=${JSON.stringify(value)}`)
   if (options.includeCRDs) both('--include-crds')
   if (options.skipTests) both('--skip-tests')
   if (options.kubeVersion) both('--kube-version', options.kubeVersion)
@@ -128,6 +155,15 @@ export async function renderHelm(target: Target, context: RenderContext, helm: T
 
 /** Default release name: the chart directory's (or remote chart's) name, the same in every env. */
 export function defaultReleaseName(target: Target): string {
-  const base = target.source !== undefined ? path.posix.basename(target.source || '.') : (target.helm?.chart?.split('/').pop() ?? target.name)
-  return base.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 53) || 'release'
+  const base =
+    target.source !== undefined
+      ? path.posix.basename(target.source || '.')
+      : (target.helm?.chart?.split('/').pop() ?? target.name)
+  return (
+    base
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 53) || 'release'
+  )
 }

@@ -44,40 +44,74 @@ export function defaultConcurrency(): number {
   return Math.max(1, os.availableParallelism?.() ?? os.cpus().length)
 }
 
-async function renderRaw(target: Target, context: RenderContext, toolbox: Toolbox): Promise<RawRender> {
+async function renderRaw(
+  target: Target,
+  context: RenderContext,
+  toolbox: Toolbox
+): Promise<RawRender> {
   switch (target.type) {
     case 'helm':
       return renderHelm(target, context, await toolbox.helm())
     case 'kustomize':
-      return renderKustomize(target, context, await toolbox.kustomize(), target.kustomize?.enableHelm ? await toolbox.helm() : undefined)
+      return renderKustomize(
+        target,
+        context,
+        await toolbox.kustomize(),
+        target.kustomize?.enableHelm ? await toolbox.helm() : undefined
+      )
     case 'directory':
       return renderDirectory(target, context)
   }
 }
 
 /** Renders one target and parses its output into resources. */
-export async function renderTarget(target: Target, context: RenderContext, toolbox: Toolbox): Promise<RenderedTarget> {
+export async function renderTarget(
+  target: Target,
+  context: RenderContext,
+  toolbox: Toolbox
+): Promise<RenderedTarget> {
   const started = performance.now()
   const raw = await renderRaw(target, context, toolbox)
   const resources = parseManifests(raw.text, target.name)
-  return { target, resources, commands: raw.commands, tools: raw.tools, durationMs: performance.now() - started }
+  return {
+    target,
+    resources,
+    commands: raw.commands,
+    tools: raw.tools,
+    durationMs: performance.now() - started
+  }
 }
 
 /** Renders all targets in parallel; a failure is kept per target and does not stop the others. */
-export async function renderTargets(targets: readonly Target[], options: RenderOptions): Promise<RenderOutcome> {
+export async function renderTargets(
+  targets: readonly Target[],
+  options: RenderOptions
+): Promise<RenderOutcome> {
   const toolbox = options.toolbox ?? new Toolbox(options.logger, options.env)
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hydrate-render-'))
   try {
-    const context: RenderContext = { repoRoot: options.repoRoot, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, tempDir }
-    const outcomes = await mapWithConcurrency(targets, options.concurrency ?? defaultConcurrency(), async target => {
-      try {
-        const rendered = await renderTarget(target, context, toolbox)
-        options.logger.debug(`rendered ${target.name}: ${rendered.resources.length} resources in ${Math.round(rendered.durationMs)} ms`)
-        return rendered
-      } catch (error) {
-        return error instanceof HydrateError ? error : new RenderError(target.name, getErrorMessage(error))
+    const context: RenderContext = {
+      repoRoot: options.repoRoot,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      tempDir
+    }
+    const outcomes = await mapWithConcurrency(
+      targets,
+      options.concurrency ?? defaultConcurrency(),
+      async target => {
+        try {
+          const rendered = await renderTarget(target, context, toolbox)
+          options.logger.debug(
+            `rendered ${target.name}: ${rendered.resources.length} resources in ${Math.round(rendered.durationMs)} ms`
+          )
+          return rendered
+        } catch (error) {
+          return error instanceof HydrateError
+            ? error
+            : new RenderError(target.name, getErrorMessage(error))
+        }
       }
-    })
+    )
     return {
       rendered: outcomes.filter((o): o is RenderedTarget => !(o instanceof HydrateError)),
       errors: outcomes.filter((o): o is HydrateError => o instanceof HydrateError)

@@ -17,15 +17,26 @@ export async function renderKustomize(
   const base = kustomize.kind === 'kustomize' ? ['build'] : ['kustomize']
   const flags: string[] = []
   if (target.kustomize?.enableHelm) flags.push('--enable-helm')
-  if (target.kustomize?.loadRestrictor === 'none') flags.push('--load-restrictor', 'LoadRestrictionsNone')
+  if (target.kustomize?.loadRestrictor === 'none')
+    flags.push('--load-restrictor', 'LoadRestrictionsNone')
   const helmFlags = target.kustomize?.enableHelm && helm ? ['--helm-command', helm.path] : []
   const args = [...base, path.join(context.repoRoot, dir), ...flags, ...helmFlags]
   const display = [kustomize.kind, ...base, dir || '.', ...flags]
-  const result = await runProcess(kustomize.path, args, { cwd: context.repoRoot, timeoutMs: context.timeoutMs }).catch((error: unknown) => {
-    throw new RenderError(target.name, `${kustomize.kind} failed: ${error instanceof Error ? error.message : String(error)}`)
+  const result = await runProcess(kustomize.path, args, {
+    cwd: context.repoRoot,
+    timeoutMs: context.timeoutMs
+  }).catch((error: unknown) => {
+    throw new RenderError(
+      target.name,
+      `${kustomize.kind} failed: ${error instanceof Error ? error.message : String(error)}`
+    )
   })
   if (result.exitCode !== 0) {
-    throw new RenderError(target.name, `${display.slice(0, 2).join(' ')} ${dir} exited with code ${result.exitCode}`, result.stderr)
+    throw new RenderError(
+      target.name,
+      `${display.slice(0, 2).join(' ')} ${dir} exited with code ${result.exitCode}`,
+      result.stderr
+    )
   }
   const tools: Record<string, string> = { kustomize: kustomize.version }
   if (helm && target.kustomize?.enableHelm) tools.helm = helm.version

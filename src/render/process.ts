@@ -19,7 +19,11 @@ export class ProcessTimeoutError extends Error {}
  * Runs a program with an argument array (never a shell) and collects its output.
  * A non-zero exit is returned, not thrown: the caller knows which target it belongs to.
  */
-export function runProcess(file: string, args: readonly string[], options: RunOptions = {}): Promise<ProcessResult> {
+export function runProcess(
+  file: string,
+  args: readonly string[],
+  options: RunOptions = {}
+): Promise<ProcessResult> {
   const started = process.hrtime.bigint()
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
@@ -48,7 +52,11 @@ export function runProcess(file: string, args: readonly string[], options: RunOp
       if (timer) clearTimeout(timer)
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6
       if (timedOut) {
-        reject(new ProcessTimeoutError(`${file} ${args[0] ?? ''} timed out after ${options.timeoutMs} ms`))
+        reject(
+          new ProcessTimeoutError(
+            `${file} ${args[0] ?? ''} timed out after ${options.timeoutMs} ms`
+          )
+        )
         return
       }
       resolve({
@@ -62,7 +70,11 @@ export function runProcess(file: string, args: readonly string[], options: RunOp
 }
 
 /** Runs `tasks` with at most `limit` in flight; results keep the input order. */
-export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>
+): Promise<R[]> {
   const results = new Array<R>(items.length)
   let next = 0
   const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {

@@ -39,7 +39,8 @@ function fromEnv(variable: string, env: NodeJS.ProcessEnv): string | undefined {
   const value = env[variable]
   if (!value) return undefined
   const resolved = path.isAbsolute(value) ? value : findOnPath(value, env)
-  if (!resolved || !fs.existsSync(resolved)) throw new ToolNotFoundError(`${variable}=${value}`, 'The path it names does not exist.')
+  if (!resolved || !fs.existsSync(resolved))
+    throw new ToolNotFoundError(`${variable}=${value}`, 'The path it names does not exist.')
   return resolved
 }
 
@@ -75,7 +76,9 @@ export class Toolbox {
 
   kustomize(): Promise<KustomizeTool> {
     this.kustomizePromise ??= (async () => {
-      const standalone = fromEnv('KUSTOMIZE_BIN', this.env) ?? (this.env.KUBECTL_BIN ? undefined : findOnPath('kustomize', this.env))
+      const standalone =
+        fromEnv('KUSTOMIZE_BIN', this.env) ??
+        (this.env.KUBECTL_BIN ? undefined : findOnPath('kustomize', this.env))
       if (standalone) {
         const version = await versionOf(standalone, ['version'], /v?(\d+\.\d+\.\d+)/)
         this.logger.info(`kustomize ${version} (${standalone})`)
@@ -83,7 +86,11 @@ export class Toolbox {
       }
       const kubectl = fromEnv('KUBECTL_BIN', this.env) ?? findOnPath('kubectl', this.env)
       if (!kubectl) throw new ToolNotFoundError('kustomize', HINTS.kustomize)
-      const version = await versionOf(kubectl, ['version', '--client'], /Kustomize Version:\s*v?(\S+)/)
+      const version = await versionOf(
+        kubectl,
+        ['version', '--client'],
+        /Kustomize Version:\s*v?(\S+)/
+      )
       this.logger.info(`kubectl kustomize ${version} (${kubectl})`)
       return { path: kubectl, version, kind: 'kubectl' as const }
     })()

@@ -1,0 +1,390 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { runCli } from '../src/cli.js'
+import { loadConfig } from '../src/config/load.js'
+import { ConfigError, UsageError } from '../src/errors.js'
+import { cleanupTempDirs, makeRepo, tempDir } from './helpers/repo.js'
+
+afterAll(cleanupTempDirs)
+
+const KUSTOMIZATION = 'resources: [cm.yaml]\n'
+const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n'
+const APP_FILES = {
+  'apps/web/overlays/dev/kustomization.yaml': KUSTOMIZATION,
+  'apps/web/overlays/dev/cm.yaml': CM,
+  'apps/web/overlays/prod/kustomization.yaml': KUSTOMIZATION,
+  'apps/web/overlays/prod/cm.yaml': CM,
+  'apps/api/overlays/prod/kustomization.yaml': KUSTOMIZATION,
+  'apps/api/overlays/prod/cm.yaml': CM,
+  'charts/svc/Chart.yaml': 'apiVersion: v2\nname: svc\nversion: 0.1.0\n',
+  'charts/svc/templates/cm.yaml': CM,
+  'plain/cm.yaml': CM
+}
+
+function repoWithConfig(config: string, extra: Record<string, string> = {}): string {
+  return makeRepo({ files: { ...APP_FILES, ...extra, 'hydrate.yaml': config } })
+}
+
+/** Loads the config and returns the ConfigError it raises. */
+function configError(config: string, extra: Record<string, string> = {}): ConfigError {
+  const repo = repoWithConfig(config, extra)
+  try {
+    loadConfig(repo)
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    return error as ConfigError
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('valid configurations', () => {
+  it('expands discover patterns with placeholders, sorted, with defaults applied', () => {
+    const repo = repoWithConfig(
+      [
+        'version: 1',
+        'defaults:',
+        '  branch: hydrated/{env}',
+        'targets:',
+        '  - discover: apps/{app}/overlays/{env}',
+        '    name: "{app}-{env}"',
+        '    path: "{app}"',
+        ''
+      ].join('\n')
+    )
+    const config = loadConfig(repo)
+    expect(config.targets.map(t => [t.name, t.env, t.branch, t.path, t.type, t.source])).toEqual([
+      ['api-prod', 'prod', 'hydrated/prod', 'api', 'kustomize', 'apps/api/overlays/prod'],
+      ['web-dev', 'dev', 'hydrated/dev', 'web', 'kustomize', 'apps/web/overlays/dev'],
+      ['web-prod', 'prod', 'hydrated/prod', 'web', 'kustomize', 'apps/web/overlays/prod']
+    ])
+    expect(config.targets[0]?.layout).toBe('manifest')
+    expect(config.targets[0]?.prune).toBe(true)
+  })
+
+  it('detects helm, kustomize and plain directories, and honours a type override', () => {
+    const repo = repoWithConfig(
+      [
+        'version: 1',
+        'targets:',
+        '  - { name: chart, env: dev, source: charts/svc }',
+        '  - { name: plain, env: dev, source: plain }',
+        '  - { name: kust, env: dev, source: apps/web/overlays/dev }',
+        '  - { name: forced, env: prod, source: apps/web/overlays/prod, type: directory, layout: resources, prune: false }',
+        ''
+      ].join('\n')
+    )
+    const targets = loadConfig(repo).targets
+    expect(targets.map(t => [t.name, t.type, t.path])).toEqual([
+      ['chart', 'helm', 'charts/svc'],
+      ['plain', 'directory', 'plain'],
+      ['kust', 'kustomize', 'apps/web/overlays/dev'],
+      ['forced', 'directory', 'apps/web/overlays/prod']
+    ])
+    expect(targets[0]?.helm).toMatchObject({ valueFiles: [], includeCRDs: false, skipTests: true })
+    expect(targets[3]).toMatchObject({ layout: 'resources', prune: false })
+  })
+
+  it('accepts remote charts with a pinned version, and reads every helm option', () => {
+    const repo = repoWithConfig(
+      [
+        'version: 1',
+        'targets:',
+        '  - name: redis-prod',
+        '    env: prod',
+        '    path: redis',
+        '    helm:',
+        '      repo: https://charts.example.com',
+        '      chart: redis',
+        '      version: 1.2.3',
+        '      releaseName: cache',
+        '      namespace: data',
+        '      includeCRDs: true',
+        '      skipTests: false',
+        '      kubeVersion: 1.31',
+        '      apiVersions: [monitoring.coreos.com/v1]',
+        '      values: { replicas: 2 }',
+        '  - name: oci',
+        '    env: prod',
+        '    helm: { chart: "oci://registry.example.com/charts/app", version: "2.0.0", plainHttp: true }',
+        ''
+      ].join('\n')
+    )
+    const [redis, oci] = loadConfig(repo).targets
+    expect(redis).toMatchObject({
+      type: 'helm',
+      source: undefined,
+      path: 'redis',
+      helm: {
+        repo: 'https://charts.example.com',
+        chart: 'redis',
+        version: '1.2.3',
+        releaseName: 'cache',
+        namespace: 'data',
+        includeCRDs: true,
+        skipTests: false,
+        kubeVersion: '1.31',
+        apiVersions: ['monitoring.coreos.com/v1'],
+        values: { replicas: 2 }
+      }
+    })
+    expect(oci).toMatchObject({
+      type: 'helm',
+      path: 'oci',
+      helm: { chart: 'oci://registry.example.com/charts/app', plainHttp: true }
+    })
+  })
+
+  it('uses the zero-config default when there is no hydrate.yaml', () => {
+    const repo = makeRepo({
+      files: {
+        'environments/dev/cm.yaml': CM,
+        'environments/prod/kustomization.yaml': KUSTOMIZATION,
+        'environments/prod/cm.yaml': CM
+      }
+    })
+    const config = loadConfig(repo)
+    expect(config.file).toBeUndefined()
+    expect(config.targets.map(t => [t.name, t.env, t.branch, t.path, t.type])).toEqual([
+      ['environments-dev', 'dev', 'env/dev', 'environments/dev', 'directory'],
+      ['environments-prod', 'prod', 'env/prod', 'environments/prod', 'kustomize']
+    ])
+  })
+
+  it('filters targets by glob, and a filter that matches nothing is a usage error', () => {
+    const repo = repoWithConfig(
+      [
+        'version: 1',
+        'targets:',
+        '  - discover: apps/{app}/overlays/{env}',
+        '    name: "{app}-{env}"',
+        '    path: "{app}"',
+        ''
+      ].join('\n')
+    )
+    expect(loadConfig(repo, { targetFilter: ['web-*'] }).targets.map(t => t.name)).toEqual([
+      'web-dev',
+      'web-prod'
+    ])
+    expect(loadConfig(repo, { targetFilter: ['*-prod'] }).targets.map(t => t.name)).toEqual([
+      'api-prod',
+      'web-prod'
+    ])
+    expect(() => loadConfig(repo, { targetFilter: ['nothing-*'] })).toThrow(UsageError)
+  })
+})
+
+describe('configuration errors name file, line and column', () => {
+  const cases: Array<[string, string, RegExp, number, number]> = [
+    [
+      'unknown top-level key',
+      'version: 1\ntargetz: []\n',
+      /unknown key "targetz" in the config file; expected one of: version, defaults, targets/,
+      2,
+      1
+    ],
+    [
+      'unknown target key',
+      'version: 1\ntargets:\n  - name: a\n    env: dev\n    source: plain\n    sourc: x\n',
+      /unknown key "sourc" in targets\[0\]/,
+      6,
+      5
+    ],
+    [
+      'unknown helm key',
+      'version: 1\ntargets:\n  - name: a\n    env: dev\n    source: charts/svc\n    helm:\n      valuesFiles: [a.yaml]\n',
+      /unknown key "valuesFiles" in targets\[0\]\.helm/,
+      7,
+      7
+    ],
+    [
+      'wrong type',
+      'version: 1\ntargets:\n  - name: a\n    env: dev\n    source: plain\n    prune: "yes please"\n',
+      /targets\[0\]\.prune must be true or false/,
+      6,
+      12
+    ],
+    [
+      'wrong layout',
+      'version: 1\ndefaults:\n  layout: flat\ntargets:\n  - { name: a, env: dev, source: plain }\n',
+      /defaults\.layout must be one of: manifest, resources/,
+      3,
+      11
+    ],
+    [
+      'missing version',
+      'targets:\n  - { name: a, env: dev, source: plain }\n',
+      /missing required key "version"/,
+      1,
+      1
+    ],
+    [
+      'bad version',
+      'version: 2\ntargets:\n  - { name: a, env: dev, source: plain }\n',
+      /version must be 1/,
+      1,
+      10
+    ],
+    ['missing targets', 'version: 1\n', /missing required key "targets"/, 1, 1],
+    ['targets not a list', 'version: 1\ntargets:\n  name: a\n', /targets must be a list/, 3, 3],
+    [
+      'missing source',
+      'version: 1\ntargets:\n  - name: a\n    env: dev\n',
+      /missing "source" \(a directory\), "discover"/,
+      3,
+      5
+    ],
+    [
+      'missing env',
+      'version: 1\ntargets:\n  - name: a\n    source: plain\n',
+      /missing "env"/,
+      3,
+      5
+    ],
+    [
+      'duplicate names',
+      'version: 1\ntargets:\n  - { name: a, env: dev, source: plain }\n  - { name: a, env: prod, source: apps/web/overlays/prod }\n',
+      /duplicate target name "a" \(also at hydrate\.yaml:3:5\)/,
+      4,
+      5
+    ],
+    [
+      'same branch and path',
+      'version: 1\ntargets:\n  - { name: a, env: dev, source: plain, path: out }\n  - { name: b, env: dev, source: apps/web/overlays/dev, path: out }\n',
+      /targets a and b both write env\/dev:out/,
+      4,
+      5
+    ],
+    [
+      'source escapes with ..',
+      'version: 1\ntargets:\n  - name: a\n    env: dev\n    source: ../outside\n',
+      /source \.\.\/outside escapes the repository/,
+      5,
+      13
+    ],
+    [
+      'output path escapes',
+      'version: 1\ntargets:\n  - name: a\n    env: dev\n    source: plain\n    path: ../../etc\n',
+      /path "\.\.\/\.\.\/etc" escapes the branch root/,
+      6,
+      11
+    ],
+    [
+      'value file escapes',
+      'version: 1\ntargets:\n  - name: a\n    env: dev\n    source: charts/svc\n    helm:\n      valueFiles: [../../secrets.yaml]\n',
+      /value file \.\.\/\.\.\/secrets\.yaml escapes the repository/,
+      7,
+      20
+    ],
+    [
+      'invalid branch name',
+      'version: 1\ntargets:\n  - { name: a, env: dev, source: plain, branch: "env/dev..x" }\n',
+      /invalid branch name "env\/dev\.\.x"/,
+      3,
+      5
+    ],
+    [
+      'discover matches nothing',
+      'version: 1\ntargets:\n  - discover: services/{app}/{env}\n',
+      /discover pattern "services\/\{app\}\/\{env\}" matches no directory/,
+      3,
+      5
+    ],
+    [
+      'unknown placeholder',
+      'version: 1\ntargets:\n  - discover: apps/{app}/overlays/{env}\n    name: "{team}-{app}"\n',
+      /name uses unknown placeholder \{team\}/,
+      4,
+      11
+    ],
+    [
+      'floating remote chart',
+      'version: 1\ntargets:\n  - name: a\n    env: dev\n    helm: { repo: "https://charts.example.com", chart: redis }\n',
+      /needs a pinned "version"/,
+      5,
+      49
+    ],
+    [
+      'invalid YAML (unclosed flow list, reported where the file ends)',
+      'version: 1\ntargets:\n  - name: [a\n',
+      /invalid YAML/,
+      4,
+      1
+    ],
+    [
+      'duplicate key',
+      'version: 1\nversion: 1\ntargets: []\n',
+      /invalid YAML: Map keys must be unique/,
+      2,
+      1
+    ]
+  ]
+
+  it.each(cases)('%s', (_title, config, message, line, column) => {
+    const error = configError(config)
+    expect(error.message).toMatch(message)
+    expect(error.location).toMatchObject({ file: 'hydrate.yaml', line, column })
+    expect(error.message.startsWith(`hydrate.yaml:${line}:${column}: `)).toBe(true)
+    expect(error.exitCode).toBe(2)
+  })
+
+  it('rejects a source that is a symlink leading outside the repository', () => {
+    const outside = tempDir()
+    fs.writeFileSync(path.join(outside, 'cm.yaml'), CM)
+    const repo = repoWithConfig(
+      'version: 1\ntargets:\n  - name: a\n    env: dev\n    source: escape\n'
+    )
+    fs.symlinkSync(outside, path.join(repo, 'escape'))
+    expect(() => loadConfig(repo)).toThrow(
+      /hydrate\.yaml:5:13: source escape is a symlink that leads outside the repository/
+    )
+  })
+
+  it('names the zero-config default when nothing matches it', () => {
+    const repo = makeRepo({ files: { 'README.md': 'nothing to hydrate\n' } })
+    expect(() => loadConfig(repo)).toThrow(
+      /no hydrate\.yaml and no directory matches the zero-config default "environments\/\{env\}"/
+    )
+  })
+})
+
+describe('CLI exit codes', () => {
+  const sink = () => {
+    const chunks: string[] = []
+    return {
+      stream: { write: (c: string) => chunks.push(c) } as unknown as NodeJS.WritableStream,
+      text: () => chunks.join('')
+    }
+  }
+
+  it('exits 2 on a configuration error, naming line and column on stderr', async () => {
+    const repo = repoWithConfig(
+      'version: 1\ntargets:\n  - name: a\n    env: dev\n    sourc: plain\n'
+    )
+    const stderr: string[] = []
+    const write = process.stderr.write
+    process.stderr.write = ((chunk: string) =>
+      stderr.push(chunk) > 0) as typeof process.stderr.write
+    try {
+      expect(await runCli(['render', '-C', repo, '--out', tempDir()], sink().stream)).toBe(2)
+    } finally {
+      process.stderr.write = write
+    }
+    expect(stderr.join('')).toContain('hydrate.yaml:5:5: unknown key "sourc"')
+  })
+
+  it('exits 2 on unknown commands and flags, 0 on --help', async () => {
+    const out = sink()
+    expect(await runCli(['render', '--help'], out.stream)).toBe(0)
+    expect(out.text()).toContain('hydrate render [-C DIR] [--config F] [--out DIR] [--target GLOB]')
+    const quiet = process.stderr.write
+    process.stderr.write = (() => true) as typeof process.stderr.write
+    try {
+      expect(await runCli(['frobnicate'], sink().stream)).toBe(2)
+      expect(await runCli(['render', '--bogus'], sink().stream)).toBe(2)
+      expect(await runCli(['render', '--concurrency', 'zero'], sink().stream)).toBe(2)
+    } finally {
+      process.stderr.write = quiet
+    }
+  })
+})

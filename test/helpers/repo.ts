@@ -1,0 +1,85 @@
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { ROOT } from './tools.js'
+
+export const EXAMPLE_REPO = path.join(ROOT, 'examples', 'gitops-repo')
+export const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus')
+
+const tempDirs: string[] = []
+
+export function tempDir(prefix = 'hydrate-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  tempDirs.push(dir)
+  return dir
+}
+
+export function cleanupTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true })
+}
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_DATE: '2026-01-02T03:04:05Z',
+      GIT_COMMITTER_DATE: '2026-01-02T03:04:05Z'
+    }
+  })
+}
+
+export function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [file, content] of Object.entries(files)) {
+    const full = path.join(dir, file)
+    fs.mkdirSync(path.dirname(full), { recursive: true })
+    fs.writeFileSync(full, content)
+  }
+}
+
+/** A new git repository holding `files` (and/or a copy of `from`), committed once. */
+export function makeRepo(
+  options: { from?: string; files?: Record<string, string>; message?: string } = {}
+): string {
+  const dir = tempDir('hydrate-repo-')
+  if (options.from)
+    fs.cpSync(options.from, dir, { recursive: true, filter: src => path.basename(src) !== '.git' })
+  if (options.files) writeFiles(dir, options.files)
+  git(dir, 'init', '-q', '-b', 'main')
+  git(dir, 'config', 'user.name', 'Test Author')
+  git(dir, 'config', 'user.email', 'author@example.com')
+  git(dir, 'config', 'commit.gpgsign', 'false')
+  git(dir, 'add', '-A')
+  git(
+    dir,
+    'commit',
+    '-q',
+    '--allow-empty',
+    '-m',
+    options.message ?? 'Dry commit',
+    '-m',
+    'The body.'
+  )
+  return dir
+}
+
+/** Every path below dir (files and directories, ignored ones too), with file hashes. */
+export function snapshotTree(dir: string): Record<string, string> {
+  const result: Record<string, string> = {}
+  const walk = (relative: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, relative), { withFileTypes: true })) {
+      const child = relative ? `${relative}/${entry.name}` : entry.name
+      if (child === '.git') continue
+      if (entry.isDirectory()) {
+        result[`${child}/`] = 'dir'
+        walk(child)
+      } else {
+        result[child] = fs.readFileSync(path.join(dir, child)).toString('base64')
+      }
+    }
+  }
+  walk('')
+  return result
+}

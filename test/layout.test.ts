@@ -1,0 +1,138 @@
+import { describe, expect, it } from '@jest/globals'
+import type { Target } from '../src/config/types.js'
+import { ManifestError } from '../src/errors.js'
+import type { DryCommit } from '../src/git/dryCommit.js'
+import { redactUrl } from '../src/git/dryCommit.js'
+import { buildBranchLayouts, resourceFileName } from '../src/hydrate/layout.js'
+import { parseManifests } from '../src/manifests/parse.js'
+import type { RenderedTarget } from '../src/render/index.js'
+
+const DRY: DryCommit = {
+  sha: 'a'.repeat(40),
+  author: 'Jane Doe <jane@example.com>',
+  date: '2026-01-02T03:04:05+00:00',
+  subject: 'Bump web to 1.2',
+  body: '',
+  repoURL: 'https://github.com/org/dry'
+}
+
+function rendered(
+  name: string,
+  branch: string,
+  path: string,
+  yaml: string,
+  layout: Target['layout'] = 'manifest'
+): RenderedTarget {
+  const target: Target = {
+    name,
+    env: 'dev',
+    type: 'kustomize',
+    source: `apps/${name}`,
+    path,
+    branch,
+    layout,
+    prune: true,
+    allowSecrets: false,
+    location: { file: 'hydrate.yaml' }
+  }
+  return {
+    target,
+    resources: parseManifests(yaml, name),
+    commands: [`kubectl kustomize apps/${name}`],
+    tools: { kustomize: '5.7.1' },
+    durationMs: 1
+  }
+}
+
+const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: web\n'
+const NS = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: web\n'
+
+describe('buildBranchLayouts', () => {
+  it('writes the Argo CD hydrator layout per branch', () => {
+    const layouts = buildBranchLayouts(DRY, [
+      rendered('web', 'env/dev', 'web', `${NS}---\n${CM}`),
+      rendered('api', 'env/dev', 'api', CM.replace(/web/g, 'api')),
+      rendered('web-prod', 'env/prod', 'web', CM)
+    ])
+    expect(layouts.map(l => l.branch)).toEqual(['env/dev', 'env/prod'])
+    const dev = layouts[0]?.files as Map<string, string>
+    expect([...dev.keys()]).toEqual([
+      '.gitattributes',
+      'api/README.md',
+      'api/hydrator.metadata',
+      'api/manifest.yaml',
+      'hydrator.metadata',
+      'web/README.md',
+      'web/hydrator.metadata',
+      'web/manifest.yaml'
+    ])
+    expect(dev.get('.gitattributes')).toBe(
+      'README.md linguist-generated=true\nhydrator.metadata linguist-generated=true\n'
+    )
+    const root = JSON.parse(dev.get('hydrator.metadata') as string) as Record<string, unknown>
+    expect(Object.keys(root)).toEqual(['repoURL', 'drySha', 'author', 'date', 'subject']) // empty body omitted
+    expect(root).toEqual({
+      repoURL: DRY.repoURL,
+      drySha: DRY.sha,
+      author: DRY.author,
+      date: DRY.date,
+      subject: DRY.subject
+    })
+    expect(typeof root.author).toBe('string')
+    expect(JSON.parse(dev.get('web/hydrator.metadata') as string)).toEqual({
+      repoURL: DRY.repoURL,
+      drySha: DRY.sha,
+      commands: ['kubectl kustomize apps/web']
+    })
+    expect(dev.get('web/manifest.yaml')).toBe(`${NS}---\n${CM}`)
+    const readme = dev.get('web/README.md') as string
+    expect(readme).toContain(
+      `git clone ${DRY.repoURL}\n# cd into the cloned directory\ngit checkout ${DRY.sha}\nkubectl kustomize apps/web\n`
+    )
+    expect(readme).toContain('kustomize 5.7.1')
+  })
+
+  it('is deterministic and independent of input order', () => {
+    const inputs = [rendered('web', 'env/dev', 'web', CM), rendered('api', 'env/dev', 'api', NS)]
+    const a = buildBranchLayouts(DRY, inputs)
+    const b = buildBranchLayouts(DRY, [...inputs].reverse())
+    expect([...(a[0]?.files ?? [])]).toEqual([...(b[0]?.files ?? [])])
+  })
+
+  it('layout: resources writes one lower-case file per resource', () => {
+    const layouts = buildBranchLayouts(DRY, [
+      rendered(
+        'web',
+        'env/dev',
+        'web',
+        `${NS}---\n${CM.replace('name: cm', 'name: App_Config')}`,
+        'resources'
+      )
+    ])
+    const files = layouts[0]?.files as Map<string, string>
+    expect([...files.keys()].filter(f => f.startsWith('web/'))).toEqual([
+      'web/README.md',
+      'web/hydrator.metadata',
+      'web/namespace-web.yaml',
+      'web/web-configmap-app_config.yaml'
+    ])
+    expect(files.get('web/namespace-web.yaml')).toBe(NS)
+  })
+
+  it('layout: resources refuses two resources that map to one file name', () => {
+    const clash = `${CM}---\n${CM.replace('apiVersion: v1', 'apiVersion: example.com/v1')}`
+    expect(() =>
+      buildBranchLayouts(DRY, [rendered('web', 'env/dev', 'web', clash, 'resources')])
+    ).toThrow(ManifestError)
+    expect(resourceFileName(parseManifests(CM, 't')[0] as never)).toBe('web-configmap-cm.yaml')
+  })
+})
+
+describe('redactUrl', () => {
+  it('removes credentials from remote URLs', () => {
+    expect(redactUrl('https://x-access-token:ghs_secret@github.com/org/repo.git')).toBe(
+      'https://github.com/org/repo.git'
+    )
+    expect(redactUrl('git@github.com:org/repo.git')).toBe('git@github.com:org/repo.git')
+  })
+})

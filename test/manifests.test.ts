@@ -1,0 +1,116 @@
+import { describe, expect, it } from '@jest/globals'
+import { ManifestError } from '../src/errors.js'
+import { parseManifests, serializeManifests } from '../src/manifests/parse.js'
+import { describeResource } from '../src/manifests/resource.js'
+import { parseStream } from './helpers/yaml.js'
+
+describe('parseManifests', () => {
+  it('splits documents, drops empty and null ones, and strips comments', () => {
+    const text = [
+      '---',
+      '# Source: chart/templates/cm.yaml',
+      'apiVersion: v1',
+      'kind: ConfigMap # trailing',
+      'metadata:',
+      '  name: a',
+      '  namespace: ns',
+      '---',
+      '---',
+      'null',
+      '---',
+      '# only a comment',
+      '---',
+      'apiVersion: rbac.authorization.k8s.io/v1',
+      'kind: ClusterRole',
+      'metadata:',
+      '  name: reader',
+      '  namespace: ignored-for-cluster-scoped',
+      ''
+    ].join('\n')
+    const resources = parseManifests(text, 't')
+    expect(resources.map(r => r.id)).toEqual([
+      '/ConfigMap/ns/a',
+      'rbac.authorization.k8s.io/ClusterRole//reader'
+    ])
+    expect(resources.map(r => describeResource(r))).toEqual([
+      'ConfigMap ns/a',
+      'ClusterRole reader'
+    ])
+    expect(serializeManifests(resources)).not.toContain('#')
+    expect(resources[0]?.yaml).toBe(
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: ns\n'
+    )
+  })
+
+  it('excludes the version from identity', () => {
+    const [a] = parseManifests(
+      'apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata: {name: h, namespace: n}\n',
+      't'
+    )
+    const [b] = parseManifests(
+      'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h, namespace: n}\n',
+      't'
+    )
+    expect(a?.id).toBe(b?.id)
+  })
+
+  it('keeps what Kubernetes reads intact: octal modes, quoted strings, big ints, block scalars, long lines', () => {
+    const long = 'x'.repeat(300)
+    const text = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata: {name: a}',
+      'data:',
+      '  yes: "yes"',
+      '  mode: "0644"',
+      `  long: ${long} tail`,
+      '  script: |',
+      '    #!/bin/sh',
+      '    echo "# not a comment"',
+      'spec:',
+      '  defaultMode: 0644',
+      '  big: 12345678901234567890',
+      ''
+    ].join('\n')
+    const [resource] = parseManifests(text, 't')
+    const out = resource?.yaml ?? ''
+    expect(out).toContain('defaultMode: 0644')
+    expect(out).toContain('big: 12345678901234567890')
+    expect(out).toContain(`  long: ${long} tail\n`)
+    expect(parseStream(out)).toEqual(parseStream(text))
+    expect((resource?.object.spec as { defaultMode: number }).defaultMode).toBe(0o644)
+  })
+
+  it('serializes deterministically: same input, same bytes', () => {
+    const text =
+      'kind: Service\napiVersion: v1\nmetadata:\n    name: s\nspec:\n    ports:\n    -   port: 80\n'
+    const first = serializeManifests(parseManifests(text, 't'))
+    expect(serializeManifests(parseManifests(text, 't'))).toBe(first)
+    expect(first).toBe(
+      'kind: Service\napiVersion: v1\nmetadata:\n  name: s\nspec:\n  ports:\n    - port: 80\n'
+    ) // key order as rendered
+    expect(serializeManifests(parseManifests(first, 't'))).toBe(first) // a fixed point
+  })
+
+  it.each([
+    ['a list', '- a\n- b\n', /document 1 is not a Kubernetes object \(expected a mapping\)/],
+    [
+      'a scalar',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\njust text\n',
+      /document 2 is not a Kubernetes object/
+    ],
+    ['no kind', 'apiVersion: v1\nmetadata: {name: a}\n', /document 1 \(kind \?\) is missing kind/],
+    ['no name', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n', /is missing metadata\.name/],
+    ['no apiVersion', 'kind: ConfigMap\nmetadata: {name: a}\n', /is missing apiVersion/],
+    ['invalid YAML', 'apiVersion: v1\nkind: [\n', /document 1 is not valid YAML/],
+    [
+      'a duplicate',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: ns}\n---\napiVersion: apps/v1beta2\nkind: Deployment\nmetadata: {name: d, namespace: ns}\n',
+      /duplicate resource apps\/Deployment\/ns\/d \(documents 1 and 2\)/
+    ]
+  ])('rejects %s with the target named', (_title, text, message) => {
+    expect(() => parseManifests(text, 'web-prod')).toThrow(ManifestError)
+    expect(() => parseManifests(text, 'web-prod')).toThrow(/^target web-prod: /)
+    expect(() => parseManifests(text, 'web-prod')).toThrow(message)
+  })
+})

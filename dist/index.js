@@ -50556,6 +50556,7 @@ async function renderDirectory(target, context) {
 
 ;// CONCATENATED MODULE: ./src/render/process.ts
 
+
 class ProcessTimeoutError extends Error {
 }
 /**
@@ -50592,7 +50593,7 @@ function runProcess(file, args, options = {}) {
                 clearTimeout(timer);
             const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
             if (timedOut) {
-                reject(new ProcessTimeoutError(`${file} ${args[0] ?? ''} timed out after ${options.timeoutMs} ms`));
+                reject(new ProcessTimeoutError(`${external_node_path_default().basename(file)} ${args[0] ?? ''} timed out after ${options.timeoutMs} ms`));
                 return;
             }
             resolve({

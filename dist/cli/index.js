@@ -10011,11 +10011,6 @@ exports.visitAsync = visitAsync;
 /************************************************************************/
 var __webpack_exports__ = {};
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  a: () => (/* binding */ runCli)
-});
-
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
@@ -19063,6 +19058,7 @@ async function renderDirectory(target, context) {
 
 ;// CONCATENATED MODULE: ./src/render/process.ts
 
+
 class ProcessTimeoutError extends Error {
 }
 /**
@@ -19099,7 +19095,7 @@ function runProcess(file, args, options = {}) {
                 clearTimeout(timer);
             const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
             if (timedOut) {
-                reject(new ProcessTimeoutError(`${file} ${args[0] ?? ''} timed out after ${options.timeoutMs} ms`));
+                reject(new ProcessTimeoutError(`${external_node_path_default().basename(file)} ${args[0] ?? ''} timed out after ${options.timeoutMs} ms`));
                 return;
             }
             resolve({
@@ -19588,7 +19584,7 @@ class MemoryLogger {
     }
 }
 
-;// CONCATENATED MODULE: ./src/cli.ts
+;// CONCATENATED MODULE: ./src/cli/run.ts
 
 
 
@@ -19689,13 +19685,10 @@ async function runCli(argv, stdout = process.stdout) {
         return code;
     }
 }
-const isMain = process.argv[1] !== undefined &&
-    /(?:^|[\\/])(cli\.(?:ts|js)|index\.js|hydrate)$/.test(process.argv[1]);
-if (isMain && !process.env.JEST_WORKER_ID) {
-    runCli(process.argv.slice(2)).then(code => {
-        process.exitCode = code;
-    });
-}
 
-var __webpack_exports__runCli = __webpack_exports__.a;
-export { __webpack_exports__runCli as runCli };
+;// CONCATENATED MODULE: ./src/cli.ts
+
+runCli(process.argv.slice(2)).then(code => {
+    process.exitCode = code;
+});
+

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import path from 'node:path'
 
 export interface ProcessResult {
   stdout: string
@@ -54,7 +55,7 @@ export function runProcess(
       if (timedOut) {
         reject(
           new ProcessTimeoutError(
-            `${file} ${args[0] ?? ''} timed out after ${options.timeoutMs} ms`
+            `${path.basename(file)} ${args[0] ?? ''} timed out after ${options.timeoutMs} ms`
           )
         )
         return

@@ -1,0 +1,53 @@
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { cleanupTempDirs, EXAMPLE_REPO, makeRepo, tempDir } from './helpers/repo.js'
+import { ROOT, toolEnv } from './helpers/tools.js'
+
+afterAll(cleanupTempDirs)
+
+const CLI = path.join(ROOT, 'dist', 'cli', 'index.js')
+
+function hydrate(args: string[], env = toolEnv()) {
+  return spawnSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8' })
+}
+
+describe('the bundled CLI (dist/cli/index.js)', () => {
+  it('renders the example repo into OUT/<branch>/ and exits 0', () => {
+    const repo = makeRepo({ from: EXAMPLE_REPO })
+    const out = tempDir()
+    const result = hydrate(['render', '-C', repo, '--out', out])
+    expect(result.stderr).not.toMatch(/error/)
+    expect(result.status).toBe(0)
+    expect(result.stdout).toMatch(/Rendered 9 targets from [0-9a-f]{7} into /)
+    expect(result.stdout).toMatch(
+      /env\/prod: 3 targets, \d+ resources \(cluster, guestbook, webapp\)/
+    )
+    for (const file of [
+      'env/dev/guestbook/manifest.yaml',
+      'env/prod/webapp/README.md',
+      'env/staging/hydrator.metadata',
+      'env/prod/.gitattributes'
+    ]) {
+      expect(fs.existsSync(path.join(out, file))).toBe(true)
+    }
+  })
+
+  it('--target limits the targets; a configuration error exits 2; --help exits 0', () => {
+    const repo = makeRepo({ from: EXAMPLE_REPO })
+    const out = tempDir()
+    const filtered = hydrate(['render', '-C', repo, '--out', out, '--target', 'guestbook-*'])
+    expect(filtered.status).toBe(0)
+    expect(fs.readdirSync(path.join(out, 'env', 'prod')).sort()).toEqual([
+      '.gitattributes',
+      'guestbook',
+      'hydrator.metadata'
+    ])
+    fs.appendFileSync(path.join(repo, 'hydrate.yaml'), 'extra: true\n')
+    const bad = hydrate(['render', '-C', repo, '--out', tempDir()])
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toMatch(/^error: hydrate\.yaml:\d+:1: unknown key "extra"/)
+    expect(hydrate(['--help']).status).toBe(0)
+  })
+})

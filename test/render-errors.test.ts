@@ -1,0 +1,102 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { runCli } from '../src/cli/run.js'
+import { assertRendered, renderRepository } from '../src/engine.js'
+import { AggregateRenderError } from '../src/errors.js'
+import { MemoryLogger } from '../src/logger.js'
+import { cleanupTempDirs, makeRepo, tempDir } from './helpers/repo.js'
+import { KUBECTL, toolEnv } from './helpers/tools.js'
+
+afterAll(cleanupTempDirs)
+
+const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n'
+const FILES = {
+  'hydrate.yaml':
+    'version: 1\ntargets:\n  - discover: apps/{app}/{env}\n    name: "{app}-{env}"\n    path: "{app}"\n  - { name: chart-dev, env: dev, source: chart, path: chart }\n',
+  'apps/good/dev/kustomization.yaml': 'resources: [cm.yaml]\n',
+  'apps/good/dev/cm.yaml': CM,
+  'apps/broken/dev/kustomization.yaml': 'resources: [missing.yaml]\n',
+  'chart/Chart.yaml': 'apiVersion: v2\nname: chart\nversion: 0.1.0\n',
+  'chart/templates/cm.yaml': CM
+}
+
+describe('render failures', () => {
+  it('keeps a failure per target, with the tool stderr, while the others render', async () => {
+    const repo = makeRepo({ files: FILES })
+    const result = await renderRepository({
+      repoRoot: repo,
+      logger: new MemoryLogger(),
+      env: toolEnv()
+    })
+    expect(result.rendered.map(r => r.target.name).sort()).toEqual(['chart-dev', 'good-dev'])
+    expect(result.errors).toHaveLength(1)
+    const message = result.errors[0]?.message ?? ''
+    expect(message).toMatch(
+      /^target broken-dev: kubectl kustomize apps\/broken\/dev exited with code 1\n/
+    )
+    expect(message).toMatch(/missing\.yaml/) // kustomize's own stderr
+    expect(() => assertRendered(result)).toThrow(AggregateRenderError)
+    expect(() => assertRendered(result)).toThrow(/1 target failed to render:\n- target broken-dev/)
+  })
+
+  it('names the missing tool and how to install it', async () => {
+    const repo = makeRepo({ files: FILES })
+    const env = { PATH: '/usr/bin:/bin', KUBECTL_BIN: KUBECTL }
+    const result = await renderRepository({
+      repoRoot: repo,
+      logger: new MemoryLogger(),
+      env,
+      targetFilter: ['good-*', 'chart-*']
+    })
+    expect(result.rendered.map(r => r.target.name)).toEqual(['good-dev'])
+    expect(result.errors.map(e => e.message)).toEqual([
+      'helm was not found on PATH. Install Helm 3 or 4 (in a workflow: azure/setup-helm), or set HELM_BIN to its path.'
+    ])
+    const bad = await renderRepository({
+      repoRoot: repo,
+      logger: new MemoryLogger(),
+      env: { PATH: '/usr/bin:/bin', KUBECTL_BIN: '/nonexistent/kubectl' }
+    })
+    expect(bad.errors[0]?.message).toMatch(
+      /KUBECTL_BIN=\/nonexistent\/kubectl was not found on PATH\. The path it names does not exist\./
+    )
+  })
+
+  it('kills a render that runs past the timeout and says so', async () => {
+    const repo = makeRepo({ files: FILES })
+    const result = await renderRepository({
+      repoRoot: repo,
+      logger: new MemoryLogger(),
+      env: toolEnv(),
+      timeoutMs: 1,
+      targetFilter: ['chart-*']
+    })
+    expect(result.errors[0]?.message).toBe(
+      'target chart-dev: helm template failed: helm template timed out after 1 ms'
+    )
+  })
+
+  it('the CLI exits 1 on a render failure and writes nothing', async () => {
+    const repo = makeRepo({ files: FILES })
+    const out = path.join(tempDir(), 'out')
+    const quiet = process.stderr.write
+    const stderr: string[] = []
+    process.stderr.write = ((chunk: string) =>
+      stderr.push(chunk) > 0) as typeof process.stderr.write
+    const previousPath = process.env.PATH
+    process.env.PATH = toolEnv().PATH
+    try {
+      expect(
+        await runCli(['render', '-C', repo, '--out', out], {
+          write: () => true
+        } as unknown as NodeJS.WritableStream)
+      ).toBe(1)
+    } finally {
+      process.stderr.write = quiet
+      process.env.PATH = previousPath
+    }
+    expect(stderr.join('')).toContain('target broken-dev')
+    expect(fs.existsSync(out)).toBe(false)
+  })
+})

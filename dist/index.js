@@ -50205,6 +50205,123 @@ function describe(target) {
     return line ? `${file}:${line}:${column}` : file;
 }
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+;// CONCATENATED MODULE: ./src/git/auth.ts
+
+
+
+/**
+ * Puts a token in an `http.<origin>/.extraheader` inside a temporary git config file that
+ * only our git processes include (through GIT_CONFIG_* variables, not arguments), and
+ * removes it afterwards. The token is never in a URL, an argument list or a log line.
+ * An empty extraheader first resets any header persisted by actions/checkout, so git does
+ * not send two Authorization headers.
+ */
+class auth_GitAuthHelper {
+    token;
+    serverUrl;
+    dir;
+    constructor(token, 
+    /** e.g. https://github.com/ — the header is sent to this origin only. */
+    serverUrl) {
+        this.token = token;
+        this.serverUrl = serverUrl;
+    }
+    /** The base64 form that appears in the header; callers mask it too. */
+    get basicCredential() {
+        return Buffer.from(`x-access-token:${this.token}`, 'utf8').toString('base64');
+    }
+    /** Environment for git processes that talk to the remote. */
+    configure() {
+        this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hydrate-auth-'));
+        const file = path.join(this.dir, 'auth.gitconfig');
+        const origin = new URL(this.serverUrl).origin;
+        const content = `[http "${origin}/"]\n\textraheader =\n\textraheader = AUTHORIZATION: basic ${this.basicCredential}\n`;
+        fs.writeFileSync(file, content, { mode: 0o600 });
+        return { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'include.path', GIT_CONFIG_VALUE_0: file };
+    }
+    remove() {
+        if (this.dir)
+            fs.rmSync(this.dir, { recursive: true, force: true });
+        this.dir = undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/git/commandManager.ts
+
+
+class commandManager_GitError extends errors_HydrateError {
+    command;
+    stderr;
+    gitExitCode;
+    constructor(command, stderr, gitExitCode) {
+        super(`git ${command} failed (exit ${gitExitCode})${stderr.trim() ? `: ${stderr.trim()}` : ''}`);
+        this.command = command;
+        this.stderr = stderr;
+        this.gitExitCode = gitExitCode;
+    }
+}
+/**
+ * Runs git in one repository with a fixed environment (auth config, a temporary index).
+ * Every call is an argument array, never a shell line; it counts the processes it starts
+ * so callers can report them.
+ */
+class commandManager_GitCommandManager {
+    cwd;
+    env;
+    counter;
+    constructor(cwd, env = {}, 
+    /** Shared with managers made by withEnv, so the count covers them all. */
+    counter = { processes: 0 }) {
+        this.cwd = cwd;
+        this.env = env;
+        this.counter = counter;
+    }
+    /** git processes started so far. */
+    get processes() {
+        return this.counter.processes;
+    }
+    /** A manager for the same repository with more environment (shares the process count). */
+    withEnv(env) {
+        return new commandManager_GitCommandManager(this.cwd, { ...this.env, ...env }, this.counter);
+    }
+    exec(args, options = {}) {
+        this.counter.processes++;
+        return new Promise((resolve, reject) => {
+            const child = spawn('git', args, {
+                cwd: this.cwd,
+                env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...this.env, ...options.env },
+                stdio: ['pipe', 'pipe', 'pipe']
+            });
+            const out = [];
+            const err = [];
+            child.stdout.on('data', (c) => out.push(c));
+            child.stderr.on('data', (c) => err.push(c));
+            child.on('error', reject);
+            child.stdin.on('error', () => undefined); // git may exit before reading all input
+            child.on('close', code => {
+                const stdoutBuffer = Buffer.concat(out);
+                const result = {
+                    stdout: stdoutBuffer.toString('utf8'),
+                    stdoutBuffer,
+                    stderr: Buffer.concat(err).toString('utf8'),
+                    exitCode: code ?? 1
+                };
+                if (result.exitCode !== 0 && !options.allowFailure)
+                    reject(new commandManager_GitError(args[0] ?? '', result.stderr, result.exitCode));
+                else
+                    resolve(result);
+            });
+            child.stdin.end(options.input ?? '');
+        });
+    }
+    async output(args, options = {}) {
+        return (await this.exec(args, options)).stdout;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/git/dryCommit.ts
 
 /** Removes user info from a URL so a token in a remote URL never reaches metadata or logs. */
@@ -50243,6 +50360,46 @@ async function readDryCommit(repoRoot, ref = 'HEAD', repoURL) {
         body: rest.join(SEP).trim(),
         repoURL: url ? redactUrl(url) : ''
     };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/hydrate/gitObjects.ts
+
+/** The id git gives a blob with this content (sha1, or sha256 in a sha256 repository). */
+function gitObjects_blobId(content, algorithm = 'sha1') {
+    const body = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    return createHash(algorithm).update(`blob ${body.length}\0`).update(body).digest('hex');
+}
+/** Parses `git ls-tree -r -z` output into path → entry. */
+function gitObjects_parseLsTree(output) {
+    const entries = new Map();
+    for (const record of output.split('\0')) {
+        if (!record)
+            continue;
+        const tab = record.indexOf('\t');
+        const [mode = '', , id = ''] = record.slice(0, tab).split(' ');
+        entries.set(record.slice(tab + 1), { mode, id });
+    }
+    return entries;
+}
+/** Reads the records of `git cat-file --batch`: `<id> <type> <size>\n<content>\n` or `<name> missing\n`. */
+function gitObjects_parseCatFileBatch(output, requests) {
+    const results = new Map();
+    let offset = 0;
+    for (const request of requests) {
+        const newline = output.indexOf(0x0a, offset);
+        const header = output.subarray(offset, newline).toString('utf8');
+        offset = newline + 1;
+        if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+            results.set(request, undefined);
+            continue;
+        }
+        const size = Number(header.split(' ')[2]);
+        results.set(request, output.subarray(offset, offset + size).toString('utf8'));
+        offset += size + 1;
+    }
+    return results;
 }
 
 ;// CONCATENATED MODULE: ./src/manifests/resource.ts
@@ -50502,9 +50659,322 @@ function buildBranchLayouts(dry, rendered) {
     });
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+;// CONCATENATED MODULE: ./src/hydrate/branchWriter.ts
+
+
+
+
+
+const NOTES_REF = 'refs/notes/hydrator.metadata';
+/** Private namespace for what we fetch and build: the user's own refs are never touched. */
+const LOCAL_PREFIX = 'refs/hydrate';
+class PushRejectedError extends (/* unused pure expression or super */ null && (HydrateError)) {
+}
+const METADATA_ONLY = new Set([layout_METADATA_FILE, 'README.md']);
+function remoteRef(branch) {
+    return `${LOCAL_PREFIX}/remote/heads/${branch}`;
+}
+/**
+ * Writes branch layouts as one commit per branch, without a checkout: trees are planned in
+ * memory against the remote tips, all commits and the notes commit come from one
+ * `git fast-import`, and everything goes out in one atomic push, retried on a race.
+ */
+class branchWriter_BranchWriter {
+    options;
+    git;
+    algorithm;
+    constructor(options, dry) {
+        this.options = options;
+        this.git = options.git;
+        this.algorithm = dry.sha.length === 64 ? 'sha256' : 'sha1';
+    }
+    async write(dry, layouts) {
+        const { logger } = this.options;
+        const maxAttempts = this.options.maxAttempts ?? 5;
+        const startProcesses = this.git.processes;
+        for (let attempt = 1;; attempt++) {
+            const tips = await this.fetchTips(layouts.map(l => l.branch));
+            const plans = await this.plan(dry, layouts, tips);
+            const work = plans.filter(p => p.status === 'created' || p.status === 'updated' || p.note);
+            if (this.options.dryRun || work.length === 0) {
+                return {
+                    branches: plans,
+                    pushed: false,
+                    attempts: attempt,
+                    gitProcesses: this.git.processes - startProcesses
+                };
+            }
+            const notesParent = tips.get(NOTES_REF);
+            const refspecs = await this.buildCommits(dry, plans, notesParent);
+            await this.options.beforePush?.(attempt);
+            const push = await this.git.exec(['push', '--atomic', '--porcelain', '--no-verify', this.options.remote, ...refspecs], { allowFailure: true });
+            if (push.exitCode === 0) {
+                return {
+                    branches: plans,
+                    pushed: true,
+                    attempts: attempt,
+                    gitProcesses: this.git.processes - startProcesses
+                };
+            }
+            const output = `${push.stdout}\n${push.stderr}`;
+            const raced = /\[rejected\]|\(fetch first\)|non-fast-forward|stale info|\[remote rejected\].*(?:cannot lock|failed to update)/.test(output);
+            if (!raced)
+                throw new HydrateError(`push to ${this.options.remote} failed:\n${push.stderr.trim() || push.stdout.trim()}`);
+            if (attempt >= maxAttempts) {
+                throw new PushRejectedError(`push rejected ${attempt} times because the branches kept moving; nothing was forced. Run again.`);
+            }
+            const delay = (this.options.backoffMs ?? 1000) * 2 ** (attempt - 1);
+            logger.warning(`push rejected: a branch moved since it was fetched (attempt ${attempt}/${maxAttempts}); rebuilding on the new tips in ${delay} ms`);
+            await new Promise(resolve => setTimeout(resolve, delay));
+        }
+    }
+    /** Remote tips of the branches and the notes ref, fetched into our private namespace. */
+    async fetchTips(branches) {
+        const wanted = [...branches.map(b => `refs/heads/${b}`), NOTES_REF];
+        const listing = await this.git.output(['ls-remote', '--refs', this.options.remote, ...wanted]);
+        const tips = new Map();
+        for (const line of listing.split('\n')) {
+            const [sha, ref] = line.split('\t');
+            if (sha && ref && wanted.includes(ref))
+                tips.set(ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref, sha);
+        }
+        const refspecs = [...tips.keys()].map(key => key === NOTES_REF
+            ? `+${NOTES_REF}:${LOCAL_PREFIX}/remote/notes`
+            : `+refs/heads/${key}:${remoteRef(key)}`);
+        if (refspecs.length > 0) {
+            const shallow = (await this.git.output(['rev-parse', '--is-shallow-repository'])).trim() === 'true';
+            await this.git.exec([
+                'fetch',
+                '--no-tags',
+                '--no-write-fetch-head',
+                '--quiet',
+                ...(shallow ? ['--depth=1'] : []),
+                this.options.remote,
+                ...refspecs
+            ]);
+        }
+        return tips;
+    }
+    async plan(dry, layouts, tips) {
+        const trees = new Map();
+        for (const layout of layouts) {
+            const tip = tips.get(layout.branch);
+            if (tip)
+                trees.set(layout.branch, parseLsTree(await this.git.output(['ls-tree', '-r', '-z', '--full-tree', tip])));
+        }
+        const recorded = await this.recordedDryShas(layouts, tips, trees);
+        const plans = [];
+        for (const layout of layouts) {
+            const tip = tips.get(layout.branch);
+            const existing = trees.get(layout.branch) ?? new Map();
+            const record = recorded.get(layout.branch);
+            if (record && record.drySha !== dry.sha && (await this.isAncestor(dry.sha, record.drySha))) {
+                plans.push({
+                    branch: layout.branch,
+                    status: 'skipped',
+                    previous: tip,
+                    changes: [],
+                    changedTargets: [],
+                    pruned: [],
+                    recordedDrySha: record.drySha,
+                    reason: `${layout.branch} is already hydrated from ${record.drySha.slice(0, 7)}, which is newer than ${dry.sha.slice(0, 7)}`,
+                    note: false
+                });
+                continue;
+            }
+            plans.push(this.planBranch(layout, tip, existing, record, dry));
+        }
+        return plans;
+    }
+    planBranch(layout, tip, existing, record, dry) {
+        const targetPaths = layout.targets.map(t => t.target.path);
+        const within = (file, dir) => file.startsWith(`${dir}/`);
+        const owned = new Set([...existing.keys()]
+            .filter(f => f.endsWith(`/${METADATA_FILE}`))
+            .map(f => path.posix.dirname(f)));
+        const pruned = this.options.prune
+            ? [...owned]
+                .filter(dir => !targetPaths.some(p => p === dir || within(dir, p) || within(p, dir)))
+                .sort()
+            : [];
+        const files = new Map();
+        for (const [file, entry] of existing) {
+            if (targetPaths.some(p => within(file, p)) || pruned.some(p => within(file, p)))
+                continue;
+            files.set(file, entry);
+        }
+        for (const [file, content] of layout.files)
+            files.set(file, { mode: '100644', id: blobId(content, this.algorithm), content });
+        const changes = [];
+        for (const [file, entry] of files) {
+            const before = existing.get(file);
+            if (!before)
+                changes.push({ path: file, change: 'added' });
+            else if (before.id !== entry.id || before.mode !== entry.mode)
+                changes.push({ path: file, change: 'modified' });
+        }
+        for (const file of existing.keys())
+            if (!files.has(file))
+                changes.push({ path: file, change: 'removed' });
+        changes.sort((a, b) => (a.path < b.path ? -1 : 1));
+        // A dry commit that changes no manifest gets no hydrated commit, only a note (as Argo CD does).
+        const substantive = changes.filter(c => !METADATA_ONLY.has(path.posix.basename(c.path)));
+        const changedTargets = layout.targets
+            .filter(t => substantive.some(c => within(c.path, t.target.path)))
+            .map(t => t.target.name);
+        const commit = !tip || substantive.length > 0;
+        const status = !tip ? 'created' : commit ? 'updated' : 'unchanged';
+        const note = commit || !(record?.fromNote && record.drySha === dry.sha);
+        return {
+            branch: layout.branch,
+            status,
+            previous: tip,
+            changes: commit ? changes : [],
+            changedTargets: [...changedTargets, ...pruned.map(p => `${p} (pruned)`)],
+            pruned,
+            recordedDrySha: record?.drySha,
+            files: commit ? files : undefined,
+            note
+        };
+    }
+    /** The drySha each branch tip records: its git note, else its root hydrator.metadata. */
+    async recordedDryShas(layouts, tips, trees) {
+        const noteBlobs = new Map();
+        if (tips.has(NOTES_REF)) {
+            for (const [file, entry] of parseLsTree(await this.git.output(['ls-tree', '-r', '-z', `${LOCAL_PREFIX}/remote/notes`]))) {
+                noteBlobs.set(file.replace(/\//g, ''), entry.id);
+            }
+        }
+        const requests = [];
+        for (const layout of layouts) {
+            const tip = tips.get(layout.branch);
+            if (!tip)
+                continue;
+            const note = noteBlobs.get(tip);
+            const root = trees.get(layout.branch)?.get(METADATA_FILE);
+            if (note)
+                requests.push({ branch: layout.branch, object: note, fromNote: true });
+            else if (root)
+                requests.push({ branch: layout.branch, object: root.id, fromNote: false });
+        }
+        const result = new Map();
+        if (requests.length === 0)
+            return result;
+        const batch = await this.git.exec(['cat-file', '--batch'], {
+            input: requests.map(r => `${r.object}\n`).join('')
+        });
+        const contents = parseCatFileBatch(batch.stdoutBuffer, requests.map(r => r.object));
+        for (const request of requests) {
+            try {
+                const drySha = JSON.parse(contents.get(request.object) ?? '{}')
+                    .drySha;
+                if (typeof drySha === 'string' && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(drySha))
+                    result.set(request.branch, { drySha, fromNote: request.fromNote });
+            }
+            catch {
+                this.options.logger.warning(`${request.branch}: its recorded hydrator metadata is not valid JSON; treating the branch as unhydrated`);
+            }
+        }
+        return result;
+    }
+    /** Is `ancestor` an ancestor of `descendant`? Fetches a missing recorded commit once. */
+    async isAncestor(ancestor, descendant) {
+        const check = () => this.git.exec(['merge-base', '--is-ancestor', ancestor, descendant], { allowFailure: true });
+        let result = await check();
+        if (result.exitCode > 1) {
+            const remote = this.options.dryRemote ?? 'origin';
+            await this.git.exec([
+                'fetch',
+                '--no-tags',
+                '--no-write-fetch-head',
+                '--quiet',
+                '--filter=blob:none',
+                remote,
+                descendant
+            ], { allowFailure: true });
+            result = await check();
+        }
+        if (result.exitCode > 1) {
+            this.options.logger.warning(`cannot tell whether ${descendant.slice(0, 7)} is newer than ${ancestor.slice(0, 7)} (history not available); hydrating anyway`);
+            return false;
+        }
+        return result.exitCode === 0;
+    }
+    /** One fast-import for every commit and the notes commit; returns the push refspecs. */
+    async buildCommits(dry, plans, notesParent) {
+        const now = Math.floor((this.options.now?.() ?? new Date()).getTime() / 1000);
+        const { name, email } = this.options.committer;
+        const who = `${name} <${email}> ${now} +0000`;
+        const data = (text) => `data ${Buffer.byteLength(text, 'utf8')}\n${text}\n`;
+        const message = [
+            `${dry.sha.slice(0, 7)}: ${dry.subject}`,
+            '',
+            ...(dry.body ? [dry.body, ''] : []),
+            `Co-authored-by: ${dry.author}`,
+            ''
+        ].join('\n');
+        const chunks = [];
+        const marks = new Map();
+        let mark = 0;
+        for (const plan of plans) {
+            if (!plan.files)
+                continue;
+            const markId = ++mark;
+            marks.set(plan.branch, markId);
+            chunks.push(`commit ${LOCAL_PREFIX}/new/heads/${plan.branch}\nmark :${markId}\ncommitter ${who}\n${data(message)}`);
+            if (plan.previous)
+                chunks.push(`from ${plan.previous}\n`);
+            chunks.push('deleteall\n');
+            for (const [file, entry] of plan.files) {
+                const quoted = JSON.stringify(file);
+                if (entry.content !== undefined)
+                    chunks.push(`M ${entry.mode} inline ${quoted}\n${data(entry.content)}`);
+                else
+                    chunks.push(`M ${entry.mode} ${entry.id} ${quoted}\n`);
+            }
+            chunks.push('\n');
+        }
+        const noted = plans.filter(p => p.note);
+        if (noted.length > 0) {
+            chunks.push(`commit ${LOCAL_PREFIX}/new/notes\nmark :${++mark}\ncommitter ${who}\n${data(`Notes added by hydrate for ${dry.sha}`)}`);
+            if (notesParent)
+                chunks.push(`from ${notesParent}\n`);
+            for (const plan of noted) {
+                const target = marks.has(plan.branch)
+                    ? `:${marks.get(plan.branch)}`
+                    : plan.previous;
+                chunks.push(`N inline ${target}\n${data(`{"drySha":"${dry.sha}"}\n`)}`);
+            }
+            chunks.push('\n');
+        }
+        chunks.push('done\n');
+        const marksFile = await this.git.output([
+            'rev-parse',
+            '--git-path',
+            `hydrate-marks-${process.pid}`
+        ]);
+        const marksPath = path.resolve(this.git.cwd, marksFile.trim());
+        await this.git.exec(['fast-import', '--quiet', '--force', '--done', `--export-marks=${marksPath}`], { input: chunks.join('') });
+        const exported = new Map(fs
+            .readFileSync(marksPath, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map(line => line.split(' ')));
+        fs.rmSync(marksPath, { force: true });
+        const refspecs = [];
+        for (const plan of plans) {
+            const id = marks.get(plan.branch);
+            if (id === undefined)
+                continue;
+            plan.commit = exported.get(`:${id}`);
+            refspecs.push(`${plan.commit}:refs/heads/${plan.branch}`);
+        }
+        if (noted.length > 0)
+            refspecs.push(`${exported.get(`:${mark}`)}:${NOTES_REF}`);
+        return refspecs;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/render/shellQuote.ts
 /** Quotes an argument for a POSIX shell, only when it needs it: for the recorded commands. */
 function shellQuote(arg) {
@@ -50950,6 +51420,9 @@ async function renderTargets(targets, options) {
 
 
 
+
+
+
 /**
  * config → targets → render → manifests → branch layouts. Render failures are collected
  * per target; layouts hold only the targets that rendered.
@@ -51033,6 +51506,49 @@ function writeLayouts(outDir, layouts) {
         written.push(branchDir);
     }
     return written;
+}
+const DEFAULT_COMMITTER = {
+    name: 'hydrate',
+    email: 'hydrate@users.noreply.github.com'
+};
+/**
+ * render → all-or-nothing check → one commit per branch → one atomic push. Nothing is
+ * pushed when any target fails to render.
+ */
+async function hydrateRepository(options) {
+    const render = await options.logger.group('Render', () => renderRepository(options));
+    assertRendered(render);
+    const auth = options.auth
+        ? new GitAuthHelper(options.auth.token, options.auth.serverUrl)
+        : undefined;
+    try {
+        const git = new GitCommandManager(render.config.repoRoot, auth?.configure() ?? {});
+        const committer = options.committer ?? (await gitIdentity(git)) ?? DEFAULT_COMMITTER;
+        const writer = new BranchWriter({
+            git,
+            remote: options.remote ?? 'origin',
+            committer,
+            logger: options.logger,
+            prune: render.config.defaults.prune,
+            dryRun: options.dryRun,
+            maxAttempts: options.maxAttempts,
+            backoffMs: options.backoffMs,
+            beforePush: options.beforePush
+        }, render.dry);
+        const write = await options.logger.group(options.dryRun ? 'Plan branches (dry run)' : 'Write and push branches', () => writer.write(render.dry, render.layouts));
+        for (const branch of write.branches)
+            if (branch.reason)
+                options.logger.warning(branch.reason);
+        return { render, write };
+    }
+    finally {
+        auth?.remove();
+    }
+}
+async function gitIdentity(git) {
+    const name = (await git.exec(['config', 'user.name'], { allowFailure: true })).stdout.trim();
+    const email = (await git.exec(['config', 'user.email'], { allowFailure: true })).stdout.trim();
+    return name && email ? { name, email } : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/action/coreLogger.ts

@@ -4,7 +4,10 @@ import { simpleGit } from 'simple-git'
 import { loadConfig } from './config/load.js'
 import type { HydrateConfig } from './config/types.js'
 import { AggregateRenderError, HydrateError } from './errors.js'
+import { GitAuthHelper } from './git/auth.js'
+import { GitCommandManager } from './git/commandManager.js'
 import { readDryCommit, type DryCommit } from './git/dryCommit.js'
+import { BranchWriter, type Identity, type WriteResult } from './hydrate/branchWriter.js'
 import { buildBranchLayouts, METADATA_FILE, type BranchLayout } from './hydrate/layout.js'
 import type { Logger } from './logger.js'
 import { renderTargets, type RenderedTarget } from './render/index.js'
@@ -124,4 +127,70 @@ export function writeLayouts(outDir: string, layouts: readonly BranchLayout[]): 
     written.push(branchDir)
   }
   return written
+}
+
+export interface HydrateOptions extends EngineOptions {
+  /** Remote name or URL of the repository that holds the environment branches. */
+  remote?: string
+  dryRun?: boolean
+  committer?: Identity
+  /** Token auth for an HTTPS remote (the action's `token`). */
+  auth?: { token: string; serverUrl: string }
+  maxAttempts?: number
+  backoffMs?: number
+  beforePush?: (attempt: number) => Promise<void>
+}
+
+export interface RepositoryHydration {
+  render: RepositoryRender
+  write: WriteResult
+}
+
+export const DEFAULT_COMMITTER: Identity = {
+  name: 'hydrate',
+  email: 'hydrate@users.noreply.github.com'
+}
+
+/**
+ * render → all-or-nothing check → one commit per branch → one atomic push. Nothing is
+ * pushed when any target fails to render.
+ */
+export async function hydrateRepository(options: HydrateOptions): Promise<RepositoryHydration> {
+  const render = await options.logger.group('Render', () => renderRepository(options))
+  assertRendered(render)
+  const auth = options.auth
+    ? new GitAuthHelper(options.auth.token, options.auth.serverUrl)
+    : undefined
+  try {
+    const git = new GitCommandManager(render.config.repoRoot, auth?.configure() ?? {})
+    const committer = options.committer ?? (await gitIdentity(git)) ?? DEFAULT_COMMITTER
+    const writer = new BranchWriter(
+      {
+        git,
+        remote: options.remote ?? 'origin',
+        committer,
+        logger: options.logger,
+        prune: render.config.defaults.prune,
+        dryRun: options.dryRun,
+        maxAttempts: options.maxAttempts,
+        backoffMs: options.backoffMs,
+        beforePush: options.beforePush
+      },
+      render.dry
+    )
+    const write = await options.logger.group(
+      options.dryRun ? 'Plan branches (dry run)' : 'Write and push branches',
+      () => writer.write(render.dry, render.layouts)
+    )
+    for (const branch of write.branches) if (branch.reason) options.logger.warning(branch.reason)
+    return { render, write }
+  } finally {
+    auth?.remove()
+  }
+}
+
+async function gitIdentity(git: GitCommandManager): Promise<Identity | undefined> {
+  const name = (await git.exec(['config', 'user.name'], { allowFailure: true })).stdout.trim()
+  const email = (await git.exec(['config', 'user.email'], { allowFailure: true })).stdout.trim()
+  return name && email ? { name, email } : undefined
 }

@@ -376,7 +376,9 @@ describe('CLI exit codes', () => {
   it('exits 2 on unknown commands and flags, 0 on --help', async () => {
     const out = sink()
     expect(await runCli(['render', '--help'], out.stream)).toBe(0)
-    expect(out.text()).toContain('hydrate render [-C DIR] [--config F] [--out DIR] [--target GLOB]')
+    expect(out.text()).toContain(
+      'Usage: hydrate render [-C DIR] [--config F] [--out DIR] [--target GLOB]'
+    )
     const quiet = process.stderr.write
     process.stderr.write = (() => true) as typeof process.stderr.write
     try {

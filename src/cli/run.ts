@@ -1,34 +1,66 @@
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { assertRendered, renderRepository, writeLayouts } from '../engine.js'
+import {
+  assertRendered,
+  hydrateRepository,
+  renderRepository,
+  writeLayouts,
+  type EngineOptions
+} from '../engine.js'
 import { exitCodeOf, getErrorMessage, UsageError } from '../errors.js'
+import type { WriteResult } from '../hydrate/branchWriter.js'
 import { ConsoleLogger } from '../logger.js'
 
-const USAGE = `hydrate — the rendered manifests pattern for GitOps
-
-Usage:
-  hydrate render [-C DIR] [--config F] [--out DIR] [--target GLOB]...
-
-Commands:
-  render   Render every target and write the environment-branch layouts to
-           OUT/<branch>/ (for env/dev: OUT/env/dev/<path>/manifest.yaml).
-
-Options:
-  -C DIR              Repository to read (default: the current directory)
+const COMMON_OPTIONS = `  -C DIR              Repository to read (default: the current directory)
   --config F          Config file (default: hydrate.yaml at the repo root, else the
                       zero-config layout environments/{env} -> env/{env})
-  --out DIR           Output directory (default: $TMPDIR/hydrate/<repo name>)
   --target GLOB       Only targets whose name matches (repeatable)
   --concurrency N     Parallel renders (default: number of CPUs)
   --timeout SECONDS   Per render process (default: 300)
   -v, --verbose       Debug output
-  -h, --help          This help
+  -h, --help          This help`
 
-Exit codes: 0 success, 1 render failure, 2 usage or configuration error.
+const HELP = {
+  render: `Usage: hydrate render [-C DIR] [--config F] [--out DIR] [--target GLOB]...
+
+Render every target and write the environment-branch layouts to OUT/<branch>/
+(for env/dev: OUT/env/dev/<path>/manifest.yaml). The repository is not modified.
+
+Options:
+  --out DIR           Output directory (default: $TMPDIR/hydrate/<repo name>)
+${COMMON_OPTIONS}
+`,
+  push: `Usage: hydrate push [-C DIR] [--config F] [--remote NAME] [--dry-run]
+
+Render every target and commit the result to the environment branches of the remote,
+one commit per branch, without checking anything out, then push all branches and the
+hydrator notes in one atomic push. Nothing is pushed if any target fails to render.
+
+Options:
+  --remote NAME       Remote name or URL holding the environment branches (default: origin)
+  --dry-run           Print what would change per branch; commit and push nothing
+  --committer-name N  Committer of the hydrated commits (default: git config user.name)
+  --committer-email E Committer email (default: git config user.email)
+${COMMON_OPTIONS}
+`
+}
+
+const USAGE = `hydrate — the rendered manifests pattern for GitOps
+
+Usage:
+  hydrate render [-C DIR] [--config F] [--out DIR] [--target GLOB]
+  hydrate push   [-C DIR] [--config F] [--remote NAME] [--dry-run]
+
+Commands:
+  render   Write the environment-branch layouts to a directory
+  push     Commit them to the environment branches and push (one atomic push)
+
+Run \`hydrate <command> --help\` for the options.
+Exit codes: 0 success, 1 render or push failure, 2 usage or configuration error.
 `
 
-const COMMAND_HELP: Record<string, string> = { render: USAGE }
+type Command = keyof typeof HELP
 
 function positiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined
@@ -36,6 +68,72 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
   if (!Number.isInteger(n) || n < 1)
     throw new UsageError(`${flag} must be a positive whole number (got ${JSON.stringify(value)})`)
   return n
+}
+
+function parse(command: Command, args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      C: { type: 'string', short: 'C' },
+      config: { type: 'string' },
+      target: { type: 'string', multiple: true },
+      concurrency: { type: 'string' },
+      timeout: { type: 'string' },
+      verbose: { type: 'boolean', short: 'v' },
+      help: { type: 'boolean', short: 'h' },
+      ...(command === 'render' ? { out: { type: 'string' as const } } : {}),
+      ...(command === 'push'
+        ? {
+            remote: { type: 'string' as const },
+            'dry-run': { type: 'boolean' as const },
+            'committer-name': { type: 'string' as const },
+            'committer-email': { type: 'string' as const }
+          }
+        : {})
+    },
+    allowPositionals: false,
+    strict: true
+  })
+  return values as Record<string, string | string[] | boolean | undefined>
+}
+
+function engineOptions(
+  values: Record<string, string | string[] | boolean | undefined>,
+  logger: ConsoleLogger
+): EngineOptions {
+  const timeout = positiveInt(values.timeout as string | undefined, '--timeout')
+  return {
+    repoRoot: path.resolve((values.C as string | undefined) ?? '.'),
+    configFile: values.config as string | undefined,
+    targetFilter: values.target as string[] | undefined,
+    concurrency: positiveInt(values.concurrency as string | undefined, '--concurrency'),
+    timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+    logger
+  }
+}
+
+export function formatWriteResult(result: WriteResult, dryRun: boolean): string {
+  const lines: string[] = []
+  for (const branch of result.branches) {
+    const head =
+      branch.status === 'skipped'
+        ? `skipped (${branch.reason})`
+        : branch.status === 'unchanged'
+          ? `unchanged${branch.note ? ' (note added)' : ''}`
+          : `${branch.status}${branch.commit ? ` ${branch.commit.slice(0, 12)}` : dryRun ? ' (dry run)' : ''}`
+    lines.push(`${branch.branch}: ${head}`)
+    if (branch.changedTargets.length > 0)
+      lines.push(`  targets: ${branch.changedTargets.join(', ')}`)
+    for (const change of branch.changes)
+      lines.push(
+        `  ${change.change === 'added' ? '+' : change.change === 'removed' ? '-' : '~'} ${change.path}`
+      )
+  }
+  if (!dryRun)
+    lines.push(
+      result.pushed ? `pushed in 1 atomic push (attempt ${result.attempts})` : 'nothing to push'
+    )
+  return `${lines.join('\n')}\n`
 }
 
 export async function runCli(
@@ -49,63 +147,55 @@ export async function runCli(
   }
   let verbose = false
   try {
-    if (!(command in COMMAND_HELP))
+    if (!(command in HELP))
       throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`)
-    const { values } = parseArgs({
-      args: rest,
-      options: {
-        C: { type: 'string', short: 'C' },
-        config: { type: 'string' },
-        out: { type: 'string' },
-        target: { type: 'string', multiple: true },
-        concurrency: { type: 'string' },
-        timeout: { type: 'string' },
-        verbose: { type: 'boolean', short: 'v' },
-        help: { type: 'boolean', short: 'h' }
-      },
-      allowPositionals: false,
-      strict: true
-    }).valueOf() as { values: Record<string, string | string[] | boolean | undefined> }
+    const values = parse(command as Command, rest)
     if (values.help) {
-      stdout.write(COMMAND_HELP[command] as string)
+      stdout.write(HELP[command as Command])
       return 0
     }
     verbose = values.verbose === true
     const logger = new ConsoleLogger(verbose)
-    const repoRoot = path.resolve((values.C as string | undefined) ?? '.')
-    const timeout = positiveInt(values.timeout as string | undefined, '--timeout')
-    const result = await renderRepository({
-      repoRoot,
-      configFile: values.config as string | undefined,
-      targetFilter: values.target as string[] | undefined,
-      concurrency: positiveInt(values.concurrency as string | undefined, '--concurrency'),
-      timeoutMs: timeout === undefined ? undefined : timeout * 1000,
-      logger
-    })
-    assertRendered(result)
-    const outDir = path.resolve(
-      (values.out as string | undefined) ??
-        path.join(os.tmpdir(), 'hydrate', path.basename(result.config.repoRoot))
-    )
-    writeLayouts(outDir, result.layouts)
-    stdout.write(
-      `Rendered ${result.rendered.length} targets from ${result.dry.sha.slice(0, 7)} into ${outDir}\n`
-    )
-    for (const layout of result.layouts) {
-      const resources = layout.targets.reduce((n, t) => n + t.resources.length, 0)
-      stdout.write(
-        `  ${layout.branch}: ${layout.targets.length} targets, ${resources} resources (${layout.targets.map(t => t.target.path).join(', ')})\n`
+    const options = engineOptions(values, logger)
+    if (command === 'render') {
+      const result = await renderRepository(options)
+      assertRendered(result)
+      const outDir = path.resolve(
+        (values.out as string | undefined) ??
+          path.join(os.tmpdir(), 'hydrate', path.basename(result.config.repoRoot))
       )
+      writeLayouts(outDir, result.layouts)
+      stdout.write(
+        `Rendered ${result.rendered.length} targets from ${result.dry.sha.slice(0, 7)} into ${outDir}\n`
+      )
+      for (const layout of result.layouts) {
+        const resources = layout.targets.reduce((n, t) => n + t.resources.length, 0)
+        stdout.write(
+          `  ${layout.branch}: ${layout.targets.length} targets, ${resources} resources (${layout.targets.map(t => t.target.path).join(', ')})\n`
+        )
+      }
+      return 0
     }
+    const name = values['committer-name'] as string | undefined
+    const email = values['committer-email'] as string | undefined
+    if ((name === undefined) !== (email === undefined))
+      throw new UsageError('--committer-name and --committer-email go together')
+    const dryRun = values['dry-run'] === true
+    const result = await hydrateRepository({
+      ...options,
+      remote: values.remote as string | undefined,
+      dryRun,
+      committer: name && email ? { name, email } : undefined
+    })
+    stdout.write(formatWriteResult(result.write, dryRun))
     return 0
   } catch (error) {
     const parseArgsError =
       typeof error === 'object' &&
       error !== null &&
       String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')
-    const code = parseArgsError ? 2 : exitCodeOf(error)
     process.stderr.write(`error: ${getErrorMessage(error)}\n`)
     if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`)
-    return code
+    return parseArgsError ? 2 : exitCodeOf(error)
   }
 }

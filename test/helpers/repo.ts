@@ -83,3 +83,32 @@ export function snapshotTree(dir: string): Record<string, string> {
   walk('')
   return result
 }
+
+/** A bare repository to push to, and a dry repo whose `origin` is it (main pushed). */
+export function makeDryWithRemote(
+  options: { from?: string; files?: Record<string, string> } = {}
+): { dry: string; remote: string } {
+  const remote = path.join(tempDir('hydrate-remote-'), 'remote.git')
+  git(path.dirname(remote), 'init', '-q', '--bare', remote)
+  const dry = makeRepo(options)
+  git(dry, 'remote', 'add', 'origin', remote)
+  git(dry, 'push', '-q', 'origin', 'main')
+  return { dry, remote }
+}
+
+/** `git ls-remote` as ref → sha. */
+export function remoteRefs(remote: string): Record<string, string> {
+  const refs: Record<string, string> = {}
+  for (const line of git(remote, 'for-each-ref', '--format=%(refname) %(objectname)').split('\n')) {
+    const [ref, sha] = line.split(' ')
+    if (ref && sha) refs[ref] = sha
+  }
+  return refs
+}
+
+/** Commits everything in the working tree with a message. */
+export function commitAll(dir: string, message: string): string {
+  git(dir, 'add', '-A')
+  git(dir, 'commit', '-q', '-m', message)
+  return git(dir, 'rev-parse', 'HEAD').trim()
+}

@@ -1,0 +1,349 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { hydrateRepository, type HydrateOptions } from '../src/engine.js'
+import { AggregateRenderError } from '../src/errors.js'
+import { MemoryLogger } from '../src/logger.js'
+import {
+  cleanupTempDirs,
+  commitAll,
+  EXAMPLE_REPO,
+  git,
+  makeDryWithRemote,
+  remoteRefs,
+  tempDir
+} from './helpers/repo.js'
+import { toolEnv } from './helpers/tools.js'
+
+afterAll(cleanupTempDirs)
+
+const BOT = { name: 'hydrate-bot', email: 'bot@example.com' }
+
+function hydrate(dry: string, extra: Partial<HydrateOptions> = {}) {
+  return hydrateRepository({
+    repoRoot: dry,
+    logger: new MemoryLogger(),
+    env: toolEnv(),
+    committer: BOT,
+    backoffMs: 10,
+    ...extra
+  })
+}
+
+function show(remote: string, spec: string): string {
+  return git(remote, 'show', spec)
+}
+
+function lsTree(remote: string, ref: string): string[] {
+  return git(remote, 'ls-tree', '-r', '--name-only', ref).split('\n').filter(Boolean)
+}
+
+describe('hydrate push', () => {
+  it('first hydration creates orphan branches with the Argo CD hydrator contract, without touching the workspace', async () => {
+    const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
+    const drySha = git(dry, 'rev-parse', 'HEAD').trim()
+    const headBefore = git(dry, 'symbolic-ref', 'HEAD')
+    const { write } = await hydrate(dry)
+    expect(write.pushed).toBe(true)
+    expect(write.branches.map(b => [b.branch, b.status])).toEqual([
+      ['env/dev', 'created'],
+      ['env/prod', 'created'],
+      ['env/staging', 'created']
+    ])
+    const refs = remoteRefs(remote)
+    expect(Object.keys(refs).sort()).toEqual([
+      'refs/heads/env/dev',
+      'refs/heads/env/prod',
+      'refs/heads/env/staging',
+      'refs/heads/main',
+      'refs/notes/hydrator.metadata'
+    ])
+    for (const branch of write.branches)
+      expect(refs[`refs/heads/${branch.branch}`]).toBe(branch.commit)
+
+    // Orphan commit, Argo CD's message format, our committer.
+    const prod = 'refs/heads/env/prod'
+    expect(git(remote, 'rev-list', '--count', prod).trim()).toBe('1')
+    expect(git(remote, 'log', '-1', '--format=%B', prod)).toBe(
+      `${drySha.slice(0, 7)}: Dry commit\n\nThe body.\n\nCo-authored-by: Test Author <author@example.com>\n\n`
+    )
+    expect(git(remote, 'log', '-1', '--format=%cn <%ce>', prod).trim()).toBe(
+      'hydrate-bot <bot@example.com>'
+    )
+
+    // Files and metadata.
+    expect(lsTree(remote, prod)).toEqual([
+      '.gitattributes',
+      'cluster/README.md',
+      'cluster/hydrator.metadata',
+      'cluster/manifest.yaml',
+      'guestbook/README.md',
+      'guestbook/hydrator.metadata',
+      'guestbook/manifest.yaml',
+      'hydrator.metadata',
+      'webapp/README.md',
+      'webapp/hydrator.metadata',
+      'webapp/manifest.yaml'
+    ])
+    const root = JSON.parse(show(remote, `${prod}:hydrator.metadata`)) as Record<string, unknown>
+    expect(Object.keys(root)).toEqual(['repoURL', 'drySha', 'author', 'date', 'subject', 'body'])
+    expect(root).toMatchObject({
+      repoURL: remote,
+      drySha: drySha,
+      author: 'Test Author <author@example.com>',
+      subject: 'Dry commit',
+      body: 'The body.'
+    })
+    expect(root.date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d([+-]\d\d:\d\d|Z)$/)
+    const perPath = JSON.parse(show(remote, `${prod}:webapp/hydrator.metadata`)) as Record<
+      string,
+      unknown
+    >
+    expect(Object.keys(perPath)).toEqual(['repoURL', 'drySha', 'commands'])
+    expect(show(remote, `${prod}:webapp/README.md`)).toContain(
+      `git checkout ${drySha}\nhelm dependency build charts/webapp\nhelm template webapp charts/webapp`
+    )
+    expect(show(remote, `${prod}:.gitattributes`)).toBe(
+      'README.md linguist-generated=true\nhydrator.metadata linguist-generated=true\n'
+    )
+
+    // The git note on every hydrated commit.
+    for (const branch of write.branches) {
+      expect(
+        git(remote, 'notes', '--ref', 'hydrator.metadata', 'show', branch.commit as string)
+      ).toBe(`{"drySha":"${drySha}"}\n`)
+    }
+
+    // The workspace: same HEAD, clean status, no checkout happened.
+    expect(git(dry, 'symbolic-ref', 'HEAD')).toBe(headBefore)
+    expect(git(dry, 'status', '--porcelain')).toBe('')
+    expect(git(dry, 'rev-parse', 'HEAD').trim()).toBe(drySha)
+  })
+
+  it('is a no-op when nothing changed, and a change in one environment moves only that branch', async () => {
+    const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
+    await hydrate(dry)
+    const first = remoteRefs(remote)
+
+    const again = await hydrate(dry)
+    expect(again.write.pushed).toBe(false)
+    expect(again.write.branches.map(b => b.status)).toEqual(['unchanged', 'unchanged', 'unchanged'])
+    expect(remoteRefs(remote)).toEqual(first)
+
+    fs.appendFileSync(
+      path.join(dry, 'environments/prod/webapp.yaml'),
+      'greeting: hello from prod\n'
+    )
+    const second = commitAll(dry, 'Greet prod')
+    const { write } = await hydrate(dry)
+    const after = remoteRefs(remote)
+    expect(write.branches.map(b => [b.branch, b.status])).toEqual([
+      ['env/dev', 'unchanged'],
+      ['env/prod', 'updated'],
+      ['env/staging', 'unchanged']
+    ])
+    expect(write.branches[1]?.changedTargets).toEqual(['webapp-prod'])
+    expect(after['refs/heads/env/dev']).toBe(first['refs/heads/env/dev'])
+    expect(after['refs/heads/env/staging']).toBe(first['refs/heads/env/staging'])
+    expect(git(remote, 'rev-parse', 'refs/heads/env/prod^').trim()).toBe(
+      first['refs/heads/env/prod']
+    )
+    const changed = git(
+      remote,
+      'diff',
+      '--name-only',
+      first['refs/heads/env/prod'] as string,
+      'refs/heads/env/prod'
+    )
+      .split('\n')
+      .filter(Boolean)
+    expect(changed.filter(f => f.endsWith('manifest.yaml'))).toEqual(['webapp/manifest.yaml']) // metadata all record the new drySha
+    expect(changed).toContain('hydrator.metadata')
+    expect(show(remote, 'refs/heads/env/prod:webapp/manifest.yaml')).toContain(
+      'GREETING: "hello from prod"'
+    )
+    // The unchanged branches still record the newest dry commit, in their note.
+    expect(git(remote, 'notes', '--ref', 'hydrator.metadata', 'show', 'refs/heads/env/dev')).toBe(
+      `{"drySha":"${second}"}\n`
+    )
+  })
+
+  it('prunes directories of targets that are gone and leaves files it does not own', async () => {
+    const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
+    await hydrate(dry)
+    // Someone adds an unowned file to env/dev.
+    const other = tempDir()
+    git(other, 'clone', '-q', '--branch', 'env/dev', remote, 'clone')
+    const clone = path.join(other, 'clone')
+    fs.mkdirSync(path.join(clone, 'ops'))
+    fs.writeFileSync(path.join(clone, 'ops', 'runbook.md'), '# on call\n')
+    git(clone, 'add', '-A')
+    git(
+      clone,
+      '-c',
+      'user.name=Ops',
+      '-c',
+      'user.email=ops@example.com',
+      'commit',
+      '-q',
+      '-m',
+      'runbook'
+    )
+    git(clone, 'push', '-q', 'origin', 'env/dev')
+
+    // The cluster targets disappear from the config.
+    const config = fs.readFileSync(path.join(dry, 'hydrate.yaml'), 'utf8')
+    fs.writeFileSync(
+      path.join(dry, 'hydrate.yaml'),
+      config.slice(0, config.indexOf('  # Plain YAML'))
+    )
+    commitAll(dry, 'Drop cluster targets')
+    const { write } = await hydrate(dry)
+    expect(write.branches.every(b => b.pruned.join() === 'cluster')).toBe(true)
+    expect(write.branches[0]?.changedTargets).toContain('cluster (pruned)')
+    const files = lsTree(remote, 'refs/heads/env/dev')
+    expect(files.filter(f => f.startsWith('cluster/'))).toEqual([])
+    expect(files).toContain('ops/runbook.md')
+    expect(files).toContain('guestbook/manifest.yaml')
+  })
+
+  it('keeps the directories of removed targets with prune: false', async () => {
+    const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
+    await hydrate(dry)
+    const config = fs
+      .readFileSync(path.join(dry, 'hydrate.yaml'), 'utf8')
+      .replace('  layout: manifest\n', '  layout: manifest\n  prune: false\n')
+    fs.writeFileSync(
+      path.join(dry, 'hydrate.yaml'),
+      config.slice(0, config.indexOf('  # Plain YAML'))
+    )
+    commitAll(dry, 'Drop cluster targets, keep their output')
+    const { write } = await hydrate(dry)
+    expect(write.branches.map(b => b.pruned)).toEqual([[], [], []])
+    expect(lsTree(remote, 'refs/heads/env/prod')).toContain('cluster/manifest.yaml')
+  })
+
+  it('never replaces a hydration of a newer dry commit with an older one', async () => {
+    const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
+    const older = git(dry, 'rev-parse', 'HEAD').trim()
+    fs.appendFileSync(path.join(dry, 'environments/dev/webapp.yaml'), 'replicaCount: 2\n')
+    const newer = commitAll(dry, 'Scale dev')
+    await hydrate(dry)
+    const hydrated = remoteRefs(remote)
+
+    // A late run of the older commit (e.g. a slow workflow run).
+    git(dry, 'checkout', '-q', '--detach', older)
+    const { write } = await hydrate(dry)
+    expect(write.pushed).toBe(false)
+    expect(write.branches.map(b => b.status)).toEqual(['skipped', 'skipped', 'skipped'])
+    expect(write.branches[0]?.reason).toBe(
+      `env/dev is already hydrated from ${newer.slice(0, 7)}, which is newer than ${older.slice(0, 7)}`
+    )
+    expect(remoteRefs(remote)).toEqual(hydrated)
+  })
+
+  it('pushes nothing when any target fails to render (all-or-nothing)', async () => {
+    const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
+    fs.writeFileSync(
+      path.join(dry, 'apps/guestbook/overlays/prod/kustomization.yaml'),
+      'resources: [missing.yaml]\n'
+    )
+    commitAll(dry, 'Break prod')
+    await expect(hydrate(dry)).rejects.toThrow(AggregateRenderError)
+    await expect(hydrate(dry)).rejects.toThrow(/target guestbook-prod/)
+    expect(Object.keys(remoteRefs(remote))).toEqual(['refs/heads/main'])
+  })
+
+  it('survives a real race: another clone pushes between our fetch and our push, and both changes land', async () => {
+    const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
+    await hydrate(dry)
+    fs.appendFileSync(path.join(dry, 'environments/dev/webapp.yaml'), 'replicaCount: 5\n')
+    commitAll(dry, 'Scale dev to 5')
+
+    const other = tempDir()
+    git(other, 'clone', '-q', '--branch', 'env/dev', remote, 'clone')
+    const clone = path.join(other, 'clone')
+    let raced = 0
+    const logger = new MemoryLogger()
+    const { write } = await hydrate(dry, {
+      logger,
+      beforePush: async attempt => {
+        if (attempt !== 1) return
+        raced++
+        fs.writeFileSync(path.join(clone, 'NOTICE.txt'), 'pushed by someone else\n')
+        git(clone, 'add', '-A')
+        git(
+          clone,
+          '-c',
+          'user.name=Other',
+          '-c',
+          'user.email=other@example.com',
+          'commit',
+          '-q',
+          '-m',
+          'concurrent change'
+        )
+        git(clone, 'push', '-q', 'origin', 'env/dev')
+      }
+    })
+    expect(raced).toBe(1)
+    expect(write.attempts).toBe(2)
+    expect(write.pushed).toBe(true)
+    expect(
+      logger.lines.some(l =>
+        /push rejected: a branch moved since it was fetched \(attempt 1\/5\)/.test(l)
+      )
+    ).toBe(true)
+    const theirs = git(clone, 'rev-parse', 'HEAD').trim()
+    expect(git(remote, 'rev-parse', 'refs/heads/env/dev^').trim()).toBe(theirs) // rebuilt on their tip, not forced
+    const files = lsTree(remote, 'refs/heads/env/dev')
+    expect(files).toContain('NOTICE.txt')
+    expect(show(remote, 'refs/heads/env/dev:webapp/manifest.yaml')).toContain('replicas: 5')
+  })
+
+  it('hydrates into another repository (--remote URL), and --dry-run pushes nothing', async () => {
+    const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
+    const deploy = path.join(tempDir(), 'deploy.git')
+    git(path.dirname(deploy), 'init', '-q', '--bare', deploy)
+    const plan = await hydrate(dry, { remote: deploy, dryRun: true })
+    expect(plan.write.pushed).toBe(false)
+    expect(plan.write.branches.map(b => b.status)).toEqual(['created', 'created', 'created'])
+    expect(plan.write.branches[0]?.changes.find(c => c.path === 'webapp/manifest.yaml')).toEqual({
+      path: 'webapp/manifest.yaml',
+      change: 'added'
+    })
+    expect(remoteRefs(deploy)).toEqual({})
+
+    const { write } = await hydrate(dry, { remote: deploy })
+    expect(write.pushed).toBe(true)
+    expect(Object.keys(remoteRefs(deploy)).sort()).toEqual([
+      'refs/heads/env/dev',
+      'refs/heads/env/prod',
+      'refs/heads/env/staging',
+      'refs/notes/hydrator.metadata'
+    ])
+    expect(Object.keys(remoteRefs(remote))).toEqual(['refs/heads/main']) // the dry repo's remote is untouched
+    expect(JSON.parse(show(deploy, 'refs/heads/env/dev:hydrator.metadata')).repoURL).toBe(remote)
+  })
+
+  it('adds only a note when a dry commit changes no manifest', async () => {
+    const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
+    await hydrate(dry)
+    const before = remoteRefs(remote)
+    fs.writeFileSync(path.join(dry, 'CONTRIBUTING.md'), 'be nice\n')
+    const docs = commitAll(dry, 'Docs only')
+    const { write } = await hydrate(dry)
+    expect(write.pushed).toBe(true)
+    expect(write.branches.map(b => [b.status, b.note])).toEqual([
+      ['unchanged', true],
+      ['unchanged', true],
+      ['unchanged', true]
+    ])
+    const after = remoteRefs(remote)
+    expect(after['refs/heads/env/prod']).toBe(before['refs/heads/env/prod'])
+    expect(after['refs/notes/hydrator.metadata']).not.toBe(before['refs/notes/hydrator.metadata'])
+    expect(git(remote, 'notes', '--ref', 'hydrator.metadata', 'show', 'refs/heads/env/prod')).toBe(
+      `{"drySha":"${docs}"}\n`
+    )
+  })
+})

@@ -39964,7 +39964,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -50219,7 +50219,7 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
  * An empty extraheader first resets any header persisted by actions/checkout, so git does
  * not send two Authorization headers.
  */
-class auth_GitAuthHelper {
+class GitAuthHelper {
     token;
     serverUrl;
     dir;
@@ -50235,16 +50235,16 @@ class auth_GitAuthHelper {
     }
     /** Environment for git processes that talk to the remote. */
     configure() {
-        this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hydrate-auth-'));
-        const file = path.join(this.dir, 'auth.gitconfig');
+        this.dir = external_node_fs_default().mkdtempSync(external_node_path_default().join(external_node_os_default().tmpdir(), 'hydrate-auth-'));
+        const file = external_node_path_default().join(this.dir, 'auth.gitconfig');
         const origin = new URL(this.serverUrl).origin;
         const content = `[http "${origin}/"]\n\textraheader =\n\textraheader = AUTHORIZATION: basic ${this.basicCredential}\n`;
-        fs.writeFileSync(file, content, { mode: 0o600 });
+        external_node_fs_default().writeFileSync(file, content, { mode: 0o600 });
         return { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'include.path', GIT_CONFIG_VALUE_0: file };
     }
     remove() {
         if (this.dir)
-            fs.rmSync(this.dir, { recursive: true, force: true });
+            external_node_fs_default().rmSync(this.dir, { recursive: true, force: true });
         this.dir = undefined;
     }
 }
@@ -50268,7 +50268,7 @@ class commandManager_GitError extends errors_HydrateError {
  * Every call is an argument array, never a shell line; it counts the processes it starts
  * so callers can report them.
  */
-class commandManager_GitCommandManager {
+class GitCommandManager {
     cwd;
     env;
     counter;
@@ -50285,12 +50285,12 @@ class commandManager_GitCommandManager {
     }
     /** A manager for the same repository with more environment (shares the process count). */
     withEnv(env) {
-        return new commandManager_GitCommandManager(this.cwd, { ...this.env, ...env }, this.counter);
+        return new GitCommandManager(this.cwd, { ...this.env, ...env }, this.counter);
     }
     exec(args, options = {}) {
         this.counter.processes++;
         return new Promise((resolve, reject) => {
-            const child = spawn('git', args, {
+            const child = (0,external_node_child_process_namespaceObject.spawn)('git', args, {
                 cwd: this.cwd,
                 env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...this.env, ...options.env },
                 stdio: ['pipe', 'pipe', 'pipe']
@@ -50367,12 +50367,12 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/hydrate/gitObjects.ts
 
 /** The id git gives a blob with this content (sha1, or sha256 in a sha256 repository). */
-function gitObjects_blobId(content, algorithm = 'sha1') {
+function blobId(content, algorithm = 'sha1') {
     const body = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-    return createHash(algorithm).update(`blob ${body.length}\0`).update(body).digest('hex');
+    return (0,external_node_crypto_.createHash)(algorithm).update(`blob ${body.length}\0`).update(body).digest('hex');
 }
 /** Parses `git ls-tree -r -z` output into path → entry. */
-function gitObjects_parseLsTree(output) {
+function parseLsTree(output) {
     const entries = new Map();
     for (const record of output.split('\0')) {
         if (!record)
@@ -50384,7 +50384,7 @@ function gitObjects_parseLsTree(output) {
     return entries;
 }
 /** Reads the records of `git cat-file --batch`: `<id> <type> <size>\n<content>\n` or `<name> missing\n`. */
-function gitObjects_parseCatFileBatch(output, requests) {
+function parseCatFileBatch(output, requests) {
     const results = new Map();
     let offset = 0;
     for (const request of requests) {
@@ -50668,7 +50668,7 @@ function buildBranchLayouts(dry, rendered) {
 const NOTES_REF = 'refs/notes/hydrator.metadata';
 /** Private namespace for what we fetch and build: the user's own refs are never touched. */
 const LOCAL_PREFIX = 'refs/hydrate';
-class PushRejectedError extends (/* unused pure expression or super */ null && (HydrateError)) {
+class PushRejectedError extends errors_HydrateError {
 }
 const METADATA_ONLY = new Set([layout_METADATA_FILE, 'README.md']);
 function remoteRef(branch) {
@@ -50679,7 +50679,7 @@ function remoteRef(branch) {
  * memory against the remote tips, all commits and the notes commit come from one
  * `git fast-import`, and everything goes out in one atomic push, retried on a race.
  */
-class branchWriter_BranchWriter {
+class BranchWriter {
     options;
     git;
     algorithm;
@@ -50719,7 +50719,7 @@ class branchWriter_BranchWriter {
             const output = `${push.stdout}\n${push.stderr}`;
             const raced = /\[rejected\]|\(fetch first\)|non-fast-forward|stale info|\[remote rejected\].*(?:cannot lock|failed to update)/.test(output);
             if (!raced)
-                throw new HydrateError(`push to ${this.options.remote} failed:\n${push.stderr.trim() || push.stdout.trim()}`);
+                throw new errors_HydrateError(`push to ${this.options.remote} failed:\n${push.stderr.trim() || push.stdout.trim()}`);
             if (attempt >= maxAttempts) {
                 throw new PushRejectedError(`push rejected ${attempt} times because the branches kept moving; nothing was forced. Run again.`);
             }
@@ -50790,8 +50790,8 @@ class branchWriter_BranchWriter {
         const targetPaths = layout.targets.map(t => t.target.path);
         const within = (file, dir) => file.startsWith(`${dir}/`);
         const owned = new Set([...existing.keys()]
-            .filter(f => f.endsWith(`/${METADATA_FILE}`))
-            .map(f => path.posix.dirname(f)));
+            .filter(f => f.endsWith(`/${layout_METADATA_FILE}`))
+            .map(f => external_node_path_default().posix.dirname(f)));
         const pruned = this.options.prune
             ? [...owned]
                 .filter(dir => !targetPaths.some(p => p === dir || within(dir, p) || within(p, dir)))
@@ -50818,7 +50818,7 @@ class branchWriter_BranchWriter {
                 changes.push({ path: file, change: 'removed' });
         changes.sort((a, b) => (a.path < b.path ? -1 : 1));
         // A dry commit that changes no manifest gets no hydrated commit, only a note (as Argo CD does).
-        const substantive = changes.filter(c => !METADATA_ONLY.has(path.posix.basename(c.path)));
+        const substantive = changes.filter(c => !METADATA_ONLY.has(external_node_path_default().posix.basename(c.path)));
         const changedTargets = layout.targets
             .filter(t => substantive.some(c => within(c.path, t.target.path)))
             .map(t => t.target.name);
@@ -50851,7 +50851,7 @@ class branchWriter_BranchWriter {
             if (!tip)
                 continue;
             const note = noteBlobs.get(tip);
-            const root = trees.get(layout.branch)?.get(METADATA_FILE);
+            const root = trees.get(layout.branch)?.get(layout_METADATA_FILE);
             if (note)
                 requests.push({ branch: layout.branch, object: note, fromNote: true });
             else if (root)
@@ -50877,8 +50877,19 @@ class branchWriter_BranchWriter {
         }
         return result;
     }
-    /** Is `ancestor` an ancestor of `descendant`? Fetches a missing recorded commit once. */
-    async isAncestor(ancestor, descendant) {
+    ancestry = new Map();
+    /** Is `ancestor` an ancestor of `descendant`? Memoized: branches usually record one drySha. */
+    isAncestor(ancestor, descendant) {
+        const key = `${ancestor}..${descendant}`;
+        let answer = this.ancestry.get(key);
+        if (!answer) {
+            answer = this.checkAncestor(ancestor, descendant);
+            this.ancestry.set(key, answer);
+        }
+        return answer;
+    }
+    /** Fetches a recorded commit that is not here yet (a shallow clone) before giving up. */
+    async checkAncestor(ancestor, descendant) {
         const check = () => this.git.exec(['merge-base', '--is-ancestor', ancestor, descendant], { allowFailure: true });
         let result = await check();
         if (result.exitCode > 1) {
@@ -50953,14 +50964,13 @@ class branchWriter_BranchWriter {
             '--git-path',
             `hydrate-marks-${process.pid}`
         ]);
-        const marksPath = path.resolve(this.git.cwd, marksFile.trim());
+        const marksPath = external_node_path_default().resolve(this.git.cwd, marksFile.trim());
         await this.git.exec(['fast-import', '--quiet', '--force', '--done', `--export-marks=${marksPath}`], { input: chunks.join('') });
-        const exported = new Map(fs
-            .readFileSync(marksPath, 'utf8')
+        const exported = new Map(external_node_fs_default().readFileSync(marksPath, 'utf8')
             .split('\n')
             .filter(Boolean)
             .map(line => line.split(' ')));
-        fs.rmSync(marksPath, { force: true });
+        external_node_fs_default().rmSync(marksPath, { force: true });
         const refspecs = [];
         for (const plan of plans) {
             const id = marks.get(plan.branch);
@@ -51572,10 +51582,67 @@ class CoreLogger {
     }
 }
 
+;// CONCATENATED MODULE: ./src/action/summary.ts
+
+/** Job summary of a hydration: one row per branch with its targets, resources and commit. */
+async function writeHydrateSummary(result, settings) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    const repository = settings.targetRepository ?? settings.repository;
+    const link = (sha) => repository
+        ? `<a href="${settings.serverUrl}/${repository}/commit/${sha}"><code>${sha.slice(0, 7)}</code></a>`
+        : `<code>${sha.slice(0, 7)}</code>`;
+    const rows = result.write.branches.map(branch => {
+        const layout = result.render.layouts.find(l => l.branch === branch.branch);
+        const resources = layout?.targets.reduce((n, t) => n + t.resources.length, 0) ?? 0;
+        const status = branch.status === 'skipped' ? `skipped: ${branch.reason ?? ''}` : branch.status;
+        return [
+            `<code>${branch.branch}</code>`,
+            (layout?.targets ?? [])
+                .map(t => branch.changedTargets.includes(t.target.name) ? `<b>${t.target.name}</b>` : t.target.name)
+                .join(', '),
+            String(resources),
+            status,
+            branch.commit
+                ? link(branch.commit)
+                : branch.previous
+                    ? `${link(branch.previous)} (unchanged)`
+                    : ''
+        ];
+    });
+    const dry = result.render.dry;
+    await summary
+        .addHeading('Hydrated environment branches', 2)
+        .addRaw(`From dry commit ${link(dry.sha)}: ${escapeHtml(dry.subject)}`, true)
+        .addTable([
+        [
+            { data: 'Branch', header: true },
+            { data: 'Targets (changed in bold)', header: true },
+            { data: 'Resources', header: true },
+            { data: 'Status', header: true },
+            { data: 'Commit', header: true }
+        ],
+        ...rows
+    ])
+        .addRaw(result.write.pushed
+        ? `Pushed in one atomic push (attempt ${result.write.attempts}).`
+        : settings.push
+            ? 'Nothing to push.'
+            : 'push: false — nothing was pushed.', true)
+        .write();
+}
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 ;// CONCATENATED MODULE: ./src/action/settings.ts
 
 
 
+const ACTIONS_BOT = {
+    name: 'github-actions[bot]',
+    email: '41898282+github-actions[bot]@users.noreply.github.com'
+};
 function oneOf(name, allowed, fallback) {
     const value = getInput(name).trim() || fallback;
     if (!allowed.includes(value))
@@ -51601,6 +51668,10 @@ function getSettings(env = process.env) {
         .map(s => s.trim())
         .filter(Boolean);
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+    const targetRepository = getInput('target-repository').trim();
+    if (targetRepository && !/^[\w.-]+\/[\w.-]+$/.test(targetRepository)) {
+        throw new UsageError(`input target-repository must be owner/name (got ${JSON.stringify(targetRepository)})`);
+    }
     const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
     return {
         workingDirectory: external_node_path_default().resolve(workspace, getInput('working-directory') || '.'),
@@ -51613,11 +51684,30 @@ function getSettings(env = process.env) {
         targets: targets.length > 0 ? targets : undefined,
         concurrency,
         failOn: oneOf('fail-on', ['error', 'warning', 'never'], 'error'),
-        repoURL: env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined
+        repoURL: env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined,
+        targetRepository: targetRepository || undefined,
+        committer: {
+            name: getInput('committer-name') || ACTIONS_BOT.name,
+            email: getInput('committer-email') || ACTIONS_BOT.email
+        },
+        eventName: env.GITHUB_EVENT_NAME ?? '',
+        serverUrl: server,
+        repository: env.GITHUB_REPOSITORY
     };
+}
+/** DESIGN §11: the event decides the mode unless `mode` says otherwise. */
+function resolveMode(settings) {
+    if (settings.mode !== 'auto')
+        return settings.mode;
+    if (['pull_request', 'pull_request_target'].includes(settings.eventName))
+        return 'diff';
+    if (['push', 'workflow_dispatch', 'schedule'].includes(settings.eventName))
+        return 'hydrate';
+    throw new UsageError(`cannot choose a mode for the ${JSON.stringify(settings.eventName)} event; set the mode input to diff or hydrate`);
 }
 
 ;// CONCATENATED MODULE: ./src/action/main.ts
+
 
 
 
@@ -51627,21 +51717,44 @@ function getSettings(env = process.env) {
 async function runAction() {
     try {
         const settings = getSettings();
-        const logger = new CoreLogger();
-        const result = await logger.group('Render', () => renderRepository({
-            repoRoot: settings.workingDirectory,
-            configFile: settings.config,
-            targetFilter: settings.targets,
-            concurrency: settings.concurrency,
-            logger,
-            repoURL: settings.repoURL
-        }));
-        assertRendered(result);
-        setOutput('changed-targets', JSON.stringify(result.rendered.map(r => r.target.name)));
+        const mode = resolveMode(settings);
+        info(`hydrate-action: ${mode} mode (event ${settings.eventName || 'unknown'})`);
+        if (mode === 'hydrate')
+            await runHydrate(settings);
+        else
+            throw new Error('diff mode is not available yet in this version');
     }
     catch (error) {
         setFailed(errors_getErrorMessage(error));
     }
+}
+async function runHydrate(settings) {
+    const logger = new CoreLogger();
+    const remote = settings.targetRepository
+        ? `${settings.serverUrl}/${settings.targetRepository}.git`
+        : 'origin';
+    const result = await hydrateRepository({
+        repoRoot: settings.workingDirectory,
+        configFile: settings.config,
+        targetFilter: settings.targets,
+        concurrency: settings.concurrency,
+        logger,
+        repoURL: settings.repoURL,
+        remote,
+        dryRun: !settings.push,
+        committer: settings.committer,
+        auth: settings.token ? { token: settings.token, serverUrl: settings.serverUrl } : undefined
+    });
+    const branches = result.write.branches;
+    const changedTargets = branches.flatMap(b => b.status === 'created' || b.status === 'updated' ? b.changedTargets : []);
+    const commits = Object.fromEntries(branches.filter(b => b.commit).map(b => [b.branch, b.commit]));
+    setOutput('changed', String(branches.some(b => b.status === 'created' || b.status === 'updated')));
+    setOutput('changed-targets', JSON.stringify(changedTargets));
+    setOutput('commits', JSON.stringify(commits));
+    for (const branch of branches) {
+        info(`${branch.branch}: ${branch.status}${branch.commit ? ` ${branch.commit}` : ''}${branch.changedTargets.length ? ` (${branch.changedTargets.join(', ')})` : ''}`);
+    }
+    await writeHydrateSummary(result, settings);
 }
 
 ;// CONCATENATED MODULE: ./src/action.ts

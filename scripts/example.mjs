@@ -10,6 +10,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const work = path.join(root, '.work')
 const repo = path.join(work, 'example-repo')
 const out = path.join(work, 'hydrated')
+const remote = path.join(work, 'deploy.git')
 const env = {
   ...process.env,
   PATH: `${path.join(root, '.tools', 'bin')}${path.delimiter}${process.env.PATH}`
@@ -36,6 +37,9 @@ git(
   '-m',
   'guestbook (kustomize), webapp (helm), cluster (plain YAML)'
 )
+execFileSync('git', ['init', '-q', '--bare', '-b', 'main', remote])
+git('remote', 'add', 'origin', remote)
+git('push', '-q', 'origin', 'main')
 
 step(`hydrate render -C ${path.relative(root, repo)} --out ${path.relative(root, out)}`)
 const started = performance.now()
@@ -60,3 +64,23 @@ step('env/prod/webapp/hydrator.metadata')
 process.stdout.write(
   fs.readFileSync(path.join(out, 'env', 'prod', 'webapp', 'hydrator.metadata'), 'utf8')
 )
+
+function hydratePush(title) {
+  step(`${title}\nhydrate push -C ${path.relative(root, repo)}   (origin: ${path.relative(root, remote)})`)
+  const started = performance.now()
+  execFileSync(process.execPath, [cli, 'push', '-C', repo, '--committer-name', 'hydrate-example', '--committer-email', 'hydrate@example.com'], {
+    env,
+    stdio: ['ignore', 'inherit', 'ignore']
+  })
+  process.stdout.write(`(${Math.round(performance.now() - started)} ms)\n`)
+}
+
+hydratePush('First hydration: every environment branch is created')
+
+fs.appendFileSync(path.join(repo, 'environments', 'prod', 'webapp.yaml'), 'greeting: hello from prod\n')
+git('commit', '-q', '-am', 'Greet prod users')
+hydratePush('A prod-only change: only env/prod moves')
+
+step('The hydrated branches in the remote')
+process.stdout.write(execFileSync('git', ['log', '--format=%h %d %s', '--branches=env/*'], { cwd: remote, encoding: 'utf8' }))
+process.stdout.write(execFileSync('git', ['notes', '--ref', 'hydrator.metadata', 'show', 'env/prod'], { cwd: remote, encoding: 'utf8' }))

@@ -19379,8 +19379,19 @@ class BranchWriter {
         }
         return result;
     }
-    /** Is `ancestor` an ancestor of `descendant`? Fetches a missing recorded commit once. */
-    async isAncestor(ancestor, descendant) {
+    ancestry = new Map();
+    /** Is `ancestor` an ancestor of `descendant`? Memoized: branches usually record one drySha. */
+    isAncestor(ancestor, descendant) {
+        const key = `${ancestor}..${descendant}`;
+        let answer = this.ancestry.get(key);
+        if (!answer) {
+            answer = this.checkAncestor(ancestor, descendant);
+            this.ancestry.set(key, answer);
+        }
+        return answer;
+    }
+    /** Fetches a recorded commit that is not here yet (a shallow clone) before giving up. */
+    async checkAncestor(ancestor, descendant) {
         const check = () => this.git.exec(['merge-base', '--is-ancestor', ancestor, descendant], { allowFailure: true });
         let result = await check();
         if (result.exitCode > 1) {
@@ -20210,8 +20221,12 @@ function formatWriteResult(result, dryRun) {
         for (const change of branch.changes)
             lines.push(`  ${change.change === 'added' ? '+' : change.change === 'removed' ? '-' : '~'} ${change.path}`);
     }
-    if (!dryRun)
-        lines.push(result.pushed ? `pushed in 1 atomic push (attempt ${result.attempts})` : 'nothing to push');
+    const outcome = dryRun
+        ? 'dry run: nothing committed or pushed'
+        : result.pushed
+            ? `pushed in 1 atomic push (attempt ${result.attempts})`
+            : 'nothing to push';
+    lines.push(`${outcome}; ${result.gitProcesses} git processes`);
     return `${lines.join('\n')}\n`;
 }
 async function runCli(argv, stdout = process.stdout) {

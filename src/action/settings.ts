@@ -18,6 +18,17 @@ export interface ActionSettings {
   concurrency?: number
   failOn: FailOn
   repoURL?: string
+  /** owner/name of the repository that receives the branches (default: this one). */
+  targetRepository?: string
+  committer: { name: string; email: string }
+  eventName: string
+  serverUrl: string
+  repository?: string
+}
+
+export const ACTIONS_BOT = {
+  name: 'github-actions[bot]',
+  email: '41898282+github-actions[bot]@users.noreply.github.com'
 }
 
 function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
@@ -52,6 +63,12 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): ActionSetting
     .map(s => s.trim())
     .filter(Boolean)
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd()
+  const targetRepository = core.getInput('target-repository').trim()
+  if (targetRepository && !/^[\w.-]+\/[\w.-]+$/.test(targetRepository)) {
+    throw new UsageError(
+      `input target-repository must be owner/name (got ${JSON.stringify(targetRepository)})`
+    )
+  }
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com'
   return {
     workingDirectory: path.resolve(workspace, core.getInput('working-directory') || '.'),
@@ -64,6 +81,24 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): ActionSetting
     targets: targets.length > 0 ? targets : undefined,
     concurrency,
     failOn: oneOf('fail-on', ['error', 'warning', 'never'] as const, 'error'),
-    repoURL: env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined
+    repoURL: env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined,
+    targetRepository: targetRepository || undefined,
+    committer: {
+      name: core.getInput('committer-name') || ACTIONS_BOT.name,
+      email: core.getInput('committer-email') || ACTIONS_BOT.email
+    },
+    eventName: env.GITHUB_EVENT_NAME ?? '',
+    serverUrl: server,
+    repository: env.GITHUB_REPOSITORY
   }
+}
+
+/** DESIGN §11: the event decides the mode unless `mode` says otherwise. */
+export function resolveMode(settings: ActionSettings): 'diff' | 'hydrate' {
+  if (settings.mode !== 'auto') return settings.mode
+  if (['pull_request', 'pull_request_target'].includes(settings.eventName)) return 'diff'
+  if (['push', 'workflow_dispatch', 'schedule'].includes(settings.eventName)) return 'hydrate'
+  throw new UsageError(
+    `cannot choose a mode for the ${JSON.stringify(settings.eventName)} event; set the mode input to diff or hydrate`
+  )
 }

@@ -129,10 +129,12 @@ export function formatWriteResult(result: WriteResult, dryRun: boolean): string 
         `  ${change.change === 'added' ? '+' : change.change === 'removed' ? '-' : '~'} ${change.path}`
       )
   }
-  if (!dryRun)
-    lines.push(
-      result.pushed ? `pushed in 1 atomic push (attempt ${result.attempts})` : 'nothing to push'
-    )
+  const outcome = dryRun
+    ? 'dry run: nothing committed or pushed'
+    : result.pushed
+      ? `pushed in 1 atomic push (attempt ${result.attempts})`
+      : 'nothing to push'
+  lines.push(`${outcome}; ${result.gitProcesses} git processes`)
   return `${lines.join('\n')}\n`
 }
 

@@ -322,8 +322,21 @@ export class BranchWriter {
     return result
   }
 
-  /** Is `ancestor` an ancestor of `descendant`? Fetches a missing recorded commit once. */
-  private async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+  private readonly ancestry = new Map<string, Promise<boolean>>()
+
+  /** Is `ancestor` an ancestor of `descendant`? Memoized: branches usually record one drySha. */
+  private isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    const key = `${ancestor}..${descendant}`
+    let answer = this.ancestry.get(key)
+    if (!answer) {
+      answer = this.checkAncestor(ancestor, descendant)
+      this.ancestry.set(key, answer)
+    }
+    return answer
+  }
+
+  /** Fetches a recorded commit that is not here yet (a shallow clone) before giving up. */
+  private async checkAncestor(ancestor: string, descendant: string): Promise<boolean> {
     const check = () =>
       this.git.exec(['merge-base', '--is-ancestor', ancestor, descendant], { allowFailure: true })
     let result = await check()

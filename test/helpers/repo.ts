@@ -89,7 +89,7 @@ export function makeDryWithRemote(
   options: { from?: string; files?: Record<string, string> } = {}
 ): { dry: string; remote: string } {
   const remote = path.join(tempDir('hydrate-remote-'), 'remote.git')
-  git(path.dirname(remote), 'init', '-q', '--bare', remote)
+  git(path.dirname(remote), 'init', '-q', '--bare', '-b', 'main', remote)
   const dry = makeRepo(options)
   git(dry, 'remote', 'add', 'origin', remote)
   git(dry, 'push', '-q', 'origin', 'main')

@@ -1,0 +1,63 @@
+import * as core from '@actions/core'
+import type { RepositoryHydration } from '../engine.js'
+import type { ActionSettings } from './settings.js'
+
+/** Job summary of a hydration: one row per branch with its targets, resources and commit. */
+export async function writeHydrateSummary(
+  result: RepositoryHydration,
+  settings: ActionSettings
+): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  const repository = settings.targetRepository ?? settings.repository
+  const link = (sha: string) =>
+    repository
+      ? `<a href="${settings.serverUrl}/${repository}/commit/${sha}"><code>${sha.slice(0, 7)}</code></a>`
+      : `<code>${sha.slice(0, 7)}</code>`
+  const rows = result.write.branches.map(branch => {
+    const layout = result.render.layouts.find(l => l.branch === branch.branch)
+    const resources = layout?.targets.reduce((n, t) => n + t.resources.length, 0) ?? 0
+    const status = branch.status === 'skipped' ? `skipped: ${branch.reason ?? ''}` : branch.status
+    return [
+      `<code>${branch.branch}</code>`,
+      (layout?.targets ?? [])
+        .map(t =>
+          branch.changedTargets.includes(t.target.name) ? `<b>${t.target.name}</b>` : t.target.name
+        )
+        .join(', '),
+      String(resources),
+      status,
+      branch.commit
+        ? link(branch.commit)
+        : branch.previous
+          ? `${link(branch.previous)} (unchanged)`
+          : ''
+    ]
+  })
+  const dry = result.render.dry
+  await core.summary
+    .addHeading('Hydrated environment branches', 2)
+    .addRaw(`From dry commit ${link(dry.sha)}: ${escapeHtml(dry.subject)}`, true)
+    .addTable([
+      [
+        { data: 'Branch', header: true },
+        { data: 'Targets (changed in bold)', header: true },
+        { data: 'Resources', header: true },
+        { data: 'Status', header: true },
+        { data: 'Commit', header: true }
+      ],
+      ...rows
+    ])
+    .addRaw(
+      result.write.pushed
+        ? `Pushed in one atomic push (attempt ${result.write.attempts}).`
+        : settings.push
+          ? 'Nothing to push.'
+          : 'push: false — nothing was pushed.',
+      true
+    )
+    .write()
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}

@@ -1,0 +1,73 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { runBundledAction } from './helpers/action.js'
+import { cleanupTempDirs, commitAll, EXAMPLE_REPO, git, makeDryWithRemote, remoteRefs, tempDir } from './helpers/repo.js'
+
+afterAll(cleanupTempDirs)
+
+describe('the bundled action (dist/index.js) on a push event', () => {
+  it('hydrates every environment branch from a real clone, sets outputs and writes the job summary', () => {
+    const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
+    const workspace = path.join(tempDir(), 'workspace')
+    git(path.dirname(workspace), 'clone', '-q', '--depth=1', `file://${remote}`, workspace) // as actions/checkout does
+    const sha = git(workspace, 'rev-parse', 'HEAD').trim()
+    const token = 'ghs_e2eToken000000000000000000000000'
+    const run = runBundledAction({ workspace, eventName: 'push', payload: { ref: 'refs/heads/main', after: sha }, token })
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    const refs = remoteRefs(remote)
+    const commits = JSON.parse(run.outputs.commits ?? '{}') as Record<string, string>
+    expect(commits).toEqual({ 'env/dev': refs['refs/heads/env/dev'], 'env/prod': refs['refs/heads/env/prod'], 'env/staging': refs['refs/heads/env/staging'] })
+    expect(run.outputs.changed).toBe('true')
+    expect((JSON.parse(run.outputs['changed-targets'] ?? '[]') as string[]).sort()).toEqual(
+      ['cluster-dev', 'cluster-prod', 'cluster-staging', 'guestbook-dev', 'guestbook-prod', 'guestbook-staging', 'webapp-dev', 'webapp-prod', 'webapp-staging']
+    )
+    // Committed by the Actions bot, with the dry repo's GitHub URL in the metadata.
+    expect(git(remote, 'log', '-1', '--format=%cn <%ce>', 'refs/heads/env/prod').trim()).toBe('github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>')
+    expect(JSON.parse(git(remote, 'show', 'refs/heads/env/prod:hydrator.metadata')).repoURL).toBe('https://github.com/acme/dry')
+    // Summary: a row per branch with a commit link.
+    expect(run.summary).toContain('Hydrated environment branches')
+    expect(run.summary).toContain(`https://github.com/acme/dry/commit/${commits['env/prod']}`)
+    expect(run.summary).toMatch(/<code>env\/staging<\/code>/)
+    expect(run.stdout).toContain('::group::Render')
+    expect(run.stdout).toContain(`::add-mask::${token}`)
+    expect(`${run.stdout}${run.summary}`.replace(`::add-mask::${token}`, '')).not.toContain(token)
+    expect(git(workspace, 'status', '--porcelain')).toBe('')
+
+    // A second run of the same commit changes nothing.
+    const again = runBundledAction({ workspace, eventName: 'push', payload: { ref: 'refs/heads/main', after: sha } })
+    expect(again.status).toBe(0)
+    expect(again.outputs.changed).toBe('false')
+    expect(again.outputs.commits).toBe('{}')
+    expect(remoteRefs(remote)).toEqual(refs)
+    void dry
+  })
+
+  it('fails the step and pushes nothing when a target does not render', () => {
+    const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
+    fs.writeFileSync(path.join(dry, 'charts/webapp/templates/broken.yaml'), '{{ .Values.nope.missing }}\n')
+    commitAll(dry, 'Break the chart')
+    git(dry, 'push', '-q', 'origin', 'main')
+    const workspace = path.join(tempDir(), 'workspace')
+    git(path.dirname(workspace), 'clone', '-q', `file://${remote}`, workspace)
+    const run = runBundledAction({ workspace, eventName: 'workflow_dispatch', payload: {} })
+    expect(run.status).toBe(1)
+    expect(run.stdout).toMatch(/::error::3 targets failed to render:/)
+    expect(run.stdout).toContain('target webapp-prod: helm template webapp exited with code 1')
+    expect(Object.keys(remoteRefs(remote))).toEqual(['refs/heads/main'])
+  })
+
+  it('push: false plans and pushes nothing; an unknown event without a mode is a clear error', () => {
+    const { remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
+    const workspace = path.join(tempDir(), 'workspace')
+    git(path.dirname(workspace), 'clone', '-q', `file://${remote}`, workspace)
+    const planned = runBundledAction({ workspace, eventName: 'schedule', payload: {}, inputs: { push: 'false' } })
+    expect(planned.status).toBe(0)
+    expect(planned.summary).toContain('push: false')
+    expect(Object.keys(remoteRefs(remote))).toEqual(['refs/heads/main'])
+    const unknown = runBundledAction({ workspace, eventName: 'issues', payload: {} })
+    expect(unknown.status).toBe(1)
+    expect(unknown.stdout).toContain('::error::cannot choose a mode for the "issues" event')
+  })
+})

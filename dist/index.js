@@ -46381,10 +46381,10 @@ init_git_error();
 function isTaskError(result) {
   return !!(result.exitCode && result.stdErr.length);
 }
-function getErrorMessage(result) {
+function esm_getErrorMessage(result) {
   return Buffer.concat([...result.stdOut, ...result.stdErr]);
 }
-function errorDetectionHandler(overwrite = false, isError = isTaskError, errorMessage = getErrorMessage) {
+function errorDetectionHandler(overwrite = false, isError = isTaskError, errorMessage = esm_getErrorMessage) {
   return (error, result) => {
     if (!overwrite && error || !isError(result)) {
       return error;
@@ -49502,11 +49502,11 @@ class errors_HydrateError extends Error {
     }
 }
 /** The user asked for something impossible (bad flags). Exit code 2. */
-class UsageError extends errors_HydrateError {
+class errors_UsageError extends errors_HydrateError {
     exitCode = 2;
 }
 /** hydrate.yaml (or the repo layout it describes) is wrong. Exit code 2. */
-class ConfigError extends errors_HydrateError {
+class errors_ConfigError extends errors_HydrateError {
     location;
     detail;
     exitCode = 2;
@@ -49716,6 +49716,7 @@ function normalizeOutputPath(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/config/types.ts
+const DEFAULT_DIFF = { context: 3, noise: true, ignore: [] };
 const DEFAULTS = { branch: 'env/{env}', layout: 'manifest', prune: true };
 const ZERO_CONFIG_DISCOVER = 'environments/{env}';
 
@@ -49740,7 +49741,7 @@ class YamlReader {
         const [first] = this.document.errors;
         if (first) {
             const { line, col: column } = this.lines.linePos(first.pos[0]);
-            throw new ConfigError({ file, line, column }, `invalid YAML: ${first.message.split('\n')[0]}`);
+            throw new errors_ConfigError({ file, line, column }, `invalid YAML: ${first.message.split('\n')[0]}`);
         }
     }
     get root() {
@@ -49758,7 +49759,7 @@ class YamlReader {
         return { file: this.file, line, column: col };
     }
     fail(node, message) {
-        throw new ConfigError(this.locate(node), message);
+        throw new errors_ConfigError(this.locate(node), message);
     }
     map(node, what) {
         if (!(0,yaml_dist/* isMap */.jh)(node))
@@ -49847,7 +49848,9 @@ class YamlReader {
 
 
 
-const TOP_KEYS = ['version', 'defaults', 'targets'];
+const TOP_KEYS = ['version', 'defaults', 'targets', 'diff'];
+const DIFF_KEYS = ['context', 'noise', 'ignore'];
+const IGNORE_KEYS = ['group', 'kind', 'name', 'namespace', 'jsonPointers'];
 const DEFAULT_KEYS = ['branch', 'layout', 'prune'];
 const TARGET_KEYS = [
     'name',
@@ -49885,12 +49888,13 @@ function loadConfig(repoRoot, options = {}) {
     const root = external_node_path_default().resolve(repoRoot);
     const file = findConfigFile(root, options.configFile);
     let defaults = { ...DEFAULTS };
+    let diff = { ...DEFAULT_DIFF };
     let entries;
     let reader;
     if (file) {
         const text = external_node_fs_default().readFileSync(external_node_path_default().join(root, file), 'utf8');
         reader = new YamlReader(file, text);
-        ({ defaults, entries } = readConfigDocument(reader));
+        ({ defaults, entries, diff } = readConfigDocument(reader));
     }
     else {
         entries = [
@@ -49907,15 +49911,15 @@ function loadConfig(repoRoot, options = {}) {
         const globs = options.targetFilter;
         targets = targets.filter(t => globs.some(g => minimatch(t.name, g)));
         if (targets.length === 0)
-            throw new UsageError(`no target matches ${globs.map(g => JSON.stringify(g)).join(', ')}`);
+            throw new errors_UsageError(`no target matches ${globs.map(g => JSON.stringify(g)).join(', ')}`);
     }
-    return { repoRoot: root, file, defaults, targets };
+    return { repoRoot: root, file, defaults, diff, targets };
 }
 function findConfigFile(root, configFile) {
     if (configFile) {
         const absolute = external_node_path_default().resolve(root, configFile);
         if (!external_node_fs_default().existsSync(absolute))
-            throw new ConfigError({ file: configFile }, 'config file not found');
+            throw new errors_ConfigError({ file: configFile }, 'config file not found');
         return external_node_path_default().relative(root, absolute).split((external_node_path_default()).sep).join('/') || configFile;
     }
     return CONFIG_FILE_NAMES.find(name => external_node_fs_default().existsSync(external_node_path_default().join(root, name)));
@@ -49942,7 +49946,53 @@ function readConfigDocument(reader) {
     if (list.items.length === 0)
         reader.fail(list, 'targets must not be empty');
     const entries = list.items.map((item, index) => readTargetEntry(reader, item, `targets[${index}]`));
-    return { defaults, entries };
+    const diff = reader.has(top, 'diff')
+        ? readDiff(reader, reader.node(top, 'diff') ?? reader.keyNode(top, 'diff'))
+        : { ...DEFAULT_DIFF };
+    return { defaults, entries, diff };
+}
+function readDiff(reader, item) {
+    const node = reader.map(item, 'diff');
+    reader.checkKeys(node, DIFF_KEYS, 'diff');
+    const contextNode = reader.node(node, 'context');
+    if (contextNode !== undefined &&
+        (!(0,yaml_dist/* isScalar */.jn)(contextNode) ||
+            !Number.isInteger(contextNode.value) ||
+            contextNode.value < 0)) {
+        reader.fail(contextNode, 'diff.context must be a whole number of lines (0 or more)');
+    }
+    const ignoreNode = reader.has(node, 'ignore')
+        ? reader.seq(reader.node(node, 'ignore') ?? reader.keyNode(node, 'ignore'), 'diff.ignore')
+        : undefined;
+    const ignore = (ignoreNode?.items ?? []).map((entry, index) => {
+        const what = `diff.ignore[${index}]`;
+        const rule = reader.map(entry, what);
+        reader.checkKeys(rule, IGNORE_KEYS, what);
+        const jsonPointers = reader.stringList(rule, 'jsonPointers', what);
+        if (!jsonPointers || jsonPointers.length === 0)
+            reader.fail(rule, `${what}: missing "jsonPointers" (a list like [/spec/replicas])`);
+        const pointerNodes = reader.node(rule, 'jsonPointers').items;
+        jsonPointers.forEach((pointer, i) => {
+            if (!pointer.startsWith('/'))
+                reader.fail(pointerNodes[i], `${what}.jsonPointers: ${JSON.stringify(pointer)} is not a JSON pointer (it must start with /)`);
+        });
+        const groupNode = reader.node(rule, 'group');
+        if (groupNode !== undefined && (!(0,yaml_dist/* isScalar */.jn)(groupNode) || typeof groupNode.value !== 'string')) {
+            reader.fail(groupNode, `${what}.group must be a string ("" for the core group)`);
+        }
+        return {
+            group: (0,yaml_dist/* isScalar */.jn)(groupNode) ? groupNode.value : undefined,
+            kind: reader.string(rule, 'kind', what),
+            name: reader.string(rule, 'name', what),
+            namespace: reader.string(rule, 'namespace', what),
+            jsonPointers
+        };
+    });
+    return {
+        context: (0,yaml_dist/* isScalar */.jn)(contextNode) ? contextNode.value : DEFAULT_DIFF.context,
+        noise: reader.boolean(node, 'noise', 'diff') ?? DEFAULT_DIFF.noise,
+        ignore
+    };
 }
 function readTargetEntry(reader, item, what) {
     const node = reader.map(item, what);
@@ -50045,7 +50095,7 @@ function expandEntry(root, reader, entry, defaults) {
     const fail = (message, key) => {
         if (reader && entry.node)
             reader.fail((key && reader.keyNode(entry.node, key)) || entry.node, message);
-        throw new ConfigError(entry.location, message);
+        throw new errors_ConfigError(entry.location, message);
     };
     const field = (key) => (reader && entry.node ? reader.node(entry.node, key) : undefined);
     if (entry.discover !== undefined) {
@@ -50058,7 +50108,7 @@ function expandEntry(root, reader, entry, defaults) {
         const found = discoverSources(root, entry.discover);
         if (found.length === 0) {
             if (!reader) {
-                throw new ConfigError({ file: CONFIG_FILE_NAMES[0] }, `no hydrate.yaml and no directory matches the zero-config default "${ZERO_CONFIG_DISCOVER}"; add a hydrate.yaml (see README)`);
+                throw new errors_ConfigError({ file: CONFIG_FILE_NAMES[0] }, `no hydrate.yaml and no directory matches the zero-config default "${ZERO_CONFIG_DISCOVER}"; add a hydrate.yaml (see README)`);
             }
             fail(`discover pattern ${JSON.stringify(entry.discover)} matches no directory`, 'discover');
         }
@@ -50066,7 +50116,7 @@ function expandEntry(root, reader, entry, defaults) {
             const node = key ? field(key) : undefined;
             if (reader && (node || entry.node))
                 reader.fail(node ?? entry.node, `${message} (discovered at ${source})`);
-            throw new ConfigError(entry.location, `${message} (discovered at ${source})`);
+            throw new errors_ConfigError(entry.location, `${message} (discovered at ${source})`);
         }));
     }
     return [
@@ -50074,7 +50124,7 @@ function expandEntry(root, reader, entry, defaults) {
             const node = key ? field(key) : undefined;
             if (reader && (node || entry.node))
                 reader.fail(node ?? entry.node, message);
-            throw new ConfigError(entry.location, message);
+            throw new errors_ConfigError(entry.location, message);
         })
     ];
 }
@@ -50167,7 +50217,7 @@ function detectSourceType(dir) {
 /** Checks across targets: unique names, unique branch+path, valid branch names. */
 function validateTargets(root, reader, targets) {
     const fail = (target, message) => {
-        throw new ConfigError(target.location, message);
+        throw new errors_ConfigError(target.location, message);
     };
     const byName = new Map();
     for (const target of targets) {
@@ -50205,9 +50255,268 @@ function describe(target) {
     return line ? `${file}:${line}:${column}` : file;
 }
 
+;// CONCATENATED MODULE: ./src/diff/resources.ts
+
+
+
+
+/** Two resources count as one renamed resource when this much of their text is the same. */
+const RENAME_SIMILARITY = 0.8;
+/** A kustomize name hash suffix (configMapGenerator/secretGenerator): `-` and 5–10 lower-case alphanumerics. */
+const HASH_SUFFIX = /-[a-z0-9]{5,10}$/;
+function toText(object) {
+    return stringify(object, {
+        lineWidth: 0,
+        indent: 2,
+        indentSeq: true,
+        aliasDuplicateObjects: false
+    });
+}
+/** Masked and normalized text of one side; `other` is the counterpart for the secret states. */
+function sideText(resource, other, side, settings) {
+    const masked = maskSecrets(resource.object, other?.object ?? null, side);
+    return toText(applyIgnoreRules(masked, resource, settings));
+}
+function label(resource) {
+    return `${resource.kind} ${resource.namespace ? `${resource.namespace}/` : ''}${resource.name}`;
+}
+function patch(before, after, from, to, context) {
+    const text = createTwoFilesPatch(from, to, before, after, '', '', { context });
+    // Drop the "Index:"/"====" preamble; keep ---/+++ and the hunks.
+    return text
+        .split('\n')
+        .filter(line => !line.startsWith('Index: ') && !/^=+$/.test(line))
+        .join('\n')
+        .replace(/\t/g, '')
+        .trimEnd()
+        .concat('\n');
+}
+function similarity(a, b) {
+    let same = 0;
+    let total = 0;
+    for (const part of diffLines(a, b)) {
+        const lines = part.count ?? 0;
+        total += lines;
+        if (!part.added && !part.removed)
+            same += 2 * lines;
+    }
+    const lengths = a.split('\n').length + b.split('\n').length;
+    return lengths === 0 ? 1 : Math.min(1, same / Math.max(lengths, total));
+}
+/** The resource without its name, for content similarity of rename candidates. */
+function withoutName(resource) {
+    const object = structuredClone(resource.object);
+    const metadata = object.metadata;
+    if (metadata)
+        delete metadata.name;
+    return { ...resource, object };
+}
+function change(resource, kind, diff, previousName) {
+    const result = {
+        group: resource.group,
+        kind: resource.kind,
+        namespace: resource.namespace,
+        name: resource.name,
+        change: kind,
+        diff
+    };
+    if (previousName !== undefined)
+        result.previousName = previousName;
+    return result;
+}
+/**
+ * Compares one target's resources on both sides by identity (version excluded). Removed and
+ * added resources of one kind and namespace pair up as renames when their names differ only
+ * by a kustomize hash suffix, or when their content is nearly the same.
+ */
+function resources_diffResources(base, head, settings) {
+    const baseById = new Map(base.map(r => [r.id, r]));
+    const headById = new Map(head.map(r => [r.id, r]));
+    const changes = [];
+    const context = settings.context;
+    for (const resource of head) {
+        const before = baseById.get(resource.id);
+        if (!before)
+            continue;
+        const a = sideText(before, resource, 'base', settings);
+        const b = sideText(resource, before, 'head', settings);
+        if (a !== b)
+            changes.push(change(resource, 'modified', patch(a, b, `base/${label(before)}`, `head/${label(resource)}`, context)));
+    }
+    const removed = base.filter(r => !headById.has(r.id));
+    const added = head.filter(r => !baseById.has(r.id));
+    const scope = (r) => `${r.group}/${r.kind}/${r.namespace}`;
+    const pairs = [];
+    const taken = new Set();
+    // Pass 1: hash suffixes (app-config-7b9c5k → app-config-m2h4t8).
+    for (const old of removed) {
+        const stem = old.name.replace(HASH_SUFFIX, '');
+        if (stem === old.name)
+            continue;
+        const match = added.find(n => !taken.has(n) &&
+            scope(n) === scope(old) &&
+            n.name !== old.name &&
+            n.name.replace(HASH_SUFFIX, '') === stem);
+        if (match) {
+            pairs.push([old, match]);
+            taken.add(old).add(match);
+        }
+    }
+    // Pass 2: nearly identical content under another name, best match first.
+    const candidates = [];
+    for (const old of removed.filter(r => !taken.has(r))) {
+        for (const next of added.filter(r => !taken.has(r) && scope(r) === scope(old))) {
+            const score = similarity(toText(maskSecrets(withoutName(old).object)), toText(maskSecrets(withoutName(next).object)));
+            if (score >= RENAME_SIMILARITY)
+                candidates.push({ old, next, score });
+        }
+    }
+    for (const { old, next } of candidates.sort((x, y) => y.score - x.score)) {
+        if (taken.has(old) || taken.has(next))
+            continue;
+        pairs.push([old, next]);
+        taken.add(old).add(next);
+    }
+    for (const [old, next] of pairs) {
+        const a = sideText(old, next, 'base', settings);
+        const b = sideText(next, old, 'head', settings);
+        changes.push(change(next, 'renamed', patch(a, b, `base/${label(old)}`, `head/${label(next)}`, context), old.name));
+    }
+    for (const resource of added.filter(r => !taken.has(r))) {
+        changes.push(change(resource, 'added', patch('', sideText(resource, undefined, 'head', settings), '/dev/null', `head/${label(resource)}`, context)));
+    }
+    for (const resource of removed.filter(r => !taken.has(r))) {
+        changes.push(change(resource, 'removed', patch(sideText(resource, undefined, 'base', settings), '', `base/${label(resource)}`, '/dev/null', context)));
+    }
+    const order = new Map([...head, ...base].map((r, i) => [r.id, i]));
+    const key = (c) => order.get(`${c.group}/${c.kind}/${c.namespace}/${c.name}`) ?? 0;
+    changes.sort((x, y) => key(x) - key(y));
+    const counts = { added: 0, modified: 0, removed: 0, renamed: 0 };
+    for (const c of changes)
+        counts[c.change]++;
+    return { resources: changes, counts };
+}
+
+;// CONCATENATED MODULE: ./src/diff/targets.ts
+
+const NO_CHANGES = { added: 0, modified: 0, removed: 0, renamed: 0 };
+/**
+ * Per target (matched by name): changed / unchanged / added / removed, or error when either
+ * side failed to render (reported, not fatal to the other targets). Head order first, then
+ * targets that only the base has.
+ */
+function targets_diffTargets(base, head, settings) {
+    const index = (side) => ({
+        targets: new Map(side.targets.map(t => [t.name, t])),
+        rendered: new Map(side.rendered.map(r => [r.target.name, r])),
+        failures: new Map(side.failures.map(f => [f.target.name, f.error.message]))
+    });
+    const b = index(base);
+    const h = index(head);
+    const names = [
+        ...head.targets.map(t => t.name),
+        ...base.targets.map(t => t.name).filter(n => !h.targets.has(n))
+    ];
+    return names.map(name => {
+        const target = (h.targets.get(name) ?? b.targets.get(name));
+        const summary = { name, env: target.env, branch: target.branch, path: target.path };
+        const error = [
+            h.failures.get(name) && `head: ${h.failures.get(name)}`,
+            b.failures.get(name) && `base: ${b.failures.get(name)}`
+        ]
+            .filter(Boolean)
+            .join('\n');
+        if (error)
+            return { ...summary, status: 'error', counts: { ...NO_CHANGES }, resources: [], error };
+        const before = b.targets.has(name) ? (b.rendered.get(name)?.resources ?? []) : undefined;
+        const after = h.targets.has(name) ? (h.rendered.get(name)?.resources ?? []) : undefined;
+        const { resources, counts } = diffResources(before ?? [], after ?? [], settings);
+        const status = before === undefined
+            ? 'added'
+            : after === undefined
+                ? 'removed'
+                : resources.length > 0
+                    ? 'changed'
+                    : 'unchanged';
+        return { ...summary, status, counts, resources };
+    });
+}
+
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+;// CONCATENATED MODULE: ./src/git/revisions.ts
+
+
+
+
+async function isShallow(git) {
+    return (await git.output(['rev-parse', '--is-shallow-repository'])).trim() === 'true';
+}
+async function verify(git, ref) {
+    const result = await git.exec(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+        allowFailure: true
+    });
+    return result.exitCode === 0 ? result.stdout.trim() : undefined;
+}
+/**
+ * Resolves a ref or SHA to a commit, fetching it from `remote` when this clone does not have
+ * it (actions/checkout makes depth-1 clones: the PR base is usually missing).
+ */
+async function revisions_resolveCommit(git, ref, remote = 'origin') {
+    const local = await verify(git, ref);
+    if (local)
+        return local;
+    const fetched = await git.exec(['fetch', '--no-tags', '--quiet', '--depth=1', remote, ref], {
+        allowFailure: true
+    });
+    const after = fetched.exitCode === 0
+        ? ((await verify(git, ref)) ?? (await verify(git, 'FETCH_HEAD')))
+        : undefined;
+    if (!after)
+        throw new HydrateError(`cannot find ${ref} here or on ${remote}${fetched.stderr.trim() ? `: ${fetched.stderr.trim()}` : ''}`);
+    return after;
+}
+/**
+ * The merge-base of two commits. In a shallow clone the history is deepened in steps (only
+ * as much as needed), then unshallowed; if there is still none, `base` itself is used.
+ */
+async function revisions_mergeBase(git, base, head, logger, remote = 'origin') {
+    const attempt = async () => {
+        const result = await git.exec(['merge-base', base, head], { allowFailure: true });
+        return result.exitCode === 0 ? result.stdout.trim() : undefined;
+    };
+    let found = await attempt();
+    for (const depth of ['--depth=50', '--depth=500', '--unshallow']) {
+        if (found || !(await isShallow(git)))
+            break;
+        logger.debug(`deepening the clone (${depth}) to find the merge-base of ${base.slice(0, 7)} and ${head.slice(0, 7)}`);
+        await git.exec(['fetch', '--no-tags', '--quiet', depth, remote, base, head], {
+            allowFailure: true
+        });
+        found = await attempt();
+    }
+    if (!found) {
+        logger.warning(`no merge-base of ${base.slice(0, 7)} and ${head.slice(0, 7)}; comparing with ${base.slice(0, 7)} itself`);
+        return base;
+    }
+    return found;
+}
+/** Runs `fn` on a temporary detached worktree of `commit`, removed afterwards. */
+async function revisions_withWorktree(git, commit, fn) {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'hydrate-worktree-'));
+    const dir = path.join(parent, 'tree');
+    await git.exec(['worktree', 'add', '--detach', '--quiet', dir, commit]);
+    try {
+        return await fn(dir);
+    }
+    finally {
+        await git.exec(['worktree', 'remove', '--force', dir], { allowFailure: true });
+        fs.rmSync(parent, { recursive: true, force: true });
+        await git.exec(['worktree', 'prune'], { allowFailure: true });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/git/auth.ts
 
 
@@ -50268,7 +50577,7 @@ class commandManager_GitError extends errors_HydrateError {
  * Every call is an argument array, never a shell line; it counts the processes it starts
  * so callers can report them.
  */
-class GitCommandManager {
+class commandManager_GitCommandManager {
     cwd;
     env;
     counter;
@@ -50285,7 +50594,7 @@ class GitCommandManager {
     }
     /** A manager for the same repository with more environment (shares the process count). */
     withEnv(env) {
-        return new GitCommandManager(this.cwd, { ...this.env, ...env }, this.counter);
+        return new commandManager_GitCommandManager(this.cwd, { ...this.env, ...env }, this.counter);
     }
     exec(args, options = {}) {
         this.counter.processes++;
@@ -51406,14 +51715,18 @@ async function renderTargets(targets, options) {
                 return rendered;
             }
             catch (error) {
-                return error instanceof errors_HydrateError
-                    ? error
-                    : new RenderError(target.name, errors_getErrorMessage(error));
+                const failure = {
+                    target,
+                    error: error instanceof errors_HydrateError
+                        ? error
+                        : new RenderError(target.name, errors_getErrorMessage(error))
+                };
+                return failure;
             }
         });
         return {
-            rendered: outcomes.filter((o) => !(o instanceof errors_HydrateError)),
-            errors: outcomes.filter((o) => o instanceof errors_HydrateError)
+            rendered: outcomes.filter((o) => 'resources' in o),
+            failures: outcomes.filter((o) => 'error' in o)
         };
     }
     finally {
@@ -51422,6 +51735,8 @@ async function renderTargets(targets, options) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine.ts
+
+
 
 
 
@@ -51449,7 +51764,7 @@ async function renderRepository(options) {
     await warnIfDirty(repoRoot, logger);
     const t1 = performance.now();
     logger.info(`${config.targets.length} target${config.targets.length === 1 ? '' : 's'} from ${config.file ?? 'the zero-config default (environments/{env})'}`);
-    const { rendered, errors } = await renderTargets(config.targets, {
+    const { rendered, failures } = await renderTargets(config.targets, {
         repoRoot,
         logger,
         concurrency: options.concurrency,
@@ -51463,7 +51778,8 @@ async function renderRepository(options) {
         config,
         dry,
         rendered,
-        errors,
+        failures,
+        errors: failures.map(f => f.error),
         layouts,
         timings: { configMs: t1 - t0, renderMs: t2 - t1, layoutMs: t3 - t2 }
     };
@@ -51532,7 +51848,7 @@ async function hydrateRepository(options) {
         ? new GitAuthHelper(options.auth.token, options.auth.serverUrl)
         : undefined;
     try {
-        const git = new GitCommandManager(render.config.repoRoot, auth?.configure() ?? {});
+        const git = new commandManager_GitCommandManager(render.config.repoRoot, auth?.configure() ?? {});
         const committer = options.committer ?? (await gitIdentity(git)) ?? DEFAULT_COMMITTER;
         const writer = new BranchWriter({
             git,
@@ -51559,6 +51875,60 @@ async function gitIdentity(git) {
     const name = (await git.exec(['config', 'user.name'], { allowFailure: true })).stdout.trim();
     const email = (await git.exec(['config', 'user.email'], { allowFailure: true })).stdout.trim();
     return name && email ? { name, email } : undefined;
+}
+/** One side of a diff; a base whose config does not load counts as having no targets. */
+async function renderSide(options, side) {
+    try {
+        return await renderRepository(options);
+    }
+    catch (error) {
+        if (side === 'base' && (error instanceof ConfigError || error instanceof UsageError)) {
+            options.logger.warning(`the base has no usable configuration (${getErrorMessage(error)}); every head target counts as added`);
+            return undefined;
+        }
+        throw error;
+    }
+}
+function sideOf(render) {
+    return render
+        ? { targets: render.config.targets, rendered: render.rendered, failures: render.failures }
+        : { targets: [], rendered: [], failures: [] };
+}
+/**
+ * Renders the base (merge-base, from a temporary worktree) and the head, and compares them
+ * target by target, resource by resource. Render failures are reported per target.
+ */
+async function diffRepository(options) {
+    const { logger } = options;
+    const started = performance.now();
+    const repoRoot = await resolveRepoRoot(options.repoRoot);
+    const git = new GitCommandManager(repoRoot);
+    const remote = options.remote ?? 'origin';
+    const headSha = await resolveCommit(git, options.head ?? 'HEAD', remote);
+    const baseTip = await resolveCommit(git, options.base, remote);
+    const baseSha = await mergeBase(git, baseTip, headSha, logger, remote);
+    logger.info(`base ${baseSha.slice(0, 7)} (merge-base with ${options.base}), head ${headSha.slice(0, 7)}`);
+    const configFile = options.configFile && path.isAbsolute(options.configFile)
+        ? path.relative(repoRoot, options.configFile)
+        : options.configFile;
+    const t0 = performance.now();
+    const head = await logger.group('Render head', async () => {
+        const render = options.head === undefined
+            ? await renderSide({ ...options, repoRoot, configFile }, 'head')
+            : await withWorktree(git, headSha, dir => renderSide({ ...options, repoRoot: dir, configFile }, 'head'));
+        return render;
+    });
+    const t1 = performance.now();
+    const base = await logger.group('Render base', () => withWorktree(git, baseSha, dir => renderSide({ ...options, repoRoot: dir, configFile }, 'base')));
+    const t2 = performance.now();
+    const targets = diffTargets(sideOf(base), sideOf(head), head.config.diff);
+    const report = { base: baseSha, head: headSha, targets, findings: [] };
+    return {
+        report,
+        base,
+        head,
+        timings: { headMs: t1 - t0, baseMs: t2 - t1, totalMs: performance.now() - started }
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/action/coreLogger.ts
@@ -51646,7 +52016,7 @@ const ACTIONS_BOT = {
 function oneOf(name, allowed, fallback) {
     const value = getInput(name).trim() || fallback;
     if (!allowed.includes(value))
-        throw new UsageError(`input ${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
+        throw new errors_UsageError(`input ${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
     return value;
 }
 function booleanInput(name, fallback) {
@@ -51661,7 +52031,7 @@ function getSettings(env = process.env) {
     const concurrencyText = getInput('concurrency').trim();
     const concurrency = concurrencyText ? Number(concurrencyText) : undefined;
     if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
-        throw new UsageError(`input concurrency must be a positive whole number (got ${JSON.stringify(concurrencyText)})`);
+        throw new errors_UsageError(`input concurrency must be a positive whole number (got ${JSON.stringify(concurrencyText)})`);
     }
     const targets = getInput('targets')
         .split(/[\n,]/)
@@ -51670,7 +52040,7 @@ function getSettings(env = process.env) {
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     const targetRepository = getInput('target-repository').trim();
     if (targetRepository && !/^[\w.-]+\/[\w.-]+$/.test(targetRepository)) {
-        throw new UsageError(`input target-repository must be owner/name (got ${JSON.stringify(targetRepository)})`);
+        throw new errors_UsageError(`input target-repository must be owner/name (got ${JSON.stringify(targetRepository)})`);
     }
     const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
     return {
@@ -51703,7 +52073,7 @@ function resolveMode(settings) {
         return 'diff';
     if (['push', 'workflow_dispatch', 'schedule'].includes(settings.eventName))
         return 'hydrate';
-    throw new UsageError(`cannot choose a mode for the ${JSON.stringify(settings.eventName)} event; set the mode input to diff or hydrate`);
+    throw new errors_UsageError(`cannot choose a mode for the ${JSON.stringify(settings.eventName)} event; set the mode input to diff or hydrate`);
 }
 
 ;// CONCATENATED MODULE: ./src/action/main.ts

@@ -3,14 +3,23 @@ import path from 'node:path'
 import { simpleGit } from 'simple-git'
 import { loadConfig } from './config/load.js'
 import type { HydrateConfig } from './config/types.js'
-import { AggregateRenderError, HydrateError } from './errors.js'
+import { diffTargets, type DiffSide } from './diff/targets.js'
+import type { DiffReport } from './diff/types.js'
+import {
+  AggregateRenderError,
+  ConfigError,
+  getErrorMessage,
+  HydrateError,
+  UsageError
+} from './errors.js'
+import { mergeBase, resolveCommit, withWorktree } from './git/revisions.js'
 import { GitAuthHelper } from './git/auth.js'
 import { GitCommandManager } from './git/commandManager.js'
 import { readDryCommit, type DryCommit } from './git/dryCommit.js'
 import { BranchWriter, type Identity, type WriteResult } from './hydrate/branchWriter.js'
 import { buildBranchLayouts, METADATA_FILE, type BranchLayout } from './hydrate/layout.js'
 import type { Logger } from './logger.js'
-import { renderTargets, type RenderedTarget } from './render/index.js'
+import { renderTargets, type RenderedTarget, type RenderFailure } from './render/index.js'
 
 export interface EngineOptions {
   /** Repository root (`-C`). */
@@ -29,6 +38,7 @@ export interface RepositoryRender {
   config: HydrateConfig
   dry: DryCommit
   rendered: RenderedTarget[]
+  failures: RenderFailure[]
   errors: HydrateError[]
   layouts: BranchLayout[]
   timings: { configMs: number; renderMs: number; layoutMs: number }
@@ -52,7 +62,7 @@ export async function renderRepository(options: EngineOptions): Promise<Reposito
   logger.info(
     `${config.targets.length} target${config.targets.length === 1 ? '' : 's'} from ${config.file ?? 'the zero-config default (environments/{env})'}`
   )
-  const { rendered, errors } = await renderTargets(config.targets, {
+  const { rendered, failures } = await renderTargets(config.targets, {
     repoRoot,
     logger,
     concurrency: options.concurrency,
@@ -66,7 +76,8 @@ export async function renderRepository(options: EngineOptions): Promise<Reposito
     config,
     dry,
     rendered,
-    errors,
+    failures,
+    errors: failures.map(f => f.error),
     layouts,
     timings: { configMs: t1 - t0, renderMs: t2 - t1, layoutMs: t3 - t2 }
   }
@@ -193,4 +204,88 @@ async function gitIdentity(git: GitCommandManager): Promise<Identity | undefined
   const name = (await git.exec(['config', 'user.name'], { allowFailure: true })).stdout.trim()
   const email = (await git.exec(['config', 'user.email'], { allowFailure: true })).stdout.trim()
   return name && email ? { name, email } : undefined
+}
+
+export interface DiffOptions extends EngineOptions {
+  /** The PR base (a branch, ref or SHA); the diff starts at its merge-base with the head. */
+  base: string
+  /** Default: the working tree at HEAD. */
+  head?: string
+  remote?: string
+}
+
+export interface RepositoryDiff {
+  report: DiffReport
+  base: RepositoryRender | undefined
+  head: RepositoryRender
+  timings: { baseMs: number; headMs: number; totalMs: number }
+}
+
+/** One side of a diff; a base whose config does not load counts as having no targets. */
+async function renderSide(
+  options: EngineOptions,
+  side: 'base' | 'head'
+): Promise<RepositoryRender | undefined> {
+  try {
+    return await renderRepository(options)
+  } catch (error) {
+    if (side === 'base' && (error instanceof ConfigError || error instanceof UsageError)) {
+      options.logger.warning(
+        `the base has no usable configuration (${getErrorMessage(error)}); every head target counts as added`
+      )
+      return undefined
+    }
+    throw error
+  }
+}
+
+function sideOf(render: RepositoryRender | undefined): DiffSide {
+  return render
+    ? { targets: render.config.targets, rendered: render.rendered, failures: render.failures }
+    : { targets: [], rendered: [], failures: [] }
+}
+
+/**
+ * Renders the base (merge-base, from a temporary worktree) and the head, and compares them
+ * target by target, resource by resource. Render failures are reported per target.
+ */
+export async function diffRepository(options: DiffOptions): Promise<RepositoryDiff> {
+  const { logger } = options
+  const started = performance.now()
+  const repoRoot = await resolveRepoRoot(options.repoRoot)
+  const git = new GitCommandManager(repoRoot)
+  const remote = options.remote ?? 'origin'
+  const headSha = await resolveCommit(git, options.head ?? 'HEAD', remote)
+  const baseTip = await resolveCommit(git, options.base, remote)
+  const baseSha = await mergeBase(git, baseTip, headSha, logger, remote)
+  logger.info(
+    `base ${baseSha.slice(0, 7)} (merge-base with ${options.base}), head ${headSha.slice(0, 7)}`
+  )
+  const configFile =
+    options.configFile && path.isAbsolute(options.configFile)
+      ? path.relative(repoRoot, options.configFile)
+      : options.configFile
+  const t0 = performance.now()
+  const head = await logger.group('Render head', async () => {
+    const render =
+      options.head === undefined
+        ? await renderSide({ ...options, repoRoot, configFile }, 'head')
+        : await withWorktree(git, headSha, dir =>
+            renderSide({ ...options, repoRoot: dir, configFile }, 'head')
+          )
+    return render as RepositoryRender
+  })
+  const t1 = performance.now()
+  const base = await logger.group('Render base', () =>
+    withWorktree(git, baseSha, dir => renderSide({ ...options, repoRoot: dir, configFile }, 'base'))
+  )
+  const t2 = performance.now()
+  const targets = diffTargets(sideOf(base), sideOf(head), head.config.diff)
+  const report: DiffReport = { base: baseSha, head: headSha, targets, findings: [] }
+  return {
+    report,
+    base,
+    head,
+    timings: { headMs: t1 - t0, baseMs: t2 - t1, totalMs: performance.now() - started }
+  }
 }

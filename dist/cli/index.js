@@ -4027,7 +4027,7 @@ __webpack_unused_export__ = parser.Parser;
 exports.qg = publicApi.parse;
 exports.hR = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
-__webpack_unused_export__ = publicApi.stringify;
+exports.As = publicApi.stringify;
 exports.YR = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 
@@ -10011,6 +10011,9 @@ exports.visitAsync = visitAsync;
 /************************************************************************/
 var __webpack_exports__ = {};
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
@@ -10019,9 +10022,6 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
 // EXTERNAL MODULE: ./node_modules/@kwsites/file-exists/dist/index.js
 var dist = __nccwpck_require__(7117);
 ;// CONCATENATED MODULE: ./node_modules/@simple-git/args-pathspec/dist/index.mjs
@@ -18221,6 +18221,7 @@ function normalizeOutputPath(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/config/types.ts
+const DEFAULT_DIFF = { context: 3, noise: true, ignore: [] };
 const DEFAULTS = { branch: 'env/{env}', layout: 'manifest', prune: true };
 const ZERO_CONFIG_DISCOVER = 'environments/{env}';
 
@@ -18352,7 +18353,9 @@ class YamlReader {
 
 
 
-const TOP_KEYS = ['version', 'defaults', 'targets'];
+const TOP_KEYS = ['version', 'defaults', 'targets', 'diff'];
+const DIFF_KEYS = ['context', 'noise', 'ignore'];
+const IGNORE_KEYS = ['group', 'kind', 'name', 'namespace', 'jsonPointers'];
 const DEFAULT_KEYS = ['branch', 'layout', 'prune'];
 const TARGET_KEYS = [
     'name',
@@ -18390,12 +18393,13 @@ function loadConfig(repoRoot, options = {}) {
     const root = external_node_path_default().resolve(repoRoot);
     const file = findConfigFile(root, options.configFile);
     let defaults = { ...DEFAULTS };
+    let diff = { ...DEFAULT_DIFF };
     let entries;
     let reader;
     if (file) {
         const text = external_node_fs_default().readFileSync(external_node_path_default().join(root, file), 'utf8');
         reader = new YamlReader(file, text);
-        ({ defaults, entries } = readConfigDocument(reader));
+        ({ defaults, entries, diff } = readConfigDocument(reader));
     }
     else {
         entries = [
@@ -18414,7 +18418,7 @@ function loadConfig(repoRoot, options = {}) {
         if (targets.length === 0)
             throw new UsageError(`no target matches ${globs.map(g => JSON.stringify(g)).join(', ')}`);
     }
-    return { repoRoot: root, file, defaults, targets };
+    return { repoRoot: root, file, defaults, diff, targets };
 }
 function findConfigFile(root, configFile) {
     if (configFile) {
@@ -18447,7 +18451,53 @@ function readConfigDocument(reader) {
     if (list.items.length === 0)
         reader.fail(list, 'targets must not be empty');
     const entries = list.items.map((item, index) => readTargetEntry(reader, item, `targets[${index}]`));
-    return { defaults, entries };
+    const diff = reader.has(top, 'diff')
+        ? readDiff(reader, reader.node(top, 'diff') ?? reader.keyNode(top, 'diff'))
+        : { ...DEFAULT_DIFF };
+    return { defaults, entries, diff };
+}
+function readDiff(reader, item) {
+    const node = reader.map(item, 'diff');
+    reader.checkKeys(node, DIFF_KEYS, 'diff');
+    const contextNode = reader.node(node, 'context');
+    if (contextNode !== undefined &&
+        (!(0,yaml_dist/* isScalar */.jn)(contextNode) ||
+            !Number.isInteger(contextNode.value) ||
+            contextNode.value < 0)) {
+        reader.fail(contextNode, 'diff.context must be a whole number of lines (0 or more)');
+    }
+    const ignoreNode = reader.has(node, 'ignore')
+        ? reader.seq(reader.node(node, 'ignore') ?? reader.keyNode(node, 'ignore'), 'diff.ignore')
+        : undefined;
+    const ignore = (ignoreNode?.items ?? []).map((entry, index) => {
+        const what = `diff.ignore[${index}]`;
+        const rule = reader.map(entry, what);
+        reader.checkKeys(rule, IGNORE_KEYS, what);
+        const jsonPointers = reader.stringList(rule, 'jsonPointers', what);
+        if (!jsonPointers || jsonPointers.length === 0)
+            reader.fail(rule, `${what}: missing "jsonPointers" (a list like [/spec/replicas])`);
+        const pointerNodes = reader.node(rule, 'jsonPointers').items;
+        jsonPointers.forEach((pointer, i) => {
+            if (!pointer.startsWith('/'))
+                reader.fail(pointerNodes[i], `${what}.jsonPointers: ${JSON.stringify(pointer)} is not a JSON pointer (it must start with /)`);
+        });
+        const groupNode = reader.node(rule, 'group');
+        if (groupNode !== undefined && (!(0,yaml_dist/* isScalar */.jn)(groupNode) || typeof groupNode.value !== 'string')) {
+            reader.fail(groupNode, `${what}.group must be a string ("" for the core group)`);
+        }
+        return {
+            group: (0,yaml_dist/* isScalar */.jn)(groupNode) ? groupNode.value : undefined,
+            kind: reader.string(rule, 'kind', what),
+            name: reader.string(rule, 'name', what),
+            namespace: reader.string(rule, 'namespace', what),
+            jsonPointers
+        };
+    });
+    return {
+        context: (0,yaml_dist/* isScalar */.jn)(contextNode) ? contextNode.value : DEFAULT_DIFF.context,
+        noise: reader.boolean(node, 'noise', 'diff') ?? DEFAULT_DIFF.noise,
+        ignore
+    };
 }
 function readTargetEntry(reader, item, what) {
     const node = reader.map(item, what);
@@ -18708,6 +18758,970 @@ function validateTargets(root, reader, targets) {
 function describe(target) {
     const { file, line, column } = target.location;
     return line ? `${file}:${line}:${column}` : file;
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
+class Diff {
+    diff(oldStr, newStr, 
+    // Type below is not accurate/complete - see above for full possibilities - but it compiles
+    options = {}) {
+        let callback;
+        if (typeof options === 'function') {
+            callback = options;
+            options = {};
+        }
+        else if ('callback' in options) {
+            callback = options.callback;
+        }
+        // Allow subclasses to massage the input prior to running
+        const oldString = this.castInput(oldStr, options);
+        const newString = this.castInput(newStr, options);
+        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+        const newTokens = this.removeEmpty(this.tokenize(newString, options));
+        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+    }
+    diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+        var _a;
+        const done = (value) => {
+            value = this.postProcess(value, options);
+            if (callback) {
+                setTimeout(function () { callback(value); }, 0);
+                return undefined;
+            }
+            else {
+                return value;
+            }
+        };
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let editLength = 1;
+        let maxEditLength = newLen + oldLen;
+        if (options.maxEditLength != null) {
+            maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+        }
+        const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+        const abortAfterTimestamp = Date.now() + maxExecutionTime;
+        const bestPath = [{ oldPos: -1, lastComponent: undefined }];
+        // Seed editLength = 0, i.e. the content starts with the same values
+        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+            // Identity per the equality and tokenizer
+            return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+        }
+        // Once we hit the right edge of the edit graph on some diagonal k, we can
+        // definitely reach the end of the edit graph in no more than k edits, so
+        // there's no point in considering any moves to diagonal k+1 any more (from
+        // which we're guaranteed to need at least k+1 more edits).
+        // Similarly, once we've reached the bottom of the edit graph, there's no
+        // point considering moves to lower diagonals.
+        // We record this fact by setting minDiagonalToConsider and
+        // maxDiagonalToConsider to some finite value once we've hit the edge of
+        // the edit graph.
+        // This optimization is not faithful to the original algorithm presented in
+        // Myers's paper, which instead pointlessly extends D-paths off the end of
+        // the edit graph - see page 7 of Myers's paper which notes this point
+        // explicitly and illustrates it with a diagram. This has major performance
+        // implications for some common scenarios. For instance, to compute a diff
+        // where the new text simply appends d characters on the end of the
+        // original text of length n, the true Myers algorithm will take O(n+d^2)
+        // time while this optimization needs only O(n+d) time.
+        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+        // Main worker method. checks all permutations of a given edit length for acceptance.
+        const execEditLength = () => {
+            for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+                let basePath;
+                const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+                if (removePath) {
+                    // No one else is going to attempt to use this value, clear it
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath - 1] = undefined;
+                }
+                let canAdd = false;
+                if (addPath) {
+                    // what newPos will be after we do an insertion:
+                    const addPathNewPos = addPath.oldPos - diagonalPath;
+                    canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+                }
+                const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+                if (!canAdd && !canRemove) {
+                    // If this path is a terminal then prune
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath] = undefined;
+                    continue;
+                }
+                // Select the diagonal that we want to branch from. We select the prior
+                // path whose position in the old string is the farthest from the origin
+                // and does not pass the bounds of the diff graph
+                if (!canRemove || (canAdd && removePath.oldPos < addPath.oldPos)) {
+                    basePath = this.addToPath(addPath, true, false, 0, options);
+                }
+                else {
+                    basePath = this.addToPath(removePath, false, true, 1, options);
+                }
+                newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+                if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+                    // If we have hit the end of both strings, then we are done
+                    return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+                }
+                else {
+                    bestPath[diagonalPath] = basePath;
+                    if (basePath.oldPos + 1 >= oldLen) {
+                        maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+                    }
+                    if (newPos + 1 >= newLen) {
+                        minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+                    }
+                }
+            }
+            editLength++;
+        };
+        // Performs the length of edit iteration. Is a bit fugly as this has to support the
+        // sync and async mode which is never fun. Loops over execEditLength until a value
+        // is produced, or until the edit length exceeds options.maxEditLength (if given),
+        // in which case it will return undefined.
+        if (callback) {
+            (function exec() {
+                setTimeout(function () {
+                    if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+                        return callback(undefined);
+                    }
+                    if (!execEditLength()) {
+                        exec();
+                    }
+                }, 0);
+            }());
+        }
+        else {
+            while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+                const ret = execEditLength();
+                if (ret) {
+                    return ret;
+                }
+            }
+        }
+    }
+    addToPath(path, added, removed, oldPosInc, options) {
+        const last = path.lastComponent;
+        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: last.count + 1, added: added, removed: removed, previousComponent: last.previousComponent }
+            };
+        }
+        else {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: 1, added: added, removed: removed, previousComponent: last }
+            };
+        }
+    }
+    extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+            newPos++;
+            oldPos++;
+            commonCount++;
+            if (options.oneChangePerToken) {
+                basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+            }
+        }
+        if (commonCount && !options.oneChangePerToken) {
+            basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+        }
+        basePath.oldPos = oldPos;
+        return newPos;
+    }
+    equals(left, right, options) {
+        if (options.comparator) {
+            return options.comparator(left, right);
+        }
+        else {
+            return left === right
+                || (!!options.ignoreCase && left.toLowerCase() === right.toLowerCase());
+        }
+    }
+    removeEmpty(array) {
+        const ret = [];
+        for (let i = 0; i < array.length; i++) {
+            if (array[i]) {
+                ret.push(array[i]);
+            }
+        }
+        return ret;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    castInput(value, options) {
+        return value;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    tokenize(value, options) {
+        return Array.from(value);
+    }
+    join(chars) {
+        // Assumes ValueT is string, which is the case for most subclasses.
+        // When it's false, e.g. in diffArrays, this method needs to be overridden (e.g. with a no-op)
+        // Yes, the casts are verbose and ugly, because this pattern - of having the base class SORT OF
+        // assume tokens and values are strings, but not completely - is weird and janky.
+        return chars.join('');
+    }
+    postProcess(changeObjects, 
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    options) {
+        return changeObjects;
+    }
+    get useLongestToken() {
+        return false;
+    }
+    buildValues(lastComponent, newTokens, oldTokens) {
+        // First we convert our linked list of components in reverse order to an
+        // array in the right order:
+        const components = [];
+        let nextComponent;
+        while (lastComponent) {
+            components.push(lastComponent);
+            nextComponent = lastComponent.previousComponent;
+            delete lastComponent.previousComponent;
+            lastComponent = nextComponent;
+        }
+        components.reverse();
+        const componentLen = components.length;
+        let componentPos = 0, newPos = 0, oldPos = 0;
+        for (; componentPos < componentLen; componentPos++) {
+            const component = components[componentPos];
+            if (!component.removed) {
+                if (!component.added && this.useLongestToken) {
+                    let value = newTokens.slice(newPos, newPos + component.count);
+                    value = value.map(function (value, i) {
+                        const oldValue = oldTokens[oldPos + i];
+                        return oldValue.length > value.length ? oldValue : value;
+                    });
+                    component.value = this.join(value);
+                }
+                else {
+                    component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+                }
+                newPos += component.count;
+                // Common case
+                if (!component.added) {
+                    oldPos += component.count;
+                }
+            }
+            else {
+                component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+                oldPos += component.count;
+            }
+        }
+        return components;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/line.js
+
+
+class LineDiff extends Diff {
+    constructor() {
+        super(...arguments);
+        this.tokenize = tokenize;
+    }
+    equals(left, right, options) {
+        // If we're ignoring whitespace, we need to normalise lines by stripping
+        // whitespace before checking equality. (This has an annoying interaction
+        // with newlineIsToken that requires special handling: if newlines get their
+        // own token, then we DON'T want to trim the *newline* tokens down to empty
+        // strings, since this would cause us to treat whitespace-only line content
+        // as equal to a separator between lines, which would be weird and
+        // inconsistent with the documented behavior of the options.)
+        if (options.ignoreWhitespace) {
+            if (!options.newlineIsToken || !left.includes('\n')) {
+                left = left.trim();
+            }
+            if (!options.newlineIsToken || !right.includes('\n')) {
+                right = right.trim();
+            }
+        }
+        else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+            if (left.endsWith('\n')) {
+                left = left.slice(0, -1);
+            }
+            if (right.endsWith('\n')) {
+                right = right.slice(0, -1);
+            }
+        }
+        return super.equals(left, right, options);
+    }
+}
+const lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+    return lineDiff.diff(oldStr, newStr, options);
+}
+function diffTrimmedLines(oldStr, newStr, options) {
+    options = generateOptions(options, { ignoreWhitespace: true });
+    return lineDiff.diff(oldStr, newStr, options);
+}
+// Exported standalone so it can be used from jsonDiff too.
+function tokenize(value, options) {
+    if (options.stripTrailingCr) {
+        // remove one \r before \n to match GNU diff's --strip-trailing-cr behavior
+        value = value.replace(/\r\n/g, '\n');
+    }
+    const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+    // Ignore the final empty token that occurs if the string ends with a new line
+    if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+        linesAndNewlines.pop();
+    }
+    // Merge the content and line separators into single tokens
+    for (let i = 0; i < linesAndNewlines.length; i++) {
+        const line = linesAndNewlines[i];
+        if (i % 2 && !options.newlineIsToken) {
+            retLines[retLines.length - 1] += line;
+        }
+        else {
+            retLines.push(line);
+        }
+    }
+    return retLines;
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/patch/create.js
+
+const INCLUDE_HEADERS = {
+    includeIndex: true,
+    includeUnderline: true,
+    includeFileHeaders: true
+};
+const FILE_HEADERS_ONLY = {
+    includeIndex: false,
+    includeUnderline: false,
+    includeFileHeaders: true
+};
+const OMIT_HEADERS = {
+    includeIndex: false,
+    includeUnderline: false,
+    includeFileHeaders: false
+};
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    let optionsObj;
+    if (!options) {
+        optionsObj = {};
+    }
+    else if (typeof options === 'function') {
+        optionsObj = { callback: options };
+    }
+    else {
+        optionsObj = options;
+    }
+    if (typeof optionsObj.context === 'undefined') {
+        optionsObj.context = 4;
+    }
+    // We copy this into its own variable to placate TypeScript, which thinks
+    // optionsObj.context might be undefined in the callbacks below.
+    const context = optionsObj.context;
+    // @ts-expect-error (runtime check for something that is correctly a static type error)
+    if (optionsObj.newlineIsToken) {
+        throw new Error('newlineIsToken may not be used with patch-generation functions, only with diffing functions');
+    }
+    if (!optionsObj.callback) {
+        return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+    }
+    else {
+        const { callback } = optionsObj;
+        diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+                const patch = diffLinesResultToPatch(diff);
+                // TypeScript is unhappy without the cast because it does not understand that `patch` may
+                // be undefined here only if `callback` is StructuredPatchCallbackAbortable:
+                callback(patch);
+            } }));
+    }
+    function diffLinesResultToPatch(diff) {
+        // STEP 1: Build up the patch with no "\ No newline at end of file" lines and with the arrays
+        //         of lines containing trailing newline characters. We'll tidy up later...
+        if (!diff) {
+            return;
+        }
+        diff.push({ value: '', lines: [] }); // Append an empty value to make cleanup easier
+        function contextLines(lines) {
+            return lines.map(function (entry) { return ' ' + entry; });
+        }
+        const hunks = [];
+        let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+        for (let i = 0; i < diff.length; i++) {
+            const current = diff[i], lines = current.lines || splitLines(current.value);
+            current.lines = lines;
+            if (current.added || current.removed) {
+                // If we have previous context, start with that
+                if (!oldRangeStart) {
+                    const prev = diff[i - 1];
+                    oldRangeStart = oldLine;
+                    newRangeStart = newLine;
+                    if (prev) {
+                        curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+                        oldRangeStart -= curRange.length;
+                        newRangeStart -= curRange.length;
+                    }
+                }
+                // Output our changes
+                for (const line of lines) {
+                    curRange.push((current.added ? '+' : '-') + line);
+                }
+                // Track the updated file position
+                if (current.added) {
+                    newLine += lines.length;
+                }
+                else {
+                    oldLine += lines.length;
+                }
+            }
+            else {
+                // Identical context lines. Track line changes
+                if (oldRangeStart) {
+                    // Close out any changes that have been output (or join overlapping)
+                    if (lines.length <= context * 2 && i < diff.length - 2) {
+                        // Overlapping
+                        for (const line of contextLines(lines)) {
+                            curRange.push(line);
+                        }
+                    }
+                    else {
+                        // end the range and output
+                        const contextSize = Math.min(lines.length, context);
+                        for (const line of contextLines(lines.slice(0, contextSize))) {
+                            curRange.push(line);
+                        }
+                        const hunk = {
+                            oldStart: oldRangeStart,
+                            oldLines: (oldLine - oldRangeStart + contextSize),
+                            newStart: newRangeStart,
+                            newLines: (newLine - newRangeStart + contextSize),
+                            lines: curRange
+                        };
+                        hunks.push(hunk);
+                        oldRangeStart = 0;
+                        newRangeStart = 0;
+                        curRange = [];
+                    }
+                }
+                oldLine += lines.length;
+                newLine += lines.length;
+            }
+        }
+        // Step 2: eliminate the trailing `\n` from each line of each hunk, and, where needed, add
+        //         "\ No newline at end of file".
+        for (const hunk of hunks) {
+            for (let i = 0; i < hunk.lines.length; i++) {
+                if (hunk.lines[i].endsWith('\n')) {
+                    hunk.lines[i] = hunk.lines[i].slice(0, -1);
+                }
+                else {
+                    hunk.lines.splice(i + 1, 0, '\\ No newline at end of file');
+                    i++; // Skip the line we just added, then continue iterating
+                }
+            }
+        }
+        return {
+            oldFileName: oldFileName, newFileName: newFileName,
+            oldHeader: oldHeader, newHeader: newHeader,
+            hunks: hunks
+        };
+    }
+}
+/**
+ * creates a unified diff patch.
+ * @param patch either a single structured patch object (as returned by `structuredPatch`) or an array of them (as returned by `parsePatch`)
+ */
+function formatPatch(patch, headerOptions) {
+    if (!headerOptions) {
+        headerOptions = INCLUDE_HEADERS;
+    }
+    if (Array.isArray(patch)) {
+        if (patch.length > 1 && !headerOptions.includeFileHeaders) {
+            throw new Error('Cannot omit file headers on a multi-file patch. '
+                + '(The result would be unparseable; how would a tool trying to apply '
+                + 'the patch know which changes are to which file?)');
+        }
+        return patch.map(p => formatPatch(p, headerOptions)).join('\n');
+    }
+    const ret = [];
+    if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName) {
+        ret.push('Index: ' + patch.oldFileName);
+    }
+    if (headerOptions.includeUnderline) {
+        ret.push('===================================================================');
+    }
+    if (headerOptions.includeFileHeaders) {
+        ret.push('--- ' + patch.oldFileName + (typeof patch.oldHeader === 'undefined' ? '' : '\t' + patch.oldHeader));
+        ret.push('+++ ' + patch.newFileName + (typeof patch.newHeader === 'undefined' ? '' : '\t' + patch.newHeader));
+    }
+    for (let i = 0; i < patch.hunks.length; i++) {
+        const hunk = patch.hunks[i];
+        // Unified Diff Format quirk: If the chunk size is 0,
+        // the first number is one lower than one would expect.
+        // https://www.artima.com/weblogs/viewpost.jsp?thread=164293
+        if (hunk.oldLines === 0) {
+            hunk.oldStart -= 1;
+        }
+        if (hunk.newLines === 0) {
+            hunk.newStart -= 1;
+        }
+        ret.push('@@ -' + hunk.oldStart + ',' + hunk.oldLines
+            + ' +' + hunk.newStart + ',' + hunk.newLines
+            + ' @@');
+        for (const line of hunk.lines) {
+            ret.push(line);
+        }
+    }
+    return ret.join('\n') + '\n';
+}
+function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    if (typeof options === 'function') {
+        options = { callback: options };
+    }
+    if (!(options === null || options === void 0 ? void 0 : options.callback)) {
+        const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
+        if (!patchObj) {
+            return;
+        }
+        return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
+    }
+    else {
+        const { callback } = options;
+        structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: patchObj => {
+                if (!patchObj) {
+                    callback(undefined);
+                }
+                else {
+                    callback(formatPatch(patchObj, options.headerOptions));
+                }
+            } }));
+    }
+}
+function createPatch(fileName, oldStr, newStr, oldHeader, newHeader, options) {
+    return createTwoFilesPatch(fileName, fileName, oldStr, newStr, oldHeader, newHeader, options);
+}
+/**
+ * Split `text` into an array of lines, including the trailing newline character (where present)
+ */
+function splitLines(text) {
+    const hasTrailingNl = text.endsWith('\n');
+    const result = text.split('\n').map(line => line + '\n');
+    if (hasTrailingNl) {
+        result.pop();
+    }
+    else {
+        result.push(result.pop().slice(0, -1));
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/diff/ignore.ts
+/** Pod template metadata of every workload kind, where noise labels also appear. */
+const TEMPLATE_METADATA = [
+    ['spec', 'template', 'metadata'],
+    ['spec', 'jobTemplate', 'spec', 'template', 'metadata']
+];
+function decodePointer(pointer) {
+    return pointer
+        .slice(1)
+        .split('/')
+        .map(part => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+/** Removes the field at `path` in place; missing paths are fine. */
+function removePath(object, path) {
+    let node = object;
+    for (let i = 0; i < path.length - 1; i++) {
+        if (!node || typeof node !== 'object')
+            return;
+        node = Array.isArray(node) ? node[Number(path[i])] : node[path[i]];
+    }
+    const last = path[path.length - 1];
+    if (Array.isArray(node))
+        node.splice(Number(last), 1);
+    else if (node && typeof node === 'object')
+        delete node[last];
+}
+function get(object, path) {
+    return path.reduce((node, key) => (node && typeof node === 'object' ? node[key] : undefined), object);
+}
+function matches(rule, id) {
+    return ((rule.group === undefined || rule.group === id.group) &&
+        (rule.kind === undefined || rule.kind === id.kind) &&
+        (rule.name === undefined || rule.name === id.name) &&
+        (rule.namespace === undefined || rule.namespace === id.namespace));
+}
+/** Drops the default noise: helm.sh/chart labels and checksum/* annotations, wherever metadata appears. */
+function removeNoise(object) {
+    for (const path of [['metadata'], ...TEMPLATE_METADATA]) {
+        const metadata = get(object, path);
+        if (!metadata || typeof metadata !== 'object')
+            continue;
+        const labels = metadata.labels;
+        if (labels && typeof labels === 'object')
+            delete labels['helm.sh/chart'];
+        const annotations = metadata.annotations;
+        if (annotations && typeof annotations === 'object') {
+            for (const key of Object.keys(annotations))
+                if (key.startsWith('checksum/'))
+                    delete annotations[key];
+            if (Object.keys(annotations).length === 0)
+                delete metadata.annotations;
+        }
+    }
+}
+/** A copy of the object without the fields the ignore rules and the noise list name. */
+function applyIgnoreRules(object, id, settings) {
+    const copy = structuredClone(object);
+    if (settings.noise)
+        removeNoise(copy);
+    for (const rule of settings.ignore) {
+        if (!matches(rule, id))
+            continue;
+        for (const pointer of rule.jsonPointers)
+            removePath(copy, decodePointer(pointer));
+    }
+    return copy;
+}
+
+;// CONCATENATED MODULE: ./src/diff/mask.ts
+/**
+ * Secret masking (DESIGN §8). Every value under `data`/`stringData` of a Secret, and inside
+ * its `kubectl.kubernetes.io/last-applied-configuration` annotation, becomes a token that
+ * says how long it is and whether it changed. It runs on objects, before any text exists.
+ */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+function isSecret(object) {
+    const o = object;
+    return (!!o &&
+        typeof o === 'object' &&
+        o.kind === 'Secret' &&
+        (o.apiVersion === 'v1' || o.apiVersion === undefined));
+}
+function byteLength(field, value) {
+    if (typeof value !== 'string')
+        return Buffer.byteLength(JSON.stringify(value ?? null));
+    return field === 'data' ? Buffer.from(value, 'base64').length : Buffer.byteLength(value, 'utf8');
+}
+function token(bytes, state) {
+    return `<secret: ${bytes} bytes${state ? `, ${state}` : ''}>`;
+}
+function state(value, before, side) {
+    if (before === undefined)
+        return side === 'head' ? 'added' : 'removed';
+    if (before === value)
+        return 'unchanged';
+    // Different tokens on the two sides, so a same-length change still shows in the diff.
+    return side === 'head' ? 'changed' : 'before change';
+}
+function maskFields(object, other, side) {
+    const result = { ...object };
+    for (const field of ['data', 'stringData']) {
+        const values = object[field];
+        if (values === undefined || values === null)
+            continue;
+        const otherValues = other?.[field];
+        if (typeof values !== 'object' || Array.isArray(values)) {
+            result[field] = token(byteLength(field, values), '');
+            continue;
+        }
+        const masked = {};
+        for (const [key, value] of Object.entries(values)) {
+            const before = other && otherValues && typeof otherValues === 'object'
+                ? otherValues[key]
+                : undefined;
+            masked[key] = token(byteLength(field, value), other ? state(value, before, side) : '');
+        }
+        result[field] = masked;
+    }
+    return result;
+}
+function maskLastApplied(object, other, side) {
+    const metadata = object.metadata;
+    const annotations = metadata?.annotations;
+    const raw = annotations?.[LAST_APPLIED];
+    if (typeof raw !== 'string')
+        return object;
+    const otherRaw = other?.metadata?.annotations?.[LAST_APPLIED];
+    let masked;
+    try {
+        const parsed = JSON.parse(raw);
+        const otherParsed = typeof otherRaw === 'string' ? JSON.parse(otherRaw) : undefined;
+        masked = JSON.stringify(maskFields(parsed, otherParsed ?? (other ? {} : undefined), side));
+    }
+    catch {
+        masked = token(Buffer.byteLength(raw), other ? state(raw, otherRaw, side) : '');
+    }
+    return {
+        ...object,
+        metadata: { ...metadata, annotations: { ...annotations, [LAST_APPLIED]: masked } }
+    };
+}
+/**
+ * Masks one side of a resource. `other` is the same resource on the other side of the diff
+ * (undefined when it does not exist there: every value is then added, or removed).
+ * Without a side, values get no state (for output that is not a diff).
+ */
+function maskSecrets(object, other, side) {
+    if (!isSecret(object))
+        return object;
+    const compare = side === undefined ? undefined : other && isSecret(other) ? other : {};
+    return maskLastApplied(maskFields(object, compare, side ?? 'head'), compare, side ?? 'head');
+}
+
+;// CONCATENATED MODULE: ./src/diff/resources.ts
+
+
+
+
+/** Two resources count as one renamed resource when this much of their text is the same. */
+const RENAME_SIMILARITY = 0.8;
+/** A kustomize name hash suffix (configMapGenerator/secretGenerator): `-` and 5–10 lower-case alphanumerics. */
+const HASH_SUFFIX = /-[a-z0-9]{5,10}$/;
+function toText(object) {
+    return (0,yaml_dist/* stringify */.As)(object, {
+        lineWidth: 0,
+        indent: 2,
+        indentSeq: true,
+        aliasDuplicateObjects: false
+    });
+}
+/** Masked and normalized text of one side; `other` is the counterpart for the secret states. */
+function sideText(resource, other, side, settings) {
+    const masked = maskSecrets(resource.object, other?.object ?? null, side);
+    return toText(applyIgnoreRules(masked, resource, settings));
+}
+function label(resource) {
+    return `${resource.kind} ${resource.namespace ? `${resource.namespace}/` : ''}${resource.name}`;
+}
+function patch(before, after, from, to, context) {
+    const text = createTwoFilesPatch(from, to, before, after, '', '', { context });
+    // Drop the "Index:"/"====" preamble; keep ---/+++ and the hunks.
+    return text
+        .split('\n')
+        .filter(line => !line.startsWith('Index: ') && !/^=+$/.test(line))
+        .join('\n')
+        .replace(/\t/g, '')
+        .trimEnd()
+        .concat('\n');
+}
+function similarity(a, b) {
+    let same = 0;
+    let total = 0;
+    for (const part of diffLines(a, b)) {
+        const lines = part.count ?? 0;
+        total += lines;
+        if (!part.added && !part.removed)
+            same += 2 * lines;
+    }
+    const lengths = a.split('\n').length + b.split('\n').length;
+    return lengths === 0 ? 1 : Math.min(1, same / Math.max(lengths, total));
+}
+/** The resource without its name, for content similarity of rename candidates. */
+function withoutName(resource) {
+    const object = structuredClone(resource.object);
+    const metadata = object.metadata;
+    if (metadata)
+        delete metadata.name;
+    return { ...resource, object };
+}
+function change(resource, kind, diff, previousName) {
+    const result = {
+        group: resource.group,
+        kind: resource.kind,
+        namespace: resource.namespace,
+        name: resource.name,
+        change: kind,
+        diff
+    };
+    if (previousName !== undefined)
+        result.previousName = previousName;
+    return result;
+}
+/**
+ * Compares one target's resources on both sides by identity (version excluded). Removed and
+ * added resources of one kind and namespace pair up as renames when their names differ only
+ * by a kustomize hash suffix, or when their content is nearly the same.
+ */
+function diffResources(base, head, settings) {
+    const baseById = new Map(base.map(r => [r.id, r]));
+    const headById = new Map(head.map(r => [r.id, r]));
+    const changes = [];
+    const context = settings.context;
+    for (const resource of head) {
+        const before = baseById.get(resource.id);
+        if (!before)
+            continue;
+        const a = sideText(before, resource, 'base', settings);
+        const b = sideText(resource, before, 'head', settings);
+        if (a !== b)
+            changes.push(change(resource, 'modified', patch(a, b, `base/${label(before)}`, `head/${label(resource)}`, context)));
+    }
+    const removed = base.filter(r => !headById.has(r.id));
+    const added = head.filter(r => !baseById.has(r.id));
+    const scope = (r) => `${r.group}/${r.kind}/${r.namespace}`;
+    const pairs = [];
+    const taken = new Set();
+    // Pass 1: hash suffixes (app-config-7b9c5k → app-config-m2h4t8).
+    for (const old of removed) {
+        const stem = old.name.replace(HASH_SUFFIX, '');
+        if (stem === old.name)
+            continue;
+        const match = added.find(n => !taken.has(n) &&
+            scope(n) === scope(old) &&
+            n.name !== old.name &&
+            n.name.replace(HASH_SUFFIX, '') === stem);
+        if (match) {
+            pairs.push([old, match]);
+            taken.add(old).add(match);
+        }
+    }
+    // Pass 2: nearly identical content under another name, best match first.
+    const candidates = [];
+    for (const old of removed.filter(r => !taken.has(r))) {
+        for (const next of added.filter(r => !taken.has(r) && scope(r) === scope(old))) {
+            const score = similarity(toText(maskSecrets(withoutName(old).object)), toText(maskSecrets(withoutName(next).object)));
+            if (score >= RENAME_SIMILARITY)
+                candidates.push({ old, next, score });
+        }
+    }
+    for (const { old, next } of candidates.sort((x, y) => y.score - x.score)) {
+        if (taken.has(old) || taken.has(next))
+            continue;
+        pairs.push([old, next]);
+        taken.add(old).add(next);
+    }
+    for (const [old, next] of pairs) {
+        const a = sideText(old, next, 'base', settings);
+        const b = sideText(next, old, 'head', settings);
+        changes.push(change(next, 'renamed', patch(a, b, `base/${label(old)}`, `head/${label(next)}`, context), old.name));
+    }
+    for (const resource of added.filter(r => !taken.has(r))) {
+        changes.push(change(resource, 'added', patch('', sideText(resource, undefined, 'head', settings), '/dev/null', `head/${label(resource)}`, context)));
+    }
+    for (const resource of removed.filter(r => !taken.has(r))) {
+        changes.push(change(resource, 'removed', patch(sideText(resource, undefined, 'base', settings), '', `base/${label(resource)}`, '/dev/null', context)));
+    }
+    const order = new Map([...head, ...base].map((r, i) => [r.id, i]));
+    const key = (c) => order.get(`${c.group}/${c.kind}/${c.namespace}/${c.name}`) ?? 0;
+    changes.sort((x, y) => key(x) - key(y));
+    const counts = { added: 0, modified: 0, removed: 0, renamed: 0 };
+    for (const c of changes)
+        counts[c.change]++;
+    return { resources: changes, counts };
+}
+
+;// CONCATENATED MODULE: ./src/diff/targets.ts
+
+const NO_CHANGES = { added: 0, modified: 0, removed: 0, renamed: 0 };
+/**
+ * Per target (matched by name): changed / unchanged / added / removed, or error when either
+ * side failed to render (reported, not fatal to the other targets). Head order first, then
+ * targets that only the base has.
+ */
+function diffTargets(base, head, settings) {
+    const index = (side) => ({
+        targets: new Map(side.targets.map(t => [t.name, t])),
+        rendered: new Map(side.rendered.map(r => [r.target.name, r])),
+        failures: new Map(side.failures.map(f => [f.target.name, f.error.message]))
+    });
+    const b = index(base);
+    const h = index(head);
+    const names = [
+        ...head.targets.map(t => t.name),
+        ...base.targets.map(t => t.name).filter(n => !h.targets.has(n))
+    ];
+    return names.map(name => {
+        const target = (h.targets.get(name) ?? b.targets.get(name));
+        const summary = { name, env: target.env, branch: target.branch, path: target.path };
+        const error = [
+            h.failures.get(name) && `head: ${h.failures.get(name)}`,
+            b.failures.get(name) && `base: ${b.failures.get(name)}`
+        ]
+            .filter(Boolean)
+            .join('\n');
+        if (error)
+            return { ...summary, status: 'error', counts: { ...NO_CHANGES }, resources: [], error };
+        const before = b.targets.has(name) ? (b.rendered.get(name)?.resources ?? []) : undefined;
+        const after = h.targets.has(name) ? (h.rendered.get(name)?.resources ?? []) : undefined;
+        const { resources, counts } = diffResources(before ?? [], after ?? [], settings);
+        const status = before === undefined
+            ? 'added'
+            : after === undefined
+                ? 'removed'
+                : resources.length > 0
+                    ? 'changed'
+                    : 'unchanged';
+        return { ...summary, status, counts, resources };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/git/revisions.ts
+
+
+
+
+async function isShallow(git) {
+    return (await git.output(['rev-parse', '--is-shallow-repository'])).trim() === 'true';
+}
+async function verify(git, ref) {
+    const result = await git.exec(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+        allowFailure: true
+    });
+    return result.exitCode === 0 ? result.stdout.trim() : undefined;
+}
+/**
+ * Resolves a ref or SHA to a commit, fetching it from `remote` when this clone does not have
+ * it (actions/checkout makes depth-1 clones: the PR base is usually missing).
+ */
+async function resolveCommit(git, ref, remote = 'origin') {
+    const local = await verify(git, ref);
+    if (local)
+        return local;
+    const fetched = await git.exec(['fetch', '--no-tags', '--quiet', '--depth=1', remote, ref], {
+        allowFailure: true
+    });
+    const after = fetched.exitCode === 0
+        ? ((await verify(git, ref)) ?? (await verify(git, 'FETCH_HEAD')))
+        : undefined;
+    if (!after)
+        throw new HydrateError(`cannot find ${ref} here or on ${remote}${fetched.stderr.trim() ? `: ${fetched.stderr.trim()}` : ''}`);
+    return after;
+}
+/**
+ * The merge-base of two commits. In a shallow clone the history is deepened in steps (only
+ * as much as needed), then unshallowed; if there is still none, `base` itself is used.
+ */
+async function mergeBase(git, base, head, logger, remote = 'origin') {
+    const attempt = async () => {
+        const result = await git.exec(['merge-base', base, head], { allowFailure: true });
+        return result.exitCode === 0 ? result.stdout.trim() : undefined;
+    };
+    let found = await attempt();
+    for (const depth of ['--depth=50', '--depth=500', '--unshallow']) {
+        if (found || !(await isShallow(git)))
+            break;
+        logger.debug(`deepening the clone (${depth}) to find the merge-base of ${base.slice(0, 7)} and ${head.slice(0, 7)}`);
+        await git.exec(['fetch', '--no-tags', '--quiet', depth, remote, base, head], {
+            allowFailure: true
+        });
+        found = await attempt();
+    }
+    if (!found) {
+        logger.warning(`no merge-base of ${base.slice(0, 7)} and ${head.slice(0, 7)}; comparing with ${base.slice(0, 7)} itself`);
+        return base;
+    }
+    return found;
+}
+/** Runs `fn` on a temporary detached worktree of `commit`, removed afterwards. */
+async function withWorktree(git, commit, fn) {
+    const parent = external_node_fs_default().mkdtempSync(external_node_path_default().join(external_node_os_default().tmpdir(), 'hydrate-worktree-'));
+    const dir = external_node_path_default().join(parent, 'tree');
+    await git.exec(['worktree', 'add', '--detach', '--quiet', dir, commit]);
+    try {
+        return await fn(dir);
+    }
+    finally {
+        await git.exec(['worktree', 'remove', '--force', dir], { allowFailure: true });
+        external_node_fs_default().rmSync(parent, { recursive: true, force: true });
+        await git.exec(['worktree', 'prune'], { allowFailure: true });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/git/auth.ts
@@ -19908,14 +20922,18 @@ async function renderTargets(targets, options) {
                 return rendered;
             }
             catch (error) {
-                return error instanceof HydrateError
-                    ? error
-                    : new RenderError(target.name, errors_getErrorMessage(error));
+                const failure = {
+                    target,
+                    error: error instanceof HydrateError
+                        ? error
+                        : new RenderError(target.name, errors_getErrorMessage(error))
+                };
+                return failure;
             }
         });
         return {
-            rendered: outcomes.filter((o) => !(o instanceof HydrateError)),
-            errors: outcomes.filter((o) => o instanceof HydrateError)
+            rendered: outcomes.filter((o) => 'resources' in o),
+            failures: outcomes.filter((o) => 'error' in o)
         };
     }
     finally {
@@ -19924,6 +20942,8 @@ async function renderTargets(targets, options) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine.ts
+
+
 
 
 
@@ -19951,7 +20971,7 @@ async function renderRepository(options) {
     await warnIfDirty(repoRoot, logger);
     const t1 = performance.now();
     logger.info(`${config.targets.length} target${config.targets.length === 1 ? '' : 's'} from ${config.file ?? 'the zero-config default (environments/{env})'}`);
-    const { rendered, errors } = await renderTargets(config.targets, {
+    const { rendered, failures } = await renderTargets(config.targets, {
         repoRoot,
         logger,
         concurrency: options.concurrency,
@@ -19965,7 +20985,8 @@ async function renderRepository(options) {
         config,
         dry,
         rendered,
-        errors,
+        failures,
+        errors: failures.map(f => f.error),
         layouts,
         timings: { configMs: t1 - t0, renderMs: t2 - t1, layoutMs: t3 - t2 }
     };
@@ -20062,6 +21083,60 @@ async function gitIdentity(git) {
     const email = (await git.exec(['config', 'user.email'], { allowFailure: true })).stdout.trim();
     return name && email ? { name, email } : undefined;
 }
+/** One side of a diff; a base whose config does not load counts as having no targets. */
+async function renderSide(options, side) {
+    try {
+        return await renderRepository(options);
+    }
+    catch (error) {
+        if (side === 'base' && (error instanceof ConfigError || error instanceof UsageError)) {
+            options.logger.warning(`the base has no usable configuration (${errors_getErrorMessage(error)}); every head target counts as added`);
+            return undefined;
+        }
+        throw error;
+    }
+}
+function sideOf(render) {
+    return render
+        ? { targets: render.config.targets, rendered: render.rendered, failures: render.failures }
+        : { targets: [], rendered: [], failures: [] };
+}
+/**
+ * Renders the base (merge-base, from a temporary worktree) and the head, and compares them
+ * target by target, resource by resource. Render failures are reported per target.
+ */
+async function diffRepository(options) {
+    const { logger } = options;
+    const started = performance.now();
+    const repoRoot = await resolveRepoRoot(options.repoRoot);
+    const git = new GitCommandManager(repoRoot);
+    const remote = options.remote ?? 'origin';
+    const headSha = await resolveCommit(git, options.head ?? 'HEAD', remote);
+    const baseTip = await resolveCommit(git, options.base, remote);
+    const baseSha = await mergeBase(git, baseTip, headSha, logger, remote);
+    logger.info(`base ${baseSha.slice(0, 7)} (merge-base with ${options.base}), head ${headSha.slice(0, 7)}`);
+    const configFile = options.configFile && external_node_path_default().isAbsolute(options.configFile)
+        ? external_node_path_default().relative(repoRoot, options.configFile)
+        : options.configFile;
+    const t0 = performance.now();
+    const head = await logger.group('Render head', async () => {
+        const render = options.head === undefined
+            ? await renderSide({ ...options, repoRoot, configFile }, 'head')
+            : await withWorktree(git, headSha, dir => renderSide({ ...options, repoRoot: dir, configFile }, 'head'));
+        return render;
+    });
+    const t1 = performance.now();
+    const base = await logger.group('Render base', () => withWorktree(git, baseSha, dir => renderSide({ ...options, repoRoot: dir, configFile }, 'base')));
+    const t2 = performance.now();
+    const targets = diffTargets(sideOf(base), sideOf(head), head.config.diff);
+    const report = { base: baseSha, head: headSha, targets, findings: [] };
+    return {
+        report,
+        base,
+        head,
+        timings: { headMs: t1 - t0, baseMs: t2 - t1, totalMs: performance.now() - started }
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/logger.ts
 class ConsoleLogger {
@@ -20110,7 +21185,204 @@ class MemoryLogger {
     }
 }
 
+;// CONCATENATED MODULE: ./src/report/json.ts
+/** The JSON report of DESIGN §8 (secrets are already masked in every diff). */
+function renderJson(report) {
+    return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+const COMMENT_LIMIT = 65_536;
+const SUMMARY_LIMIT = (/* unused pure expression or super */ null && (1024 * 1024));
+const STATUS_ICON = {
+    changed: '🟡 changed',
+    added: '🟢 added',
+    removed: '🔴 removed',
+    unchanged: 'unchanged',
+    error: '❌ error'
+};
+function counts(t) {
+    const { added, modified, removed, renamed } = t.counts;
+    return `+${added} ~${modified} -${removed}${renamed ? ` ↻${renamed}` : ''}`;
+}
+function escapeCell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+/** A code fence longer than any backtick run inside, so content can never close it. */
+function fence(content) {
+    const longest = Math.max(0, ...[...content.matchAll(/`+/g)].map(m => m[0].length));
+    return '`'.repeat(Math.max(3, longest + 1));
+}
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+function findingsCount(report, target) {
+    const list = report.findings.filter(f => f.target === target);
+    if (list.length === 0)
+        return '';
+    const errors = list.filter(f => f.severity === 'error').length;
+    const warnings = list.length - errors;
+    return [
+        errors && `${errors} error${errors === 1 ? '' : 's'}`,
+        warnings && `${warnings} warning${warnings === 1 ? '' : 's'}`
+    ]
+        .filter(Boolean)
+        .join(', ');
+}
+function table(report) {
+    const interesting = report.targets.filter(t => t.status !== 'unchanged' || findingsCount(report, t.name));
+    const unchanged = report.targets.filter(t => t.status === 'unchanged' && !findingsCount(report, t.name));
+    const lines = [];
+    if (interesting.length > 0) {
+        lines.push('| Environment | Target | Branch:path | Changes | Status | Findings |', '| --- | --- | --- | --- | --- | --- |');
+        for (const t of interesting) {
+            lines.push(`| ${escapeCell(t.env)} | ${escapeCell(t.name)} | \`${escapeCell(`${t.branch}:${t.path}`)}\` | ${t.status === 'error' ? '' : counts(t)} | ${STATUS_ICON[t.status]} | ${findingsCount(report, t.name)} |`);
+        }
+        lines.push('');
+    }
+    if (unchanged.length > 0) {
+        const names = unchanged.map(t => t.name);
+        const shown = names.slice(0, 50).join(', ');
+        lines.push(`Unchanged (${names.length}): ${shown}${names.length > 50 ? `, … ${names.length - 50} more` : ''}`, '');
+    }
+    return lines;
+}
+function targetDetails(t, r) {
+    if (t.status === 'unchanged')
+        return [];
+    const lines = [
+        `<details><summary><b>${t.env} / ${t.name}</b> <code>${t.branch}:${t.path}</code> ${t.status === 'error' ? '❌ render error' : counts(t)}</summary>`,
+        ''
+    ];
+    if (t.error) {
+        const f = fence(t.error);
+        lines.push(`${f}text`, t.error.trimEnd(), f, '');
+    }
+    for (const resource of t.resources) {
+        const name = `${resource.namespace ? `${resource.namespace}/` : ''}${resource.name}`;
+        const was = resource.previousName ? ` (renamed from ${resource.previousName})` : '';
+        if (r.level === 'names') {
+            lines.push(`- ${resource.change} ${resource.kind} ${name}${was}`);
+            continue;
+        }
+        lines.push(`#### ${resource.kind} ${name}`, '', `_${resource.change}${was}_`, '');
+        let body = resource.diff.trimEnd().split('\n');
+        let cut = 0;
+        if (r.level === 'truncated' && body.length > r.maxLines) {
+            cut = body.length - r.maxLines;
+            body = body.slice(0, r.maxLines);
+        }
+        const text = body.join('\n');
+        const f = fence(text);
+        lines.push(`${f}diff`, text, f);
+        if (cut > 0)
+            lines.push(`_… ${cut} more line${cut === 1 ? '' : 's'} cut_`);
+        lines.push('');
+    }
+    if (r.level === 'names' && t.resources.length > 0)
+        lines.push('');
+    lines.push('</details>', '');
+    return lines;
+}
+function findingsSection(report) {
+    if (report.findings.length === 0)
+        return [];
+    const lines = [
+        '#### Policy findings',
+        '',
+        '| Severity | Rule | Target | Resource | Message |',
+        '| --- | --- | --- | --- | --- |'
+    ];
+    for (const f of report.findings) {
+        lines.push(`| ${f.severity} | ${f.rule} | ${escapeCell(f.target)} | ${escapeCell(f.resource)} | ${escapeCell(f.message)} |`);
+    }
+    lines.push('');
+    return lines;
+}
+function cutNote(r) {
+    const what = {
+        full: '',
+        truncated: `each resource's diff is cut to ${r.maxLines} lines`,
+        names: 'only the names of the changed resources are listed',
+        table: 'only the summary table is shown'
+    };
+    if (r.level === 'full')
+        return [];
+    return [
+        `> [!NOTE]`,
+        `> The rendered diff is too large to show in full here: ${what[r.level]}.${r.fullReportHint ? ` ${r.fullReportHint}` : ''}`,
+        ''
+    ];
+}
+function render(report, r) {
+    const changed = report.targets.filter(t => t.status !== 'unchanged');
+    const total = report.targets.reduce((sum, t) => ({
+        added: sum.added + t.counts.added,
+        modified: sum.modified + t.counts.modified,
+        removed: sum.removed + t.counts.removed,
+        renamed: sum.renamed + t.counts.renamed
+    }), { added: 0, modified: 0, removed: 0, renamed: 0 });
+    const head = r.headUrl
+        ? `[\`${report.head.slice(0, 7)}\`](${r.headUrl})`
+        : `\`${report.head.slice(0, 7)}\``;
+    const lines = [];
+    if (r.marker)
+        lines.push(r.marker);
+    lines.push(`### Rendered diff: ${changed.length === 0 ? 'no changes' : `${changed.length} of ${report.targets.length} target${report.targets.length === 1 ? '' : 's'} change`}`, '', `Base \`${report.base.slice(0, 7)}\` → head ${head}`, '');
+    if (changed.length === 0)
+        lines.push('This pull request changes no rendered manifest in any environment.', '');
+    lines.push(...cutNote(r), ...table(report), ...findingsSection(report));
+    if (r.level !== 'table')
+        for (const t of report.targets)
+            lines.push(...targetDetails(t, r));
+    const footer = [
+        `${report.targets.length} targets`,
+        `${changed.length} changed`,
+        `resources +${total.added} ~${total.modified} -${total.removed} ↻${total.renamed}`,
+        ...(report.findings.length ? [`${report.findings.length} findings`] : []),
+        ...(r.timings
+            ? [
+                `rendered in ${seconds(r.timings.totalMs)} (base ${seconds(r.timings.baseMs)}, head ${seconds(r.timings.headMs)})`
+            ]
+            : [])
+    ];
+    lines.push('---', `<sub>${footer.join(' · ')} · hydrate-action</sub>`, '');
+    return lines.join('\n');
+}
+/** The full report, with no budget: for the report file. */
+function renderMarkdown(report, options = {}) {
+    return render(report, { ...options, level: 'full', maxLines: Infinity });
+}
+/**
+ * The report within `limit` characters, degrading step by step: full → per-resource diffs
+ * cut (fences closed) → resource names only → the table alone.
+ */
+function renderMarkdownWithin(report, limit, options = {}) {
+    const attempts = [
+        { ...options, level: 'full', maxLines: Infinity },
+        ...[200, 100, 50, 20, 10, 5].map(maxLines => ({
+            ...options,
+            level: 'truncated',
+            maxLines
+        })),
+        { ...options, level: 'names', maxLines: 0 },
+        { ...options, level: 'table', maxLines: 0 }
+    ];
+    for (const attempt of attempts) {
+        const text = render(report, attempt);
+        if (text.length <= limit)
+            return { text, level: attempt.level };
+    }
+    // Even the table is too long (thousands of targets): cut at a line boundary.
+    const text = render(report, attempts[attempts.length - 1]);
+    const note = '\n\n_… cut: the table alone exceeds the size limit; see the full report._\n';
+    return { text: text.slice(0, text.lastIndexOf('\n', limit - note.length)) + note, level: 'table' };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/run.ts
+
+
+
 
 
 
@@ -20125,7 +21397,22 @@ const COMMON_OPTIONS = `  -C DIR              Repository to read (default: the c
   --timeout SECONDS   Per render process (default: 300)
   -v, --verbose       Debug output
   -h, --help          This help`;
+const DIFF_HELP = `Usage: hydrate diff [-C DIR] [--config F] --base REF [--head REF] [--format markdown|json] [--out FILE]
+
+Render the base (the merge-base of REF and the head, from a temporary worktree) and the
+head, and print what changes in each environment, resource by resource. Secret values are
+masked. The repository is not modified.
+
+Options:
+  --base REF          The branch or commit the change goes into (e.g. origin/main)
+  --head REF          The change (default: the working tree at HEAD)
+  --format F          markdown (default) or json
+  --out FILE          Write the report to FILE instead of standard output
+  --remote NAME       Where to fetch a missing base from (default: origin)
+${COMMON_OPTIONS}
+`;
 const HELP = {
+    diff: DIFF_HELP,
     render: `Usage: hydrate render [-C DIR] [--config F] [--out DIR] [--target GLOB]...
 
 Render every target and write the environment-branch layouts to OUT/<branch>/
@@ -20153,10 +21440,12 @@ const USAGE = `hydrate — the rendered manifests pattern for GitOps
 
 Usage:
   hydrate render [-C DIR] [--config F] [--out DIR] [--target GLOB]
+  hydrate diff   [-C DIR] [--config F] --base REF [--head REF] [--format markdown|json] [--out FILE]
   hydrate push   [-C DIR] [--config F] [--remote NAME] [--dry-run]
 
 Commands:
   render   Write the environment-branch layouts to a directory
+  diff     Show the rendered diff between a base and a head, per environment
   push     Commit them to the environment branches and push (one atomic push)
 
 Run \`hydrate <command> --help\` for the options.
@@ -20181,7 +21470,15 @@ function parse(command, args) {
             timeout: { type: 'string' },
             verbose: { type: 'boolean', short: 'v' },
             help: { type: 'boolean', short: 'h' },
-            ...(command === 'render' ? { out: { type: 'string' } } : {}),
+            ...(command === 'render' || command === 'diff' ? { out: { type: 'string' } } : {}),
+            ...(command === 'diff'
+                ? {
+                    base: { type: 'string' },
+                    head: { type: 'string' },
+                    format: { type: 'string' },
+                    remote: { type: 'string' }
+                }
+                : {}),
             ...(command === 'push'
                 ? {
                     remote: { type: 'string' },
@@ -20260,6 +21557,8 @@ async function runCli(argv, stdout = process.stdout) {
             }
             return 0;
         }
+        if (command === 'diff')
+            return await runDiff(values, options, stdout);
         const name = values['committer-name'];
         const email = values['committer-email'];
         if ((name === undefined) !== (email === undefined))
@@ -20283,6 +21582,37 @@ async function runCli(argv, stdout = process.stdout) {
             process.stderr.write(`${error.stack}\n`);
         return parseArgsError ? 2 : exitCodeOf(error);
     }
+}
+async function runDiff(values, options, stdout) {
+    const base = values.base;
+    if (!base)
+        throw new UsageError('hydrate diff needs --base REF (the branch or commit the change goes into)');
+    const format = values.format ?? 'markdown';
+    if (format !== 'markdown' && format !== 'json')
+        throw new UsageError(`--format must be markdown or json (got ${JSON.stringify(format)})`);
+    const result = await diffRepository({
+        ...options,
+        base,
+        head: values.head,
+        remote: values.remote
+    });
+    const text = format === 'json'
+        ? renderJson(result.report)
+        : renderMarkdown(result.report, { timings: result.timings });
+    const out = values.out;
+    if (out) {
+        external_node_fs_default().writeFileSync(out, text);
+        options.logger.info(`wrote the ${format} report to ${out}`);
+    }
+    else {
+        stdout.write(text);
+    }
+    const failed = result.report.targets.filter(t => t.status === 'error');
+    if (failed.length > 0) {
+        options.logger.error(`${failed.length} target${failed.length === 1 ? '' : 's'} failed to render: ${failed.map(t => t.name).join(', ')}`);
+        return 1;
+    }
+    return 0;
 }
 
 ;// CONCATENATED MODULE: ./src/cli.ts

@@ -1,8 +1,10 @@
+import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import {
   assertRendered,
+  diffRepository,
   hydrateRepository,
   renderRepository,
   writeLayouts,
@@ -11,6 +13,8 @@ import {
 import { exitCodeOf, getErrorMessage, UsageError } from '../errors.js'
 import type { WriteResult } from '../hydrate/branchWriter.js'
 import { ConsoleLogger } from '../logger.js'
+import { renderJson } from '../report/json.js'
+import { renderMarkdown } from '../report/markdown.js'
 
 const COMMON_OPTIONS = `  -C DIR              Repository to read (default: the current directory)
   --config F          Config file (default: hydrate.yaml at the repo root, else the
@@ -21,7 +25,23 @@ const COMMON_OPTIONS = `  -C DIR              Repository to read (default: the c
   -v, --verbose       Debug output
   -h, --help          This help`
 
+const DIFF_HELP = `Usage: hydrate diff [-C DIR] [--config F] --base REF [--head REF] [--format markdown|json] [--out FILE]
+
+Render the base (the merge-base of REF and the head, from a temporary worktree) and the
+head, and print what changes in each environment, resource by resource. Secret values are
+masked. The repository is not modified.
+
+Options:
+  --base REF          The branch or commit the change goes into (e.g. origin/main)
+  --head REF          The change (default: the working tree at HEAD)
+  --format F          markdown (default) or json
+  --out FILE          Write the report to FILE instead of standard output
+  --remote NAME       Where to fetch a missing base from (default: origin)
+${COMMON_OPTIONS}
+`
+
 const HELP = {
+  diff: DIFF_HELP,
   render: `Usage: hydrate render [-C DIR] [--config F] [--out DIR] [--target GLOB]...
 
 Render every target and write the environment-branch layouts to OUT/<branch>/
@@ -50,10 +70,12 @@ const USAGE = `hydrate — the rendered manifests pattern for GitOps
 
 Usage:
   hydrate render [-C DIR] [--config F] [--out DIR] [--target GLOB]
+  hydrate diff   [-C DIR] [--config F] --base REF [--head REF] [--format markdown|json] [--out FILE]
   hydrate push   [-C DIR] [--config F] [--remote NAME] [--dry-run]
 
 Commands:
   render   Write the environment-branch layouts to a directory
+  diff     Show the rendered diff between a base and a head, per environment
   push     Commit them to the environment branches and push (one atomic push)
 
 Run \`hydrate <command> --help\` for the options.
@@ -81,7 +103,15 @@ function parse(command: Command, args: string[]) {
       timeout: { type: 'string' },
       verbose: { type: 'boolean', short: 'v' },
       help: { type: 'boolean', short: 'h' },
-      ...(command === 'render' ? { out: { type: 'string' as const } } : {}),
+      ...(command === 'render' || command === 'diff' ? { out: { type: 'string' as const } } : {}),
+      ...(command === 'diff'
+        ? {
+            base: { type: 'string' as const },
+            head: { type: 'string' as const },
+            format: { type: 'string' as const },
+            remote: { type: 'string' as const }
+          }
+        : {}),
       ...(command === 'push'
         ? {
             remote: { type: 'string' as const },
@@ -178,6 +208,7 @@ export async function runCli(
       }
       return 0
     }
+    if (command === 'diff') return await runDiff(values, options, stdout)
     const name = values['committer-name'] as string | undefined
     const email = values['committer-email'] as string | undefined
     if ((name === undefined) !== (email === undefined))
@@ -200,4 +231,44 @@ export async function runCli(
     if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`)
     return parseArgsError ? 2 : exitCodeOf(error)
   }
+}
+
+async function runDiff(
+  values: Record<string, string | string[] | boolean | undefined>,
+  options: EngineOptions,
+  stdout: NodeJS.WritableStream
+): Promise<number> {
+  const base = values.base as string | undefined
+  if (!base)
+    throw new UsageError(
+      'hydrate diff needs --base REF (the branch or commit the change goes into)'
+    )
+  const format = (values.format as string | undefined) ?? 'markdown'
+  if (format !== 'markdown' && format !== 'json')
+    throw new UsageError(`--format must be markdown or json (got ${JSON.stringify(format)})`)
+  const result = await diffRepository({
+    ...options,
+    base,
+    head: values.head as string | undefined,
+    remote: values.remote as string | undefined
+  })
+  const text =
+    format === 'json'
+      ? renderJson(result.report)
+      : renderMarkdown(result.report, { timings: result.timings })
+  const out = values.out as string | undefined
+  if (out) {
+    fs.writeFileSync(out, text)
+    options.logger.info(`wrote the ${format} report to ${out}`)
+  } else {
+    stdout.write(text)
+  }
+  const failed = result.report.targets.filter(t => t.status === 'error')
+  if (failed.length > 0) {
+    options.logger.error(
+      `${failed.length} target${failed.length === 1 ? '' : 's'} failed to render: ${failed.map(t => t.name).join(', ')}`
+    )
+    return 1
+  }
+  return 0
 }

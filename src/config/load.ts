@@ -8,9 +8,11 @@ import { ConfigError, UsageError, type SourceLocation } from '../errors.js'
 import { discoverSources, fillTemplate, placeholdersOf } from './discover.js'
 import { checkOutputPath, normalizeOutputPath, resolveInsideRepo } from './paths.js'
 import {
+  DEFAULT_DIFF,
   DEFAULTS,
   ZERO_CONFIG_DISCOVER,
   type Defaults,
+  type DiffSettings,
   type HelmOptions,
   type HydrateConfig,
   type KustomizeOptions,
@@ -20,7 +22,9 @@ import {
 } from './types.js'
 import { YamlReader } from './yamlReader.js'
 
-const TOP_KEYS = ['version', 'defaults', 'targets'] as const
+const TOP_KEYS = ['version', 'defaults', 'targets', 'diff'] as const
+const DIFF_KEYS = ['context', 'noise', 'ignore'] as const
+const IGNORE_KEYS = ['group', 'kind', 'name', 'namespace', 'jsonPointers'] as const
 const DEFAULT_KEYS = ['branch', 'layout', 'prune'] as const
 const TARGET_KEYS = [
   'name',
@@ -84,12 +88,13 @@ export function loadConfig(repoRoot: string, options: LoadOptions = {}): Hydrate
   const root = path.resolve(repoRoot)
   const file = findConfigFile(root, options.configFile)
   let defaults: Defaults = { ...DEFAULTS }
+  let diff: DiffSettings = { ...DEFAULT_DIFF }
   let entries: TargetEntry[]
   let reader: YamlReader | undefined
   if (file) {
     const text = fs.readFileSync(path.join(root, file), 'utf8')
     reader = new YamlReader(file, text)
-    ;({ defaults, entries } = readConfigDocument(reader))
+    ;({ defaults, entries, diff } = readConfigDocument(reader))
   } else {
     entries = [
       {
@@ -107,7 +112,7 @@ export function loadConfig(repoRoot: string, options: LoadOptions = {}): Hydrate
     if (targets.length === 0)
       throw new UsageError(`no target matches ${globs.map(g => JSON.stringify(g)).join(', ')}`)
   }
-  return { repoRoot: root, file, defaults, targets }
+  return { repoRoot: root, file, defaults, diff, targets }
 }
 
 function findConfigFile(root: string, configFile: string | undefined): string | undefined {
@@ -120,7 +125,11 @@ function findConfigFile(root: string, configFile: string | undefined): string | 
   return CONFIG_FILE_NAMES.find(name => fs.existsSync(path.join(root, name)))
 }
 
-function readConfigDocument(reader: YamlReader): { defaults: Defaults; entries: TargetEntry[] } {
+function readConfigDocument(reader: YamlReader): {
+  defaults: Defaults
+  entries: TargetEntry[]
+  diff: DiffSettings
+} {
   const top = reader.map(reader.root, 'the config file')
   reader.checkKeys(top, TOP_KEYS, 'the config file')
   const versionNode = reader.node(top, 'version')
@@ -148,7 +157,59 @@ function readConfigDocument(reader: YamlReader): { defaults: Defaults; entries: 
   const entries = list.items.map((item, index) =>
     readTargetEntry(reader, item, `targets[${index}]`)
   )
-  return { defaults, entries }
+  const diff = reader.has(top, 'diff')
+    ? readDiff(reader, reader.node(top, 'diff') ?? reader.keyNode(top, 'diff'))
+    : { ...DEFAULT_DIFF }
+  return { defaults, entries, diff }
+}
+
+function readDiff(reader: YamlReader, item: Node | undefined): DiffSettings {
+  const node = reader.map(item, 'diff')
+  reader.checkKeys(node, DIFF_KEYS, 'diff')
+  const contextNode = reader.node(node, 'context')
+  if (
+    contextNode !== undefined &&
+    (!isScalar(contextNode) ||
+      !Number.isInteger(contextNode.value) ||
+      (contextNode.value as number) < 0)
+  ) {
+    reader.fail(contextNode, 'diff.context must be a whole number of lines (0 or more)')
+  }
+  const ignoreNode = reader.has(node, 'ignore')
+    ? reader.seq(reader.node(node, 'ignore') ?? reader.keyNode(node, 'ignore'), 'diff.ignore')
+    : undefined
+  const ignore = (ignoreNode?.items ?? []).map((entry, index) => {
+    const what = `diff.ignore[${index}]`
+    const rule = reader.map(entry, what)
+    reader.checkKeys(rule, IGNORE_KEYS, what)
+    const jsonPointers = reader.stringList(rule, 'jsonPointers', what)
+    if (!jsonPointers || jsonPointers.length === 0)
+      reader.fail(rule, `${what}: missing "jsonPointers" (a list like [/spec/replicas])`)
+    const pointerNodes = (reader.node(rule, 'jsonPointers') as unknown as { items: Node[] }).items
+    jsonPointers.forEach((pointer, i) => {
+      if (!pointer.startsWith('/'))
+        reader.fail(
+          pointerNodes[i],
+          `${what}.jsonPointers: ${JSON.stringify(pointer)} is not a JSON pointer (it must start with /)`
+        )
+    })
+    const groupNode = reader.node(rule, 'group')
+    if (groupNode !== undefined && (!isScalar(groupNode) || typeof groupNode.value !== 'string')) {
+      reader.fail(groupNode, `${what}.group must be a string ("" for the core group)`)
+    }
+    return {
+      group: isScalar(groupNode) ? (groupNode.value as string) : undefined,
+      kind: reader.string(rule, 'kind', what),
+      name: reader.string(rule, 'name', what),
+      namespace: reader.string(rule, 'namespace', what),
+      jsonPointers
+    }
+  })
+  return {
+    context: isScalar(contextNode) ? (contextNode.value as number) : DEFAULT_DIFF.context,
+    noise: reader.boolean(node, 'noise', 'diff') ?? DEFAULT_DIFF.noise,
+    ignore
+  }
 }
 
 function readTargetEntry(reader: YamlReader, item: Node, what: string): TargetEntry {

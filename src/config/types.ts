@@ -52,14 +52,34 @@ export interface Defaults {
   prune: boolean
 }
 
+/** One `diff.ignore` rule (Argo CD ignoreDifferences style). Unset selectors match anything. */
+export interface IgnoreRule {
+  group?: string
+  kind?: string
+  name?: string
+  namespace?: string
+  /** RFC 6901 pointers of the fields to ignore. */
+  jsonPointers: string[]
+}
+
+export interface DiffSettings {
+  /** Lines of context in unified diffs. */
+  context: number
+  /** The default noise rules (helm.sh/chart labels, checksum/* annotations). */
+  noise: boolean
+  ignore: IgnoreRule[]
+}
+
 export interface HydrateConfig {
   /** Absolute path of the repository root. */
   repoRoot: string
   /** Repo-relative path of the config file, or undefined for the zero-config default. */
   file?: string
   defaults: Defaults
+  diff: DiffSettings
   targets: Target[]
 }
 
+export const DEFAULT_DIFF: DiffSettings = { context: 3, noise: true, ignore: [] }
 export const DEFAULTS: Defaults = { branch: 'env/{env}', layout: 'manifest', prune: true }
 export const ZERO_CONFIG_DISCOVER = 'environments/{env}'

@@ -32,10 +32,15 @@ export interface RenderOptions {
   env?: NodeJS.ProcessEnv
 }
 
+export interface RenderFailure {
+  target: Target
+  error: HydrateError
+}
+
 export interface RenderOutcome {
   rendered: RenderedTarget[]
   /** One per failed target; the others still rendered. */
-  errors: HydrateError[]
+  failures: RenderFailure[]
 }
 
 export const DEFAULT_TIMEOUT_MS = 5 * 60 * 1000
@@ -106,15 +111,20 @@ export async function renderTargets(
           )
           return rendered
         } catch (error) {
-          return error instanceof HydrateError
-            ? error
-            : new RenderError(target.name, getErrorMessage(error))
+          const failure: RenderFailure = {
+            target,
+            error:
+              error instanceof HydrateError
+                ? error
+                : new RenderError(target.name, getErrorMessage(error))
+          }
+          return failure
         }
       }
     )
     return {
-      rendered: outcomes.filter((o): o is RenderedTarget => !(o instanceof HydrateError)),
-      errors: outcomes.filter((o): o is HydrateError => o instanceof HydrateError)
+      rendered: outcomes.filter((o): o is RenderedTarget => 'resources' in o),
+      failures: outcomes.filter((o): o is RenderFailure => 'error' in o)
     }
   } finally {
     fs.rmSync(tempDir, { recursive: true, force: true })

@@ -1,0 +1,11 @@
+export type Severity = 'error' | 'warning'
+
+/** A policy finding (DESIGN §8/§9 JSON shape). */
+export interface Finding {
+  target: string
+  /** `Kind namespace/name`, or '' for the whole target. */
+  resource: string
+  rule: string
+  severity: Severity
+  message: string
+}

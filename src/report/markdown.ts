@@ -1,0 +1,235 @@
+import type { DiffReport, TargetDiff } from '../diff/types.js'
+
+export const COMMENT_LIMIT = 65_536
+export const SUMMARY_LIMIT = 1024 * 1024
+
+/** Detail levels, from the full report down to the table alone (DESIGN §8 budget steps). */
+export type DetailLevel = 'full' | 'truncated' | 'names' | 'table'
+
+export interface MarkdownOptions {
+  /** Hidden marker that identifies the sticky comment. */
+  marker?: string
+  /** Link to the head commit, when known. */
+  headUrl?: string
+  /** Where the full report is, said when something is cut. */
+  fullReportHint?: string
+  timings?: { baseMs: number; headMs: number; totalMs: number }
+}
+
+interface Rendering extends MarkdownOptions {
+  level: DetailLevel
+  maxLines: number
+}
+
+const STATUS_ICON: Record<TargetDiff['status'], string> = {
+  changed: '🟡 changed',
+  added: '🟢 added',
+  removed: '🔴 removed',
+  unchanged: 'unchanged',
+  error: '❌ error'
+}
+
+function counts(t: TargetDiff): string {
+  const { added, modified, removed, renamed } = t.counts
+  return `+${added} ~${modified} -${removed}${renamed ? ` ↻${renamed}` : ''}`
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+}
+
+/** A code fence longer than any backtick run inside, so content can never close it. */
+function fence(content: string): string {
+  const longest = Math.max(0, ...[...content.matchAll(/`+/g)].map(m => m[0].length))
+  return '`'.repeat(Math.max(3, longest + 1))
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`
+}
+
+function findingsCount(report: DiffReport, target: string): string {
+  const list = report.findings.filter(f => f.target === target)
+  if (list.length === 0) return ''
+  const errors = list.filter(f => f.severity === 'error').length
+  const warnings = list.length - errors
+  return [
+    errors && `${errors} error${errors === 1 ? '' : 's'}`,
+    warnings && `${warnings} warning${warnings === 1 ? '' : 's'}`
+  ]
+    .filter(Boolean)
+    .join(', ')
+}
+
+function table(report: DiffReport): string[] {
+  const interesting = report.targets.filter(
+    t => t.status !== 'unchanged' || findingsCount(report, t.name)
+  )
+  const unchanged = report.targets.filter(
+    t => t.status === 'unchanged' && !findingsCount(report, t.name)
+  )
+  const lines: string[] = []
+  if (interesting.length > 0) {
+    lines.push(
+      '| Environment | Target | Branch:path | Changes | Status | Findings |',
+      '| --- | --- | --- | --- | --- | --- |'
+    )
+    for (const t of interesting) {
+      lines.push(
+        `| ${escapeCell(t.env)} | ${escapeCell(t.name)} | \`${escapeCell(`${t.branch}:${t.path}`)}\` | ${t.status === 'error' ? '' : counts(t)} | ${STATUS_ICON[t.status]} | ${findingsCount(report, t.name)} |`
+      )
+    }
+    lines.push('')
+  }
+  if (unchanged.length > 0) {
+    const names = unchanged.map(t => t.name)
+    const shown = names.slice(0, 50).join(', ')
+    lines.push(
+      `Unchanged (${names.length}): ${shown}${names.length > 50 ? `, … ${names.length - 50} more` : ''}`,
+      ''
+    )
+  }
+  return lines
+}
+
+function targetDetails(t: TargetDiff, r: Rendering): string[] {
+  if (t.status === 'unchanged') return []
+  const lines = [
+    `<details><summary><b>${t.env} / ${t.name}</b> <code>${t.branch}:${t.path}</code> ${t.status === 'error' ? '❌ render error' : counts(t)}</summary>`,
+    ''
+  ]
+  if (t.error) {
+    const f = fence(t.error)
+    lines.push(`${f}text`, t.error.trimEnd(), f, '')
+  }
+  for (const resource of t.resources) {
+    const name = `${resource.namespace ? `${resource.namespace}/` : ''}${resource.name}`
+    const was = resource.previousName ? ` (renamed from ${resource.previousName})` : ''
+    if (r.level === 'names') {
+      lines.push(`- ${resource.change} ${resource.kind} ${name}${was}`)
+      continue
+    }
+    lines.push(`#### ${resource.kind} ${name}`, '', `_${resource.change}${was}_`, '')
+    let body = resource.diff.trimEnd().split('\n')
+    let cut = 0
+    if (r.level === 'truncated' && body.length > r.maxLines) {
+      cut = body.length - r.maxLines
+      body = body.slice(0, r.maxLines)
+    }
+    const text = body.join('\n')
+    const f = fence(text)
+    lines.push(`${f}diff`, text, f)
+    if (cut > 0) lines.push(`_… ${cut} more line${cut === 1 ? '' : 's'} cut_`)
+    lines.push('')
+  }
+  if (r.level === 'names' && t.resources.length > 0) lines.push('')
+  lines.push('</details>', '')
+  return lines
+}
+
+function findingsSection(report: DiffReport): string[] {
+  if (report.findings.length === 0) return []
+  const lines = [
+    '#### Policy findings',
+    '',
+    '| Severity | Rule | Target | Resource | Message |',
+    '| --- | --- | --- | --- | --- |'
+  ]
+  for (const f of report.findings) {
+    lines.push(
+      `| ${f.severity} | ${f.rule} | ${escapeCell(f.target)} | ${escapeCell(f.resource)} | ${escapeCell(f.message)} |`
+    )
+  }
+  lines.push('')
+  return lines
+}
+
+function cutNote(r: Rendering): string[] {
+  const what: Record<DetailLevel, string> = {
+    full: '',
+    truncated: `each resource's diff is cut to ${r.maxLines} lines`,
+    names: 'only the names of the changed resources are listed',
+    table: 'only the summary table is shown'
+  }
+  if (r.level === 'full') return []
+  return [
+    `> [!NOTE]`,
+    `> The rendered diff is too large to show in full here: ${what[r.level]}.${r.fullReportHint ? ` ${r.fullReportHint}` : ''}`,
+    ''
+  ]
+}
+
+function render(report: DiffReport, r: Rendering): string {
+  const changed = report.targets.filter(t => t.status !== 'unchanged')
+  const total = report.targets.reduce(
+    (sum, t) => ({
+      added: sum.added + t.counts.added,
+      modified: sum.modified + t.counts.modified,
+      removed: sum.removed + t.counts.removed,
+      renamed: sum.renamed + t.counts.renamed
+    }),
+    { added: 0, modified: 0, removed: 0, renamed: 0 }
+  )
+  const head = r.headUrl
+    ? `[\`${report.head.slice(0, 7)}\`](${r.headUrl})`
+    : `\`${report.head.slice(0, 7)}\``
+  const lines: string[] = []
+  if (r.marker) lines.push(r.marker)
+  lines.push(
+    `### Rendered diff: ${changed.length === 0 ? 'no changes' : `${changed.length} of ${report.targets.length} target${report.targets.length === 1 ? '' : 's'} change`}`,
+    '',
+    `Base \`${report.base.slice(0, 7)}\` → head ${head}`,
+    ''
+  )
+  if (changed.length === 0)
+    lines.push('This pull request changes no rendered manifest in any environment.', '')
+  lines.push(...cutNote(r), ...table(report), ...findingsSection(report))
+  if (r.level !== 'table') for (const t of report.targets) lines.push(...targetDetails(t, r))
+  const footer = [
+    `${report.targets.length} targets`,
+    `${changed.length} changed`,
+    `resources +${total.added} ~${total.modified} -${total.removed} ↻${total.renamed}`,
+    ...(report.findings.length ? [`${report.findings.length} findings`] : []),
+    ...(r.timings
+      ? [
+          `rendered in ${seconds(r.timings.totalMs)} (base ${seconds(r.timings.baseMs)}, head ${seconds(r.timings.headMs)})`
+        ]
+      : [])
+  ]
+  lines.push('---', `<sub>${footer.join(' · ')} · hydrate-action</sub>`, '')
+  return lines.join('\n')
+}
+
+/** The full report, with no budget: for the report file. */
+export function renderMarkdown(report: DiffReport, options: MarkdownOptions = {}): string {
+  return render(report, { ...options, level: 'full', maxLines: Infinity })
+}
+
+/**
+ * The report within `limit` characters, degrading step by step: full → per-resource diffs
+ * cut (fences closed) → resource names only → the table alone.
+ */
+export function renderMarkdownWithin(
+  report: DiffReport,
+  limit: number,
+  options: MarkdownOptions = {}
+): { text: string; level: DetailLevel } {
+  const attempts: Rendering[] = [
+    { ...options, level: 'full', maxLines: Infinity },
+    ...[200, 100, 50, 20, 10, 5].map(maxLines => ({
+      ...options,
+      level: 'truncated' as const,
+      maxLines
+    })),
+    { ...options, level: 'names', maxLines: 0 },
+    { ...options, level: 'table', maxLines: 0 }
+  ]
+  for (const attempt of attempts) {
+    const text = render(report, attempt)
+    if (text.length <= limit) return { text, level: attempt.level }
+  }
+  // Even the table is too long (thousands of targets): cut at a line boundary.
+  const text = render(report, attempts[attempts.length - 1] as Rendering)
+  const note = '\n\n_… cut: the table alone exceeds the size limit; see the full report._\n'
+  return { text: text.slice(0, text.lastIndexOf('\n', limit - note.length)) + note, level: 'table' }
+}

@@ -2,7 +2,15 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { runBundledAction } from './helpers/action.js'
-import { cleanupTempDirs, commitAll, EXAMPLE_REPO, git, makeDryWithRemote, remoteRefs, tempDir } from './helpers/repo.js'
+import {
+  cleanupTempDirs,
+  commitAll,
+  EXAMPLE_REPO,
+  git,
+  makeDryWithRemote,
+  remoteRefs,
+  tempDir
+} from './helpers/repo.js'
 
 afterAll(cleanupTempDirs)
 
@@ -13,19 +21,40 @@ describe('the bundled action (dist/index.js) on a push event', () => {
     git(path.dirname(workspace), 'clone', '-q', '--depth=1', `file://${remote}`, workspace) // as actions/checkout does
     const sha = git(workspace, 'rev-parse', 'HEAD').trim()
     const token = 'ghs_e2eToken000000000000000000000000'
-    const run = runBundledAction({ workspace, eventName: 'push', payload: { ref: 'refs/heads/main', after: sha }, token })
+    const run = runBundledAction({
+      workspace,
+      eventName: 'push',
+      payload: { ref: 'refs/heads/main', after: sha },
+      token
+    })
     expect(run.stderr).toBe('')
     expect(run.status).toBe(0)
     const refs = remoteRefs(remote)
     const commits = JSON.parse(run.outputs.commits ?? '{}') as Record<string, string>
-    expect(commits).toEqual({ 'env/dev': refs['refs/heads/env/dev'], 'env/prod': refs['refs/heads/env/prod'], 'env/staging': refs['refs/heads/env/staging'] })
+    expect(commits).toEqual({
+      'env/dev': refs['refs/heads/env/dev'],
+      'env/prod': refs['refs/heads/env/prod'],
+      'env/staging': refs['refs/heads/env/staging']
+    })
     expect(run.outputs.changed).toBe('true')
-    expect((JSON.parse(run.outputs['changed-targets'] ?? '[]') as string[]).sort()).toEqual(
-      ['cluster-dev', 'cluster-prod', 'cluster-staging', 'guestbook-dev', 'guestbook-prod', 'guestbook-staging', 'webapp-dev', 'webapp-prod', 'webapp-staging']
-    )
+    expect((JSON.parse(run.outputs['changed-targets'] ?? '[]') as string[]).sort()).toEqual([
+      'cluster-dev',
+      'cluster-prod',
+      'cluster-staging',
+      'guestbook-dev',
+      'guestbook-prod',
+      'guestbook-staging',
+      'webapp-dev',
+      'webapp-prod',
+      'webapp-staging'
+    ])
     // Committed by the Actions bot, with the dry repo's GitHub URL in the metadata.
-    expect(git(remote, 'log', '-1', '--format=%cn <%ce>', 'refs/heads/env/prod').trim()).toBe('github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>')
-    expect(JSON.parse(git(remote, 'show', 'refs/heads/env/prod:hydrator.metadata')).repoURL).toBe('https://github.com/acme/dry')
+    expect(git(remote, 'log', '-1', '--format=%cn <%ce>', 'refs/heads/env/prod').trim()).toBe(
+      'github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>'
+    )
+    expect(JSON.parse(git(remote, 'show', 'refs/heads/env/prod:hydrator.metadata')).repoURL).toBe(
+      'https://github.com/acme/dry'
+    )
     // Summary: a row per branch with a commit link.
     expect(run.summary).toContain('Hydrated environment branches')
     expect(run.summary).toContain(`https://github.com/acme/dry/commit/${commits['env/prod']}`)
@@ -36,7 +65,11 @@ describe('the bundled action (dist/index.js) on a push event', () => {
     expect(git(workspace, 'status', '--porcelain')).toBe('')
 
     // A second run of the same commit changes nothing.
-    const again = runBundledAction({ workspace, eventName: 'push', payload: { ref: 'refs/heads/main', after: sha } })
+    const again = runBundledAction({
+      workspace,
+      eventName: 'push',
+      payload: { ref: 'refs/heads/main', after: sha }
+    })
     expect(again.status).toBe(0)
     expect(again.outputs.changed).toBe('false')
     expect(again.outputs.commits).toBe('{}')
@@ -46,7 +79,10 @@ describe('the bundled action (dist/index.js) on a push event', () => {
 
   it('fails the step and pushes nothing when a target does not render', () => {
     const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
-    fs.writeFileSync(path.join(dry, 'charts/webapp/templates/broken.yaml'), '{{ .Values.nope.missing }}\n')
+    fs.writeFileSync(
+      path.join(dry, 'charts/webapp/templates/broken.yaml'),
+      '{{ .Values.nope.missing }}\n'
+    )
     commitAll(dry, 'Break the chart')
     git(dry, 'push', '-q', 'origin', 'main')
     const workspace = path.join(tempDir(), 'workspace')
@@ -62,7 +98,12 @@ describe('the bundled action (dist/index.js) on a push event', () => {
     const { remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
     const workspace = path.join(tempDir(), 'workspace')
     git(path.dirname(workspace), 'clone', '-q', `file://${remote}`, workspace)
-    const planned = runBundledAction({ workspace, eventName: 'schedule', payload: {}, inputs: { push: 'false' } })
+    const planned = runBundledAction({
+      workspace,
+      eventName: 'schedule',
+      payload: {},
+      inputs: { push: 'false' }
+    })
     expect(planned.status).toBe(0)
     expect(planned.summary).toContain('push: false')
     expect(Object.keys(remoteRefs(remote))).toEqual(['refs/heads/main'])

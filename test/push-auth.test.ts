@@ -6,7 +6,14 @@ import { hydrateRepository } from '../src/engine.js'
 import { getErrorMessage } from '../src/errors.js'
 import { MemoryLogger } from '../src/logger.js'
 import { serveGitHttp } from './helpers/gitHttp.js'
-import { cleanupTempDirs, EXAMPLE_REPO, git, makeRepo, remoteRefs, tempDir } from './helpers/repo.js'
+import {
+  cleanupTempDirs,
+  EXAMPLE_REPO,
+  git,
+  makeRepo,
+  remoteRefs,
+  tempDir
+} from './helpers/repo.js'
 import { toolEnv } from './helpers/tools.js'
 
 afterAll(cleanupTempDirs)
@@ -15,7 +22,9 @@ const TOKEN = 'ghs_TestToken0123456789abcdefABCDEF'
 const BASIC = Buffer.from(`x-access-token:${TOKEN}`).toString('base64')
 
 /** Samples every process's argument list while `work` runs; returns those that held a secret. */
-async function watchArgumentLists<T>(work: () => Promise<T>): Promise<{ result: T; leaks: string[]; samples: number }> {
+async function watchArgumentLists<T>(
+  work: () => Promise<T>
+): Promise<{ result: T; leaks: string[]; samples: number }> {
   const leaks: string[] = []
   let samples = 0
   const sample = () => {
@@ -52,14 +61,30 @@ describe('push over smart HTTP with a token', () => {
       const remoteUrl = `${server.url}/deploy.git`
       git(dry, 'remote', 'add', 'origin', remoteUrl)
       // What actions/checkout persists: a header of its own for the same origin.
-      git(dry, 'config', `http.${server.url}/.extraheader`, 'AUTHORIZATION: basic c3RhbGU6Y3JlZGVudGlhbA==')
+      git(
+        dry,
+        'config',
+        `http.${server.url}/.extraheader`,
+        'AUTHORIZATION: basic c3RhbGU6Y3JlZGVudGlhbA=='
+      )
       const authDirsBefore = authTempDirs()
       const logger = new MemoryLogger()
       const { result, leaks, samples } = await watchArgumentLists(() =>
-        hydrateRepository({ repoRoot: dry, logger, env: toolEnv(), auth: { token: TOKEN, serverUrl: server.url }, committer: { name: 'bot', email: 'bot@example.com' } })
+        hydrateRepository({
+          repoRoot: dry,
+          logger,
+          env: toolEnv(),
+          auth: { token: TOKEN, serverUrl: server.url },
+          committer: { name: 'bot', email: 'bot@example.com' }
+        })
       )
       expect(result.write.pushed).toBe(true)
-      expect(Object.keys(remoteRefs(path.join(root, 'deploy.git'))).sort()).toEqual(['refs/heads/env/dev', 'refs/heads/env/prod', 'refs/heads/env/staging', 'refs/notes/hydrator.metadata'])
+      expect(Object.keys(remoteRefs(path.join(root, 'deploy.git'))).sort()).toEqual([
+        'refs/heads/env/dev',
+        'refs/heads/env/prod',
+        'refs/heads/env/staging',
+        'refs/notes/hydrator.metadata'
+      ])
       expect(samples).toBeGreaterThan(5)
       expect(leaks).toEqual([])
       const log = logger.lines.join('\n')
@@ -72,7 +97,11 @@ describe('push over smart HTTP with a token', () => {
       // The temporary config is gone, and nothing was written to the repo's own config.
       expect(authTempDirs()).toEqual(authDirsBefore)
       expect(fs.readFileSync(path.join(dry, '.git', 'config'), 'utf8')).not.toContain(BASIC)
-      expect(JSON.parse(git(path.join(root, 'deploy.git'), 'show', 'refs/heads/env/dev:hydrator.metadata')).repoURL).toBe(remoteUrl)
+      expect(
+        JSON.parse(
+          git(path.join(root, 'deploy.git'), 'show', 'refs/heads/env/dev:hydrator.metadata')
+        ).repoURL
+      ).toBe(remoteUrl)
     } finally {
       await server.close()
     }
@@ -86,7 +115,12 @@ describe('push over smart HTTP with a token', () => {
       const dry = makeRepo({ from: EXAMPLE_REPO })
       git(dry, 'remote', 'add', 'origin', `${server.url}/deploy.git`)
       const wrong = 'ghs_WrongToken9876543210'
-      const error = await hydrateRepository({ repoRoot: dry, logger: new MemoryLogger(), env: toolEnv(), auth: { token: wrong, serverUrl: server.url } }).then(
+      const error = await hydrateRepository({
+        repoRoot: dry,
+        logger: new MemoryLogger(),
+        env: toolEnv(),
+        auth: { token: wrong, serverUrl: server.url }
+      }).then(
         () => undefined,
         (e: unknown) => e
       )

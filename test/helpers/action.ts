@@ -14,11 +14,17 @@ export interface ActionRun {
 }
 
 /** The INPUT_* variables the runner sets: action.yml defaults, then the step's `with:`. */
-export function actionInputs(withInputs: Record<string, string>, token: string): Record<string, string> {
-  const action = parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }
+export function actionInputs(
+  withInputs: Record<string, string>,
+  token: string
+): Record<string, string> {
+  const action = parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { default?: string }>
+  }
   const env: Record<string, string> = {}
   for (const [name, spec] of Object.entries(action.inputs)) {
-    const value = withInputs[name] ?? (spec.default === '${{ github.token }}' ? token : (spec.default ?? ''))
+    const value =
+      withInputs[name] ?? (spec.default === '${{ github.token }}' ? token : (spec.default ?? ''))
     env[`INPUT_${name.toUpperCase()}`] = value
   }
   return env
@@ -74,7 +80,11 @@ export function runBundledAction(options: {
     ...actionInputs(options.inputs ?? {}, token),
     ...options.env
   }
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'index.js')], { cwd: options.workspace, env, encoding: 'utf8' })
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'index.js')], {
+    cwd: options.workspace,
+    env,
+    encoding: 'utf8'
+  })
   return {
     status: result.status,
     stdout: result.stdout,

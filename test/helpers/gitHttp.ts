@@ -19,7 +19,9 @@ export async function serveGitHttp(projectRoot: string, token: string): Promise<
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost')
     const headers: string[] = []
-    for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]?.toLowerCase() === 'authorization') headers.push(req.rawHeaders[i + 1] ?? '')
+    for (let i = 0; i < req.rawHeaders.length; i += 2)
+      if (req.rawHeaders[i]?.toLowerCase() === 'authorization')
+        headers.push(req.rawHeaders[i + 1] ?? '')
     const authorized = headers.length === 1 && headers[0]?.replace(/^basic/i, 'Basic') === expected
     requests.push({ path: url.pathname, authorizationHeaders: headers.length, authorized })
     if (!authorized) {
@@ -66,5 +68,9 @@ export async function serveGitHttp(projectRoot: string, token: string): Promise<
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
-  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise(resolve => server.close(() => resolve())) }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise(resolve => server.close(() => resolve()))
+  }
 }

@@ -1,0 +1,106 @@
+import { describe, expect, it } from '@jest/globals'
+import type { DiffReport, ResourceChange, TargetDiff } from '../src/diff/types.js'
+import { COMMENT_LIMIT, renderMarkdown, renderMarkdownWithin } from '../src/report/markdown.js'
+
+function resource(name: string, lines: number): ResourceChange {
+  const body = Array.from({ length: lines }, (_, i) =>
+    i % 2 ? `+  key${i}: value-${i}` : `-  key${i}: old-${i}`
+  )
+  body.splice(3, 0, '+  script: |', '+    ```', '+    echo fenced', '+    ```')
+  return {
+    group: '',
+    kind: 'ConfigMap',
+    namespace: 'ns',
+    name,
+    change: 'modified',
+    diff: `--- base/ConfigMap ns/${name}\n+++ head/ConfigMap ns/${name}\n@@ -1,${lines} +1,${lines} @@\n${body.join('\n')}\n`
+  }
+}
+
+function target(name: string, resources: ResourceChange[]): TargetDiff {
+  return {
+    name,
+    env: 'prod',
+    branch: 'env/prod',
+    path: name,
+    status: 'changed',
+    counts: { added: 0, modified: resources.length, removed: 0, renamed: 0 },
+    resources
+  }
+}
+
+function report(targets: TargetDiff[]): DiffReport {
+  return { base: 'a'.repeat(40), head: 'b'.repeat(40), targets, findings: [] }
+}
+
+/** Every fence that opens is closed by the same fence, and nothing is left open. */
+function fencesBalanced(markdown: string): boolean {
+  let open: string | undefined
+  for (const line of markdown.split('\n')) {
+    const match = /^(`{3,})(\w*)$/.exec(line)
+    if (!match) continue
+    if (open === undefined) open = match[1]
+    else if (match[1] === open && match[2] === '') open = undefined
+  }
+  return open === undefined
+}
+
+describe('markdown size budget', () => {
+  it('keeps a small report whole', () => {
+    const small = report([target('web', [resource('a', 10)])])
+    const { text, level } = renderMarkdownWithin(small, COMMENT_LIMIT, { marker: '<!-- m -->' })
+    expect(level).toBe('full')
+    expect(text).toBe(renderMarkdown(small, { marker: '<!-- m -->' }))
+    expect(text.startsWith('<!-- m -->\n### Rendered diff: 1 of 1 target change')).toBe(true)
+    expect(text).toContain('#### ConfigMap ns/a')
+    expect(text).toContain('````diff') // a longer fence, since the content holds ```
+    expect(fencesBalanced(text)).toBe(true)
+  })
+
+  it('cuts a huge diff (thousands of lines) to a valid comment within 65,536 characters, saying what was cut', () => {
+    const huge = report([
+      target('web', [resource('a', 6000), resource('b', 3000)]),
+      target('api', [resource('c', 4000)])
+    ])
+    expect(renderMarkdown(huge).length).toBeGreaterThan(4 * COMMENT_LIMIT)
+    const { text, level } = renderMarkdownWithin(huge, COMMENT_LIMIT, {
+      fullReportHint: 'The full report is in the job summary.'
+    })
+    expect(text.length).toBeLessThanOrEqual(COMMENT_LIMIT)
+    expect(level).toBe('truncated')
+    expect(fencesBalanced(text)).toBe(true)
+    expect(text).toMatch(
+      /The rendered diff is too large to show in full here: each resource's diff is cut to \d+ lines\. The full report is in the job summary\./
+    )
+    expect(text).toMatch(/_… \d+ more lines cut_/)
+    expect(text).toContain('#### ConfigMap ns/c')
+  })
+
+  it('falls back to names, then to the table alone', () => {
+    const many = report(
+      Array.from({ length: 40 }, (_, i) =>
+        target(
+          `t${i}`,
+          Array.from({ length: 30 }, (_, j) => resource(`r${j}`, 40))
+        )
+      )
+    )
+    const names = renderMarkdownWithin(many, 120_000)
+    expect(names.level).toBe('names')
+    expect(names.text).toContain('- modified ConfigMap ns/r0')
+    expect(names.text).not.toContain('```')
+    const table = renderMarkdownWithin(many, 8_000)
+    expect(table.level).toBe('table')
+    expect(table.text.length).toBeLessThanOrEqual(8_000)
+    expect(table.text).toContain('only the summary table is shown')
+    expect(table.text).not.toContain('<details>')
+  })
+
+  it('says so when nothing changed', () => {
+    const none = report([{ ...target('web', []), status: 'unchanged' }])
+    const text = renderMarkdown(none)
+    expect(text).toContain('### Rendered diff: no changes')
+    expect(text).toContain('This pull request changes no rendered manifest in any environment.')
+    expect(text).toContain('Unchanged (1): web')
+  })
+})

@@ -15,13 +15,13 @@ import {
 afterAll(cleanupTempDirs)
 
 describe('the bundled action (dist/index.js) on a push event', () => {
-  it('hydrates every environment branch from a real clone, sets outputs and writes the job summary', () => {
+  it('hydrates every environment branch from a real clone, sets outputs and writes the job summary', async () => {
     const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
     const workspace = path.join(tempDir(), 'workspace')
     git(path.dirname(workspace), 'clone', '-q', '--depth=1', `file://${remote}`, workspace) // as actions/checkout does
     const sha = git(workspace, 'rev-parse', 'HEAD').trim()
     const token = 'ghs_e2eToken000000000000000000000000'
-    const run = runBundledAction({
+    const run = await runBundledAction({
       workspace,
       eventName: 'push',
       payload: { ref: 'refs/heads/main', after: sha },
@@ -65,7 +65,7 @@ describe('the bundled action (dist/index.js) on a push event', () => {
     expect(git(workspace, 'status', '--porcelain')).toBe('')
 
     // A second run of the same commit changes nothing.
-    const again = runBundledAction({
+    const again = await runBundledAction({
       workspace,
       eventName: 'push',
       payload: { ref: 'refs/heads/main', after: sha }
@@ -77,7 +77,7 @@ describe('the bundled action (dist/index.js) on a push event', () => {
     void dry
   })
 
-  it('fails the step and pushes nothing when a target does not render', () => {
+  it('fails the step and pushes nothing when a target does not render', async () => {
     const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
     fs.writeFileSync(
       path.join(dry, 'charts/webapp/templates/broken.yaml'),
@@ -87,18 +87,18 @@ describe('the bundled action (dist/index.js) on a push event', () => {
     git(dry, 'push', '-q', 'origin', 'main')
     const workspace = path.join(tempDir(), 'workspace')
     git(path.dirname(workspace), 'clone', '-q', `file://${remote}`, workspace)
-    const run = runBundledAction({ workspace, eventName: 'workflow_dispatch', payload: {} })
+    const run = await runBundledAction({ workspace, eventName: 'workflow_dispatch', payload: {} })
     expect(run.status).toBe(1)
     expect(run.stdout).toMatch(/::error::3 targets failed to render:/)
     expect(run.stdout).toContain('target webapp-prod: helm template webapp exited with code 1')
     expect(Object.keys(remoteRefs(remote))).toEqual(['refs/heads/main'])
   })
 
-  it('push: false plans and pushes nothing; an unknown event without a mode is a clear error', () => {
+  it('push: false plans and pushes nothing; an unknown event without a mode is a clear error', async () => {
     const { remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
     const workspace = path.join(tempDir(), 'workspace')
     git(path.dirname(workspace), 'clone', '-q', `file://${remote}`, workspace)
-    const planned = runBundledAction({
+    const planned = await runBundledAction({
       workspace,
       eventName: 'schedule',
       payload: {},
@@ -107,7 +107,7 @@ describe('the bundled action (dist/index.js) on a push event', () => {
     expect(planned.status).toBe(0)
     expect(planned.summary).toContain('push: false')
     expect(Object.keys(remoteRefs(remote))).toEqual(['refs/heads/main'])
-    const unknown = runBundledAction({ workspace, eventName: 'issues', payload: {} })
+    const unknown = await runBundledAction({ workspace, eventName: 'issues', payload: {} })
     expect(unknown.status).toBe(1)
     expect(unknown.stdout).toContain('::error::cannot choose a mode for the "issues" event')
   })

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { hydrateRepository } from '../engine.js'
 import { getErrorMessage } from '../errors.js'
 import { CoreLogger } from './coreLogger.js'
+import { runDiff } from './diffMode.js'
 import { writeHydrateSummary } from './summary.js'
 import { getSettings, resolveMode, type ActionSettings } from './settings.js'
 
@@ -12,7 +13,7 @@ export async function runAction(): Promise<void> {
     const mode = resolveMode(settings)
     core.info(`hydrate-action: ${mode} mode (event ${settings.eventName || 'unknown'})`)
     if (mode === 'hydrate') await runHydrate(settings)
-    else throw new Error('diff mode is not available yet in this version')
+    else await runDiff(settings, new CoreLogger())
   } catch (error) {
     core.setFailed(getErrorMessage(error))
   }

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
@@ -45,15 +45,15 @@ export function parseOutputs(text: string): Record<string, string> {
   return outputs
 }
 
-/** Runs the bundled action (dist/index.js) as the runner would. */
-export function runBundledAction(options: {
+/** Runs the bundled action (dist/index.js) as the runner would (asynchronously: a test API server may run in this process). */
+export async function runBundledAction(options: {
   workspace: string
   eventName: string
   payload: unknown
   inputs?: Record<string, string>
   token?: string
   env?: Record<string, string>
-}): ActionRun {
+}): Promise<ActionRun> {
   const dir = tempDir('hydrate-runner-')
   const eventPath = path.join(dir, 'event.json')
   const outputPath = path.join(dir, 'output')
@@ -80,11 +80,21 @@ export function runBundledAction(options: {
     ...actionInputs(options.inputs ?? {}, token),
     ...options.env
   }
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'index.js')], {
-    cwd: options.workspace,
-    env,
-    encoding: 'utf8'
-  })
+  const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>(
+    (resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'index.js')], {
+        cwd: options.workspace,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe']
+      })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')))
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')))
+      child.on('error', reject)
+      child.on('close', status => resolve({ status, stdout, stderr }))
+    }
+  )
   return {
     status: result.status,
     stdout: result.stdout,

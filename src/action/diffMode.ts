@@ -1,0 +1,101 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import * as core from '@actions/core'
+import { getOctokit } from '@actions/github'
+import { diffRepository } from '../engine.js'
+import { HydrateError } from '../errors.js'
+import { commentMarker, upsertStickyComment } from '../github/stickyComment.js'
+import { renderJson } from '../report/json.js'
+import {
+  COMMENT_LIMIT,
+  renderMarkdown,
+  renderMarkdownWithin,
+  SUMMARY_LIMIT
+} from '../report/markdown.js'
+import type { CoreLogger } from './coreLogger.js'
+import type { ActionSettings } from './settings.js'
+
+interface PullRequestEvent {
+  number?: number
+  pull_request?: { number: number; base: { sha: string; ref: string }; head: { sha: string } }
+}
+
+function readEvent(): PullRequestEvent {
+  const file = process.env.GITHUB_EVENT_PATH
+  if (!file || !fs.existsSync(file)) return {}
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as PullRequestEvent
+}
+
+/** PR mode: render base and head, write the reports, post the sticky comment and the summary. */
+export async function runDiff(settings: ActionSettings, logger: CoreLogger): Promise<void> {
+  const event = readEvent()
+  const pr = event.pull_request
+  const base = core.getInput('base') || pr?.base.sha
+  if (!base)
+    throw new HydrateError(
+      'diff mode needs a pull_request event (or the base input) to know what to compare with'
+    )
+  const result = await diffRepository({
+    repoRoot: settings.workingDirectory,
+    configFile: settings.config,
+    targetFilter: settings.targets,
+    concurrency: settings.concurrency,
+    logger,
+    base
+  })
+  const { report, timings } = result
+
+  const dir = path.join(process.env.RUNNER_TEMP ?? settings.workingDirectory, 'hydrate-report')
+  fs.mkdirSync(dir, { recursive: true })
+  const markdownFile = path.join(dir, 'rendered-diff.md')
+  const jsonFile = path.join(dir, 'rendered-diff.json')
+  const headUrl = settings.repository
+    ? `${settings.serverUrl}/${settings.repository}/commit/${report.head}`
+    : undefined
+  fs.writeFileSync(markdownFile, renderMarkdown(report, { headUrl, timings }))
+  fs.writeFileSync(jsonFile, renderJson(report))
+  const changed = report.targets.filter(t => t.status !== 'unchanged' && t.status !== 'error')
+  core.setOutput('changed', String(changed.length > 0))
+  core.setOutput('changed-targets', JSON.stringify(changed.map(t => t.name)))
+  core.setOutput('report-markdown', markdownFile)
+  core.setOutput('report-json', jsonFile)
+
+  const hint = `The full report is in the job summary and in the \`report-markdown\` output file (${path.basename(markdownFile)}) for artifact upload.`
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    const summary = renderMarkdownWithin(report, SUMMARY_LIMIT - 1024, {
+      headUrl,
+      timings,
+      fullReportHint: `The full report is in the \`report-markdown\` output file (${path.basename(markdownFile)}).`
+    })
+    await core.summary.addRaw(summary.text, true).write()
+  }
+  const number = pr?.number ?? event.number
+  if (settings.comment && number && settings.repository) {
+    const [owner, repo] = settings.repository.split('/') as [string, string]
+    const marker = commentMarker(settings.commentId)
+    const body = renderMarkdownWithin(report, COMMENT_LIMIT - marker.length - 1, {
+      marker,
+      headUrl,
+      timings,
+      fullReportHint: hint
+    })
+    const octokit = getOctokit(settings.token, {
+      baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com'
+    })
+    const outcome = await logger.group('Comment', () =>
+      upsertStickyComment(octokit, { owner, repo, number }, marker, body.text, logger)
+    )
+    core.info(
+      outcome.action === 'skipped'
+        ? `comment skipped: ${outcome.reason}`
+        : `comment ${outcome.action}: ${outcome.url}`
+    )
+  }
+
+  const failed = report.targets.filter(t => t.status === 'error')
+  if (failed.length > 0) {
+    throw new HydrateError(
+      `${failed.length} target${failed.length === 1 ? '' : 's'} failed to render (reported in the comment and summary): ${failed.map(t => t.name).join(', ')}`
+    )
+  }
+}

@@ -1,0 +1,122 @@
+import type { getOctokit } from '@actions/github'
+import { getErrorMessage } from '../errors.js'
+import type { Logger } from '../logger.js'
+
+export type Octokit = ReturnType<typeof getOctokit>
+
+export interface PullRequestRef {
+  owner: string
+  repo: string
+  number: number
+}
+
+export type CommentOutcome =
+  | { action: 'created' | 'updated' | 'unchanged'; id: number; url: string }
+  | { action: 'skipped'; reason: string }
+
+/** The login GITHUB_TOKEN comments as; an installation token cannot read GET /user. */
+export const ACTIONS_BOT_LOGIN = 'github-actions[bot]'
+
+/** The hidden marker that makes a comment ours, one per `comment-id`. */
+export function commentMarker(commentId: string): string {
+  return `<!-- hydrate-action:rendered-diff id=${commentId.replace(/-->/g, '')} -->`
+}
+
+/** The footer's timings differ on every run; a report that differs only there is unchanged. */
+export function withoutTimings(body: string): string {
+  return body.replace(/rendered in [\d.]+ s \(base [\d.]+ s, head [\d.]+ s\)/g, 'rendered in …')
+}
+
+function status(error: unknown): number | undefined {
+  const value = (error as { status?: unknown } | null)?.status
+  return typeof value === 'number' ? value : undefined
+}
+
+/** Retries once on a server error or a network failure: only for idempotent calls. */
+async function retryOnce<T>(call: () => Promise<T>, logger: Logger, what: string): Promise<T> {
+  try {
+    return await call()
+  } catch (error) {
+    const code = status(error)
+    if (code !== undefined && code < 500) throw error
+    logger.warning(`${what} failed (${getErrorMessage(error)}); retrying once`)
+    await new Promise(resolve => setTimeout(resolve, 1000))
+    return call()
+  }
+}
+
+async function ownLogin(octokit: Octokit, logger: Logger): Promise<string> {
+  try {
+    const { data } = await retryOnce(
+      () => octokit.rest.users.getAuthenticated(),
+      logger,
+      'GET /user'
+    )
+    return data.login
+  } catch (error) {
+    const code = status(error)
+    if (code === 403 || code === 404 || code === 401) return ACTIONS_BOT_LOGIN
+    throw error
+  }
+}
+
+/**
+ * One sticky comment per PR and marker: found by the marker AND the token's own author (a
+ * human quoting the marker is never edited), updated in place, left alone when unchanged.
+ * A token that may not comment (fork PRs, read-only) gives a warning, not a failure.
+ */
+export async function upsertStickyComment(
+  octokit: Octokit,
+  pr: PullRequestRef,
+  marker: string,
+  body: string,
+  logger: Logger
+): Promise<CommentOutcome> {
+  const text = body.includes(marker) ? body : `${marker}\n${body}`
+  try {
+    const login = await ownLogin(octokit, logger)
+    const comments = await retryOnce(
+      () =>
+        octokit.paginate(octokit.rest.issues.listComments, {
+          owner: pr.owner,
+          repo: pr.repo,
+          issue_number: pr.number,
+          per_page: 100
+        }),
+      logger,
+      'listing PR comments'
+    )
+    const ours = comments.find(c => c.user?.login === login && (c.body ?? '').includes(marker))
+    if (ours) {
+      if (withoutTimings(ours.body ?? '') === withoutTimings(text))
+        return { action: 'unchanged', id: ours.id, url: ours.html_url }
+      const { data } = await retryOnce(
+        () =>
+          octokit.rest.issues.updateComment({
+            owner: pr.owner,
+            repo: pr.repo,
+            comment_id: ours.id,
+            body: text
+          }),
+        logger,
+        'updating the comment'
+      )
+      return { action: 'updated', id: data.id, url: data.html_url }
+    }
+    const { data } = await octokit.rest.issues.createComment({
+      owner: pr.owner,
+      repo: pr.repo,
+      issue_number: pr.number,
+      body: text
+    })
+    return { action: 'created', id: data.id, url: data.html_url }
+  } catch (error) {
+    const code = status(error)
+    if (code === 403 || code === 404 || code === 401) {
+      const reason = `the token cannot comment on ${pr.owner}/${pr.repo}#${pr.number} (HTTP ${code}${code === 403 ? ': a read-only token, e.g. on a fork PR' : ''}); the report is in the job summary and the report files`
+      logger.warning(reason)
+      return { action: 'skipped', reason }
+    }
+    throw error
+  }
+}

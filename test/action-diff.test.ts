@@ -1,0 +1,136 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import type { DiffReport } from '../src/diff/types.js'
+import { runBundledAction } from './helpers/action.js'
+import { startFakeGitHub, type FakeGitHub } from './helpers/githubApi.js'
+import {
+  cleanupTempDirs,
+  commitAll,
+  EXAMPLE_REPO,
+  git,
+  makeDryWithRemote,
+  tempDir,
+  writeFiles
+} from './helpers/repo.js'
+
+let api: FakeGitHub
+beforeAll(async () => {
+  api = await startFakeGitHub()
+})
+afterAll(async () => {
+  await api.close()
+  cleanupTempDirs()
+})
+
+const SECRET = 'Sup3r-Secret-Db-Password'
+
+/** A PR on a remote: main, and a feature branch that changes prod and adds a Secret. */
+function pullRequest() {
+  const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
+  const baseSha = git(dry, 'rev-parse', 'HEAD').trim()
+  git(dry, 'checkout', '-q', '-b', 'feature')
+  const values = path.join(dry, 'environments/prod/webapp.yaml')
+  fs.writeFileSync(
+    values,
+    fs.readFileSync(values, 'utf8').replace('replicaCount: 3', 'replicaCount: 6')
+  )
+  writeFiles(dry, {
+    'cluster/prod/db-secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: webapp\nstringData:\n  password: ${SECRET}\n`
+  })
+  const headSha = commitAll(dry, 'Scale prod and add the db secret')
+  git(dry, 'push', '-q', 'origin', 'feature')
+  // actions/checkout: a depth-1 clone of the PR head; the base commit is not in it.
+  const workspace = path.join(tempDir(), 'workspace')
+  git(
+    path.dirname(workspace),
+    'clone',
+    '-q',
+    '--depth=1',
+    '--branch',
+    'feature',
+    `file://${remote}`,
+    workspace
+  )
+  const payload = {
+    number: 7,
+    pull_request: { number: 7, base: { sha: baseSha, ref: 'main' }, head: { sha: headSha } }
+  }
+  return { workspace, payload, baseSha, headSha }
+}
+
+describe('the bundled action (dist/index.js) on a pull_request event', () => {
+  it('renders base and head from a depth-1 clone, posts one sticky comment, writes the summary and reports', async () => {
+    const { workspace, payload, baseSha, headSha } = pullRequest()
+    const env = { GITHUB_API_URL: api.url }
+    const run = await runBundledAction({ workspace, eventName: 'pull_request', payload, env })
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    expect(run.outputs.changed).toBe('true')
+    expect(JSON.parse(run.outputs['changed-targets'] ?? '[]')).toEqual([
+      'webapp-prod',
+      'cluster-prod'
+    ])
+
+    const report = JSON.parse(
+      fs.readFileSync(run.outputs['report-json'] as string, 'utf8')
+    ) as DiffReport
+    expect(report.base).toBe(baseSha)
+    expect(report.head).toBe(headSha)
+    const webapp = report.targets.find(t => t.name === 'webapp-prod')
+    expect(webapp?.resources.map(r => [r.kind, r.name, r.change])).toEqual([
+      ['Deployment', 'webapp', 'modified']
+    ])
+    expect(webapp?.resources[0]?.diff).toContain('-  replicas: 3\n+  replicas: 6')
+    expect(fs.readFileSync(run.outputs['report-markdown'] as string, 'utf8')).toContain(
+      '#### Deployment webapp'
+    )
+
+    const comments = api.comments.get(7) ?? []
+    expect(comments).toHaveLength(1)
+    expect(comments[0]?.body).toMatch(
+      /^<!-- hydrate-action:rendered-diff id=default -->\n### Rendered diff: 2 of 9 targets change/
+    )
+    expect(comments[0]?.body).toContain('#### Secret webapp/db')
+    expect(comments[0]?.body).toContain(`password: "<secret: ${SECRET.length} bytes, added>"`)
+    expect(run.summary).toContain('### Rendered diff: 2 of 9 targets change')
+    expect(api.log.every(r => r.problems.length === 0)).toBe(true)
+
+    // The secret's value is in no output at all.
+    const everything = [
+      run.stdout,
+      run.stderr,
+      run.summary,
+      comments[0]?.body,
+      fs.readFileSync(run.outputs['report-json'] as string, 'utf8'),
+      fs.readFileSync(run.outputs['report-markdown'] as string, 'utf8')
+    ].join('\n')
+    expect(everything).not.toContain(SECRET)
+    expect(everything).not.toContain(Buffer.from(SECRET).toString('base64'))
+    expect(git(workspace, 'status', '--porcelain')).toBe('')
+
+    // A second run updates nothing.
+    const requests = api.log.length
+    const again = await runBundledAction({ workspace, eventName: 'pull_request', payload, env })
+    expect(again.status).toBe(0)
+    expect(api.log.slice(requests).map(r => r.method)).toEqual(['GET', 'GET'])
+    expect(api.comments.get(7)).toHaveLength(1)
+  })
+
+  it('still writes the summary and reports, and passes, when the token cannot comment (fork PR)', async () => {
+    const { workspace, payload } = pullRequest()
+    const forked = { ...payload, number: 21, pull_request: { ...payload.pull_request, number: 21 } }
+    api.failNext('POST', /\/issues\/21\/comments$/, 403)
+    const run = await runBundledAction({
+      workspace,
+      eventName: 'pull_request_target',
+      payload: forked,
+      env: { GITHUB_API_URL: api.url }
+    })
+    expect(run.status).toBe(0)
+    expect(run.stdout).toMatch(/::warning::the token cannot comment on acme\/dry#21 \(HTTP 403/)
+    expect(run.summary).toContain('### Rendered diff')
+    expect(fs.existsSync(run.outputs['report-json'] as string)).toBe(true)
+    expect(api.comments.get(21)).toBeUndefined()
+  })
+})

@@ -1,0 +1,266 @@
+import fs from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import { Ajv, type ValidateFunction } from 'ajv'
+import { ROOT } from './tools.js'
+
+interface Operation {
+  method: string
+  template: string
+  regex: RegExp
+  names: string[]
+  spec: {
+    parameters?: Array<{
+      $ref?: string
+      name?: string
+      in?: string
+      schema?: unknown
+      required?: boolean
+    }>
+    requestBody?: { required?: boolean; content?: Record<string, { schema: unknown }> }
+  }
+}
+
+interface OpenApi {
+  paths: Record<string, Record<string, Operation['spec']>>
+  components: {
+    parameters: Record<string, { name: string; in: string; schema: unknown; required?: boolean }>
+  } & Record<string, unknown>
+}
+
+let cached: { spec: OpenApi; operations: Operation[] } | undefined
+
+/** GitHub's published OpenAPI description, from @octokit/openapi. */
+function loadSpec(): { spec: OpenApi; operations: Operation[] } {
+  if (cached) return cached
+  const file = path.join(
+    ROOT,
+    'node_modules',
+    '@octokit',
+    'openapi',
+    'generated',
+    'api.github.com.json'
+  )
+  const spec = JSON.parse(fs.readFileSync(file, 'utf8')) as OpenApi
+  const operations: Operation[] = []
+  for (const [template, methods] of Object.entries(spec.paths)) {
+    const names: string[] = []
+    const regex = new RegExp(
+      `^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, (_m, name: string) => (names.push(name), '([^/]+)'))}$`
+    )
+    for (const [method, operation] of Object.entries(methods)) {
+      if (['get', 'post', 'patch', 'put', 'delete'].includes(method))
+        operations.push({ method: method.toUpperCase(), template, regex, names, spec: operation })
+    }
+  }
+  cached = { spec, operations }
+  return cached
+}
+
+export interface ApiComment {
+  id: number
+  body: string
+  user: { login: string; type: string }
+}
+
+export interface FakeGitHub {
+  url: string
+  comments: Map<number, ApiComment[]>
+  /** Every request: method, path, and the validation problems found (should stay empty). */
+  log: Array<{ method: string; path: string; operation?: string; problems: string[] }>
+  /** Respond with this status to the next N matching requests. */
+  failNext(method: string, pathPattern: RegExp, status: number, times?: number): void
+  setLogin(login: string | undefined): void
+  close(): Promise<void>
+}
+
+/**
+ * A small stateful stand-in for the REST endpoints the action uses (issue comments, the
+ * authenticated user), on 127.0.0.1. Every request is matched to an operation of GitHub's
+ * OpenAPI description and its parameters and JSON body are validated against it; problems
+ * are recorded and answered with 422, as GitHub would.
+ */
+export async function startFakeGitHub(): Promise<FakeGitHub> {
+  const { spec, operations } = loadSpec()
+  const ajv = new Ajv({ strict: false, allErrors: true, coerceTypes: false })
+  for (const format of [
+    'int32',
+    'int64',
+    'uri',
+    'uri-template',
+    'date-time',
+    'date',
+    'email',
+    'binary',
+    'hostname',
+    'ipv4',
+    'ipv6',
+    'uuid'
+  ])
+    ajv.addFormat(format, true)
+  const validators = new Map<unknown, ValidateFunction>()
+  const validator = (schema: unknown) => {
+    let v = validators.get(schema)
+    if (!v) {
+      v = ajv.compile({ ...(schema as object), components: spec.components } as object)
+      validators.set(schema, v)
+    }
+    return v
+  }
+  const comments = new Map<number, ApiComment[]>()
+  const log: FakeGitHub['log'] = []
+  const failures: Array<{ method: string; pattern: RegExp; status: number; times: number }> = []
+  let login: string | undefined = 'hydrate-bot[bot]'
+  let nextId = 1000
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://localhost')
+      const method = req.method ?? 'GET'
+      const entry = {
+        method,
+        path: url.pathname,
+        operation: undefined as string | undefined,
+        problems: [] as string[]
+      }
+      log.push(entry)
+      const send = (statusCode: number, body: unknown, headers: Record<string, string> = {}) => {
+        res.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8', ...headers })
+        res.end(body === undefined ? '' : JSON.stringify(body))
+      }
+      const operation = operations.find(o => o.method === method && o.regex.test(url.pathname))
+      if (!operation) {
+        entry.problems.push(
+          `no operation ${method} ${url.pathname} in GitHub's OpenAPI description`
+        )
+        return send(404, { message: 'Not Found' })
+      }
+      entry.operation = `${method} ${operation.template}`
+      const match = operation.regex.exec(url.pathname) as RegExpExecArray
+      const params: Record<string, string> = {}
+      operation.names.forEach(
+        (name, i) => (params[name] = decodeURIComponent(match[i + 1] as string))
+      )
+      // Parameters (path and query) against their schemas.
+      for (const raw of operation.spec.parameters ?? []) {
+        const parameter = raw.$ref
+          ? spec.components.parameters[raw.$ref.split('/').pop() as string]
+          : raw
+        if (!parameter?.name) continue
+        const value =
+          parameter.in === 'path'
+            ? params[parameter.name]
+            : parameter.in === 'query'
+              ? url.searchParams.get(parameter.name)
+              : undefined
+        if (value === undefined || value === null) {
+          if (parameter.required)
+            entry.problems.push(`missing ${parameter.in} parameter ${parameter.name}`)
+          continue
+        }
+        const schema = parameter.schema as { type?: string }
+        const typed =
+          schema?.type === 'integer' || schema?.type === 'number' ? Number(value) : value
+        if (!validator(parameter.schema)(typed))
+          entry.problems.push(
+            `${parameter.in} parameter ${parameter.name}=${value}: ${ajv.errorsText(validator(parameter.schema).errors)}`
+          )
+      }
+      // The JSON body against the request body schema.
+      const bodySchema = operation.spec.requestBody?.content?.['application/json']?.schema
+      let body: Record<string, unknown> = {}
+      if (chunks.length > 0) {
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>
+        } catch {
+          entry.problems.push('body is not JSON')
+        }
+      }
+      if (bodySchema) {
+        const validate = validator(bodySchema)
+        if (!validate(body)) entry.problems.push(`body: ${ajv.errorsText(validate.errors)}`)
+      } else if (chunks.length > 0 && Buffer.concat(chunks).length > 0) {
+        entry.problems.push('a body was sent to an operation that takes none')
+      }
+      if (entry.problems.length > 0)
+        return send(422, { message: 'Validation Failed', errors: entry.problems })
+
+      const failure = failures.find(
+        f => f.method === method && f.pattern.test(url.pathname) && f.times > 0
+      )
+      if (failure) {
+        failure.times--
+        return send(failure.status, { message: `injected ${failure.status}` })
+      }
+
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      const toApi = (c: ApiComment, number?: number) => ({
+        id: c.id,
+        node_id: `IC_${c.id}`,
+        url: `${base}/repos/${params.owner ?? 'o'}/${params.repo ?? 'r'}/issues/comments/${c.id}`,
+        html_url: `https://github.com/${params.owner ?? 'o'}/${params.repo ?? 'r'}/pull/${number ?? 0}#issuecomment-${c.id}`,
+        body: c.body,
+        user: { login: c.user.login, id: 1, type: c.user.type },
+        created_at: '2026-01-01T00:00:00Z',
+        updated_at: '2026-01-01T00:00:00Z'
+      })
+      switch (entry.operation) {
+        case 'GET /user':
+          return login
+            ? send(200, { login, id: 1, type: 'Bot' })
+            : send(403, { message: 'Resource not accessible by integration' })
+        case 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments': {
+          const number = Number(params.issue_number)
+          const all = comments.get(number) ?? []
+          const perPage = Number(url.searchParams.get('per_page') ?? 30)
+          const page = Number(url.searchParams.get('page') ?? 1)
+          const slice = all.slice((page - 1) * perPage, page * perPage)
+          const headers: Record<string, string> = {}
+          if (page * perPage < all.length)
+            headers.link = `<${base}${url.pathname}?per_page=${perPage}&page=${page + 1}>; rel="next"`
+          return send(
+            200,
+            slice.map(c => toApi(c, number)),
+            headers
+          )
+        }
+        case 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': {
+          const number = Number(params.issue_number)
+          const comment: ApiComment = {
+            id: nextId++,
+            body: String(body.body),
+            user: { login: login ?? 'github-actions[bot]', type: 'Bot' }
+          }
+          comments.set(number, [...(comments.get(number) ?? []), comment])
+          return send(201, toApi(comment, number))
+        }
+        case 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}': {
+          for (const [number, list] of comments) {
+            const comment = list.find(c => c.id === Number(params.comment_id))
+            if (comment) {
+              comment.body = String(body.body)
+              return send(200, toApi(comment, number))
+            }
+          }
+          return send(404, { message: 'Not Found' })
+        }
+        default:
+          return send(501, { message: `not implemented here: ${entry.operation}` })
+      }
+    })
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    comments,
+    log,
+    failNext: (method, pattern, status, times = 1) =>
+      failures.push({ method, pattern, status, times }),
+    setLogin: value => (login = value),
+    close: () => new Promise(resolve => server.close(() => resolve()))
+  }
+}

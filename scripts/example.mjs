@@ -66,21 +66,77 @@ process.stdout.write(
 )
 
 function hydratePush(title) {
-  step(`${title}\nhydrate push -C ${path.relative(root, repo)}   (origin: ${path.relative(root, remote)})`)
+  step(
+    `${title}\nhydrate push -C ${path.relative(root, repo)}   (origin: ${path.relative(root, remote)})`
+  )
   const started = performance.now()
-  execFileSync(process.execPath, [cli, 'push', '-C', repo, '--committer-name', 'hydrate-example', '--committer-email', 'hydrate@example.com'], {
-    env,
-    stdio: ['ignore', 'inherit', 'ignore']
-  })
+  execFileSync(
+    process.execPath,
+    [
+      cli,
+      'push',
+      '-C',
+      repo,
+      '--committer-name',
+      'hydrate-example',
+      '--committer-email',
+      'hydrate@example.com'
+    ],
+    {
+      env,
+      stdio: ['ignore', 'inherit', 'ignore']
+    }
+  )
   process.stdout.write(`(${Math.round(performance.now() - started)} ms)\n`)
 }
 
 hydratePush('First hydration: every environment branch is created')
 
-fs.appendFileSync(path.join(repo, 'environments', 'prod', 'webapp.yaml'), 'greeting: hello from prod\n')
+fs.appendFileSync(
+  path.join(repo, 'environments', 'prod', 'webapp.yaml'),
+  'greeting: hello from prod\n'
+)
 git('commit', '-q', '-am', 'Greet prod users')
 hydratePush('A prod-only change: only env/prod moves')
 
 step('The hydrated branches in the remote')
-process.stdout.write(execFileSync('git', ['log', '--format=%h %d %s', '--branches=env/*'], { cwd: remote, encoding: 'utf8' }))
-process.stdout.write(execFileSync('git', ['notes', '--ref', 'hydrator.metadata', 'show', 'env/prod'], { cwd: remote, encoding: 'utf8' }))
+process.stdout.write(
+  execFileSync('git', ['log', '--format=%h %d %s', '--branches=env/*'], {
+    cwd: remote,
+    encoding: 'utf8'
+  })
+)
+process.stdout.write(
+  execFileSync('git', ['notes', '--ref', 'hydrator.metadata', 'show', 'env/prod'], {
+    cwd: remote,
+    encoding: 'utf8'
+  })
+)
+
+// A pull request, as a reviewer sees it: a change on a branch, and its rendered diff.
+git('checkout', '-q', '-b', 'feature/tune-guestbook')
+const overlay = path.join(repo, 'apps', 'guestbook', 'overlays', 'prod', 'kustomization.yaml')
+fs.writeFileSync(
+  overlay,
+  fs
+    .readFileSync(overlay, 'utf8')
+    .replace('LOG_LEVEL=warn', 'LOG_LEVEL=error')
+    .replace('newTag: 1.4.1', 'newTag: 1.4.2')
+)
+fs.writeFileSync(
+  path.join(repo, 'charts', 'webapp', 'values.yaml'),
+  fs
+    .readFileSync(path.join(repo, 'charts', 'webapp', 'values.yaml'), 'utf8')
+    .replace('memory: 128Mi', 'memory: 192Mi')
+)
+git('commit', '-q', '-am', 'guestbook 1.4.2 in prod, quieter logs; more memory for webapp')
+step('A pull request: hydrate diff --base main (what changes in each environment)')
+const diffStarted = performance.now()
+const report = execFileSync(process.execPath, [cli, 'diff', '-C', repo, '--base', 'main'], {
+  env,
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'ignore']
+})
+process.stdout.write(report)
+process.stdout.write(`(${Math.round(performance.now() - diffStarted)} ms)\n`)
+git('checkout', '-q', 'main')

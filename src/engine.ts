@@ -19,6 +19,14 @@ import { readDryCommit, type DryCommit } from './git/dryCommit.js'
 import { BranchWriter, type Identity, type WriteResult } from './hydrate/branchWriter.js'
 import { buildBranchLayouts, METADATA_FILE, type BranchLayout } from './hydrate/layout.js'
 import type { Logger } from './logger.js'
+import {
+  checkPolicy,
+  failsOn,
+  formatFinding,
+  type FailOn,
+  type PolicyResult
+} from './policy/index.js'
+import type { Finding } from './policy/types.js'
 import { renderTargets, type RenderedTarget, type RenderFailure } from './render/index.js'
 
 export interface EngineOptions {
@@ -40,6 +48,8 @@ export interface RepositoryRender {
   rendered: RenderedTarget[]
   failures: RenderFailure[]
   errors: HydrateError[]
+  /** Policy findings on the rendered output (DESIGN §9). */
+  policy: PolicyResult
   layouts: BranchLayout[]
   timings: { configMs: number; renderMs: number; layoutMs: number }
 }
@@ -70,6 +80,7 @@ export async function renderRepository(options: EngineOptions): Promise<Reposito
     env: options.env
   })
   const t2 = performance.now()
+  const policy = checkPolicy(rendered, config.policy)
   const layouts = buildBranchLayouts(dry, rendered)
   const t3 = performance.now()
   return {
@@ -78,6 +89,7 @@ export async function renderRepository(options: EngineOptions): Promise<Reposito
     rendered,
     failures,
     errors: failures.map(f => f.error),
+    policy,
     layouts,
     timings: { configMs: t1 - t0, renderMs: t2 - t1, layoutMs: t3 - t2 }
   }
@@ -140,6 +152,22 @@ export function writeLayouts(outDir: string, layouts: readonly BranchLayout[]): 
   return written
 }
 
+export class PolicyError extends HydrateError {
+  constructor(readonly findings: Finding[]) {
+    super(
+      `${findings.length} policy finding${findings.length === 1 ? '' : 's'} block${findings.length === 1 ? 's' : ''} this:\n${findings.map(f => `- ${formatFinding(f)}`).join('\n')}`
+    )
+  }
+}
+
+/** Logs every finding; throws when they fail the run under `failOn`. */
+export function assertPolicy(findings: readonly Finding[], failOn: FailOn, logger: Logger): void {
+  const blocking = findings.filter(f => failsOn([f], failOn))
+  for (const finding of findings)
+    if (!blocking.includes(finding)) logger.warning(formatFinding(finding))
+  if (blocking.length > 0) throw new PolicyError(blocking)
+}
+
 export interface HydrateOptions extends EngineOptions {
   /** Remote name or URL of the repository that holds the environment branches. */
   remote?: string
@@ -150,6 +178,8 @@ export interface HydrateOptions extends EngineOptions {
   maxAttempts?: number
   backoffMs?: number
   beforePush?: (attempt: number) => Promise<void>
+  /** Warnings block too with 'warning'; errors always block a push. */
+  failOn?: FailOn
 }
 
 export interface RepositoryHydration {
@@ -169,6 +199,12 @@ export const DEFAULT_COMMITTER: Identity = {
 export async function hydrateRepository(options: HydrateOptions): Promise<RepositoryHydration> {
   const render = await options.logger.group('Render', () => renderRepository(options))
   assertRendered(render)
+  // Nothing that breaks a rule at error level is ever pushed, whatever fail-on says.
+  assertPolicy(
+    render.policy.findings,
+    options.failOn === 'warning' ? 'warning' : 'error',
+    options.logger
+  )
   const auth = options.auth
     ? new GitAuthHelper(options.auth.token, options.auth.serverUrl)
     : undefined
@@ -281,11 +317,28 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
   )
   const t2 = performance.now()
   const targets = diffTargets(sideOf(base), sideOf(head), head.config.diff)
-  const report: DiffReport = { base: baseSha, head: headSha, targets, findings: [] }
+  const report: DiffReport = {
+    base: baseSha,
+    head: headSha,
+    targets,
+    findings: markPreExisting(head.policy.findings, base?.policy.findings ?? [])
+  }
   return {
     report,
     base,
     head,
     timings: { headMs: t1 - t0, baseMs: t2 - t1, totalMs: performance.now() - started }
   }
+}
+
+/** Head findings that the base has too are marked pre-existing: this change did not add them. */
+export function markPreExisting(head: readonly Finding[], base: readonly Finding[]): Finding[] {
+  const key = (f: Finding) => `${f.target}\u0000${f.resource}\u0000${f.rule}\u0000${f.message}`
+  const before = new Set(base.map(key))
+  return head.map(f => (before.has(key(f)) ? { ...f, preExisting: true } : { ...f }))
+}
+
+/** The findings that decide a diff's exit status: the ones this change introduces. */
+export function newFindings(report: DiffReport): Finding[] {
+  return report.findings.filter(f => !f.preExisting)
 }

@@ -63,7 +63,13 @@ describe('the bundled action (dist/index.js) on a pull_request event', () => {
   it('renders base and head from a depth-1 clone, posts one sticky comment, writes the summary and reports', async () => {
     const { workspace, payload, baseSha, headSha } = pullRequest()
     const env = { GITHUB_API_URL: api.url }
-    const run = await runBundledAction({ workspace, eventName: 'pull_request', payload, env })
+    const run = await runBundledAction({
+      workspace,
+      eventName: 'pull_request',
+      payload,
+      env,
+      inputs: { 'fail-on': 'never' }
+    })
     expect(run.stderr).toBe('')
     expect(run.status).toBe(0)
     expect(run.outputs.changed).toBe('true')
@@ -95,6 +101,19 @@ describe('the bundled action (dist/index.js) on a pull_request event', () => {
     expect(comments[0]?.body).toContain(`password: "<secret: ${SECRET.length} bytes, added>"`)
     expect(run.summary).toContain('### Rendered diff: 2 of 9 targets change')
     expect(api.log.every(r => r.problems.length === 0)).toBe(true)
+    // The plaintext Secret is a policy finding: in the table, the findings section and the output.
+    expect(comments[0]?.body).toMatch(/\| prod \| cluster-prod \| .* \| 1 error \|/)
+    expect(comments[0]?.body).toContain(
+      '| ❌ error | plaintext-secret | cluster-prod | Secret webapp/db | Secret would be committed to Git in plaintext (stringData.password)'
+    )
+    expect(JSON.parse(run.outputs.findings ?? '[]')).toEqual([
+      expect.objectContaining({
+        target: 'cluster-prod',
+        resource: 'Secret webapp/db',
+        rule: 'plaintext-secret',
+        severity: 'error'
+      })
+    ])
 
     // The secret's value is in no output at all.
     const everything = [
@@ -111,7 +130,13 @@ describe('the bundled action (dist/index.js) on a pull_request event', () => {
 
     // A second run updates nothing.
     const requests = api.log.length
-    const again = await runBundledAction({ workspace, eventName: 'pull_request', payload, env })
+    const again = await runBundledAction({
+      workspace,
+      eventName: 'pull_request',
+      payload,
+      env,
+      inputs: { 'fail-on': 'never' }
+    })
     expect(again.status).toBe(0)
     expect(api.log.slice(requests).map(r => r.method)).toEqual(['GET', 'GET'])
     expect(api.comments.get(7)).toHaveLength(1)
@@ -125,12 +150,30 @@ describe('the bundled action (dist/index.js) on a pull_request event', () => {
       workspace,
       eventName: 'pull_request_target',
       payload: forked,
-      env: { GITHUB_API_URL: api.url }
+      env: { GITHUB_API_URL: api.url },
+      inputs: { 'fail-on': 'never' }
     })
     expect(run.status).toBe(0)
     expect(run.stdout).toMatch(/::warning::the token cannot comment on acme\/dry#21 \(HTTP 403/)
     expect(run.summary).toContain('### Rendered diff')
     expect(fs.existsSync(run.outputs['report-json'] as string)).toBe(true)
     expect(api.comments.get(21)).toBeUndefined()
+  })
+
+  it('fails the step on a new error finding with the default fail-on, after commenting', async () => {
+    const { workspace, payload } = pullRequest()
+    const pr = { ...payload, number: 31, pull_request: { ...payload.pull_request, number: 31 } }
+    const run = await runBundledAction({
+      workspace,
+      eventName: 'pull_request',
+      payload: pr,
+      env: { GITHUB_API_URL: api.url }
+    })
+    expect(run.status).toBe(1)
+    expect(run.stdout).toMatch(
+      /::error::1 policy finding blocks this:%0A- error \[plaintext-secret\] cluster-prod Secret webapp\/db/
+    )
+    expect(api.comments.get(31)).toHaveLength(1)
+    expect(run.stdout).not.toContain(SECRET)
   })
 })

@@ -37,7 +37,8 @@ function rendered(
   }
   return {
     target,
-    resources: parseManifests(yaml, name),
+    resources: parseManifests(yaml, name).resources,
+    problems: [],
     commands: [`kubectl kustomize apps/${name}`],
     tools: { kustomize: '5.7.1' },
     durationMs: 1
@@ -105,7 +106,7 @@ describe('buildBranchLayouts', () => {
         'web',
         'env/dev',
         'web',
-        `${NS}---\n${CM.replace('name: cm', 'name: App_Config')}`,
+        `${NS}---\n${CM.replace('name: cm', 'name: app.config')}`,
         'resources'
       )
     ])
@@ -114,7 +115,7 @@ describe('buildBranchLayouts', () => {
       'web/README.md',
       'web/hydrator.metadata',
       'web/namespace-web.yaml',
-      'web/web-configmap-app_config.yaml'
+      'web/web-configmap-app.config.yaml'
     ])
     expect(files.get('web/namespace-web.yaml')).toBe(NS)
   })
@@ -124,7 +125,9 @@ describe('buildBranchLayouts', () => {
     expect(() =>
       buildBranchLayouts(DRY, [rendered('web', 'env/dev', 'web', clash, 'resources')])
     ).toThrow(ManifestError)
-    expect(resourceFileName(parseManifests(CM, 't')[0] as never)).toBe('web-configmap-cm.yaml')
+    expect(resourceFileName(parseManifests(CM, 't').resources[0] as never)).toBe(
+      'web-configmap-cm.yaml'
+    )
   })
 })
 

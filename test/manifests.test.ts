@@ -27,7 +27,7 @@ describe('parseManifests', () => {
       '  namespace: ignored-for-cluster-scoped',
       ''
     ].join('\n')
-    const resources = parseManifests(text, 't')
+    const { resources } = parseManifests(text, 't')
     expect(resources.map(r => r.id)).toEqual([
       '/ConfigMap/ns/a',
       'rbac.authorization.k8s.io/ClusterRole//reader'
@@ -46,11 +46,11 @@ describe('parseManifests', () => {
     const [a] = parseManifests(
       'apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata: {name: h, namespace: n}\n',
       't'
-    )
+    ).resources
     const [b] = parseManifests(
       'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h, namespace: n}\n',
       't'
-    )
+    ).resources
     expect(a?.id).toBe(b?.id)
   })
 
@@ -72,7 +72,7 @@ describe('parseManifests', () => {
       '  big: 12345678901234567890',
       ''
     ].join('\n')
-    const [resource] = parseManifests(text, 't')
+    const [resource] = parseManifests(text, 't').resources
     const out = resource?.yaml ?? ''
     expect(out).toContain('defaultMode: 0644')
     expect(out).toContain('big: 12345678901234567890')
@@ -84,33 +84,85 @@ describe('parseManifests', () => {
   it('serializes deterministically: same input, same bytes', () => {
     const text =
       'kind: Service\napiVersion: v1\nmetadata:\n    name: s\nspec:\n    ports:\n    -   port: 80\n'
-    const first = serializeManifests(parseManifests(text, 't'))
-    expect(serializeManifests(parseManifests(text, 't'))).toBe(first)
+    const first = serializeManifests(parseManifests(text, 't').resources)
+    expect(serializeManifests(parseManifests(text, 't').resources)).toBe(first)
     expect(first).toBe(
       'kind: Service\napiVersion: v1\nmetadata:\n  name: s\nspec:\n  ports:\n    - port: 80\n'
     ) // key order as rendered
-    expect(serializeManifests(parseManifests(first, 't'))).toBe(first) // a fixed point
+    expect(serializeManifests(parseManifests(first, 't').resources)).toBe(first) // a fixed point
   })
 
   it.each([
-    ['a list', '- a\n- b\n', /document 1 is not a Kubernetes object \(expected a mapping\)/],
+    [
+      'a list',
+      '- a\n- b\n',
+      'invalid-resource',
+      'document 1',
+      /document 1 is not a Kubernetes object \(expected a mapping\)/
+    ],
     [
       'a scalar',
       'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\njust text\n',
+      'invalid-resource',
+      'document 2',
       /document 2 is not a Kubernetes object/
     ],
-    ['no kind', 'apiVersion: v1\nmetadata: {name: a}\n', /document 1 \(kind \?\) is missing kind/],
-    ['no name', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n', /is missing metadata\.name/],
-    ['no apiVersion', 'kind: ConfigMap\nmetadata: {name: a}\n', /is missing apiVersion/],
-    ['invalid YAML', 'apiVersion: v1\nkind: [\n', /document 1 is not valid YAML/],
+    [
+      'no kind',
+      'apiVersion: v1\nmetadata: {name: a}\n',
+      'invalid-resource',
+      'document 1 a',
+      /document 1 \(kind \?\) is missing kind/
+    ],
+    [
+      'no name',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n',
+      'invalid-resource',
+      'ConfigMap',
+      /is missing metadata\.name/
+    ],
+    [
+      'no apiVersion',
+      'kind: ConfigMap\nmetadata: {name: a}\n',
+      'invalid-resource',
+      'ConfigMap a',
+      /is missing apiVersion/
+    ],
+    [
+      'a name that is not a DNS name',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: My_Config}\n',
+      'invalid-resource',
+      'ConfigMap My_Config',
+      /metadata\.name "My_Config" is not a valid DNS subdomain name/
+    ],
     [
       'a duplicate',
       'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: ns}\n---\napiVersion: apps/v1beta2\nkind: Deployment\nmetadata: {name: d, namespace: ns}\n',
+      'duplicate-resource',
+      'Deployment ns/d',
       /duplicate resource apps\/Deployment\/ns\/d \(documents 1 and 2\)/
     ]
-  ])('rejects %s with the target named', (_title, text, message) => {
-    expect(() => parseManifests(text, 'web-prod')).toThrow(ManifestError)
-    expect(() => parseManifests(text, 'web-prod')).toThrow(/^target web-prod: /)
-    expect(() => parseManifests(text, 'web-prod')).toThrow(message)
+  ])('reports %s as a problem and leaves it out', (_title, text, rule, resource, message) => {
+    const { resources, problems } = parseManifests(text, 'web-prod')
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toMatchObject({ rule, resource })
+    expect(problems[0]?.message).toMatch(message)
+    expect(resources.length).toBeLessThanOrEqual(1)
+  })
+
+  it('accepts RBAC names with colons', () => {
+    const { resources, problems } = parseManifests(
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: "system:aggregate-to-view"}\n',
+      't'
+    )
+    expect(problems).toEqual([])
+    expect(resources).toHaveLength(1)
+  })
+
+  it('rejects YAML that does not parse, naming the target', () => {
+    expect(() => parseManifests('apiVersion: v1\nkind: [\n', 'web-prod')).toThrow(ManifestError)
+    expect(() => parseManifests('apiVersion: v1\nkind: [\n', 'web-prod')).toThrow(
+      /^target web-prod: document 1 is not valid YAML/
+    )
   })
 })

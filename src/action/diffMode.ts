@@ -2,7 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { getOctokit } from '@actions/github'
-import { diffRepository } from '../engine.js'
+import { diffRepository, newFindings, PolicyError } from '../engine.js'
+import { failsOn, formatFinding } from '../policy/index.js'
 import { HydrateError } from '../errors.js'
 import { commentMarker, upsertStickyComment } from '../github/stickyComment.js'
 import { renderJson } from '../report/json.js'
@@ -92,10 +93,15 @@ export async function runDiff(settings: ActionSettings, logger: CoreLogger): Pro
     )
   }
 
+  const blocking = newFindings(report).filter(f => failsOn([f], settings.failOn))
+  for (const finding of report.findings)
+    if (!blocking.includes(finding)) logger.warning(formatFinding(finding))
+  core.setOutput('findings', JSON.stringify(report.findings))
   const failed = report.targets.filter(t => t.status === 'error')
   if (failed.length > 0) {
     throw new HydrateError(
       `${failed.length} target${failed.length === 1 ? '' : 's'} failed to render (reported in the comment and summary): ${failed.map(t => t.name).join(', ')}`
     )
   }
+  if (blocking.length > 0) throw new PolicyError(blocking)
 }

@@ -34,6 +34,7 @@ async function runHydrate(settings: ActionSettings): Promise<void> {
     remote,
     dryRun: !settings.push,
     committer: settings.committer,
+    failOn: settings.failOn,
     auth: settings.token ? { token: settings.token, serverUrl: settings.serverUrl } : undefined
   })
   const branches = result.write.branches

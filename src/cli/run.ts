@@ -3,8 +3,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import {
+  assertPolicy,
   assertRendered,
   diffRepository,
+  newFindings,
   hydrateRepository,
   renderRepository,
   writeLayouts,
@@ -13,6 +15,7 @@ import {
 import { exitCodeOf, getErrorMessage, UsageError } from '../errors.js'
 import type { WriteResult } from '../hydrate/branchWriter.js'
 import { ConsoleLogger } from '../logger.js'
+import { failsOn, formatFinding, type FailOn } from '../policy/index.js'
 import { renderJson } from '../report/json.js'
 import { renderMarkdown } from '../report/markdown.js'
 
@@ -22,6 +25,8 @@ const COMMON_OPTIONS = `  -C DIR              Repository to read (default: the c
   --target GLOB       Only targets whose name matches (repeatable)
   --concurrency N     Parallel renders (default: number of CPUs)
   --timeout SECONDS   Per render process (default: 300)
+  --fail-on LEVEL     Policy findings that fail the run: error (default), warning, never
+                      (a push is always blocked by error findings)
   -v, --verbose       Debug output
   -h, --help          This help`
 
@@ -101,6 +106,7 @@ function parse(command: Command, args: string[]) {
       target: { type: 'string', multiple: true },
       concurrency: { type: 'string' },
       timeout: { type: 'string' },
+      'fail-on': { type: 'string' },
       verbose: { type: 'boolean', short: 'v' },
       help: { type: 'boolean', short: 'h' },
       ...(command === 'render' || command === 'diff' ? { out: { type: 'string' as const } } : {}),
@@ -189,9 +195,16 @@ export async function runCli(
     verbose = values.verbose === true
     const logger = new ConsoleLogger(verbose)
     const options = engineOptions(values, logger)
+    const failOn = (values['fail-on'] as string | undefined) ?? 'error'
+    if (failOn !== 'error' && failOn !== 'warning' && failOn !== 'never') {
+      throw new UsageError(
+        `--fail-on must be error, warning or never (got ${JSON.stringify(failOn)})`
+      )
+    }
     if (command === 'render') {
       const result = await renderRepository(options)
       assertRendered(result)
+      assertPolicy(result.policy.findings, failOn, logger)
       const outDir = path.resolve(
         (values.out as string | undefined) ??
           path.join(os.tmpdir(), 'hydrate', path.basename(result.config.repoRoot))
@@ -208,7 +221,7 @@ export async function runCli(
       }
       return 0
     }
-    if (command === 'diff') return await runDiff(values, options, stdout)
+    if (command === 'diff') return await runDiff(values, options, failOn, stdout)
     const name = values['committer-name'] as string | undefined
     const email = values['committer-email'] as string | undefined
     if ((name === undefined) !== (email === undefined))
@@ -218,7 +231,8 @@ export async function runCli(
       ...options,
       remote: values.remote as string | undefined,
       dryRun,
-      committer: name && email ? { name, email } : undefined
+      committer: name && email ? { name, email } : undefined,
+      failOn
     })
     stdout.write(formatWriteResult(result.write, dryRun))
     return 0
@@ -236,6 +250,7 @@ export async function runCli(
 async function runDiff(
   values: Record<string, string | string[] | boolean | undefined>,
   options: EngineOptions,
+  failOn: FailOn,
   stdout: NodeJS.WritableStream
 ): Promise<number> {
   const base = values.base as string | undefined
@@ -263,6 +278,12 @@ async function runDiff(
   } else {
     stdout.write(text)
   }
+  const blocking = newFindings(result.report).filter(f => failsOn([f], failOn))
+  for (const finding of result.report.findings)
+    (blocking.includes(finding) ? options.logger.error : options.logger.warning).call(
+      options.logger,
+      formatFinding(finding)
+    )
   const failed = result.report.targets.filter(t => t.status === 'error')
   if (failed.length > 0) {
     options.logger.error(
@@ -270,5 +291,5 @@ async function runDiff(
     )
     return 1
   }
-  return 0
+  return blocking.length > 0 ? 1 : 0
 }

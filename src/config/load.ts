@@ -17,12 +17,15 @@ import {
   type HydrateConfig,
   type KustomizeOptions,
   type Layout,
+  type PolicySettings,
+  POLICY_RULES,
   type SourceType,
   type Target
 } from './types.js'
 import { YamlReader } from './yamlReader.js'
 
-const TOP_KEYS = ['version', 'defaults', 'targets', 'diff'] as const
+const TOP_KEYS = ['version', 'defaults', 'targets', 'diff', 'policy'] as const
+const POLICY_KEYS = ['rules', 'requireDigest'] as const
 const DIFF_KEYS = ['context', 'noise', 'ignore'] as const
 const IGNORE_KEYS = ['group', 'kind', 'name', 'namespace', 'jsonPointers'] as const
 const DEFAULT_KEYS = ['branch', 'layout', 'prune'] as const
@@ -38,7 +41,8 @@ const TARGET_KEYS = [
   'prune',
   'allowSecrets',
   'helm',
-  'kustomize'
+  'kustomize',
+  'policy'
 ] as const
 const HELM_KEYS = [
   'releaseName',
@@ -82,6 +86,7 @@ interface TargetEntry {
   allowSecrets?: boolean
   helm?: HelmOptions
   kustomize?: KustomizeOptions
+  policy?: PolicySettings
 }
 
 export function loadConfig(repoRoot: string, options: LoadOptions = {}): HydrateConfig {
@@ -89,12 +94,13 @@ export function loadConfig(repoRoot: string, options: LoadOptions = {}): Hydrate
   const file = findConfigFile(root, options.configFile)
   let defaults: Defaults = { ...DEFAULTS }
   let diff: DiffSettings = { ...DEFAULT_DIFF }
+  let policy: PolicySettings = { rules: {} }
   let entries: TargetEntry[]
   let reader: YamlReader | undefined
   if (file) {
     const text = fs.readFileSync(path.join(root, file), 'utf8')
     reader = new YamlReader(file, text)
-    ;({ defaults, entries, diff } = readConfigDocument(reader))
+    ;({ defaults, entries, diff, policy } = readConfigDocument(reader))
   } else {
     entries = [
       {
@@ -112,7 +118,7 @@ export function loadConfig(repoRoot: string, options: LoadOptions = {}): Hydrate
     if (targets.length === 0)
       throw new UsageError(`no target matches ${globs.map(g => JSON.stringify(g)).join(', ')}`)
   }
-  return { repoRoot: root, file, defaults, diff, targets }
+  return { repoRoot: root, file, defaults, diff, policy, targets }
 }
 
 function findConfigFile(root: string, configFile: string | undefined): string | undefined {
@@ -129,6 +135,7 @@ function readConfigDocument(reader: YamlReader): {
   defaults: Defaults
   entries: TargetEntry[]
   diff: DiffSettings
+  policy: PolicySettings
 } {
   const top = reader.map(reader.root, 'the config file')
   reader.checkKeys(top, TOP_KEYS, 'the config file')
@@ -160,7 +167,34 @@ function readConfigDocument(reader: YamlReader): {
   const diff = reader.has(top, 'diff')
     ? readDiff(reader, reader.node(top, 'diff') ?? reader.keyNode(top, 'diff'))
     : { ...DEFAULT_DIFF }
-  return { defaults, entries, diff }
+  const policy = reader.has(top, 'policy')
+    ? readPolicy(reader, reader.node(top, 'policy') ?? reader.keyNode(top, 'policy'), 'policy')
+    : { rules: {} }
+  return { defaults, entries, diff, policy }
+}
+
+function readPolicy(reader: YamlReader, item: Node | undefined, what: string): PolicySettings {
+  const node = reader.map(item, what)
+  reader.checkKeys(node, POLICY_KEYS, what)
+  const rules: PolicySettings['rules'] = {}
+  if (reader.has(node, 'rules')) {
+    const map = reader.map(
+      reader.node(node, 'rules') ?? reader.keyNode(node, 'rules'),
+      `${what}.rules`
+    )
+    reader.checkKeys(map, POLICY_RULES, `${what}.rules`)
+    for (const rule of POLICY_RULES) {
+      const value = reader.node(map, rule)
+      if (value === undefined) continue
+      // `off` is a boolean in YAML 1.1 readers; accept both spellings.
+      const setting =
+        isScalar(value) && value.value === false ? 'off' : isScalar(value) ? value.value : undefined
+      if (setting !== 'error' && setting !== 'warning' && setting !== 'off')
+        reader.fail(value, `${what}.rules.${rule} must be error, warning or off`)
+      rules[rule] = setting
+    }
+  }
+  return { rules, requireDigest: reader.boolean(node, 'requireDigest', what) }
 }
 
 function readDiff(reader: YamlReader, item: Node | undefined): DiffSettings {
@@ -240,6 +274,12 @@ function readTargetEntry(reader: YamlReader, item: Node, what: string): TargetEn
       reader,
       reader.node(node, 'helm') ?? reader.keyNode(node, 'helm'),
       `${what}.helm`
+    )
+  if (reader.has(node, 'policy'))
+    entry.policy = readPolicy(
+      reader,
+      reader.node(node, 'policy') ?? reader.keyNode(node, 'policy'),
+      `${what}.policy`
     )
   if (reader.has(node, 'kustomize')) {
     entry.kustomize = readKustomize(
@@ -473,6 +513,7 @@ function buildTarget(
     helm: helm
       ? { ...helm, valueFiles: helm.valueFiles.map(f => fillTemplate(f, values).value) }
       : undefined,
+    policy: entry.policy,
     kustomize:
       type === 'kustomize'
         ? (entry.kustomize ?? { enableHelm: false, loadRestrictor: 'rootOnly' })

@@ -42,6 +42,7 @@ export interface Target {
   allowSecrets: boolean
   helm?: HelmOptions
   kustomize?: KustomizeOptions
+  policy?: PolicySettings
   /** Where the target was declared (the `targets[]` entry). */
   location: SourceLocation
 }
@@ -70,6 +71,23 @@ export interface DiffSettings {
   ignore: IgnoreRule[]
 }
 
+export const POLICY_RULES = [
+  'plaintext-secret',
+  'mutable-image-tag',
+  'duplicate-resource',
+  'invalid-resource',
+  'schema'
+] as const
+export type PolicyRuleId = (typeof POLICY_RULES)[number]
+export type RuleSetting = 'error' | 'warning' | 'off'
+
+/** `policy:` at the top level or on a target; a target's settings override the global ones. */
+export interface PolicySettings {
+  rules: Partial<Record<PolicyRuleId, RuleSetting>>
+  /** mutable-image-tag's stricter mode: every image must be pinned by digest. */
+  requireDigest?: boolean
+}
+
 export interface HydrateConfig {
   /** Absolute path of the repository root. */
   repoRoot: string
@@ -77,6 +95,7 @@ export interface HydrateConfig {
   file?: string
   defaults: Defaults
   diff: DiffSettings
+  policy: PolicySettings
   targets: Target[]
 }
 

@@ -1,7 +1,7 @@
 import { isMap, parseAllDocuments, visit } from 'yaml'
 import type { Document } from 'yaml'
 import { ManifestError } from '../errors.js'
-import { formatId, groupOf, isClusterScoped, type Resource } from './resource.js'
+import { describeResource, formatId, groupOf, isClusterScoped, type Resource } from './resource.js'
 
 /**
  * Options shared by parsing and serialization. Kubernetes reads YAML 1.1 (sigs.k8s.io/yaml),
@@ -49,14 +49,43 @@ export function serializeDocument(document: Document): string {
   return text.endsWith('\n') ? text : `${text}\n`
 }
 
+/** A document that cannot be hydrated as it is: reported by the policy rules of the same id. */
+export interface ManifestProblem {
+  rule: 'invalid-resource' | 'duplicate-resource'
+  /** `Kind namespace/name` when known, else `document N`. */
+  resource: string
+  message: string
+}
+
+export interface ParsedManifests {
+  resources: Resource[]
+  problems: ManifestProblem[]
+}
+
+/** DNS-1123 subdomain: what most kinds require of metadata.name. */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
+
+function nameProblem(group: string, name: string): string | undefined {
+  // RBAC objects take any path segment (e.g. system:aggregate-to-admin).
+  if (group === 'rbac.authorization.k8s.io')
+    return /[/%]/.test(name) || name === '.' || name === '..'
+      ? 'is not a valid path segment name'
+      : undefined
+  if (name.length > 253 || !DNS_SUBDOMAIN.test(name))
+    return 'is not a valid DNS subdomain name (lower-case letters, digits, "-" and ".", at most 253 characters)'
+  return undefined
+}
+
 /**
- * Splits a rendered YAML stream into resources. Empty and `null` documents are dropped;
- * anything that is not a Kubernetes object, and two objects with one identity, are errors.
+ * Splits a rendered YAML stream into resources. Empty and `null` documents are dropped.
+ * YAML that does not parse is an error; documents that are not Kubernetes objects, and a
+ * second object with an identity already seen, are left out and reported as problems.
  */
-export function parseManifests(text: string, target: string): Resource[] {
+export function parseManifests(text: string, target: string): ParsedManifests {
   const documents = parseAllDocuments(text, PARSE_OPTIONS)
   const list = Array.isArray(documents) ? documents : [documents]
   const resources: Resource[] = []
+  const problems: ManifestProblem[] = []
   const seen = new Map<string, number>()
   list.forEach((document, index) => {
     const position = `document ${index + 1}`
@@ -70,7 +99,12 @@ export function parseManifests(text: string, target: string): Resource[] {
     const plain = toPlain(document)
     if (plain === null || plain === undefined) return
     if (!isMap(document.contents) || typeof plain !== 'object' || Array.isArray(plain)) {
-      throw new ManifestError(target, `${position} is not a Kubernetes object (expected a mapping)`)
+      problems.push({
+        rule: 'invalid-resource',
+        resource: position,
+        message: `${position} is not a Kubernetes object (expected a mapping)`
+      })
+      return
     }
     const object = plain as Record<string, unknown>
     const metadata = object.metadata as Record<string, unknown> | undefined
@@ -80,10 +114,13 @@ export function parseManifests(text: string, target: string): Resource[] {
       metadata && typeof metadata.name === 'string' && metadata.name ? undefined : 'metadata.name'
     ].filter(Boolean)
     if (missing.length > 0) {
-      throw new ManifestError(
-        target,
-        `${position} (kind ${String(object.kind ?? '?')}) is missing ${missing.join(', ')}`
-      )
+      const named = typeof metadata?.name === 'string' ? ` ${metadata.name}` : ''
+      problems.push({
+        rule: 'invalid-resource',
+        resource: `${String(object.kind ?? position)}${named}`,
+        message: `${position} (kind ${String(object.kind ?? '?')}) is missing ${missing.join(', ')}`
+      })
+      return
     }
     const apiVersion = object.apiVersion as string
     const kind = object.kind as string
@@ -93,13 +130,25 @@ export function parseManifests(text: string, target: string): Resource[] {
         ? ''
         : metadata.namespace
     const identity = { group, kind, namespace, name: metadata?.name as string }
+    const label = describeResource(identity)
+    const badName = nameProblem(group, identity.name)
+    if (badName) {
+      problems.push({
+        rule: 'invalid-resource',
+        resource: label,
+        message: `metadata.name ${JSON.stringify(identity.name)} ${badName}`
+      })
+      return
+    }
     const id = formatId(identity)
     const previous = seen.get(id)
     if (previous !== undefined) {
-      throw new ManifestError(
-        target,
-        `duplicate resource ${id} (documents ${previous + 1} and ${index + 1})`
-      )
+      problems.push({
+        rule: 'duplicate-resource',
+        resource: label,
+        message: `duplicate resource ${id} (documents ${previous + 1} and ${index + 1}); the second is left out`
+      })
+      return
     }
     seen.set(id, index)
     stripComments(document)
@@ -112,7 +161,7 @@ export function parseManifests(text: string, target: string): Resource[] {
       yaml: serializeDocument(document)
     })
   })
-  return resources
+  return { resources, problems }
 }
 
 /** All resources as one multi-document stream, in the order the tool emitted them. */

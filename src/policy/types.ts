@@ -8,4 +8,6 @@ export interface Finding {
   rule: string
   severity: Severity
   message: string
+  /** In diff mode: the base has the same finding, so this change did not introduce it. */
+  preExisting?: boolean
 }

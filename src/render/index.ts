@@ -4,7 +4,7 @@ import path from 'node:path'
 import type { Target } from '../config/types.js'
 import { getErrorMessage, HydrateError, RenderError } from '../errors.js'
 import type { Logger } from '../logger.js'
-import { parseManifests } from '../manifests/parse.js'
+import { parseManifests, type ManifestProblem } from '../manifests/parse.js'
 import type { Resource } from '../manifests/resource.js'
 import { renderDirectory } from './directory.js'
 import { renderHelm } from './helm.js'
@@ -16,6 +16,8 @@ import type { RawRender, RenderContext } from './types.js'
 export interface RenderedTarget {
   target: Target
   resources: Resource[]
+  /** Documents left out of `resources` (not objects, duplicates): policy findings. */
+  problems: ManifestProblem[]
   commands: string[]
   tools: Record<string, string>
   durationMs: number
@@ -77,10 +79,11 @@ export async function renderTarget(
 ): Promise<RenderedTarget> {
   const started = performance.now()
   const raw = await renderRaw(target, context, toolbox)
-  const resources = parseManifests(raw.text, target.name)
+  const { resources, problems } = parseManifests(raw.text, target.name)
   return {
     target,
     resources,
+    problems,
     commands: raw.commands,
     tools: raw.tools,
     durationMs: performance.now() - started

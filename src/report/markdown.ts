@@ -137,7 +137,7 @@ function findingsSection(report: DiffReport): string[] {
   ]
   for (const f of report.findings) {
     lines.push(
-      `| ${f.severity} | ${f.rule} | ${escapeCell(f.target)} | ${escapeCell(f.resource)} | ${escapeCell(f.message)} |`
+      `| ${f.severity === 'error' ? '❌' : '⚠️'} ${f.severity}${f.preExisting ? ' (pre-existing)' : ''} | ${f.rule} | ${escapeCell(f.target)} | ${escapeCell(f.resource)} | ${escapeCell(f.message)} |`
     )
   }
   lines.push('')

@@ -1,0 +1,73 @@
+import type { PolicySettings, RuleSetting } from '../config/types.js'
+import type { RenderedTarget } from '../render/index.js'
+import { RULES, type PolicyStats } from './rules.js'
+import type { Finding, Severity } from './types.js'
+
+export type FailOn = 'error' | 'warning' | 'never'
+
+export interface PolicyResult {
+  findings: Finding[]
+  stats: PolicyStats
+  durationMs: number
+}
+
+function severityOf(
+  rule: (typeof RULES)[number],
+  global: PolicySettings,
+  local: PolicySettings | undefined
+): RuleSetting {
+  return local?.rules[rule.id] ?? global.rules[rule.id] ?? rule.defaultSeverity
+}
+
+/**
+ * Runs every rule on every rendered target (DESIGN §9). Findings name target, resource and
+ * field, never a Secret's value.
+ */
+export function checkPolicy(
+  rendered: readonly RenderedTarget[],
+  global: PolicySettings
+): PolicyResult {
+  const started = performance.now()
+  const findings: Finding[] = []
+  const stats: PolicyStats = { schemaChecked: 0, schemaSkipped: 0, sopsExempt: 0 }
+  for (const item of rendered) {
+    const local = item.target.policy
+    const context = {
+      target: item.target.name,
+      allowSecrets: item.target.allowSecrets,
+      requireDigest: local?.requireDigest ?? global.requireDigest ?? false
+    }
+    for (const rule of RULES) {
+      const setting = severityOf(rule, global, local)
+      if (setting === 'off') continue
+      const severity: Severity = setting
+      for (const problem of item.problems.filter(p => p.rule === rule.id)) {
+        findings.push({
+          target: item.target.name,
+          resource: problem.resource,
+          rule: rule.id,
+          severity,
+          message: problem.message
+        })
+      }
+      if (!rule.check) continue
+      for (const resource of item.resources) {
+        for (const hit of rule.check(resource, context, stats))
+          findings.push({ target: item.target.name, rule: rule.id, severity, ...hit })
+      }
+    }
+  }
+  return { findings, stats, durationMs: performance.now() - started }
+}
+
+/** Do these findings fail the run under `failOn`? */
+export function failsOn(findings: readonly Finding[], failOn: FailOn): boolean {
+  if (failOn === 'never') return false
+  return findings.some(
+    f => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning')
+  )
+}
+
+export function formatFinding(finding: Finding): string {
+  return `${finding.severity} [${finding.rule}] ${finding.target}${finding.resource ? ` ${finding.resource}` : ''}: ${finding.message}`
+}

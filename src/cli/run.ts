@@ -219,6 +219,10 @@ export async function runCli(
           `  ${layout.branch}: ${layout.targets.length} targets, ${resources} resources (${layout.targets.map(t => t.target.path).join(', ')})\n`
         )
       }
+      const { stats, findings, durationMs } = result.policy
+      stdout.write(
+        `Policy: ${findings.length} finding${findings.length === 1 ? '' : 's'}; ${stats.schemaChecked} resources checked against the Kubernetes schemas, ${stats.schemaSkipped} custom resources skipped (${Math.round(durationMs)} ms)\n`
+      )
       return 0
     }
     if (command === 'diff') return await runDiff(values, options, failOn, stdout)

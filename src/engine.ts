@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { simpleGit } from 'simple-git'
 import { loadConfig } from './config/load.js'
-import type { HydrateConfig } from './config/types.js'
+import type { HydrateConfig, Target } from './config/types.js'
 import { diffTargets, type DiffSide } from './diff/targets.js'
 import type { DiffReport } from './diff/types.js'
 import {
@@ -13,6 +13,7 @@ import {
   UsageError
 } from './errors.js'
 import { mergeBase, resolveCommit, withWorktree } from './git/revisions.js'
+import { affectedTargets, changedFiles, type AffectedTargets } from './targets/affected.js'
 import { GitAuthHelper } from './git/auth.js'
 import { GitCommandManager } from './git/commandManager.js'
 import { readDryCommit, type DryCommit } from './git/dryCommit.js'
@@ -40,6 +41,8 @@ export interface EngineOptions {
   env?: NodeJS.ProcessEnv
   /** Override the repository URL recorded in metadata (the action passes the GitHub URL). */
   repoURL?: string
+  /** Chooses which of the configured targets to render (affected-only runs); default all. */
+  select?: (config: HydrateConfig) => Target[] | Promise<Target[]>
 }
 
 export interface RepositoryRender {
@@ -72,7 +75,10 @@ export async function renderRepository(options: EngineOptions): Promise<Reposito
   logger.info(
     `${config.targets.length} target${config.targets.length === 1 ? '' : 's'} from ${config.file ?? 'the zero-config default (environments/{env})'}`
   )
-  const { rendered, failures } = await renderTargets(config.targets, {
+  const selected = options.select ? await options.select(config) : config.targets
+  if (selected.length < config.targets.length)
+    logger.info(`rendering ${selected.length} affected of ${config.targets.length} targets`)
+  const { rendered, failures } = await renderTargets(selected, {
     repoRoot,
     logger,
     concurrency: options.concurrency,
@@ -248,6 +254,8 @@ export interface DiffOptions extends EngineOptions {
   /** Default: the working tree at HEAD. */
   head?: string
   remote?: string
+  /** Render every target, not only the affected ones. */
+  full?: boolean
 }
 
 export interface RepositoryDiff {
@@ -277,8 +285,13 @@ async function renderSide(
 
 function sideOf(render: RepositoryRender | undefined): DiffSide {
   return render
-    ? { targets: render.config.targets, rendered: render.rendered, failures: render.failures }
-    : { targets: [], rendered: [], failures: [] }
+    ? {
+        targets: render.config.targets,
+        rendered: render.rendered,
+        failures: render.failures,
+        selected: new Set([...render.rendered, ...render.failures].map(r => r.target.name))
+      }
+    : { targets: [], rendered: [], failures: [], selected: new Set<string>() }
 }
 
 /**
@@ -302,18 +315,33 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
       ? path.relative(repoRoot, options.configFile)
       : options.configFile
   const t0 = performance.now()
+  // Only targets whose inputs changed are rendered, on both sides (DESIGN §13).
+  const changed = await changedFiles(git, baseSha, options.head === undefined ? undefined : headSha)
+  let affected: AffectedTargets | undefined
+  const selectHead = (config: HydrateConfig) => {
+    affected = affectedTargets(config, config.targets, changed, { full: options.full })
+    for (const [name, reason] of affected.reasons) logger.debug(`affected: ${name} (${reason})`)
+    return config.targets.filter(t => affected?.affected.has(t.name))
+  }
   const head = await logger.group('Render head', async () => {
+    const sideOptions = { ...options, configFile, select: selectHead }
     const render =
       options.head === undefined
-        ? await renderSide({ ...options, repoRoot, configFile }, 'head')
+        ? await renderSide({ ...sideOptions, repoRoot }, 'head')
         : await withWorktree(git, headSha, dir =>
-            renderSide({ ...options, repoRoot: dir, configFile }, 'head')
+            renderSide({ ...sideOptions, repoRoot: dir }, 'head')
           )
     return render as RepositoryRender
   })
+  const headNames = new Set(head.config.targets.map(t => t.name))
+  // The base renders what the head does, plus targets the head no longer has (removed).
+  const selectBase = (config: HydrateConfig) =>
+    config.targets.filter(t => !headNames.has(t.name) || affected?.affected.has(t.name))
   const t1 = performance.now()
   const base = await logger.group('Render base', () =>
-    withWorktree(git, baseSha, dir => renderSide({ ...options, repoRoot: dir, configFile }, 'base'))
+    withWorktree(git, baseSha, dir =>
+      renderSide({ ...options, repoRoot: dir, configFile, select: selectBase }, 'base')
+    )
   )
   const t2 = performance.now()
   const targets = diffTargets(sideOf(base), sideOf(head), head.config.diff)

@@ -8,6 +8,8 @@ export interface DiffSide {
   targets: Target[]
   rendered: RenderedTarget[]
   failures: RenderFailure[]
+  /** Targets that were rendered (or failed) on this side; the others were not affected. */
+  selected: Set<string>
 }
 
 const NO_CHANGES: ChangeCounts = { added: 0, modified: 0, removed: 0, renamed: 0 }

@@ -14,7 +14,7 @@ interface ChartDependency {
   repository?: string
 }
 
-function readDependencies(chartDir: string): ChartDependency[] {
+export function readDependencies(chartDir: string): ChartDependency[] {
   const chart = parse(fs.readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8')) as {
     dependencies?: ChartDependency[]
   } | null
@@ -22,7 +22,7 @@ function readDependencies(chartDir: string): ChartDependency[] {
 }
 
 /** A dependency is vendored when charts/ holds its directory or a packaged `<name>-*.tgz`. */
-function isVendored(chartDir: string, dependency: ChartDependency): boolean {
+export function isVendored(chartDir: string, dependency: ChartDependency): boolean {
   const charts = path.join(chartDir, 'charts')
   if (fs.existsSync(path.join(charts, dependency.name, 'Chart.yaml'))) return true
   try {

@@ -1,0 +1,77 @@
+import type { HydrateConfig, Target } from '../config/types.js'
+import type { GitCommandManager } from '../git/commandManager.js'
+import { dependsOn, targetDependencies } from './dependencies.js'
+
+export interface AffectedTargets {
+  /** Names of targets that must be rendered. */
+  affected: Set<string>
+  /** Why each affected target is affected (first reason). */
+  reasons: Map<string, string>
+  /** The run is a full render (config changed, or asked for). */
+  full: boolean
+}
+
+/**
+ * Files changed between `from` and `to` (both sides of renames). With `to` undefined the
+ * working tree is compared, untracked files included.
+ */
+export async function changedFiles(
+  git: GitCommandManager,
+  from: string,
+  to?: string
+): Promise<string[]> {
+  const args = [
+    'diff',
+    '--name-status',
+    '-z',
+    '-M',
+    '--no-ext-diff',
+    '--no-textconv',
+    from,
+    ...(to ? [to] : [])
+  ]
+  const fields = (await git.output(args)).split('\0').filter(Boolean)
+  const files = new Set<string>()
+  for (let i = 0; i < fields.length;) {
+    const status = fields[i++] as string
+    const count = status.startsWith('R') || status.startsWith('C') ? 2 : 1
+    for (let j = 0; j < count; j++) files.add(fields[i++] as string)
+  }
+  if (!to) {
+    for (const file of (await git.output(['ls-files', '-z', '--others', '--exclude-standard']))
+      .split('\0')
+      .filter(Boolean))
+      files.add(file)
+  }
+  return [...files].sort()
+}
+
+/**
+ * The targets a set of changed files affects, through each target's dependencies. The config
+ * file, or `full`, makes every target affected; unresolvable dependencies make a target
+ * affected (the index errs toward rendering).
+ */
+export function affectedTargets(
+  config: HydrateConfig,
+  targets: readonly Target[],
+  changed: readonly string[],
+  options: { full?: boolean } = {}
+): AffectedTargets {
+  const reasons = new Map<string, string>()
+  const configChanged = config.file !== undefined && changed.includes(config.file)
+  const full = options.full === true || configChanged
+  for (const target of targets) {
+    if (full) {
+      reasons.set(target.name, options.full ? 'full render requested' : `${config.file} changed`)
+      continue
+    }
+    const deps = targetDependencies(config.repoRoot, target)
+    if (deps.unresolved.length > 0) {
+      reasons.set(target.name, `cannot resolve ${deps.unresolved[0]}`)
+      continue
+    }
+    const hit = changed.find(file => dependsOn(deps, file))
+    if (hit) reasons.set(target.name, `${hit} changed`)
+  }
+  return { affected: new Set(reasons.keys()), reasons, full }
+}

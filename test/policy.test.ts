@@ -318,11 +318,21 @@ describe('where findings go', () => {
       'clean/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata: {name: leaked}\nstringData: {password: ${CHART_SECRET}}\n`
     })
     commitAll(repo, 'Add a plaintext secret')
-    const result = await diffRepository({
+    // Only the changed target is rendered, so only its findings are reported...
+    const affectedOnly = await diffRepository({
       repoRoot: repo,
       base: 'main',
       logger: new MemoryLogger(),
       env: toolEnv()
+    })
+    expect(affectedOnly.report.findings.map(f => f.rule)).toEqual(['plaintext-secret'])
+    // ...and a full render shows the unaffected target's findings as pre-existing.
+    const result = await diffRepository({
+      repoRoot: repo,
+      base: 'main',
+      logger: new MemoryLogger(),
+      env: toolEnv(),
+      full: true
     })
     const findings = result.report.findings
     expect(findings.find(f => f.rule === 'plaintext-secret')).toMatchObject({

@@ -42,6 +42,7 @@ Options:
   --format F          markdown (default) or json
   --out FILE          Write the report to FILE instead of standard output
   --remote NAME       Where to fetch a missing base from (default: origin)
+  --full              Render every target (default: only those whose inputs changed)
 ${COMMON_OPTIONS}
 `
 
@@ -110,6 +111,7 @@ function parse(command: Command, args: string[]) {
       verbose: { type: 'boolean', short: 'v' },
       help: { type: 'boolean', short: 'h' },
       ...(command === 'render' || command === 'diff' ? { out: { type: 'string' as const } } : {}),
+      ...(command === 'diff' || command === 'push' ? { full: { type: 'boolean' as const } } : {}),
       ...(command === 'diff'
         ? {
             base: { type: 'string' as const },
@@ -269,7 +271,8 @@ async function runDiff(
     ...options,
     base,
     head: values.head as string | undefined,
-    remote: values.remote as string | undefined
+    remote: values.remote as string | undefined,
+    full: values.full === true
   })
   const text =
     format === 'json'

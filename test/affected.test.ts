@@ -1,0 +1,309 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { loadConfig } from '../src/config/load.js'
+import { diffRepository } from '../src/engine.js'
+import { GitCommandManager } from '../src/git/commandManager.js'
+import { MemoryLogger } from '../src/logger.js'
+import { affectedTargets, changedFiles } from '../src/targets/affected.js'
+import { dependsOn, targetDependencies } from '../src/targets/dependencies.js'
+import {
+  cleanupTempDirs,
+  commitAll,
+  EXAMPLE_REPO,
+  git,
+  makeRepo,
+  tempDir,
+  writeFiles
+} from './helpers/repo.js'
+import { ROOT, toolEnv } from './helpers/tools.js'
+
+afterAll(cleanupTempDirs)
+
+const CM = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`
+
+/** One kustomize target `app` at apps/app, plus whatever files the case needs. */
+function kustomizeRepo(
+  kustomization: string,
+  files: Record<string, string>,
+  kustomizationName = 'kustomization.yaml'
+): string {
+  return makeRepo({
+    files: {
+      'hydrate.yaml':
+        'version: 1\ntargets:\n  - { name: app, env: prod, source: apps/app }\n  - { name: other, env: prod, source: other }\n',
+      'other/cm.yaml': CM('other'),
+      [`apps/app/${kustomizationName}`]: kustomization,
+      ...files
+    }
+  })
+}
+
+function depsOf(repo: string, name = 'app') {
+  const config = loadConfig(repo)
+  return targetDependencies(
+    repo,
+    config.targets.find(t => t.name === name)!
+  )
+}
+
+describe('reverse index: kustomization fields', () => {
+  const cases: Array<[string, string, Record<string, string>, string]> = [
+    [
+      'resources (file)',
+      'resources: [cm.yaml]\n',
+      { 'apps/app/cm.yaml': CM('a') },
+      'apps/app/cm.yaml'
+    ],
+    [
+      'resources (directory, recursively)',
+      'resources: [../../base]\n',
+      { 'base/kustomization.yaml': 'resources: [cm.yaml]\n', 'base/cm.yaml': CM('a') },
+      'base/cm.yaml'
+    ],
+    [
+      'bases',
+      'bases: [../../base]\n',
+      { 'base/kustomization.yml': 'resources: [cm.yaml]\n', 'base/cm.yaml': CM('a') },
+      'base/kustomization.yml'
+    ],
+    [
+      'components',
+      'resources: [cm.yaml]\ncomponents: [../../components/extra]\n',
+      {
+        'apps/app/cm.yaml': CM('a'),
+        'components/extra/kustomization.yaml':
+          'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: [x.yaml]\n',
+        'components/extra/x.yaml': CM('x')
+      },
+      'components/extra/x.yaml'
+    ],
+    [
+      'patches[].path',
+      'resources: [cm.yaml]\npatches:\n  - path: ../../patches/label.yaml\n',
+      { 'apps/app/cm.yaml': CM('a'), 'patches/label.yaml': CM('a') },
+      'patches/label.yaml'
+    ],
+    [
+      'patchesStrategicMerge',
+      'resources: [cm.yaml]\npatchesStrategicMerge: [smp.yaml]\n',
+      { 'apps/app/cm.yaml': CM('a'), 'apps/app/smp.yaml': CM('a') },
+      'apps/app/smp.yaml'
+    ],
+    [
+      'patchesJson6902',
+      'resources: [cm.yaml]\npatchesJson6902:\n  - target: {version: v1, kind: ConfigMap, name: a}\n    path: json.yaml\n',
+      {
+        'apps/app/cm.yaml': CM('a'),
+        'apps/app/json.yaml': '- {op: add, path: /data, value: {}}\n'
+      },
+      'apps/app/json.yaml'
+    ],
+    [
+      'configMapGenerator files (key=path)',
+      'configMapGenerator:\n  - name: c\n    files: [app.conf=../../conf/app.conf]\n',
+      { 'conf/app.conf': 'x=1\n' },
+      'conf/app.conf'
+    ],
+    [
+      'secretGenerator envs',
+      'secretGenerator:\n  - name: s\n    envs: [secret.env]\n',
+      { 'apps/app/secret.env': 'A=1\n' },
+      'apps/app/secret.env'
+    ],
+    [
+      'replacements path',
+      'resources: [cm.yaml]\nreplacements:\n  - path: repl.yaml\n',
+      { 'apps/app/cm.yaml': CM('a'), 'apps/app/repl.yaml': '[]\n' },
+      'apps/app/repl.yaml'
+    ],
+    [
+      'helmCharts + chartHome + valuesFile',
+      'helmGlobals: {chartHome: ../../charts}\nhelmCharts:\n  - name: mychart\n    valuesFile: values-prod.yaml\n',
+      {
+        'charts/mychart/Chart.yaml': 'apiVersion: v2\nname: mychart\nversion: 0.1.0\n',
+        'charts/mychart/templates/cm.yaml': CM('c'),
+        'apps/app/values-prod.yaml': 'a: 1\n'
+      },
+      'charts/mychart/templates/cm.yaml'
+    ],
+    [
+      'the Kustomization file name',
+      'resources: [cm.yaml]\n',
+      { 'apps/app/cm.yaml': CM('a') },
+      'apps/app/Kustomization'
+    ]
+  ]
+
+  it.each(cases)('%s', (_title, kustomization, files, dependency) => {
+    const name = dependency.endsWith('/Kustomization') ? 'Kustomization' : 'kustomization.yaml'
+    const repo = kustomizeRepo(kustomization, files, name)
+    const deps = depsOf(repo)
+    expect(deps.unresolved).toEqual([])
+    expect(dependsOn(deps, dependency)).toBe(true)
+    expect(dependsOn(deps, 'other/cm.yaml')).toBe(false)
+    const config = loadConfig(repo)
+    const result = affectedTargets(config, config.targets, [dependency])
+    expect([...result.affected]).toEqual(['app'])
+    expect(result.reasons.get('app')).toBe(`${dependency} changed`)
+  })
+
+  it('ignores files in the directory that the kustomization does not reference', () => {
+    const repo = kustomizeRepo('resources: [cm.yaml]\n', {
+      'apps/app/cm.yaml': CM('a'),
+      'apps/app/README.md': 'notes\n'
+    })
+    expect(dependsOn(depsOf(repo), 'apps/app/README.md')).toBe(false)
+  })
+
+  it('treats a remote base, a remote helm chart and an unparseable kustomization as affected', () => {
+    const remote = kustomizeRepo(
+      'resources:\n  - https://github.com/org/repo//deploy?ref=v1.0.0\n',
+      {}
+    )
+    expect(depsOf(remote).unresolved[0]).toMatch(/remote resources https:\/\/github\.com/)
+    const chart = kustomizeRepo(
+      'helmCharts:\n  - name: redis\n    repo: https://charts.example.com\n    version: 1.0.0\n',
+      {}
+    )
+    expect(depsOf(chart).unresolved[0]).toMatch(
+      /remote helm chart https:\/\/charts\.example\.com redis/
+    )
+    const broken = kustomizeRepo('resources: [\n', {})
+    expect(depsOf(broken).unresolved[0]).toMatch(/does not parse/)
+    for (const repo of [remote, chart, broken]) {
+      const config = loadConfig(repo)
+      const result = affectedTargets(config, config.targets, ['unrelated.txt'])
+      expect([...result.affected]).toEqual(['app'])
+      expect(result.reasons.get('app')).toMatch(/^cannot resolve /)
+    }
+  })
+})
+
+describe('reverse index: helm charts, directories and the config', () => {
+  const repo = makeRepo({ from: EXAMPLE_REPO })
+  const config = loadConfig(repo)
+
+  it('covers the chart directory, file:// dependencies and value files of each environment', () => {
+    const prod = targetDependencies(
+      repo,
+      config.targets.find(t => t.name === 'webapp-prod')!
+    )
+    expect(dependsOn(prod, 'charts/webapp/templates/deployment.yaml')).toBe(true)
+    expect(dependsOn(prod, 'charts/cache/templates/statefulset.yaml')).toBe(true) // file://../cache
+    expect(dependsOn(prod, 'environments/prod/webapp.yaml')).toBe(true)
+    expect(dependsOn(prod, 'environments/dev/webapp.yaml')).toBe(false)
+    const affected = affectedTargets(config, config.targets, ['environments/dev/webapp.yaml'])
+    expect([...affected.affected]).toEqual(['webapp-dev'])
+    expect(
+      [...affectedTargets(config, config.targets, ['charts/cache/values.yaml']).affected].sort()
+    ).toEqual(['webapp-dev', 'webapp-prod', 'webapp-staging'])
+  })
+
+  it('a base change affects every overlay; a plain directory covers its files', () => {
+    expect(
+      [
+        ...affectedTargets(config, config.targets, ['apps/guestbook/base/service.yaml']).affected
+      ].sort()
+    ).toEqual(['guestbook-dev', 'guestbook-prod', 'guestbook-staging'])
+    // The monitoring component is used by staging and prod only.
+    expect(
+      [
+        ...affectedTargets(config, config.targets, [
+          'apps/guestbook/components/monitoring/servicemonitor.yaml'
+        ]).affected
+      ].sort()
+    ).toEqual(['guestbook-prod', 'guestbook-staging'])
+    expect([
+      ...affectedTargets(config, config.targets, ['cluster/staging/quota.yaml']).affected
+    ]).toEqual(['cluster-staging'])
+    expect([...affectedTargets(config, config.targets, ['README.md']).affected]).toEqual([])
+  })
+
+  it('a config change, or full, affects everything', () => {
+    expect(affectedTargets(config, config.targets, ['hydrate.yaml']).affected.size).toBe(9)
+    expect(affectedTargets(config, config.targets, ['hydrate.yaml']).full).toBe(true)
+    expect(affectedTargets(config, config.targets, [], { full: true }).affected.size).toBe(9)
+  })
+
+  it('changedFiles reports both sides of a rename, and the working tree with untracked files', async () => {
+    const dir = makeRepo({ files: { 'a/old.yaml': CM('x').repeat(1), 'b/keep.yaml': CM('k') } })
+    const base = git(dir, 'rev-parse', 'HEAD').trim()
+    git(dir, 'mv', 'a/old.yaml', 'a/new.yaml')
+    const head = commitAll(dir, 'rename')
+    const manager = new GitCommandManager(dir)
+    expect(await changedFiles(manager, base, head)).toEqual(['a/new.yaml', 'a/old.yaml'])
+    writeFiles(dir, { 'c/untracked.yaml': CM('u'), 'b/keep.yaml': CM('changed') })
+    expect(await changedFiles(manager, base)).toEqual([
+      'a/new.yaml',
+      'a/old.yaml',
+      'b/keep.yaml',
+      'c/untracked.yaml'
+    ])
+  })
+})
+
+/** Wrappers that log every helm and kubectl run, to count render processes. */
+function countingTools(): { env: NodeJS.ProcessEnv; count: () => number } {
+  const dir = tempDir('hydrate-count-')
+  const log = path.join(dir, 'runs.log')
+  for (const [name, real] of [
+    ['helm', path.join(ROOT, '.tools', 'helm4', 'helm')],
+    ['kubectl', path.join(ROOT, '.tools', 'kubectl', 'kubectl')]
+  ]) {
+    fs.writeFileSync(
+      path.join(dir, name),
+      `#!/bin/sh\ncase "$1" in version) ;; *) echo "${name} $*" >> "${log}" ;; esac\nexec "${real}" "$@"\n`,
+      { mode: 0o755 }
+    )
+  }
+  return {
+    env: { ...toolEnv(), HELM_BIN: path.join(dir, 'helm'), KUBECTL_BIN: path.join(dir, 'kubectl') },
+    count: () =>
+      fs.existsSync(log)
+        ? fs
+            .readFileSync(log, 'utf8')
+            .trim()
+            .split('\n')
+            .filter(l => / (template|kustomize) /.test(l)).length
+        : 0
+  }
+}
+
+describe('affected-only diff', () => {
+  it('renders a one-app change with two render processes, and reports the rest unchanged', async () => {
+    const repo = makeRepo({ from: EXAMPLE_REPO })
+    git(repo, 'checkout', '-q', '-b', 'one-app')
+    const overlay = path.join(repo, 'apps/guestbook/overlays/dev/replicas.yaml')
+    fs.writeFileSync(
+      overlay,
+      fs.readFileSync(overlay, 'utf8').replace('replicas: 1', 'replicas: 2')
+    )
+    commitAll(repo, 'Scale dev guestbook')
+    const tools = countingTools()
+    const result = await diffRepository({
+      repoRoot: repo,
+      base: 'main',
+      logger: new MemoryLogger(),
+      env: tools.env
+    })
+    expect(tools.count()).toBe(2) // base + head of guestbook-dev
+    expect(
+      result.report.targets.filter(t => t.status !== 'unchanged').map(t => [t.name, t.status])
+    ).toEqual([['guestbook-dev', 'changed']])
+    expect(result.report.targets).toHaveLength(9)
+
+    const full = countingTools()
+    const fullResult = await diffRepository({
+      repoRoot: repo,
+      base: 'main',
+      logger: new MemoryLogger(),
+      env: full.env,
+      full: true
+    })
+    expect(full.count()).toBe(12) // 6 helm and kustomize targets × 2; plain directories need no process
+    expect(fullResult.report.targets.map(t => [t.name, t.status, t.resources])).toEqual(
+      result.report.targets.map(t => [t.name, t.status, t.resources])
+    )
+  })
+})

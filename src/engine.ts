@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { simpleGit } from 'simple-git'
 import { loadConfig } from './config/load.js'
-import type { HydrateConfig, Target } from './config/types.js'
+import type { HydrateConfig } from './config/types.js'
 import { diffTargets, type DiffSide } from './diff/targets.js'
 import type { DiffReport } from './diff/types.js'
 import {
@@ -17,7 +17,14 @@ import { affectedTargets, changedFiles, type AffectedTargets } from './targets/a
 import { GitAuthHelper } from './git/auth.js'
 import { GitCommandManager } from './git/commandManager.js'
 import { readDryCommit, type DryCommit } from './git/dryCommit.js'
-import { BranchWriter, type Identity, type WriteResult } from './hydrate/branchWriter.js'
+import {
+  BranchWriter,
+  type BranchState,
+  type Identity,
+  type WriteResult
+} from './hydrate/branchWriter.js'
+import { selectIncremental, type Selection } from './hydrate/incremental.js'
+import { Toolbox } from './render/tools.js'
 import { buildBranchLayouts, METADATA_FILE, type BranchLayout } from './hydrate/layout.js'
 import type { Logger } from './logger.js'
 import {
@@ -42,7 +49,9 @@ export interface EngineOptions {
   /** Override the repository URL recorded in metadata (the action passes the GitHub URL). */
   repoURL?: string
   /** Chooses which of the configured targets to render (affected-only runs); default all. */
-  select?: (config: HydrateConfig) => Target[] | Promise<Target[]>
+  select?: (config: HydrateConfig) => Selection | Promise<Selection>
+  /** Shared tool lookup (versions are logged once). */
+  toolbox?: Toolbox
 }
 
 export interface RepositoryRender {
@@ -75,18 +84,24 @@ export async function renderRepository(options: EngineOptions): Promise<Reposito
   logger.info(
     `${config.targets.length} target${config.targets.length === 1 ? '' : 's'} from ${config.file ?? 'the zero-config default (environments/{env})'}`
   )
-  const selected = options.select ? await options.select(config) : config.targets
-  if (selected.length < config.targets.length)
-    logger.info(`rendering ${selected.length} affected of ${config.targets.length} targets`)
-  const { rendered, failures } = await renderTargets(selected, {
+  const selection = options.select ? await options.select(config) : { render: config.targets }
+  const selected = selection.render
+  if (selected.length < config.targets.length) {
+    logger.info(
+      `rendering ${selected.length} affected of ${config.targets.length} targets${selection.reused?.length ? ` (${selection.reused.length} keep their hydrated output)` : ''}`
+    )
+  }
+  const { rendered: fresh, failures } = await renderTargets(selected, {
     repoRoot,
     logger,
     concurrency: options.concurrency,
     timeoutMs: options.timeoutMs,
-    env: options.env
+    env: options.env,
+    toolbox: options.toolbox
   })
+  const rendered = [...fresh, ...(selection.reused ?? [])]
   const t2 = performance.now()
-  const policy = checkPolicy(rendered, config.policy)
+  const policy = checkPolicy(fresh, config.policy)
   const layouts = buildBranchLayouts(dry, rendered)
   const t3 = performance.now()
   return {
@@ -149,6 +164,8 @@ export function writeLayouts(outDir: string, layouts: readonly BranchLayout[]): 
       fs.rmSync(branchDir, { recursive: true, force: true })
     }
     for (const [file, content] of layout.files) {
+      if (typeof content !== 'string')
+        throw new HydrateError(`internal: ${file} has no content to write`)
       const target = path.join(branchDir, ...file.split('/'))
       fs.mkdirSync(path.dirname(target), { recursive: true })
       fs.writeFileSync(target, content)
@@ -186,6 +203,8 @@ export interface HydrateOptions extends EngineOptions {
   beforePush?: (attempt: number) => Promise<void>
   /** Warnings block too with 'warning'; errors always block a push. */
   failOn?: FailOn
+  /** Render every target, not only those affected since each branch's recorded dry commit. */
+  full?: boolean
 }
 
 export interface RepositoryHydration {
@@ -203,39 +222,45 @@ export const DEFAULT_COMMITTER: Identity = {
  * pushed when any target fails to render.
  */
 export async function hydrateRepository(options: HydrateOptions): Promise<RepositoryHydration> {
-  const render = await options.logger.group('Render', () => renderRepository(options))
-  assertRendered(render)
-  // Nothing that breaks a rule at error level is ever pushed, whatever fail-on says.
-  assertPolicy(
-    render.policy.findings,
-    options.failOn === 'warning' ? 'warning' : 'error',
-    options.logger
-  )
+  const { logger } = options
+  const repoRoot = await resolveRepoRoot(options.repoRoot)
   const auth = options.auth
     ? new GitAuthHelper(options.auth.token, options.auth.serverUrl)
     : undefined
   try {
-    const git = new GitCommandManager(render.config.repoRoot, auth?.configure() ?? {})
+    const git = new GitCommandManager(repoRoot, auth?.configure() ?? {})
     const committer = options.committer ?? (await gitIdentity(git)) ?? DEFAULT_COMMITTER
-    const writer = new BranchWriter(
-      {
+    const toolbox = options.toolbox ?? new Toolbox(logger, options.env)
+    let writer: BranchWriter | undefined
+    let state: BranchState | undefined
+    // Before rendering: what each branch holds, so unaffected targets keep their output.
+    const select = async (config: HydrateConfig): Promise<Selection> => {
+      writer = new BranchWriter({
         git,
         remote: options.remote ?? 'origin',
         committer,
-        logger: options.logger,
-        prune: render.config.defaults.prune,
+        logger,
+        prune: config.defaults.prune,
         dryRun: options.dryRun,
         maxAttempts: options.maxAttempts,
         backoffMs: options.backoffMs,
         beforePush: options.beforePush
-      },
-      render.dry
+      })
+      state = await writer.inspect([...new Set(config.targets.map(t => t.branch))].sort())
+      return selectIncremental({ config, state, writer, git, toolbox, logger, full: options.full })
+    }
+    const render = await logger.group('Render', () =>
+      renderRepository({ ...options, repoRoot, toolbox, select })
     )
-    const write = await options.logger.group(
+    assertRendered(render)
+    // Nothing that breaks a rule at error level is ever pushed, whatever fail-on says.
+    assertPolicy(render.policy.findings, options.failOn === 'warning' ? 'warning' : 'error', logger)
+    const activeWriter = writer as unknown as BranchWriter
+    const write = await logger.group(
       options.dryRun ? 'Plan branches (dry run)' : 'Write and push branches',
-      () => writer.write(render.dry, render.layouts)
+      () => activeWriter.write(render.dry, render.layouts, state)
     )
-    for (const branch of write.branches) if (branch.reason) options.logger.warning(branch.reason)
+    for (const branch of write.branches) if (branch.reason) logger.warning(branch.reason)
     return { render, write }
   } finally {
     auth?.remove()
@@ -321,7 +346,7 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
   const selectHead = (config: HydrateConfig) => {
     affected = affectedTargets(config, config.targets, changed, { full: options.full })
     for (const [name, reason] of affected.reasons) logger.debug(`affected: ${name} (${reason})`)
-    return config.targets.filter(t => affected?.affected.has(t.name))
+    return { render: config.targets.filter(t => affected?.affected.has(t.name)) }
   }
   const head = await logger.group('Render head', async () => {
     const sideOptions = { ...options, configFile, select: selectHead }
@@ -335,8 +360,9 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
   })
   const headNames = new Set(head.config.targets.map(t => t.name))
   // The base renders what the head does, plus targets the head no longer has (removed).
-  const selectBase = (config: HydrateConfig) =>
-    config.targets.filter(t => !headNames.has(t.name) || affected?.affected.has(t.name))
+  const selectBase = (config: HydrateConfig) => ({
+    render: config.targets.filter(t => !headNames.has(t.name) || affected?.affected.has(t.name))
+  })
   const t1 = performance.now()
   const base = await logger.group('Render base', () =>
     withWorktree(git, baseSha, dir =>

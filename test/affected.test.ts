@@ -13,10 +13,9 @@ import {
   EXAMPLE_REPO,
   git,
   makeRepo,
-  tempDir,
   writeFiles
 } from './helpers/repo.js'
-import { ROOT, toolEnv } from './helpers/tools.js'
+import { countingTools } from './helpers/tools.js'
 
 afterAll(cleanupTempDirs)
 
@@ -242,33 +241,6 @@ describe('reverse index: helm charts, directories and the config', () => {
     ])
   })
 })
-
-/** Wrappers that log every helm and kubectl run, to count render processes. */
-function countingTools(): { env: NodeJS.ProcessEnv; count: () => number } {
-  const dir = tempDir('hydrate-count-')
-  const log = path.join(dir, 'runs.log')
-  for (const [name, real] of [
-    ['helm', path.join(ROOT, '.tools', 'helm4', 'helm')],
-    ['kubectl', path.join(ROOT, '.tools', 'kubectl', 'kubectl')]
-  ]) {
-    fs.writeFileSync(
-      path.join(dir, name),
-      `#!/bin/sh\ncase "$1" in version) ;; *) echo "${name} $*" >> "${log}" ;; esac\nexec "${real}" "$@"\n`,
-      { mode: 0o755 }
-    )
-  }
-  return {
-    env: { ...toolEnv(), HELM_BIN: path.join(dir, 'helm'), KUBECTL_BIN: path.join(dir, 'kubectl') },
-    count: () =>
-      fs.existsSync(log)
-        ? fs
-            .readFileSync(log, 'utf8')
-            .trim()
-            .split('\n')
-            .filter(l => / (template|kustomize) /.test(l)).length
-        : 0
-  }
-}
 
 describe('affected-only diff', () => {
   it('renders a one-app change with two render processes, and reports the rest unchanged', async () => {

@@ -66,6 +66,8 @@ hydrator notes in one atomic push. Nothing is pushed if any target fails to rend
 Options:
   --remote NAME       Remote name or URL holding the environment branches (default: origin)
   --dry-run           Print what would change per branch; commit and push nothing
+  --full              Render every target (default: only those affected since the dry
+                      commit each branch records; the others keep their output)
   --committer-name N  Committer of the hydrated commits (default: git config user.name)
   --committer-email E Committer email (default: git config user.email)
 ${COMMON_OPTIONS}
@@ -238,7 +240,8 @@ export async function runCli(
       remote: values.remote as string | undefined,
       dryRun,
       committer: name && email ? { name, email } : undefined,
-      failOn
+      failOn,
+      full: values.full === true
     })
     stdout.write(formatWriteResult(result.write, dryRun))
     return 0

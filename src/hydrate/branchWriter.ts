@@ -70,6 +70,17 @@ export interface BranchWriterOptions {
 
 export class PushRejectedError extends HydrateError {}
 
+export interface BranchState {
+  /** Branch (or NOTES_REF) → remote tip. */
+  tips: Map<string, string>
+  /** Branch → its tree, path → entry. */
+  trees: Map<string, Map<string, TreeEntry>>
+  /** Branch → the drySha its tip records (git note first, else root hydrator.metadata). */
+  recorded: Map<string, { drySha: string; fromNote: boolean }>
+  /** git processes spent getting this state. */
+  gitProcesses: number
+}
+
 const METADATA_ONLY = new Set([METADATA_FILE, 'README.md'])
 
 function remoteRef(branch: string): string {
@@ -83,23 +94,26 @@ function remoteRef(branch: string): string {
  */
 export class BranchWriter {
   private readonly git: GitCommandManager
-  private readonly algorithm: 'sha1' | 'sha256'
+  private algorithm: 'sha1' | 'sha256' = 'sha1'
 
-  constructor(
-    private readonly options: BranchWriterOptions,
-    dry: DryCommit
-  ) {
+  constructor(private readonly options: BranchWriterOptions) {
     this.git = options.git
-    this.algorithm = dry.sha.length === 64 ? 'sha256' : 'sha1'
   }
 
-  async write(dry: DryCommit, layouts: readonly BranchLayout[]): Promise<WriteResult> {
+  async write(
+    dry: DryCommit,
+    layouts: readonly BranchLayout[],
+    initial?: BranchState
+  ): Promise<WriteResult> {
     const { logger } = this.options
+    this.algorithm = dry.sha.length === 64 ? 'sha256' : 'sha1'
     const maxAttempts = this.options.maxAttempts ?? 5
-    const startProcesses = this.git.processes
+    const startProcesses = this.git.processes - (initial?.gitProcesses ?? 0)
     for (let attempt = 1; ; attempt++) {
-      const tips = await this.fetchTips(layouts.map(l => l.branch))
-      const plans = await this.plan(dry, layouts, tips)
+      const state =
+        attempt === 1 && initial ? initial : await this.inspect(layouts.map(l => l.branch))
+      const { tips } = state
+      const plans = await this.plan(dry, layouts, state)
       const work = plans.filter(p => p.status === 'created' || p.status === 'updated' || p.note)
       if (this.options.dryRun || work.length === 0) {
         return {
@@ -177,21 +191,41 @@ export class BranchWriter {
     return tips
   }
 
-  private async plan(
-    dry: DryCommit,
-    layouts: readonly BranchLayout[],
-    tips: Map<string, string>
-  ): Promise<BranchPlan[]> {
+  /**
+   * The remote state of some branches: tips, trees and the drySha each records. Fetched once
+   * before rendering (incremental hydration) and reused by the first write attempt.
+   */
+  async inspect(branches: string[]): Promise<BranchState> {
+    const start = this.git.processes
+    const tips = await this.fetchTips(branches)
     const trees = new Map<string, Map<string, TreeEntry>>()
-    for (const layout of layouts) {
-      const tip = tips.get(layout.branch)
+    for (const branch of branches) {
+      const tip = tips.get(branch)
       if (tip)
         trees.set(
-          layout.branch,
+          branch,
           parseLsTree(await this.git.output(['ls-tree', '-r', '-z', '--full-tree', tip]))
         )
     }
-    const recorded = await this.recordedDryShas(layouts, tips, trees)
+    const recorded = await this.recordedDryShas(branches, tips, trees)
+    return { tips, trees, recorded, gitProcesses: this.git.processes - start }
+  }
+
+  /** Contents of blobs by id, in one `git cat-file --batch`. */
+  async readBlobs(ids: string[]): Promise<Map<string, string | undefined>> {
+    if (ids.length === 0) return new Map()
+    const batch = await this.git.exec(['cat-file', '--batch'], {
+      input: ids.map(id => `${id}\n`).join('')
+    })
+    return parseCatFileBatch(batch.stdoutBuffer, ids)
+  }
+
+  private async plan(
+    dry: DryCommit,
+    layouts: readonly BranchLayout[],
+    state: BranchState
+  ): Promise<BranchPlan[]> {
+    const { tips, trees, recorded } = state
     const plans: BranchPlan[] = []
     for (const layout of layouts) {
       const tip = tips.get(layout.branch)
@@ -240,8 +274,14 @@ export class BranchWriter {
       if (targetPaths.some(p => within(file, p)) || pruned.some(p => within(file, p))) continue
       files.set(file, entry)
     }
-    for (const [file, content] of layout.files)
-      files.set(file, { mode: '100644', id: blobId(content, this.algorithm), content })
+    for (const [file, content] of layout.files) {
+      files.set(
+        file,
+        typeof content === 'string'
+          ? { mode: '100644', id: blobId(content, this.algorithm), content }
+          : { ...content }
+      )
+    }
 
     const changes: FileChange[] = []
     for (const [file, entry] of files) {
@@ -277,7 +317,7 @@ export class BranchWriter {
 
   /** The drySha each branch tip records: its git note, else its root hydrator.metadata. */
   private async recordedDryShas(
-    layouts: readonly BranchLayout[],
+    branches: readonly string[],
     tips: Map<string, string>,
     trees: Map<string, Map<string, TreeEntry>>
   ): Promise<Map<string, { drySha: string; fromNote: boolean }>> {
@@ -290,23 +330,17 @@ export class BranchWriter {
       }
     }
     const requests: Array<{ branch: string; object: string; fromNote: boolean }> = []
-    for (const layout of layouts) {
-      const tip = tips.get(layout.branch)
+    for (const branch of branches) {
+      const tip = tips.get(branch)
       if (!tip) continue
       const note = noteBlobs.get(tip)
-      const root = trees.get(layout.branch)?.get(METADATA_FILE)
-      if (note) requests.push({ branch: layout.branch, object: note, fromNote: true })
-      else if (root) requests.push({ branch: layout.branch, object: root.id, fromNote: false })
+      const root = trees.get(branch)?.get(METADATA_FILE)
+      if (note) requests.push({ branch, object: note, fromNote: true })
+      else if (root) requests.push({ branch, object: root.id, fromNote: false })
     }
     const result = new Map<string, { drySha: string; fromNote: boolean }>()
     if (requests.length === 0) return result
-    const batch = await this.git.exec(['cat-file', '--batch'], {
-      input: requests.map(r => `${r.object}\n`).join('')
-    })
-    const contents = parseCatFileBatch(
-      batch.stdoutBuffer,
-      requests.map(r => r.object)
-    )
+    const contents = await this.readBlobs(requests.map(r => r.object))
     for (const request of requests) {
       try {
         const drySha = (JSON.parse(contents.get(request.object) ?? '{}') as { drySha?: unknown })

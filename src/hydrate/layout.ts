@@ -4,8 +4,14 @@ import { serializeManifests } from '../manifests/parse.js'
 import type { Resource } from '../manifests/resource.js'
 import type { RenderedTarget } from '../render/index.js'
 
-/** File path inside the branch → content. Paths use `/`, keys are sorted. */
-export type BranchFiles = Map<string, string>
+/** A file kept as it is on the branch (incremental hydration): its blob, not its bytes. */
+export interface ExistingBlob {
+  mode: string
+  id: string
+}
+
+/** File path inside the branch → content (or an existing blob). Paths use `/`, keys are sorted. */
+export type BranchFiles = Map<string, string | ExistingBlob>
 
 export interface BranchLayout {
   branch: string
@@ -84,12 +90,20 @@ export function resourceFileName(resource: Resource): string {
     .replace(/[^a-z0-9._-]/g, '_')}.yaml`
 }
 
-function targetFiles(dry: DryCommit, rendered: RenderedTarget): Array<[string, string]> {
+function targetFiles(
+  dry: DryCommit,
+  rendered: RenderedTarget
+): Array<[string, string | ExistingBlob]> {
   const { target, resources } = rendered
-  const files: Array<[string, string]> = [
+  const files: Array<[string, string | ExistingBlob]> = [
     [`${target.path}/${METADATA_FILE}`, pathMetadata(dry, rendered.commands)],
     [`${target.path}/README.md`, pathReadme(dry, rendered)]
   ]
+  if (rendered.reused) {
+    // Unaffected since the last hydration: the manifests stay, the metadata is rewritten.
+    for (const [file, entry] of rendered.reused) files.push([`${target.path}/${file}`, entry])
+    return files
+  }
   if (target.layout === 'manifest') {
     files.push([`${target.path}/manifest.yaml`, serializeManifests(resources)])
     return files
@@ -109,7 +123,7 @@ function targetFiles(dry: DryCommit, rendered: RenderedTarget): Array<[string, s
   return files
 }
 
-function sortedMap(entries: Array<[string, string]>): BranchFiles {
+function sortedMap(entries: Array<[string, string | ExistingBlob]>): BranchFiles {
   return new Map(entries.sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b))))
 }
 
@@ -131,7 +145,7 @@ export function buildBranchLayouts(
     const targets = (byBranch.get(branch) ?? []).sort((a, b) =>
       a.target.path < b.target.path ? -1 : 1
     )
-    const entries: Array<[string, string]> = [
+    const entries: Array<[string, string | ExistingBlob]> = [
       ['.gitattributes', GITATTRIBUTES],
       [METADATA_FILE, rootMetadata(dry)],
       ...targets.flatMap(t => targetFiles(dry, t))

@@ -21,6 +21,8 @@ export interface RenderedTarget {
   commands: string[]
   tools: Record<string, string>
   durationMs: number
+  /** Incremental hydration: not rendered; these files (relative to the path) stay as they are. */
+  reused?: Map<string, { mode: string; id: string }>
 }
 
 export interface RenderOptions {

@@ -1,3 +1,5 @@
+import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 
 export const ROOT = path.resolve(
@@ -21,5 +23,35 @@ export function toolEnv(helmBin: string = HELM4): NodeJS.ProcessEnv {
     PATH: `${path.join(TOOLS, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`,
     HELM_BIN: helmBin,
     KUBECTL_BIN: KUBECTL
+  }
+}
+
+/** Wrappers that log every helm and kubectl run, to count render processes. */
+export function countingTools(helmBin: string = HELM4): {
+  env: NodeJS.ProcessEnv
+  count: () => number
+} {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hydrate-count-'))
+  const log = path.join(dir, 'runs.log')
+  for (const [name, real] of <Array<[string, string]>>[
+    ['helm', helmBin],
+    ['kubectl', path.join(ROOT, '.tools', 'kubectl', 'kubectl')]
+  ]) {
+    fs.writeFileSync(
+      path.join(dir, name),
+      `#!/bin/sh\ncase "$1" in version) ;; *) echo "${name} $*" >> "${log}" ;; esac\nexec "${real}" "$@"\n`,
+      { mode: 0o755 }
+    )
+  }
+  return {
+    env: { ...toolEnv(), HELM_BIN: path.join(dir, 'helm'), KUBECTL_BIN: path.join(dir, 'kubectl') },
+    count: () =>
+      fs.existsSync(log)
+        ? fs
+            .readFileSync(log, 'utf8')
+            .trim()
+            .split('\n')
+            .filter(l => / (template|kustomize) /.test(l)).length
+        : 0
   }
 }

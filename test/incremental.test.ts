@@ -1,0 +1,126 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { hydrateRepository, type HydrateOptions } from '../src/engine.js'
+import { MemoryLogger } from '../src/logger.js'
+import {
+  cleanupTempDirs,
+  commitAll,
+  EXAMPLE_REPO,
+  git,
+  makeDryWithRemote,
+  remoteRefs,
+  tempDir
+} from './helpers/repo.js'
+import { countingTools, HELM3 } from './helpers/tools.js'
+
+afterAll(cleanupTempDirs)
+
+const BOT = { name: 'bot', email: 'bot@example.com' }
+const BRANCHES = ['env/dev', 'env/prod', 'env/staging']
+
+function hydrate(dry: string, env: NodeJS.ProcessEnv, extra: Partial<HydrateOptions> = {}) {
+  return hydrateRepository({
+    repoRoot: dry,
+    logger: new MemoryLogger(),
+    env,
+    committer: BOT,
+    ...extra
+  })
+}
+
+/** A second bare remote holding the same branches as `remote` (to hydrate the other way). */
+function mirror(remote: string): string {
+  const copy = path.join(tempDir(), 'mirror.git')
+  git(path.dirname(copy), 'clone', '-q', '--mirror', remote, copy)
+  return copy
+}
+
+function trees(remote: string): Record<string, string> {
+  return Object.fromEntries(
+    BRANCHES.map(b => [b, git(remote, 'rev-parse', `refs/heads/${b}^{tree}`).trim()])
+  )
+}
+
+describe('incremental hydrate push', () => {
+  it('renders only the targets affected since each branch was hydrated, with output identical to a full render', async () => {
+    const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
+    const first = countingTools()
+    await hydrate(dry, first.env)
+    expect(first.count()).toBe(6) // every helm and kustomize target, once
+    const other = mirror(remote)
+
+    const overlay = path.join(dry, 'apps/guestbook/overlays/dev/replicas.yaml')
+    fs.writeFileSync(
+      overlay,
+      fs.readFileSync(overlay, 'utf8').replace('replicas: 1', 'replicas: 3')
+    )
+    commitAll(dry, 'Scale dev guestbook')
+
+    const incremental = countingTools()
+    const logger = new MemoryLogger()
+    const { write, render } = await hydrate(dry, incremental.env, { logger })
+    expect(incremental.count()).toBe(1) // guestbook-dev, on the head only
+    expect(render.rendered.filter(r => !r.reused).map(r => r.target.name)).toEqual([
+      'guestbook-dev'
+    ])
+    expect(logger.lines).toContain(
+      'rendering 1 affected of 9 targets (8 keep their hydrated output)'
+    )
+    expect(write.branches.map(b => [b.branch, b.status])).toEqual([
+      ['env/dev', 'updated'],
+      ['env/prod', 'unchanged'],
+      ['env/staging', 'unchanged']
+    ])
+
+    const full = countingTools()
+    await hydrate(dry, full.env, { remote: other, full: true })
+    expect(full.count()).toBe(6)
+    expect(trees(remote)).toEqual(trees(other)) // byte for byte
+    expect(git(remote, 'show', 'refs/heads/env/dev:guestbook/manifest.yaml')).toContain(
+      'replicas: 3'
+    )
+  })
+
+  it('renders again when the tool versions, the config or the recorded state say so', async () => {
+    const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
+    await hydrate(dry, countingTools().env)
+    fs.writeFileSync(path.join(dry, 'NOTES.md'), 'unrelated\n')
+    commitAll(dry, 'Docs')
+
+    // Nothing affected: no render at all, notes only.
+    const none = countingTools()
+    const quiet = await hydrate(dry, none.env)
+    expect(none.count()).toBe(0)
+    expect(quiet.write.branches.every(b => b.status === 'unchanged' && b.note)).toBe(true)
+
+    // Another helm version: the helm targets render again (their README records the version).
+    const helm3 = countingTools(HELM3)
+    const logger = new MemoryLogger()
+    await hydrate(dry, helm3.env, { logger })
+    expect(helm3.count()).toBe(3)
+    expect(logger.lines.filter(l => l.includes('tool versions changed')).sort()).toEqual(
+      ['webapp-dev', 'webapp-prod', 'webapp-staging'].map(
+        name => `debug: render ${name}: tool versions changed since the last hydration`
+      )
+    )
+    expect(git(remote, 'show', 'refs/heads/env/prod:webapp/README.md')).toContain(
+      'rendered with helm 3.18.0'
+    )
+
+    // A config change renders everything.
+    fs.appendFileSync(path.join(dry, 'hydrate.yaml'), '\n# reviewed\n')
+    commitAll(dry, 'Touch the config')
+    const config = countingTools()
+    await hydrate(dry, config.env)
+    expect(config.count()).toBe(6)
+
+    // A branch without recorded hydration (deleted) renders its targets.
+    git(remote, 'update-ref', '-d', 'refs/heads/env/staging')
+    const missing = countingTools()
+    const result = await hydrate(dry, missing.env)
+    expect(missing.count()).toBe(2)
+    expect(result.write.branches.find(b => b.branch === 'env/staging')?.status).toBe('created')
+    expect(Object.keys(remoteRefs(remote))).toContain('refs/heads/env/staging')
+  })
+})

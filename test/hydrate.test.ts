@@ -345,5 +345,14 @@ describe('hydrate push', () => {
     expect(git(remote, 'notes', '--ref', 'hydrator.metadata', 'show', 'refs/heads/env/prod')).toBe(
       `{"drySha":"${docs}"}\n`
     )
+    // A second such commit: still no commit (the files carry the older drySha, the note the newer).
+    fs.writeFileSync(path.join(dry, 'CONTRIBUTING.md'), 'be kind\n')
+    const docs2 = commitAll(dry, 'More docs')
+    const again = await hydrate(dry)
+    expect(again.write.branches.map(b => b.status)).toEqual(['unchanged', 'unchanged', 'unchanged'])
+    expect(remoteRefs(remote)['refs/heads/env/prod']).toBe(before['refs/heads/env/prod'])
+    expect(git(remote, 'notes', '--ref', 'hydrator.metadata', 'show', 'refs/heads/env/prod')).toBe(
+      `{"drySha":"${docs2}"}\n`
+    )
   })
 })

@@ -70,13 +70,21 @@ export interface BranchWriterOptions {
 
 export class PushRejectedError extends HydrateError {}
 
+export interface RecordedDry {
+  /** The newest dry commit the branch was hydrated from (note, else root metadata). */
+  drySha: string
+  fromNote: boolean
+  /** The dry commit the tip's files carry (root hydrator.metadata). */
+  treeDrySha?: string
+}
+
 export interface BranchState {
   /** Branch (or NOTES_REF) → remote tip. */
   tips: Map<string, string>
   /** Branch → its tree, path → entry. */
   trees: Map<string, Map<string, TreeEntry>>
-  /** Branch → the drySha its tip records (git note first, else root hydrator.metadata). */
-  recorded: Map<string, { drySha: string; fromNote: boolean }>
+  /** Branch → the drySha its tip records. */
+  recorded: Map<string, RecordedDry>
   /** git processes spent getting this state. */
   gitProcesses: number
 }
@@ -254,7 +262,7 @@ export class BranchWriter {
     layout: BranchLayout,
     tip: string | undefined,
     existing: Map<string, TreeEntry>,
-    record: { drySha: string; fromNote: boolean } | undefined,
+    record: RecordedDry | undefined,
     dry: DryCommit
   ): BranchPlan {
     const targetPaths = layout.targets.map(t => t.target.path)
@@ -294,8 +302,26 @@ export class BranchWriter {
       if (!files.has(file)) changes.push({ path: file, change: 'removed' })
     changes.sort((a, b) => (a.path < b.path ? -1 : 1))
 
-    // A dry commit that changes no manifest gets no hydrated commit, only a note (as Argo CD does).
-    const substantive = changes.filter(c => !METADATA_ONLY.has(path.posix.basename(c.path)))
+    // A dry commit that changes no manifest gets no hydrated commit, only a note (as Argo CD
+    // does). Metadata counts as changed only when more than its drySha differs (commands,
+    // tool versions), so that the recorded state catches up.
+    const onlyDryShaDiffers = (change: FileChange): boolean => {
+      if (change.path === METADATA_FILE) return true
+      if (
+        !METADATA_ONLY.has(path.posix.basename(change.path)) ||
+        change.change !== 'modified' ||
+        !record
+      )
+        return false
+      const content = files.get(change.path)?.content
+      if (content === undefined) return false
+      const written = record.treeDrySha ?? record.drySha
+      return (
+        blobId(content.split(dry.sha).join(written), this.algorithm) ===
+        existing.get(change.path)?.id
+      )
+    }
+    const substantive = changes.filter(c => !onlyDryShaDiffers(c))
     const changedTargets = layout.targets
       .filter(t => substantive.some(c => within(c.path, t.target.path)))
       .map(t => t.target.name)
@@ -316,11 +342,16 @@ export class BranchWriter {
   }
 
   /** The drySha each branch tip records: its git note, else its root hydrator.metadata. */
+  /**
+   * The drySha each branch tip records: its git note first, else its root hydrator.metadata.
+   * `treeDrySha` is the one the tip's files were written with (the root metadata), which an
+   * added note can be newer than.
+   */
   private async recordedDryShas(
     branches: readonly string[],
     tips: Map<string, string>,
     trees: Map<string, Map<string, TreeEntry>>
-  ): Promise<Map<string, { drySha: string; fromNote: boolean }>> {
+  ): Promise<Map<string, RecordedDry>> {
     const noteBlobs = new Map<string, string>()
     if (tips.has(NOTES_REF)) {
       for (const [file, entry] of parseLsTree(
@@ -329,29 +360,35 @@ export class BranchWriter {
         noteBlobs.set(file.replace(/\//g, ''), entry.id)
       }
     }
-    const requests: Array<{ branch: string; object: string; fromNote: boolean }> = []
-    for (const branch of branches) {
+    const wanted = branches.flatMap(branch => {
       const tip = tips.get(branch)
-      if (!tip) continue
-      const note = noteBlobs.get(tip)
-      const root = trees.get(branch)?.get(METADATA_FILE)
-      if (note) requests.push({ branch, object: note, fromNote: true })
-      else if (root) requests.push({ branch, object: root.id, fromNote: false })
-    }
-    const result = new Map<string, { drySha: string; fromNote: boolean }>()
-    if (requests.length === 0) return result
-    const contents = await this.readBlobs(requests.map(r => r.object))
-    for (const request of requests) {
+      return tip
+        ? [{ branch, note: noteBlobs.get(tip), root: trees.get(branch)?.get(METADATA_FILE)?.id }]
+        : []
+    })
+    const contents = await this.readBlobs([
+      ...new Set(wanted.flatMap(w => [w.note, w.root]).filter((id): id is string => !!id))
+    ])
+    const dryShaIn = (branch: string, id: string | undefined): string | undefined => {
+      if (!id) return undefined
       try {
-        const drySha = (JSON.parse(contents.get(request.object) ?? '{}') as { drySha?: unknown })
-          .drySha
-        if (typeof drySha === 'string' && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(drySha))
-          result.set(request.branch, { drySha, fromNote: request.fromNote })
+        const drySha = (JSON.parse(contents.get(id) ?? '{}') as { drySha?: unknown }).drySha
+        return typeof drySha === 'string' && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(drySha)
+          ? drySha
+          : undefined
       } catch {
         this.options.logger.warning(
-          `${request.branch}: its recorded hydrator metadata is not valid JSON; treating the branch as unhydrated`
+          `${branch}: its recorded hydrator metadata is not valid JSON; treating the branch as unhydrated`
         )
+        return undefined
       }
+    }
+    const result = new Map<string, RecordedDry>()
+    for (const { branch, note, root } of wanted) {
+      const fromNote = dryShaIn(branch, note)
+      const treeDrySha = dryShaIn(branch, root)
+      const drySha = fromNote ?? treeDrySha
+      if (drySha) result.set(branch, { drySha, fromNote: fromNote !== undefined, treeDrySha })
     }
     return result
   }

@@ -1,0 +1,271 @@
+#!/usr/bin/env node
+// npm run bench: a synthetic monorepo (APPS apps × ENVS envs), the naive baseline loop and
+// this tool side by side, the render floor, and a one-app change. Prints figures only.
+//   BENCH_APPS=40 BENCH_ENVS=3 BENCH_HELM_EVERY=10 npm run bench
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const APPS = Number(process.env.BENCH_APPS ?? 40)
+const ENVS = ['dev', 'staging', 'prod', 'qa', 'perf', 'dr'].slice(
+  0,
+  Number(process.env.BENCH_ENVS ?? 3)
+)
+const HELM_EVERY = Number(process.env.BENCH_HELM_EVERY ?? 10)
+const CORES = os.availableParallelism?.() ?? os.cpus().length
+const work = path.join(root, '.work', 'bench')
+const dry = path.join(work, 'dry')
+const cli = path.join(root, 'dist', 'cli', 'index.js')
+const tools = path.join(root, '.tools')
+const counter = path.join(work, 'renders.log')
+const wrappers = path.join(work, 'bin')
+const env = {
+  ...process.env,
+  PATH: `${path.join(tools, 'bin')}${path.delimiter}${process.env.PATH}`,
+  HELM_BIN: path.join(wrappers, 'helm'),
+  KUBECTL_BIN: path.join(wrappers, 'kubectl')
+}
+const sh = (cmd, cwd = work, extraEnv = {}) =>
+  execFileSync('bash', ['-c', cmd], {
+    cwd,
+    env: { ...env, ...extraEnv },
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024
+  })
+const git = (cwd, ...args) => execFileSync('git', args, { cwd, env, encoding: 'utf8' })
+const seconds = ms => `${(ms / 1000).toFixed(2)} s`
+
+function write(file, content) {
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  fs.writeFileSync(file, content)
+}
+
+function time(fn) {
+  const started = performance.now()
+  const result = fn()
+  return { ms: performance.now() - started, result }
+}
+
+/** helm/kubectl wrappers that log each render process (helm template, kubectl kustomize). */
+function installWrappers() {
+  for (const [name, real] of [
+    ['helm', path.join(tools, 'helm4', 'helm')],
+    ['kubectl', path.join(tools, 'kubectl', 'kubectl')]
+  ]) {
+    write(
+      path.join(wrappers, name),
+      `#!/bin/sh\ncase "$1" in template|kustomize) echo "${name} $1" >> "${counter}" ;; esac\nexec "${real}" "$@"\n`
+    )
+    fs.chmodSync(path.join(wrappers, name), 0o755)
+  }
+}
+const renders = () =>
+  fs.existsSync(counter) ? fs.readFileSync(counter, 'utf8').split('\n').filter(Boolean).length : 0
+const resetRenders = () => fs.rmSync(counter, { force: true })
+
+function generate() {
+  const targets = []
+  for (let i = 0; i < APPS; i++) {
+    const app = `app-${String(i).padStart(3, '0')}`
+    if (HELM_EVERY > 0 && i % HELM_EVERY === HELM_EVERY - 1) {
+      write(
+        path.join(dry, 'charts', app, 'Chart.yaml'),
+        `apiVersion: v2\nname: ${app}\nversion: 0.1.0\nappVersion: "1.0.${i}"\n`
+      )
+      write(
+        path.join(dry, 'charts', app, 'values.yaml'),
+        'replicas: 1\nimage: ghcr.io/example/app:1.0.0\n'
+      )
+      write(
+        path.join(dry, 'charts', app, 'templates', 'all.yaml'),
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n  labels: {app: {{ .Release.Name }}}\nspec:\n  replicas: {{ .Values.replicas }}\n  selector: {matchLabels: {app: {{ .Release.Name }}}}\n  template:\n    metadata: {labels: {app: {{ .Release.Name }}}}\n    spec:\n      containers:\n        - name: main\n          image: {{ .Values.image }}\n          resources: {requests: {cpu: 50m, memory: 64Mi}}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  selector: {app: {{ .Release.Name }}}\n  ports: [{port: 80, targetPort: 8080}]\n`
+      )
+      for (const e of ENVS) {
+        write(path.join(dry, 'values', e, `${app}.yaml`), `replicas: ${ENVS.indexOf(e) + 1}\n`)
+        targets.push(
+          `  - name: ${app}-${e}\n    env: ${e}\n    source: charts/${app}\n    path: ${app}\n    helm: { releaseName: ${app}, namespace: ${app}, valueFiles: [values/${e}/${app}.yaml] }`
+        )
+      }
+      continue
+    }
+    write(
+      path.join(dry, 'apps', app, 'base', 'kustomization.yaml'),
+      `resources: [deployment.yaml, service.yaml]\nconfigMapGenerator:\n  - name: ${app}-config\n    literals: [APP=${app}, LOG_LEVEL=info]\nlabels:\n  - pairs: {app: ${app}}\n    includeSelectors: true\n`
+    )
+    write(
+      path.join(dry, 'apps', app, 'base', 'deployment.yaml'),
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${app}\nspec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n        - name: main\n          image: ghcr.io/example/${app}:1.0.0\n          envFrom: [{configMapRef: {name: ${app}-config}}]\n          resources: {requests: {cpu: 50m, memory: 64Mi}}\n`
+    )
+    write(
+      path.join(dry, 'apps', app, 'base', 'service.yaml'),
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${app}\nspec:\n  ports: [{port: 80, targetPort: 8080}]\n`
+    )
+    for (const e of ENVS) {
+      write(
+        path.join(dry, 'apps', app, 'overlays', e, 'kustomization.yaml'),
+        `resources: [../../base]\nnamespace: ${app}-${e}\npatches:\n  - path: patch.yaml\n`
+      )
+      write(
+        path.join(dry, 'apps', app, 'overlays', e, 'patch.yaml'),
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${app}\nspec:\n  replicas: ${ENVS.indexOf(e) + 1}\n`
+      )
+    }
+  }
+  write(
+    path.join(dry, 'hydrate.yaml'),
+    `version: 1\ntargets:\n  - discover: apps/{app}/overlays/{env}\n    name: "{app}-{env}"\n    path: "{app}"\n${targets.join('\n')}\n`
+  )
+  git(work, 'init', '-q', '-b', 'main', dry)
+  git(dry, 'config', 'user.name', 'Bench')
+  git(dry, 'config', 'user.email', 'bench@example.com')
+  git(dry, 'add', '-A')
+  git(dry, 'commit', '-q', '-m', 'Synthetic monorepo')
+  return APPS * ENVS.length
+}
+
+/** The naive baseline: per environment, build every app, check out its branch, copy, commit, push. */
+function naiveScript(remote) {
+  const helmApps = []
+  const kustomizeApps = []
+  for (let i = 0; i < APPS; i++)
+    (HELM_EVERY > 0 && i % HELM_EVERY === HELM_EVERY - 1 ? helmApps : kustomizeApps).push(
+      `app-${String(i).padStart(3, '0')}`
+    )
+  return `set -euo pipefail
+rm -rf naive && git clone -q "${remote}" naive && cd naive
+git config user.name Bench && git config user.email bench@example.com
+for env in ${ENVS.join(' ')}; do
+  out=$(mktemp -d)
+  for app in ${kustomizeApps.join(' ')}; do mkdir -p "$out/$app"; "$KUBECTL_BIN" kustomize "${dry}/apps/$app/overlays/$env" > "$out/$app/manifest.yaml"; done
+  for app in ${helmApps.join(' ')}; do mkdir -p "$out/$app"; "$HELM_BIN" template "$app" "${dry}/charts/$app" --namespace "$app" -f "${dry}/values/$env/$app.yaml" > "$out/$app/manifest.yaml"; done
+  git checkout -q "env/$env" 2>/dev/null || git checkout -q --orphan "env/$env"
+  git rm -rfq --ignore-unmatch . ; cp -r "$out"/. . ; rm -rf "$out"
+  git add -A && git commit -qm "hydrate $env" && git push -q origin "env/$env"
+done`
+}
+
+/** Total CPU (user+sys) of running every render process once, sequentially, in seconds. */
+function renderCpuSeconds() {
+  const lines = []
+  for (const e of ENVS) {
+    for (let i = 0; i < APPS; i++) {
+      const app = `app-${String(i).padStart(3, '0')}`
+      lines.push(
+        HELM_EVERY > 0 && i % HELM_EVERY === HELM_EVERY - 1
+          ? `"${tools}/helm4/helm" template ${app} charts/${app} --namespace ${app} --values values/${e}/${app}.yaml --skip-tests >/dev/null`
+          : `"${tools}/kubectl/kubectl" kustomize apps/${app}/overlays/${e} >/dev/null`
+      )
+    }
+  }
+  const out = sh(`${lines.join('\n')}\ntimes`, dry)
+  const children = out.trim().split('\n').pop()
+  const toSeconds = t => {
+    const m = /(\d+)m([\d.]+)s/.exec(t)
+    return m ? Number(m[1]) * 60 + Number(m[2]) : 0
+  }
+  const [user, system] = children.split(/\s+/)
+  return toSeconds(user) + toSeconds(system)
+}
+
+fs.rmSync(work, { recursive: true, force: true })
+fs.mkdirSync(work, { recursive: true })
+installWrappers()
+const targets = generate()
+const bare = name => {
+  const dir = path.join(work, `${name}.git`)
+  git(work, 'init', '-q', '--bare', '-b', 'main', dir)
+  git(dry, 'push', '-q', dir, 'main')
+  return dir
+}
+git(dry, 'remote', 'add', 'origin', bare('origin'))
+const naiveRemote = bare('naive')
+process.stdout.write(
+  `Synthetic monorepo: ${APPS} apps × ${ENVS.length} envs = ${targets} targets (${Math.ceil(APPS / HELM_EVERY) > 0 && HELM_EVERY > 0 ? Math.floor(APPS / HELM_EVERY) : 0} helm charts, the rest kustomize overlays with strategic-merge patches); ${CORES} cores\n\n`
+)
+
+// Warm the page cache and the binaries once, so no side pays for a cold start.
+sh(
+  `"${tools}/kubectl/kubectl" kustomize apps/app-000/overlays/${ENVS[0]} >/dev/null; "${tools}/helm4/helm" version >/dev/null`,
+  dry
+)
+
+const floorCpu = renderCpuSeconds()
+const floorMs = (floorCpu / CORES) * 1000
+const naive = time(() => sh(naiveScript(naiveRemote)))
+resetRenders()
+const cold = time(() =>
+  execFileSync(process.execPath, [cli, 'push', '-C', dry, '--full'], {
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+)
+const coldRenders = renders()
+const coldProcesses = /; (\d+) git processes/.exec(cold.result)?.[1]
+
+// A one-app change (its base: every environment of that app).
+const changedApp = 'app-000'
+git(dry, 'checkout', '-q', '-b', 'one-app')
+const deployment = path.join(dry, 'apps', changedApp, 'base', 'deployment.yaml')
+fs.writeFileSync(deployment, fs.readFileSync(deployment, 'utf8').replace('cpu: 50m', 'cpu: 100m'))
+git(dry, 'commit', '-q', '-am', 'More CPU for one app')
+resetRenders()
+const diff = time(() =>
+  execFileSync(process.execPath, [cli, 'diff', '-C', dry, '--base', 'main', '--format', 'json'], {
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024
+  })
+)
+const diffRenders = renders()
+const diffChanged = JSON.parse(diff.result).targets.filter(t => t.status !== 'unchanged').length
+git(dry, 'checkout', '-q', 'main')
+git(dry, 'merge', '-q', '--ff-only', 'one-app')
+resetRenders()
+const incremental = time(() =>
+  execFileSync(process.execPath, [cli, 'push', '-C', dry], {
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+)
+const incrementalRenders = renders()
+
+const rows = [
+  ['naive loop (build, checkout, copy, commit, push per env)', seconds(naive.ms), ''],
+  [
+    'hydrate push --full (cold, all targets)',
+    seconds(cold.ms),
+    `${coldRenders} render processes, ${coldProcesses} git processes`
+  ],
+  [`floor (render CPU ${floorCpu.toFixed(2)} s / ${CORES} cores)`, seconds(floorMs), ''],
+  [
+    `hydrate diff, one-app change (${diffChanged} targets change)`,
+    seconds(diff.ms),
+    `${diffRenders} render processes`
+  ],
+  [
+    'hydrate push after that change (incremental)',
+    seconds(incremental.ms),
+    `${incrementalRenders} render processes`
+  ]
+]
+const width = Math.max(...rows.map(r => r[0].length))
+for (const [label, value, note] of rows)
+  process.stdout.write(`${label.padEnd(width)}  ${value.padStart(8)}  ${note}\n`)
+process.stdout.write(
+  `\nnaive / cold hydration:        ${(naive.ms / cold.ms).toFixed(2)}×  (target ≥ 1.4×)\n`
+)
+process.stdout.write(
+  `cold hydration / floor:        ${(cold.ms / floorMs).toFixed(2)}×  (target ≤ 1.2×)\n`
+)
+process.stdout.write(
+  `naive / incremental push:      ${(naive.ms / incremental.ms).toFixed(2)}×  (target ≥ 5×)\n`
+)
+process.stdout.write(
+  `render processes per affected target: diff ${(diffRenders / Math.max(1, diffChanged)).toFixed(1)}, push ${(incrementalRenders / Math.max(1, diffChanged)).toFixed(1)}  (target ≤ 2)\n`
+)

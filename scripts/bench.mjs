@@ -269,3 +269,72 @@ process.stdout.write(
 process.stdout.write(
   `render processes per affected target: diff ${(diffRenders / Math.max(1, diffChanged)).toFixed(1)}, push ${(incrementalRenders / Math.max(1, diffChanged)).toFixed(1)}  (target ≤ 2)\n`
 )
+
+// Branch writes: the same trees written with git plumbing (hash-object, a temporary index,
+// write-tree, commit-tree per branch) and with one git fast-import (what hydrate uses).
+const layouts = path.join(work, 'layouts')
+execFileSync(process.execPath, [cli, 'render', '-C', dry, '--out', layouts], {
+  env,
+  stdio: 'ignore'
+})
+const scratch = path.join(work, 'writes.git')
+git(work, 'init', '-q', '--bare', scratch)
+const branches = ENVS.map(e => `env/${e}`)
+const filesOf = branch => {
+  const base = path.join(layouts, ...branch.split('/'))
+  return fs
+    .readdirSync(base, { recursive: true })
+    .filter(f => fs.statSync(path.join(base, f)).isFile())
+    .sort()
+    .map(f => ({ rel: f.split(path.sep).join('/'), abs: path.join(base, f) }))
+}
+let plumbingProcesses = 0
+const plumbing = time(() => {
+  const g = (args, input, extraEnv = {}) => {
+    plumbingProcesses++
+    return execFileSync('git', args, {
+      cwd: scratch,
+      input,
+      encoding: 'utf8',
+      env: { ...env, ...extraEnv }
+    })
+  }
+  for (const branch of branches) {
+    const files = filesOf(branch)
+    const ids = g(['hash-object', '-w', '--stdin-paths'], files.map(f => f.abs).join('\n') + '\n')
+      .trim()
+      .split('\n')
+    const index = { GIT_INDEX_FILE: path.join(work, `index-${branch.replace('/', '-')}`) }
+    g(
+      ['update-index', '--index-info'],
+      files.map((f, i) => `100644 ${ids[i]}\t${f.rel}`).join('\n') + '\n',
+      index
+    )
+    const tree = g(['write-tree'], '', index).trim()
+    g(['commit-tree', tree, '-m', 'bench'], '', {
+      GIT_AUTHOR_NAME: 'b',
+      GIT_AUTHOR_EMAIL: 'b@x',
+      GIT_COMMITTER_NAME: 'b',
+      GIT_COMMITTER_EMAIL: 'b@x'
+    })
+  }
+})
+const fastImport = time(() => {
+  const chunks = []
+  for (const branch of branches) {
+    chunks.push(`commit refs/heads/${branch}\ncommitter b <b@x> 0 +0000\ndata 5\nbench\n`)
+    for (const f of filesOf(branch)) {
+      const content = fs.readFileSync(f.abs)
+      chunks.push(`M 100644 inline ${f.rel}\ndata ${content.length}\n`, content, '\n')
+    }
+  }
+  chunks.push('done\n')
+  execFileSync('git', ['fast-import', '--quiet', '--done', '--force'], {
+    cwd: scratch,
+    input: Buffer.concat(chunks.map(c => (typeof c === 'string' ? Buffer.from(c) : c))),
+    env
+  })
+})
+process.stdout.write(
+  `\nbranch writes (${branches.length} branches, ${branches.reduce((n, b) => n + filesOf(b).length, 0)} files): plumbing ${seconds(plumbing.ms)} in ${plumbingProcesses} git processes; fast-import ${seconds(fastImport.ms)} in 1\n`
+)

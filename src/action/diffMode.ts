@@ -42,7 +42,8 @@ export async function runDiff(settings: ActionSettings, logger: CoreLogger): Pro
     targetFilter: settings.targets,
     concurrency: settings.concurrency,
     logger,
-    base
+    base,
+    full: settings.full
   })
   const { report, timings } = result
 

@@ -35,6 +35,7 @@ async function runHydrate(settings: ActionSettings): Promise<void> {
     dryRun: !settings.push,
     committer: settings.committer,
     failOn: settings.failOn,
+    full: settings.full,
     auth: settings.token ? { token: settings.token, serverUrl: settings.serverUrl } : undefined
   })
   const branches = result.write.branches

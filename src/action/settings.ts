@@ -14,6 +14,7 @@ export interface ActionSettings {
   comment: boolean
   commentId: string
   push: boolean
+  full: boolean
   targets?: string[]
   concurrency?: number
   failOn: FailOn
@@ -78,6 +79,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): ActionSetting
     comment: booleanInput('comment', true),
     commentId: core.getInput('comment-id') || 'default',
     push: booleanInput('push', true),
+    full: booleanInput('full', false),
     targets: targets.length > 0 ? targets : undefined,
     concurrency,
     failOn: oneOf('fail-on', ['error', 'warning', 'never'] as const, 'error'),

@@ -55,14 +55,20 @@ function remoteTargetRepo(helm: string): string {
   })
 }
 
+/** A chart repository served on 127.0.0.1 with the packaged chart and its index. */
+async function chartRepository(bin: string, env: NodeJS.ProcessEnv) {
+  const served = tempDir()
+  packageChart(bin, env, served)
+  const server = await serveDirectory(served)
+  execFileSync(bin, ['repo', 'index', served, '--url', server.url], { env })
+  return server
+}
+
 describe.each(HELM_VERSIONS)('remote charts on $label', ({ bin }) => {
   it('renders a chart from an HTTP chart repository with a pinned version', async () => {
     const env = helmEnv(bin)
-    const served = tempDir()
-    packageChart(bin, env, served)
-    const server = await serveDirectory(served)
+    const server = await chartRepository(bin, env)
     try {
-      execFileSync(bin, ['repo', 'index', served, '--url', server.url], { env })
       const repo = remoteTargetRepo(
         `      repo: ${server.url}\n      chart: remote-app\n      version: 1.2.3\n`
       )
@@ -106,11 +112,8 @@ describe.each(HELM_VERSIONS)('remote charts on $label', ({ bin }) => {
 
   it('fails clearly, naming the target, when the pinned version does not exist', async () => {
     const env = helmEnv(bin)
-    const served = tempDir()
-    packageChart(bin, env, served)
-    const server = await serveDirectory(served)
+    const server = await chartRepository(bin, env)
     try {
-      execFileSync(bin, ['repo', 'index', served, '--url', server.url], { env })
       const repo = remoteTargetRepo(
         `      repo: ${server.url}\n      chart: remote-app\n      version: 7.7.7\n`
       )

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { listenOnLoopback } from './servers.js'
 
 export interface GitHttpServer {
   url: string
@@ -66,11 +66,5 @@ export async function serveGitHttp(projectRoot: string, token: string): Promise<
       res.writeHead(status, responseHeaders).end(out.subarray(split + sep))
     })
   })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise(resolve => server.close(() => resolve()))
-  }
+  return { ...(await listenOnLoopback(server)), requests }
 }

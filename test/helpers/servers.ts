@@ -5,6 +5,18 @@ import net from 'node:net'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 
+/** Starts an HTTP server on a free port of 127.0.0.1; returns its URL and a close function. */
+export async function listenOnLoopback(
+  server: http.Server
+): Promise<{ url: string; close: () => Promise<void> }> {
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise(resolve => server.close(() => resolve()))
+  }
+}
+
 /** Serves a directory over HTTP on 127.0.0.1 (a Helm chart repository). */
 export async function serveDirectory(
   dir: string
@@ -22,13 +34,7 @@ export async function serveDirectory(
     })
     fs.createReadStream(file).pipe(res)
   })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise(resolve => server.close(() => resolve()))
-  }
+  return { ...(await listenOnLoopback(server)), requests }
 }
 
 export async function freePort(): Promise<number> {

@@ -123,4 +123,39 @@ describe('incremental hydrate push', () => {
     expect(result.write.branches.find(b => b.branch === 'env/staging')?.status).toBe('created')
     expect(Object.keys(remoteRefs(remote))).toContain('refs/heads/env/staging')
   })
+
+  it('keeps the ordering guard in a depth-1 clone: an older run never replaces a newer hydration', async () => {
+    const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
+    const older = git(dry, 'rev-parse', 'HEAD').trim()
+    git(dry, 'branch', 'old-run', older)
+    git(dry, 'push', '-q', 'origin', 'old-run')
+    const overlay = path.join(dry, 'apps/guestbook/overlays/prod/replicas.yaml')
+    fs.writeFileSync(
+      overlay,
+      fs.readFileSync(overlay, 'utf8').replace('replicas: 4', 'replicas: 8')
+    )
+    const newer = commitAll(dry, 'Scale prod guestbook')
+    git(dry, 'push', '-q', 'origin', 'main')
+    await hydrate(dry, countingTools().env)
+    const hydrated = remoteRefs(remote)
+
+    // A slow run of the older commit, in a depth-1 clone as actions/checkout makes it.
+    const workspace = path.join(tempDir(), 'ws')
+    git(
+      path.dirname(workspace),
+      'clone',
+      '-q',
+      '--depth=1',
+      '--branch',
+      'old-run',
+      `file://${remote}`,
+      workspace
+    )
+    const { write } = await hydrate(workspace, countingTools().env)
+    expect(write.branches.map(b => b.status)).toEqual(['skipped', 'skipped', 'skipped'])
+    expect(write.branches[1]?.reason).toBe(
+      `env/prod is already hydrated from ${newer.slice(0, 7)}, which is newer than ${older.slice(0, 7)}`
+    )
+    expect(remoteRefs(remote)).toEqual(hydrated)
+  })
 })

@@ -396,7 +396,7 @@ export class BranchWriter {
   private readonly ancestry = new Map<string, Promise<boolean>>()
 
   /** Is `ancestor` an ancestor of `descendant`? Memoized: branches usually record one drySha. */
-  private isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+  isAncestor(ancestor: string, descendant: string): Promise<boolean> {
     const key = `${ancestor}..${descendant}`
     let answer = this.ancestry.get(key)
     if (!answer) {

@@ -63,7 +63,8 @@ export async function selectIncremental(options: {
   if (options.full) return { render: config.targets }
   const reasons = new Map<string, string>()
   const candidates: Target[] = []
-  const changedSince = new Map<string, Promise<string[] | undefined>>()
+  const headSha = (await git.output(['rev-parse', 'HEAD'])).trim()
+  const changedSince = new Map<string, Promise<string[] | 'newer' | undefined>>()
   for (const target of config.targets) {
     const record = state.recorded.get(target.branch)
     const tree = state.trees.get(target.branch)
@@ -77,12 +78,30 @@ export async function selectIncremental(options: {
     }
     let pending = changedSince.get(record.drySha)
     if (!pending) {
-      pending = resolveCommit(git, record.drySha, options.dryRemote ?? 'origin')
-        .then(sha => changedFiles(git, sha))
-        .catch(() => undefined)
+      pending = (async () => {
+        // The ordering guard first: it fetches the recorded commit with its history when
+        // needed, where the depth-1 fetch below would hide that it descends from HEAD.
+        if (record.drySha !== headSha && (await writer.isAncestor(headSha, record.drySha)))
+          return 'newer'
+        try {
+          return await changedFiles(
+            git,
+            await resolveCommit(git, record.drySha, options.dryRemote ?? 'origin')
+          )
+        } catch {
+          return undefined
+        }
+      })()
       changedSince.set(record.drySha, pending)
     }
     const changed = await pending
+    if (changed === 'newer') {
+      reasons.set(
+        target.name,
+        `${target.branch} is hydrated from a newer dry commit; it will be skipped`
+      )
+      continue
+    }
     if (!changed) {
       reasons.set(
         target.name,

@@ -127,6 +127,33 @@ describe('reverse index: kustomization fields', () => {
       'charts/mychart/templates/cm.yaml'
     ],
     [
+      'crds',
+      'resources: [cm.yaml]\ncrds: [crd.yaml]\n',
+      { 'apps/app/cm.yaml': CM('a'), 'apps/app/crd.yaml': CM('crd') },
+      'apps/app/crd.yaml'
+    ],
+    [
+      'openapi.path',
+      'resources: [cm.yaml]\nopenapi:\n  path: schema.json\n',
+      { 'apps/app/cm.yaml': CM('a'), 'apps/app/schema.json': '{}' },
+      'apps/app/schema.json'
+    ],
+    [
+      'transformers',
+      'resources: [cm.yaml]\ntransformers: [labels.yaml]\n',
+      { 'apps/app/cm.yaml': CM('a'), 'apps/app/labels.yaml': CM('t') },
+      'apps/app/labels.yaml'
+    ],
+    [
+      'helmCharts additionalValuesFiles',
+      'helmCharts:\n  - name: mychart\n    additionalValuesFiles: [../../shared/values.yaml]\n',
+      {
+        'apps/app/charts/mychart/Chart.yaml': 'apiVersion: v2\nname: mychart\nversion: 0.1.0\n',
+        'shared/values.yaml': 'a: 1\n'
+      },
+      'shared/values.yaml'
+    ],
+    [
       'the Kustomization file name',
       'resources: [cm.yaml]\n',
       { 'apps/app/cm.yaml': CM('a') },

@@ -6,6 +6,7 @@ import {
   cleanupTempDirs,
   commitAll,
   EXAMPLE_REPO,
+  EXAMPLE_TARGETS,
   git,
   makeDryWithRemote,
   remoteRefs,
@@ -37,17 +38,9 @@ describe('the bundled action (dist/index.js) on a push event', () => {
       'env/staging': refs['refs/heads/env/staging']
     })
     expect(run.outputs.changed).toBe('true')
-    expect((JSON.parse(run.outputs['changed-targets'] ?? '[]') as string[]).sort()).toEqual([
-      'cluster-dev',
-      'cluster-prod',
-      'cluster-staging',
-      'guestbook-dev',
-      'guestbook-prod',
-      'guestbook-staging',
-      'webapp-dev',
-      'webapp-prod',
-      'webapp-staging'
-    ])
+    expect((JSON.parse(run.outputs['changed-targets'] ?? '[]') as string[]).sort()).toEqual(
+      EXAMPLE_TARGETS
+    )
     // Committed by the Actions bot, with the dry repo's GitHub URL in the metadata.
     expect(git(remote, 'log', '-1', '--format=%cn <%ce>', 'refs/heads/env/prod').trim()).toBe(
       'github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>'

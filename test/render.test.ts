@@ -8,6 +8,7 @@ import {
   cleanupTempDirs,
   CORPUS,
   EXAMPLE_REPO,
+  EXAMPLE_TARGETS,
   git,
   makeRepo,
   snapshotTree,
@@ -45,19 +46,7 @@ describe.each(HELM_VERSIONS)('example repo on $label', ({ bin, version }) => {
     const logger = new MemoryLogger()
     result = await renderRepository({ repoRoot: repo, logger, env })
     expect(result.errors.map(e => e.message)).toEqual([])
-    expect(result.rendered.map(r => r.target.name).sort()).toEqual(
-      [
-        'cluster-dev',
-        'cluster-prod',
-        'cluster-staging',
-        'guestbook-dev',
-        'guestbook-prod',
-        'guestbook-staging',
-        'webapp-dev',
-        'webapp-prod',
-        'webapp-staging'
-      ].sort()
-    )
+    expect(result.rendered.map(r => r.target.name).sort()).toEqual(EXAMPLE_TARGETS)
     expect(logger.lines.filter(l => l.startsWith(`helm ${version}`))).toHaveLength(1)
     expect(logger.lines.filter(l => l.startsWith('kubectl kustomize 5.7.1'))).toHaveLength(1)
     writeLayouts(out, result.layouts)

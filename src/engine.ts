@@ -261,7 +261,8 @@ export async function hydrateRepository(options: HydrateOptions): Promise<Reposi
       () => activeWriter.write(render.dry, render.layouts, state)
     )
     for (const branch of write.branches) if (branch.reason) logger.warning(branch.reason)
-    return { render, write }
+    // Every git process of the run's plumbing: inspection, change detection, writes, push.
+    return { render, write: { ...write, gitProcesses: git.processes } }
   } finally {
     auth?.remove()
   }

@@ -100,6 +100,7 @@ describe('the bundled action (dist/index.js) on a pull_request event', () => {
     expect(comments[0]?.body).toContain('#### Secret webapp/db')
     expect(comments[0]?.body).toContain(`password: "<secret: ${SECRET.length} bytes, added>"`)
     expect(run.summary).toContain('### Rendered diff: 2 of 9 targets change')
+    expect(fs.readFileSync(run.outputs['report-comment'] as string, 'utf8')).toBe(comments[0]?.body)
     expect(api.log.every(r => r.problems.length === 0)).toBe(true)
     // The plaintext Secret is a policy finding: in the table, the findings section and the output.
     expect(comments[0]?.body).toMatch(/\| prod \| cluster-prod \| .* \| 1 error \|/)

@@ -71,16 +71,21 @@ export async function runDiff(settings: ActionSettings, logger: CoreLogger): Pro
     })
     await core.summary.addRaw(summary.text, true).write()
   }
+  // The comment body, within GitHub's limit, also as a file: the fork-safe two-workflow
+  // pattern posts it from a workflow_run job.
+  const marker = commentMarker(settings.commentId)
+  const body = renderMarkdownWithin(report, COMMENT_LIMIT - marker.length - 1, {
+    marker,
+    headUrl,
+    timings,
+    fullReportHint: hint
+  })
+  const commentFile = path.join(dir, 'rendered-diff-comment.md')
+  fs.writeFileSync(commentFile, body.text)
+  core.setOutput('report-comment', commentFile)
   const number = pr?.number ?? event.number
   if (settings.comment && number && settings.repository) {
     const [owner, repo] = settings.repository.split('/') as [string, string]
-    const marker = commentMarker(settings.commentId)
-    const body = renderMarkdownWithin(report, COMMENT_LIMIT - marker.length - 1, {
-      marker,
-      headUrl,
-      timings,
-      fullReportHint: hint
-    })
     const octokit = getOctokit(settings.token, {
       baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com'
     })

@@ -262,3 +262,24 @@ describe('masking in last-applied-configuration and whole-secret changes', () =>
     expect(removedText).toContain(`<secret: ${SECRET.length} bytes, removed>`)
   })
 })
+
+describe('a head whose config does not load', () => {
+  it('fails with the config error (exit code 2), without waiting for the base', async () => {
+    const repo = makeRepo({ files: BASE_FILES })
+    git(repo, 'checkout', '-q', '-b', 'broken-config')
+    writeFiles(repo, { 'hydrate.yaml': 'version: 1\ntargets:\n  - name: x\n    sourc: apps\n' })
+    commitAll(repo, 'Break the config')
+    const error = await diffRepository({
+      repoRoot: repo,
+      base: 'main',
+      logger: new MemoryLogger(),
+      env: toolEnv()
+    }).then(
+      () => undefined,
+      (e: unknown) => e as { message: string; exitCode: number }
+    )
+    expect(error?.message).toMatch(/^hydrate\.yaml:4:5: unknown key "sourc"/)
+    expect(error?.exitCode).toBe(2)
+    expect(git(repo, 'worktree', 'list').trim().split('\n')).toHaveLength(1)
+  })
+})

@@ -6,6 +6,7 @@ import { ConfigError, getErrorMessage, UsageError } from '../errors.js'
 import { GitCommandManager } from '../git/commandManager.js'
 import { mergeBase, resolveCommit, withWorktree } from '../git/revisions.js'
 import type { Finding } from '../policy/types.js'
+import { Toolbox } from '../render/tools.js'
 import { affectedTargets, changedFiles, type AffectedTargets } from '../targets/affected.js'
 import {
   renderRepository,
@@ -64,6 +65,14 @@ function sideOf(render: RepositoryRender | undefined): DiffSide {
  * Renders the base (merge-base, from a temporary worktree) and the head, and compares them
  * target by target, resource by resource. Render failures are reported per target.
  */
+/** Like Promise.all, but waits for both sides (worktrees removed) before it rejects. */
+async function bothSettled<A, B>(promises: [Promise<A>, Promise<B>]): Promise<[A, B]> {
+  const [a, b] = await Promise.allSettled(promises)
+  if (a.status === 'rejected') throw a.reason
+  if (b.status === 'rejected') throw b.reason
+  return [a.value, b.value]
+}
+
 export async function diffRepository(options: DiffOptions): Promise<RepositoryDiff> {
   const { logger } = options
   const started = performance.now()
@@ -80,37 +89,59 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
     options.configFile && path.isAbsolute(options.configFile)
       ? path.relative(repoRoot, options.configFile)
       : options.configFile
-  const t0 = performance.now()
   // Only targets whose inputs changed are rendered, on both sides (DESIGN §13).
   const changed = await changedFiles(git, baseSha, options.head === undefined ? undefined : headSha)
-  let affected: AffectedTargets | undefined
-  const selectHead = (config: HydrateConfig) => {
-    affected = affectedTargets(config, config.targets, changed, { full: options.full })
-    for (const [name, reason] of affected.reasons) logger.debug(`affected: ${name} (${reason})`)
-    return { render: config.targets.filter(t => affected?.affected.has(t.name)) }
-  }
-  const head = await logger.group('Render head', async () => {
-    const sideOptions = { ...options, configFile, select: selectHead }
-    const render =
-      options.head === undefined
-        ? await renderSide({ ...sideOptions, repoRoot }, 'head')
-        : await withWorktree(git, headSha, dir =>
-            renderSide({ ...sideOptions, repoRoot: dir }, 'head')
-          )
-    return render as RepositoryRender
-  })
-  const headNames = new Set(head.config.targets.map(t => t.name))
-  // The base renders what the head does, plus targets the head no longer has (removed).
-  const selectBase = (config: HydrateConfig) => ({
-    render: config.targets.filter(t => !headNames.has(t.name) || affected?.affected.has(t.name))
-  })
-  const t1 = performance.now()
-  const base = await logger.group('Render base', () =>
-    withWorktree(git, baseSha, dir =>
-      renderSide({ ...options, repoRoot: dir, configFile, select: selectBase }, 'base')
-    )
+  // Base and head render at the same time; the base waits only for the head's config, which
+  // decides what is affected.
+  let headPlan: (plan: { names: Set<string>; affected: AffectedTargets }) => void = () => undefined
+  let headFailed: (error: unknown) => void = () => undefined
+  const planned = new Promise<{ names: Set<string>; affected: AffectedTargets }>(
+    (resolve, reject) => {
+      headPlan = resolve
+      headFailed = reject
+    }
   )
-  const t2 = performance.now()
+  planned.catch(() => undefined) // the head's own error is what gets reported
+  const selectHead = (config: HydrateConfig) => {
+    const affected = affectedTargets(config, config.targets, changed, { full: options.full })
+    for (const [name, reason] of affected.reasons) logger.debug(`affected: ${name} (${reason})`)
+    headPlan({ names: new Set(config.targets.map(t => t.name)), affected })
+    return { render: config.targets.filter(t => affected.affected.has(t.name)) }
+  }
+  // The base renders what the head does, plus targets the head no longer has (removed).
+  const selectBase = async (config: HydrateConfig) => {
+    const { names, affected } = await planned
+    return {
+      render: config.targets.filter(t => !names.has(t.name) || affected.affected.has(t.name))
+    }
+  }
+  const toolbox = options.toolbox ?? new Toolbox(logger, options.env)
+  const timed = async <T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> => {
+    const started = performance.now()
+    return { value: await work(), ms: performance.now() - started }
+  }
+  const [headSide, baseSide] = await logger.group('Render base and head', () =>
+    bothSettled([
+      timed(async () => {
+        const sideOptions = { ...options, configFile, toolbox, select: selectHead }
+        return options.head === undefined
+          ? ((await renderSide({ ...sideOptions, repoRoot }, 'head')) as RepositoryRender)
+          : ((await withWorktree(git, headSha, dir =>
+              renderSide({ ...sideOptions, repoRoot: dir }, 'head')
+            )) as RepositoryRender)
+      }).catch((error: unknown) => {
+        headFailed(error)
+        throw error
+      }),
+      timed(() =>
+        withWorktree(git, baseSha, dir =>
+          renderSide({ ...options, repoRoot: dir, configFile, toolbox, select: selectBase }, 'base')
+        )
+      )
+    ])
+  )
+  const head = headSide.value
+  const base = baseSide.value
   const targets = diffTargets(sideOf(base), sideOf(head), head.config.diff)
   const report: DiffReport = {
     base: baseSha,
@@ -122,7 +153,7 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
     report,
     base,
     head,
-    timings: { headMs: t1 - t0, baseMs: t2 - t1, totalMs: performance.now() - started }
+    timings: { headMs: headSide.ms, baseMs: baseSide.ms, totalMs: performance.now() - started }
   }
 }
 

@@ -5,12 +5,12 @@ import type { DiffReport } from '../src/diff/types.js'
 import { runBundledAction } from './helpers/action.js'
 import { startFakeGitHub, type FakeGitHub } from './helpers/githubApi.js'
 import {
+  checkoutWorkspace,
   cleanupTempDirs,
   commitAll,
   EXAMPLE_REPO,
   git,
   makeDryWithRemote,
-  tempDir,
   writeFiles
 } from './helpers/repo.js'
 
@@ -41,17 +41,7 @@ function pullRequest() {
   const headSha = commitAll(dry, 'Scale prod and add the db secret')
   git(dry, 'push', '-q', 'origin', 'feature')
   // actions/checkout: a depth-1 clone of the PR head; the base commit is not in it.
-  const workspace = path.join(tempDir(), 'workspace')
-  git(
-    path.dirname(workspace),
-    'clone',
-    '-q',
-    '--depth=1',
-    '--branch',
-    'feature',
-    `file://${remote}`,
-    workspace
-  )
+  const workspace = checkoutWorkspace(remote, { branch: 'feature' })
   const payload = {
     number: 7,
     pull_request: { number: 7, base: { sha: baseSha, ref: 'main' }, head: { sha: headSha } }

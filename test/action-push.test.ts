@@ -3,14 +3,14 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { runBundledAction } from './helpers/action.js'
 import {
+  checkoutWorkspace,
   cleanupTempDirs,
   commitAll,
   EXAMPLE_REPO,
   EXAMPLE_TARGETS,
   git,
   makeDryWithRemote,
-  remoteRefs,
-  tempDir
+  remoteRefs
 } from './helpers/repo.js'
 
 afterAll(cleanupTempDirs)
@@ -18,8 +18,7 @@ afterAll(cleanupTempDirs)
 describe('the bundled action (dist/index.js) on a push event', () => {
   it('hydrates every environment branch from a real clone, sets outputs and writes the job summary', async () => {
     const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
-    const workspace = path.join(tempDir(), 'workspace')
-    git(path.dirname(workspace), 'clone', '-q', '--depth=1', `file://${remote}`, workspace) // as actions/checkout does
+    const workspace = checkoutWorkspace(remote)
     const sha = git(workspace, 'rev-parse', 'HEAD').trim()
     const token = 'ghs_e2eToken000000000000000000000000'
     const run = await runBundledAction({
@@ -78,8 +77,7 @@ describe('the bundled action (dist/index.js) on a push event', () => {
     )
     commitAll(dry, 'Break the chart')
     git(dry, 'push', '-q', 'origin', 'main')
-    const workspace = path.join(tempDir(), 'workspace')
-    git(path.dirname(workspace), 'clone', '-q', `file://${remote}`, workspace)
+    const workspace = checkoutWorkspace(remote, { full: true })
     const run = await runBundledAction({ workspace, eventName: 'workflow_dispatch', payload: {} })
     expect(run.status).toBe(1)
     expect(run.stdout).toMatch(/::error::3 targets failed to render:/)
@@ -89,8 +87,7 @@ describe('the bundled action (dist/index.js) on a push event', () => {
 
   it('push: false plans and pushes nothing; an unknown event without a mode is a clear error', async () => {
     const { remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
-    const workspace = path.join(tempDir(), 'workspace')
-    git(path.dirname(workspace), 'clone', '-q', `file://${remote}`, workspace)
+    const workspace = checkoutWorkspace(remote, { full: true })
     const planned = await runBundledAction({
       workspace,
       eventName: 'schedule',

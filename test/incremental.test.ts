@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from '@jest/globals'
 import { hydrateRepository, type HydrateOptions } from '../src/engine.js'
 import { MemoryLogger } from '../src/logger.js'
 import {
+  checkoutWorkspace,
   cleanupTempDirs,
   commitAll,
   EXAMPLE_REPO,
@@ -140,17 +141,7 @@ describe('incremental hydrate push', () => {
     const hydrated = remoteRefs(remote)
 
     // A slow run of the older commit, in a depth-1 clone as actions/checkout makes it.
-    const workspace = path.join(tempDir(), 'ws')
-    git(
-      path.dirname(workspace),
-      'clone',
-      '-q',
-      '--depth=1',
-      '--branch',
-      'old-run',
-      `file://${remote}`,
-      workspace
-    )
+    const workspace = checkoutWorkspace(remote, { branch: 'old-run' })
     const { write } = await hydrate(workspace, countingTools().env)
     expect(write.branches.map(b => b.status)).toEqual(['skipped', 'skipped', 'skipped'])
     expect(write.branches[1]?.reason).toBe(

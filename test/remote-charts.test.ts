@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { renderRepository } from '../src/engine.js'
 import { MemoryLogger } from '../src/logger.js'
 import { serializeManifests } from '../src/manifests/parse.js'
+import type { RenderedTarget } from '../src/render/index.js'
 import { cleanupTempDirs, makeRepo, tempDir, writeFiles } from './helpers/repo.js'
 import { hasCommand, serveDirectory, startRegistry } from './helpers/servers.js'
 import { HELM_VERSIONS, toolEnv } from './helpers/tools.js'
@@ -55,6 +56,31 @@ function remoteTargetRepo(helm: string): string {
   })
 }
 
+/** Our render of target `remote-prod` equals what `helm template` prints for the same chart and values. */
+async function expectSameAsHelm(
+  bin: string,
+  env: NodeJS.ProcessEnv,
+  repo: string,
+  rendered: RenderedTarget | undefined,
+  chart: string[]
+) {
+  const args = [
+    'template',
+    'shop',
+    ...chart,
+    '--namespace',
+    'shop',
+    '-f',
+    path.join(repo, 'values/prod.yaml'),
+    '--set',
+    'message=from prod'
+  ]
+  const { stdout } = await execFileAsync(bin, args, { env, encoding: 'utf8' })
+  expect(byIdentity(parseStream(serializeManifests(rendered?.resources ?? [])))).toEqual(
+    byIdentity(parseStream(stdout))
+  )
+}
+
 /** A chart repository served on 127.0.0.1 with the packaged chart and its index. */
 async function chartRepository(bin: string, env: NodeJS.ProcessEnv) {
   const served = tempDir()
@@ -78,28 +104,13 @@ describe.each(HELM_VERSIONS)('remote charts on $label', ({ bin }) => {
       expect(rendered?.commands).toEqual([
         `helm template shop remote-app --repo ${server.url} --version 1.2.3 --namespace shop --values values/prod.yaml --set-json 'message="from prod"' --skip-tests`
       ])
-      const { stdout: theirs } = await execFileAsync(
-        bin,
-        [
-          'template',
-          'shop',
-          'remote-app',
-          '--repo',
-          server.url,
-          '--version',
-          '1.2.3',
-          '--namespace',
-          'shop',
-          '-f',
-          path.join(repo, 'values/prod.yaml'),
-          '--set',
-          'message=from prod'
-        ],
-        { env, encoding: 'utf8' }
-      )
-      expect(byIdentity(parseStream(serializeManifests(rendered?.resources ?? [])))).toEqual(
-        byIdentity(parseStream(theirs))
-      )
+      await expectSameAsHelm(bin, env, repo, rendered, [
+        'remote-app',
+        '--repo',
+        server.url,
+        '--version',
+        '1.2.3'
+      ])
       const cm = rendered?.resources.find(r => r.kind === 'ConfigMap')?.object as {
         data: Record<string, string>
       }
@@ -158,27 +169,12 @@ describe.each(HELM_VERSIONS)('remote charts on $label', ({ bin }) => {
       expect(rendered?.commands[0]).toBe(
         `helm template shop ${reference} --version 1.2.3 --plain-http --namespace shop --values values/prod.yaml --set-json 'message="from prod"' --skip-tests`
       )
-      const { stdout: theirs } = await execFileAsync(
-        bin,
-        [
-          'template',
-          'shop',
-          reference,
-          '--version',
-          '1.2.3',
-          '--plain-http',
-          '--namespace',
-          'shop',
-          '-f',
-          path.join(repo, 'values/prod.yaml'),
-          '--set',
-          'message=from prod'
-        ],
-        { env, encoding: 'utf8' }
-      )
-      expect(byIdentity(parseStream(serializeManifests(rendered?.resources ?? [])))).toEqual(
-        byIdentity(parseStream(theirs))
-      )
+      await expectSameAsHelm(bin, env, repo, rendered, [
+        reference,
+        '--version',
+        '1.2.3',
+        '--plain-http'
+      ])
       expect(
         (
           rendered?.resources.find(r => r.kind === 'Deployment')?.object as {

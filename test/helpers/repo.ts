@@ -116,3 +116,19 @@ export function commitAll(dir: string, message: string): string {
   git(dir, 'commit', '-q', '-m', message)
   return git(dir, 'rev-parse', 'HEAD').trim()
 }
+
+/** A clone of `remote` the way actions/checkout makes one: depth 1 unless `full`, one branch. */
+export function checkoutWorkspace(
+  remote: string,
+  options: { branch?: string; full?: boolean } = {}
+): string {
+  const workspace = path.join(tempDir('hydrate-workspace-'), 'workspace')
+  const args = [
+    'clone',
+    '-q',
+    ...(options.full ? [] : ['--depth=1']),
+    ...(options.branch ? ['--branch', options.branch] : [])
+  ]
+  git(path.dirname(workspace), ...args, `file://${remote}`, workspace)
+  return workspace
+}

@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
 import type { DiffReport, ResourceChange, TargetDiff } from '../src/diff/types.js'
-import { COMMENT_LIMIT, renderMarkdown, renderMarkdownWithin } from '../src/report/markdown.js'
+import {
+  COMMENT_LIMIT,
+  renderMarkdown,
+  renderMarkdownWithin,
+  sameReport
+} from '../src/report/markdown.js'
 
 function resource(name: string, lines: number): ResourceChange {
   const body = Array.from({ length: lines }, (_, i) =>
@@ -102,5 +107,19 @@ describe('markdown size budget', () => {
     expect(text).toContain('### Rendered diff: no changes')
     expect(text).toContain('This pull request changes no rendered manifest in any environment.')
     expect(text).toContain('Unchanged (1): web')
+  })
+})
+
+describe('sameReport', () => {
+  it('treats renderings that differ only in their timings as the same report', () => {
+    const one = report([target('web', [resource('a', 10)])])
+    const fast = renderMarkdown(one, { timings: { baseMs: 400, headMs: 500, totalMs: 1200 } })
+    const slow = renderMarkdown(one, { timings: { baseMs: 900, headMs: 800, totalMs: 2100 } })
+    expect(fast).not.toBe(slow)
+    expect(sameReport(fast, slow)).toBe(true)
+    const other = renderMarkdown(report([target('web', [resource('b', 10)])]), {
+      timings: { baseMs: 400, headMs: 500, totalMs: 1200 }
+    })
+    expect(sameReport(fast, other)).toBe(false)
   })
 })

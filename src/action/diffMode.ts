@@ -11,6 +11,7 @@ import {
   COMMENT_LIMIT,
   renderMarkdown,
   renderMarkdownWithin,
+  sameReport,
   SUMMARY_LIMIT
 } from '../report/markdown.js'
 import type { CoreLogger } from './coreLogger.js'
@@ -90,7 +91,7 @@ export async function runDiff(settings: ActionSettings, logger: CoreLogger): Pro
       baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com'
     })
     const outcome = await logger.group('Comment', () =>
-      upsertStickyComment(octokit, { owner, repo, number }, marker, body.text, logger)
+      upsertStickyComment(octokit, { owner, repo, number }, marker, body.text, logger, sameReport)
     )
     core.info(
       outcome.action === 'skipped'

@@ -111,7 +111,7 @@ export function loadConfig(repoRoot: string, options: LoadOptions = {}): Hydrate
     ]
   }
   let targets = entries.flatMap(entry => expandEntry(root, reader, entry, defaults))
-  validateTargets(root, reader, targets)
+  validateTargets(root, targets)
   if (options.targetFilter && options.targetFilter.length > 0) {
     const globs = options.targetFilter
     targets = targets.filter(t => globs.some(g => minimatch(t.name, g)))
@@ -539,7 +539,7 @@ export function detectSourceType(dir: string): SourceType {
 }
 
 /** Checks across targets: unique names, unique branch+path, valid branch names. */
-function validateTargets(root: string, reader: YamlReader | undefined, targets: Target[]): void {
+function validateTargets(root: string, targets: Target[]): void {
   const fail = (target: Target, message: string): never => {
     throw new ConfigError(target.location, message)
   }
@@ -583,7 +583,6 @@ function validateTargets(root: string, reader: YamlReader | undefined, targets: 
       )
     }
   }
-  void reader
 }
 
 function describe(target: Target): string {

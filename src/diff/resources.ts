@@ -1,7 +1,7 @@
 import { createTwoFilesPatch, diffLines } from 'diff'
 import { stringify } from 'yaml'
 import type { DiffSettings } from '../config/types.js'
-import type { Resource } from '../manifests/resource.js'
+import { describeResource, type Resource } from '../manifests/resource.js'
 import { applyIgnoreRules } from './ignore.js'
 import { maskSecrets } from './mask.js'
 import type { ChangeCounts, ResourceChange } from './types.js'
@@ -31,10 +31,6 @@ function sideText(
 ): string {
   const masked = maskSecrets(resource.object, other?.object ?? null, side)
   return toText(applyIgnoreRules(masked, resource, settings))
-}
-
-function label(resource: Resource): string {
-  return `${resource.kind} ${resource.namespace ? `${resource.namespace}/` : ''}${resource.name}`
 }
 
 function patch(before: string, after: string, from: string, to: string, context: number): string {
@@ -112,7 +108,13 @@ export function diffResources(
         change(
           resource,
           'modified',
-          patch(a, b, `base/${label(before)}`, `head/${label(resource)}`, context)
+          patch(
+            a,
+            b,
+            `base/${describeResource(before)}`,
+            `head/${describeResource(resource)}`,
+            context
+          )
         )
       )
   }
@@ -161,7 +163,7 @@ export function diffResources(
       change(
         next,
         'renamed',
-        patch(a, b, `base/${label(old)}`, `head/${label(next)}`, context),
+        patch(a, b, `base/${describeResource(old)}`, `head/${describeResource(next)}`, context),
         old.name
       )
     )
@@ -175,7 +177,7 @@ export function diffResources(
           '',
           sideText(resource, undefined, 'head', settings),
           '/dev/null',
-          `head/${label(resource)}`,
+          `head/${describeResource(resource)}`,
           context
         )
       )
@@ -189,7 +191,7 @@ export function diffResources(
         patch(
           sideText(resource, undefined, 'base', settings),
           '',
-          `base/${label(resource)}`,
+          `base/${describeResource(resource)}`,
           '/dev/null',
           context
         )

@@ -22,11 +22,6 @@ export function commentMarker(commentId: string): string {
   return `<!-- hydrate-action:rendered-diff id=${commentId.replace(/-->/g, '')} -->`
 }
 
-/** The footer's timings differ on every run; a report that differs only there is unchanged. */
-export function withoutTimings(body: string): string {
-  return body.replace(/rendered in [\d.]+ s \(base [\d.]+ s, head [\d.]+ s\)/g, 'rendered in …')
-}
-
 function status(error: unknown): number | undefined {
   const value = (error as { status?: unknown } | null)?.status
   return typeof value === 'number' ? value : undefined
@@ -70,7 +65,9 @@ export async function upsertStickyComment(
   pr: PullRequestRef,
   marker: string,
   body: string,
-  logger: Logger
+  logger: Logger,
+  /** When an existing body counts as the same (default: identical). */
+  sameContent: (existing: string, next: string) => boolean = (a, b) => a === b
 ): Promise<CommentOutcome> {
   const text = body.includes(marker) ? body : `${marker}\n${body}`
   try {
@@ -88,7 +85,7 @@ export async function upsertStickyComment(
     )
     const ours = comments.find(c => c.user?.login === login && (c.body ?? '').includes(marker))
     if (ours) {
-      if (withoutTimings(ours.body ?? '') === withoutTimings(text))
+      if (sameContent(ours.body ?? '', text))
         return { action: 'unchanged', id: ours.id, url: ours.html_url }
       const { data } = await retryOnce(
         () =>

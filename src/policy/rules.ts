@@ -1,5 +1,5 @@
 import type { PolicyRuleId } from '../config/types.js'
-import type { Resource } from '../manifests/resource.js'
+import { describeResource, type Resource } from '../manifests/resource.js'
 import { validateSchema } from './schema.js'
 import type { Severity } from './types.js'
 
@@ -33,10 +33,6 @@ export interface PolicyStats {
   sopsExempt: number
 }
 
-export function label(resource: Resource): string {
-  return `${resource.kind} ${resource.namespace ? `${resource.namespace}/` : ''}${resource.name}`
-}
-
 /** A SOPS-encrypted object: `sops` metadata, and every data/stringData value `ENC[…]`. */
 export function isSopsEncrypted(object: Obj): boolean {
   const sops = object.sops as Obj | undefined
@@ -65,7 +61,7 @@ const plaintextSecret: Rule = {
     )
     return [
       {
-        resource: label(resource),
+        resource: describeResource(resource),
         message: `Secret would be committed to Git in plaintext (${keys.join(', ')}); use SOPS, Sealed Secrets or External Secrets, or set allowSecrets: true on the target`
       }
     ]
@@ -135,7 +131,7 @@ const mutableImageTag: Rule = {
           const reason = mutableImageReason(image, context.requireDigest)
           if (reason)
             hits.push({
-              resource: label(resource),
+              resource: describeResource(resource),
               message: `${path}.${field}[${index}] (${String(container.name ?? index)}) image ${image} ${reason}`
             })
         })
@@ -160,7 +156,7 @@ const schema: Rule = {
     }
     stats.schemaChecked++
     return result.errors.map(error => ({
-      resource: label(resource),
+      resource: describeResource(resource),
       message: `${resource.apiVersion} ${resource.kind}: ${error}`
     }))
   }

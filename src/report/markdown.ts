@@ -1,3 +1,4 @@
+import { describeResource } from '../manifests/resource.js'
 import type { DiffReport, TargetDiff } from '../diff/types.js'
 
 export const COMMENT_LIMIT = 65_536
@@ -103,13 +104,13 @@ function targetDetails(t: TargetDiff, r: Rendering): string[] {
     lines.push(`${f}text`, t.error.trimEnd(), f, '')
   }
   for (const resource of t.resources) {
-    const name = `${resource.namespace ? `${resource.namespace}/` : ''}${resource.name}`
+    const name = describeResource(resource)
     const was = resource.previousName ? ` (renamed from ${resource.previousName})` : ''
     if (r.level === 'names') {
-      lines.push(`- ${resource.change} ${resource.kind} ${name}${was}`)
+      lines.push(`- ${resource.change} ${name}${was}`)
       continue
     }
-    lines.push(`#### ${resource.kind} ${name}`, '', `_${resource.change}${was}_`, '')
+    lines.push(`#### ${name}`, '', `_${resource.change}${was}_`, '')
     let body = resource.diff.trimEnd().split('\n')
     let cut = 0
     if (r.level === 'truncated' && body.length > r.maxLines) {
@@ -198,6 +199,13 @@ function render(report: DiffReport, r: Rendering): string {
   ]
   lines.push('---', `<sub>${footer.join(' · ')} · hydrate-action</sub>`, '')
   return lines.join('\n')
+}
+
+/** Two renderings of one report are the same when they differ only in the footer's timings. */
+export function sameReport(a: string, b: string): boolean {
+  const withoutTimings = (text: string) =>
+    text.replace(/rendered in [\d.]+ s \(base [\d.]+ s, head [\d.]+ s\)/g, 'rendered in …')
+  return withoutTimings(a) === withoutTimings(b)
 }
 
 /** The full report, with no budget: for the report file. */

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js'
 import type { RenderedTarget } from '../render/index.js'
 import type { Toolbox } from '../render/tools.js'
 import { affectedTargets, changedFiles } from '../targets/affected.js'
+import type { Obj } from '../targets/dependencies.js'
 import type { BranchState, BranchWriter } from './branchWriter.js'
 import { METADATA_FILE } from './layout.js'
 
@@ -65,6 +66,7 @@ export async function selectIncremental(options: {
   const candidates: Target[] = []
   const headSha = (await git.output(['rev-parse', 'HEAD'])).trim()
   const changedSince = new Map<string, Promise<string[] | 'newer' | undefined>>()
+  const parsed = new Map<string, Obj | undefined>() // kustomizations, read once for all targets
   for (const target of config.targets) {
     const record = state.recorded.get(target.branch)
     const tree = state.trees.get(target.branch)
@@ -109,7 +111,7 @@ export async function selectIncremental(options: {
       )
       continue
     }
-    const affected = affectedTargets(config, [target], changed)
+    const affected = affectedTargets(config, [target], changed, { parsed })
     const reason = affected.reasons.get(target.name)
     if (reason) reasons.set(target.name, reason)
     else candidates.push(target)

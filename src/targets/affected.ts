@@ -1,6 +1,6 @@
 import type { HydrateConfig, Target } from '../config/types.js'
 import type { GitCommandManager } from '../git/commandManager.js'
-import { dependsOn, targetDependencies } from './dependencies.js'
+import { dependsOn, targetDependencies, type Obj } from './dependencies.js'
 
 export interface AffectedTargets {
   /** Names of targets that must be rendered. */
@@ -55,9 +55,10 @@ export function affectedTargets(
   config: HydrateConfig,
   targets: readonly Target[],
   changed: readonly string[],
-  options: { full?: boolean } = {}
+  options: { full?: boolean; parsed?: Map<string, Obj | undefined> } = {}
 ): AffectedTargets {
   const reasons = new Map<string, string>()
+  const parsed = options.parsed ?? new Map<string, Obj | undefined>()
   const configChanged = config.file !== undefined && changed.includes(config.file)
   const full = options.full === true || configChanged
   for (const target of targets) {
@@ -65,7 +66,7 @@ export function affectedTargets(
       reasons.set(target.name, options.full ? 'full render requested' : `${config.file} changed`)
       continue
     }
-    const deps = targetDependencies(config.repoRoot, target)
+    const deps = targetDependencies(config.repoRoot, target, parsed)
     if (deps.unresolved.length > 0) {
       reasons.set(target.name, `cannot resolve ${deps.unresolved[0]}`)
       continue

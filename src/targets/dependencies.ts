@@ -16,7 +16,7 @@ export interface TargetDependencies {
   unresolved: string[]
 }
 
-type Obj = Record<string, unknown>
+export type Obj = Record<string, unknown>
 
 const REMOTE =
   /^(https?:\/\/|git@|ssh:\/\/|git::|github\.com\/|gitlab\.com\/|bitbucket\.org\/|oci:\/\/)/
@@ -29,7 +29,11 @@ class DependencyCollector {
   readonly deps: TargetDependencies = { files: new Set(), directories: new Set(), unresolved: [] }
   private readonly visited = new Set<string>()
 
-  constructor(private readonly repoRoot: string) {}
+  constructor(
+    private readonly repoRoot: string,
+    /** Parsed kustomization files, shared across targets (overlays share their bases). */
+    private readonly parsed: Map<string, Obj | undefined>
+  ) {}
 
   /** Resolves a path written in a file under `dir` to a repo-relative path, or records why not. */
   private resolve(dir: string, ref: string, field: string): string | undefined {
@@ -77,10 +81,18 @@ class DependencyCollector {
     }
     const kustomizationPath = dir ? `${dir}/${file}` : file
     this.deps.files.add(kustomizationPath)
-    let k: Obj
-    try {
-      k = (parse(fs.readFileSync(path.join(this.repoRoot, kustomizationPath), 'utf8')) ?? {}) as Obj
-    } catch {
+    if (!this.parsed.has(kustomizationPath)) {
+      try {
+        this.parsed.set(
+          kustomizationPath,
+          (parse(fs.readFileSync(path.join(this.repoRoot, kustomizationPath), 'utf8')) ?? {}) as Obj
+        )
+      } catch {
+        this.parsed.set(kustomizationPath, undefined)
+      }
+    }
+    const k = this.parsed.get(kustomizationPath)
+    if (!k) {
       this.deps.unresolved.push(`${kustomizationPath} does not parse`)
       return
     }
@@ -163,9 +175,13 @@ class DependencyCollector {
   }
 }
 
-/** Everything a target's render reads (DESIGN §13). */
-export function targetDependencies(repoRoot: string, target: Target): TargetDependencies {
-  const collector = new DependencyCollector(repoRoot)
+/** Everything a target's render reads (DESIGN §13). Pass one `parsed` map for many targets. */
+export function targetDependencies(
+  repoRoot: string,
+  target: Target,
+  parsed = new Map<string, Obj | undefined>()
+): TargetDependencies {
+  const collector = new DependencyCollector(repoRoot, parsed)
   const { deps } = collector
   if (target.type === 'helm') {
     if (target.source === undefined)

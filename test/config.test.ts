@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { runCli } from '../src/cli/run.js'
+import { captureStderr, outputSink } from './helpers/cli.js'
 import { loadConfig } from '../src/config/load.js'
 import { ConfigError, UsageError } from '../src/errors.js'
 import { cleanupTempDirs, makeRepo, tempDir } from './helpers/repo.js'
@@ -171,6 +172,18 @@ describe('valid configurations', () => {
       'web-prod'
     ])
     expect(() => loadConfig(repo, { targetFilter: ['nothing-*'] })).toThrow(UsageError)
+  })
+})
+
+describe('YAML features in hydrate.yaml', () => {
+  it('resolves aliases in helm.values to the anchored values', () => {
+    const anchored = repoWithConfig(
+      'version: 1\ntargets:\n  - name: svc\n    env: dev\n    source: charts/svc\n    helm:\n      values:\n        base: &defaults { replicas: 2, labels: { team: web } }\n        copy: *defaults\n'
+    )
+    expect(loadConfig(anchored).targets[0]?.helm?.values).toEqual({
+      base: { replicas: 2, labels: { team: 'web' } },
+      copy: { replicas: 2, labels: { team: 'web' } }
+    })
   })
 })
 
@@ -349,28 +362,16 @@ describe('configuration errors name file, line and column', () => {
 })
 
 describe('CLI exit codes', () => {
-  const sink = () => {
-    const chunks: string[] = []
-    return {
-      stream: { write: (c: string) => chunks.push(c) } as unknown as NodeJS.WritableStream,
-      text: () => chunks.join('')
-    }
-  }
+  const sink = outputSink
 
   it('exits 2 on a configuration error, naming line and column on stderr', async () => {
     const repo = repoWithConfig(
       'version: 1\ntargets:\n  - name: a\n    env: dev\n    sourc: plain\n'
     )
-    const stderr: string[] = []
-    const write = process.stderr.write
-    process.stderr.write = ((chunk: string) =>
-      stderr.push(chunk) > 0) as typeof process.stderr.write
-    try {
+    const stderr = await captureStderr(async () => {
       expect(await runCli(['render', '-C', repo, '--out', tempDir()], sink().stream)).toBe(2)
-    } finally {
-      process.stderr.write = write
-    }
-    expect(stderr.join('')).toContain('hydrate.yaml:5:5: unknown key "sourc"')
+    })
+    expect(stderr).toContain('hydrate.yaml:5:5: unknown key "sourc"')
   })
 
   it('exits 2 on unknown commands and flags, 0 on --help', async () => {

@@ -140,7 +140,7 @@ describe('parseManifests', () => {
       'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: ns}\n---\napiVersion: apps/v1beta2\nkind: Deployment\nmetadata: {name: d, namespace: ns}\n',
       'duplicate-resource',
       'Deployment ns/d',
-      /duplicate resource apps\/Deployment\/ns\/d \(documents 1 and 2\)/
+      /duplicate resource apps\/Deployment\/ns\/d \(document 1 and document 2\)/
     ]
   ])('reports %s as a problem and leaves it out', (_title, text, rule, resource, message) => {
     const { resources, problems } = parseManifests(text, 'web-prod')

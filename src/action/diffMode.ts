@@ -14,7 +14,8 @@ import {
   sameReport,
   SUMMARY_LIMIT
 } from '../report/markdown.js'
-import type { CoreLogger } from './coreLogger.js'
+import type { Logger } from '../logger.js'
+import type { GuardedOutput } from './guardedOutput.js'
 import type { ActionSettings } from './settings.js'
 
 interface PullRequestEvent {
@@ -29,10 +30,14 @@ function readEvent(): PullRequestEvent {
 }
 
 /** PR mode: render base and head, write the reports, post the sticky comment and the summary. */
-export async function runDiff(settings: ActionSettings, logger: CoreLogger): Promise<void> {
+export async function runDiff(
+  settings: ActionSettings,
+  logger: Logger,
+  output: GuardedOutput
+): Promise<void> {
   const event = readEvent()
   const pr = event.pull_request
-  const base = core.getInput('base') || pr?.base.sha
+  const base = settings.base ?? pr?.base.sha
   if (!base)
     throw new HydrateError(
       'diff mode needs a pull_request event (or the base input) to know what to compare with'
@@ -55,13 +60,13 @@ export async function runDiff(settings: ActionSettings, logger: CoreLogger): Pro
   const headUrl = settings.repository
     ? `${settings.serverUrl}/${settings.repository}/commit/${report.head}`
     : undefined
-  fs.writeFileSync(markdownFile, renderMarkdown(report, { headUrl, timings }))
-  fs.writeFileSync(jsonFile, renderJson(report))
+  output.file(markdownFile, renderMarkdown(report, { headUrl, timings }), 'the markdown report')
+  output.file(jsonFile, renderJson(report), 'the JSON report')
   const changed = report.targets.filter(t => t.status !== 'unchanged' && t.status !== 'error')
-  core.setOutput('changed', String(changed.length > 0))
-  core.setOutput('changed-targets', JSON.stringify(changed.map(t => t.name)))
-  core.setOutput('report-markdown', markdownFile)
-  core.setOutput('report-json', jsonFile)
+  output.set('changed', String(changed.length > 0))
+  output.set('changed-targets', JSON.stringify(changed.map(t => t.name)))
+  output.set('report-markdown', markdownFile)
+  output.set('report-json', jsonFile)
 
   const hint = `The full report is in the job summary and in the \`report-markdown\` output file (${path.basename(markdownFile)}) for artifact upload.`
   if (process.env.GITHUB_STEP_SUMMARY) {
@@ -70,7 +75,8 @@ export async function runDiff(settings: ActionSettings, logger: CoreLogger): Pro
       timings,
       fullReportHint: `The full report is in the \`report-markdown\` output file (${path.basename(markdownFile)}).`
     })
-    await core.summary.addRaw(summary.text, true).write()
+    core.summary.addRaw(summary.text, true)
+    await output.summary()
   }
   // The comment body, within GitHub's limit, also as a file: the fork-safe two-workflow
   // pattern posts it from a workflow_run job.
@@ -82,8 +88,8 @@ export async function runDiff(settings: ActionSettings, logger: CoreLogger): Pro
     fullReportHint: hint
   })
   const commentFile = path.join(dir, 'rendered-diff-comment.md')
-  fs.writeFileSync(commentFile, body.text)
-  core.setOutput('report-comment', commentFile)
+  output.file(commentFile, body.text, 'the comment')
+  output.set('report-comment', commentFile)
   const number = pr?.number ?? event.number
   if (settings.comment && number && settings.repository) {
     const [owner, repo] = settings.repository.split('/') as [string, string]
@@ -93,7 +99,7 @@ export async function runDiff(settings: ActionSettings, logger: CoreLogger): Pro
     const outcome = await logger.group('Comment', () =>
       upsertStickyComment(octokit, { owner, repo, number }, marker, body.text, logger, sameReport)
     )
-    core.info(
+    logger.info(
       outcome.action === 'skipped'
         ? `comment skipped: ${outcome.reason}`
         : `comment ${outcome.action}: ${outcome.url}`
@@ -103,7 +109,7 @@ export async function runDiff(settings: ActionSettings, logger: CoreLogger): Pro
   const blocking = newFindings(report).filter(f => failsOn([f], settings.failOn))
   for (const finding of report.findings)
     if (!blocking.includes(finding)) logger.warning(formatFinding(finding))
-  core.setOutput('findings', JSON.stringify(report.findings))
+  output.set('findings', JSON.stringify(report.findings))
   const failed = report.targets.filter(t => t.status === 'error')
   if (failed.length > 0) {
     throw new HydrateError(

@@ -1,26 +1,40 @@
 import * as core from '@actions/core'
 import { hydrateRepository } from '../engine.js'
 import { getErrorMessage } from '../errors.js'
+import type { Logger } from '../logger.js'
+import { CredentialGuard, credentialsFromEnvironment } from '../security/credentials.js'
+import { GuardedLogger } from '../security/guardedLogger.js'
 import { CoreLogger } from './coreLogger.js'
 import { runDiff } from './diffMode.js'
+import { GuardedOutput } from './guardedOutput.js'
 import { writeHydrateSummary } from './summary.js'
 import { getSettings, resolveMode, type ActionSettings } from './settings.js'
 
 /** The action front: inputs → engine → outputs. The one place errors are reported. */
 export async function runAction(): Promise<void> {
+  const guard = new CredentialGuard(credentialsFromEnvironment(process.env))
   try {
     const settings = getSettings()
     const mode = resolveMode(settings)
-    core.info(`hydrate-action: ${mode} mode (event ${settings.eventName || 'unknown'})`)
-    if (mode === 'hydrate') await runHydrate(settings)
-    else await runDiff(settings, new CoreLogger())
+    const logger = new GuardedLogger(new CoreLogger(), guard)
+    const output = new GuardedOutput(guard)
+    logger.info(`hydrate-action: ${mode} mode (event ${settings.eventName || 'unknown'})`)
+    if (mode === 'hydrate') await runHydrate(settings, logger, output)
+    else await runDiff(settings, logger, output)
+    if (guard.leak)
+      core.setFailed(
+        `a credential of this run reached the log (${guard.leak}); it was redacted there, and the run fails closed`
+      )
   } catch (error) {
-    core.setFailed(getErrorMessage(error))
+    core.setFailed(guard.redact(getErrorMessage(error), 'the error message'))
   }
 }
 
-async function runHydrate(settings: ActionSettings): Promise<void> {
-  const logger = new CoreLogger()
+async function runHydrate(
+  settings: ActionSettings,
+  logger: Logger,
+  output: GuardedOutput
+): Promise<void> {
   const remote = settings.targetRepository
     ? `${settings.serverUrl}/${settings.targetRepository}.git`
     : 'origin'
@@ -36,6 +50,7 @@ async function runHydrate(settings: ActionSettings): Promise<void> {
     committer: settings.committer,
     failOn: settings.failOn,
     full: settings.full,
+    guard: output.guard,
     auth: settings.token ? { token: settings.token, serverUrl: settings.serverUrl } : undefined
   })
   const branches = result.write.branches
@@ -45,16 +60,16 @@ async function runHydrate(settings: ActionSettings): Promise<void> {
   const commits = Object.fromEntries(
     branches.filter(b => b.commit).map(b => [b.branch, b.commit as string])
   )
-  core.setOutput(
+  output.set(
     'changed',
     String(branches.some(b => b.status === 'created' || b.status === 'updated'))
   )
-  core.setOutput('changed-targets', JSON.stringify(changedTargets))
-  core.setOutput('commits', JSON.stringify(commits))
+  output.set('changed-targets', JSON.stringify(changedTargets))
+  output.set('commits', JSON.stringify(commits))
   for (const branch of branches) {
-    core.info(
+    logger.info(
       `${branch.branch}: ${branch.status}${branch.commit ? ` ${branch.commit}` : ''}${branch.changedTargets.length ? ` (${branch.changedTargets.join(', ')})` : ''}`
     )
   }
-  await writeHydrateSummary(result, settings)
+  await writeHydrateSummary(result, settings, output)
 }

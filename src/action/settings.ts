@@ -23,6 +23,8 @@ export interface ActionSettings {
   targetRepository?: string
   committer: { name: string; email: string }
   eventName: string
+  /** The `base` input: what to compare with instead of the pull request's base. */
+  base?: string
   serverUrl: string
   repository?: string
 }
@@ -71,6 +73,9 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): ActionSetting
     )
   }
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com'
+  const base = core.getInput('base').trim()
+  if (base.startsWith('-'))
+    throw new UsageError(`input base must be a branch, tag or commit (got ${JSON.stringify(base)})`)
   return {
     workingDirectory: path.resolve(workspace, core.getInput('working-directory') || '.'),
     config: core.getInput('config') || undefined,
@@ -90,6 +95,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): ActionSetting
       email: core.getInput('committer-email') || ACTIONS_BOT.email
     },
     eventName: env.GITHUB_EVENT_NAME ?? '',
+    base: base || undefined,
     serverUrl: server,
     repository: env.GITHUB_REPOSITORY
   }

@@ -1,11 +1,14 @@
 import * as core from '@actions/core'
 import type { RepositoryHydration } from '../engine.js'
+import { escapeHtml } from '../report/escape.js'
+import type { GuardedOutput } from './guardedOutput.js'
 import type { ActionSettings } from './settings.js'
 
 /** Job summary of a hydration: one row per branch with its targets, resources and commit. */
 export async function writeHydrateSummary(
   result: RepositoryHydration,
-  settings: ActionSettings
+  settings: ActionSettings,
+  output: GuardedOutput
 ): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const repository = settings.targetRepository ?? settings.repository
@@ -18,14 +21,16 @@ export async function writeHydrateSummary(
     const resources = layout?.targets.reduce((n, t) => n + t.resources.length, 0) ?? 0
     const status = branch.status === 'skipped' ? `skipped: ${branch.reason ?? ''}` : branch.status
     return [
-      `<code>${branch.branch}</code>`,
+      `<code>${escapeHtml(branch.branch)}</code>`,
       (layout?.targets ?? [])
         .map(t =>
-          branch.changedTargets.includes(t.target.name) ? `<b>${t.target.name}</b>` : t.target.name
+          branch.changedTargets.includes(t.target.name)
+            ? `<b>${escapeHtml(t.target.name)}</b>`
+            : escapeHtml(t.target.name)
         )
         .join(', '),
       String(resources),
-      status,
+      escapeHtml(status),
       branch.commit
         ? link(branch.commit)
         : branch.previous
@@ -34,7 +39,7 @@ export async function writeHydrateSummary(
     ]
   })
   const dry = result.render.dry
-  await core.summary
+  core.summary
     .addHeading('Hydrated environment branches', 2)
     .addRaw(`From dry commit ${link(dry.sha)}: ${escapeHtml(dry.subject)}`, true)
     .addTable([
@@ -55,9 +60,5 @@ export async function writeHydrateSummary(
           : 'push: false — nothing was pushed.',
       true
     )
-    .write()
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  await output.summary()
 }

@@ -14,7 +14,13 @@ import {
 } from '../engine.js'
 import { exitCodeOf, getErrorMessage, UsageError } from '../errors.js'
 import type { WriteResult } from '../hydrate/branchWriter.js'
-import { ConsoleLogger } from '../logger.js'
+import { ConsoleLogger, type Logger } from '../logger.js'
+import {
+  CredentialGuard,
+  credentialsFromEnvironment,
+  credentialsInUrl
+} from '../security/credentials.js'
+import { GuardedLogger } from '../security/guardedLogger.js'
 import { failsOn, formatFinding, type FailOn } from '../policy/index.js'
 import { renderJson } from '../report/json.js'
 import { renderMarkdown } from '../report/markdown.js'
@@ -139,7 +145,8 @@ function parse(command: Command, args: string[]) {
 
 function engineOptions(
   values: Record<string, string | string[] | boolean | undefined>,
-  logger: ConsoleLogger
+  logger: Logger,
+  guard: CredentialGuard
 ): EngineOptions {
   const timeout = positiveInt(values.timeout as string | undefined, '--timeout')
   return {
@@ -148,7 +155,8 @@ function engineOptions(
     targetFilter: values.target as string[] | undefined,
     concurrency: positiveInt(values.concurrency as string | undefined, '--concurrency'),
     timeoutMs: timeout === undefined ? undefined : timeout * 1000,
-    logger
+    logger,
+    guard
   }
 }
 
@@ -188,6 +196,7 @@ export async function runCli(
     return command === undefined ? 2 : 0
   }
   let verbose = false
+  let guard = new CredentialGuard(credentialsFromEnvironment(process.env))
   try {
     if (!(command in HELP))
       throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`)
@@ -197,69 +206,98 @@ export async function runCli(
       return 0
     }
     verbose = values.verbose === true
-    const logger = new ConsoleLogger(verbose)
-    const options = engineOptions(values, logger)
-    const failOn = (values['fail-on'] as string | undefined) ?? 'error'
-    if (failOn !== 'error' && failOn !== 'warning' && failOn !== 'never') {
-      throw new UsageError(
-        `--fail-on must be error, warning or never (got ${JSON.stringify(failOn)})`
+    if (typeof values.remote === 'string')
+      guard = new CredentialGuard([
+        ...credentialsFromEnvironment(process.env),
+        ...credentialsInUrl(values.remote, 'the --remote URL')
+      ])
+    const logger = new GuardedLogger(new ConsoleLogger(verbose), guard)
+    const options = engineOptions(values, logger, guard)
+    // Everything printed passes the guard: a credential in it fails the run, unprinted.
+    const guarded = {
+      write: (text: string) => stdout.write(guard.check(text, 'the output'))
+    } as NodeJS.WritableStream
+    const code = await runCommand(command as Command, values, options, guard, guarded)
+    if (guard.leak) {
+      process.stderr.write(
+        `error: a credential of this run reached the log (${guard.leak}); it was redacted there, and the run fails closed\n`
       )
+      return 1
     }
-    if (command === 'render') {
-      const result = await renderRepository(options)
-      assertRendered(result)
-      assertPolicy(result.policy.findings, failOn, logger)
-      const outDir = path.resolve(
-        (values.out as string | undefined) ??
-          path.join(os.tmpdir(), 'hydrate', path.basename(result.config.repoRoot))
-      )
-      writeLayouts(outDir, result.layouts)
-      stdout.write(
-        `Rendered ${result.rendered.length} targets from ${result.dry.sha.slice(0, 7)} into ${outDir}\n`
-      )
-      for (const layout of result.layouts) {
-        const resources = layout.targets.reduce((n, t) => n + t.resources.length, 0)
-        stdout.write(
-          `  ${layout.branch}: ${layout.targets.length} targets, ${resources} resources (${layout.targets.map(t => t.target.path).join(', ')})\n`
-        )
-      }
-      const { stats, findings, durationMs } = result.policy
-      stdout.write(
-        `Policy: ${findings.length} finding${findings.length === 1 ? '' : 's'}; ${stats.schemaChecked} resources checked against the Kubernetes schemas, ${stats.schemaSkipped} custom resources skipped (${Math.round(durationMs)} ms)\n`
-      )
-      return 0
-    }
-    if (command === 'diff') return await runDiff(values, options, failOn, stdout)
-    const name = values['committer-name'] as string | undefined
-    const email = values['committer-email'] as string | undefined
-    if ((name === undefined) !== (email === undefined))
-      throw new UsageError('--committer-name and --committer-email go together')
-    const dryRun = values['dry-run'] === true
-    const result = await hydrateRepository({
-      ...options,
-      remote: values.remote as string | undefined,
-      dryRun,
-      committer: name && email ? { name, email } : undefined,
-      failOn,
-      full: values.full === true
-    })
-    stdout.write(formatWriteResult(result.write, dryRun))
-    return 0
+    return code
   } catch (error) {
     const parseArgsError =
       typeof error === 'object' &&
       error !== null &&
       String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')
-    process.stderr.write(`error: ${getErrorMessage(error)}\n`)
-    if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`)
+    process.stderr.write(`error: ${guard.redact(getErrorMessage(error), 'the error message')}\n`)
+    if (verbose && error instanceof Error && error.stack)
+      process.stderr.write(`${guard.redact(error.stack, 'the error message')}\n`)
     return parseArgsError ? 2 : exitCodeOf(error)
   }
+}
+
+async function runCommand(
+  command: Command,
+  values: Record<string, string | string[] | boolean | undefined>,
+  options: EngineOptions,
+  guard: CredentialGuard,
+  stdout: NodeJS.WritableStream
+): Promise<number> {
+  const logger = options.logger
+  const failOn = (values['fail-on'] as string | undefined) ?? 'error'
+  if (failOn !== 'error' && failOn !== 'warning' && failOn !== 'never') {
+    throw new UsageError(
+      `--fail-on must be error, warning or never (got ${JSON.stringify(failOn)})`
+    )
+  }
+  if (command === 'render') {
+    const result = await renderRepository(options)
+    assertRendered(result)
+    assertPolicy(result.policy.findings, failOn, logger)
+    const outDir = path.resolve(
+      (values.out as string | undefined) ??
+        path.join(os.tmpdir(), 'hydrate', path.basename(result.config.repoRoot))
+    )
+    writeLayouts(outDir, result.layouts, guard)
+    stdout.write(
+      `Rendered ${result.rendered.length} targets from ${result.dry.sha.slice(0, 7)} into ${outDir}\n`
+    )
+    for (const layout of result.layouts) {
+      const resources = layout.targets.reduce((n, t) => n + t.resources.length, 0)
+      stdout.write(
+        `  ${layout.branch}: ${layout.targets.length} targets, ${resources} resources (${layout.targets.map(t => t.target.path).join(', ')})\n`
+      )
+    }
+    const { stats, findings, durationMs } = result.policy
+    stdout.write(
+      `Policy: ${findings.length} finding${findings.length === 1 ? '' : 's'}; ${stats.schemaChecked} resources checked against the Kubernetes schemas, ${stats.schemaSkipped} custom resources skipped (${Math.round(durationMs)} ms)\n`
+    )
+    return 0
+  }
+  if (command === 'diff') return await runDiff(values, options, failOn, guard, stdout)
+  const name = values['committer-name'] as string | undefined
+  const email = values['committer-email'] as string | undefined
+  if ((name === undefined) !== (email === undefined))
+    throw new UsageError('--committer-name and --committer-email go together')
+  const dryRun = values['dry-run'] === true
+  const result = await hydrateRepository({
+    ...options,
+    remote: values.remote as string | undefined,
+    dryRun,
+    committer: name && email ? { name, email } : undefined,
+    failOn,
+    full: values.full === true
+  })
+  stdout.write(formatWriteResult(result.write, dryRun))
+  return 0
 }
 
 async function runDiff(
   values: Record<string, string | string[] | boolean | undefined>,
   options: EngineOptions,
   failOn: FailOn,
+  guard: CredentialGuard,
   stdout: NodeJS.WritableStream
 ): Promise<number> {
   const base = values.base as string | undefined
@@ -277,10 +315,12 @@ async function runDiff(
     remote: values.remote as string | undefined,
     full: values.full === true
   })
-  const text =
+  const text = guard.check(
     format === 'json'
       ? renderJson(result.report)
-      : renderMarkdown(result.report, { timings: result.timings })
+      : renderMarkdown(result.report, { timings: result.timings }),
+    `the ${format} report`
+  )
   const out = values.out as string | undefined
   if (out) {
     fs.writeFileSync(out, text)

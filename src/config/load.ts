@@ -58,7 +58,12 @@ const HELM_KEYS = [
   'version',
   'plainHttp'
 ] as const
-const KUSTOMIZE_KEYS = ['enableHelm', 'loadRestrictor'] as const
+const KUSTOMIZE_KEYS = [
+  'enableHelm',
+  'loadRestrictor',
+  'allowRemoteBases',
+  'allowOutsideReads'
+] as const
 const LAYOUTS: readonly Layout[] = ['manifest', 'resources']
 const TYPES: readonly SourceType[] = ['helm', 'kustomize', 'directory']
 export const CONFIG_FILE_NAMES = ['hydrate.yaml', 'hydrate.yml']
@@ -317,9 +322,10 @@ function readHelm(reader: YamlReader, item: Node | undefined, what: string): Hel
   reader.checkKeys(node, HELM_KEYS, what)
   let values: Record<string, unknown> | undefined
   if (reader.has(node, 'values')) {
+    // toJS with the document resolves aliases (`*defaults`) to their values.
     values = reader
       .map(reader.node(node, 'values') ?? reader.keyNode(node, 'values'), `${what}.values`)
-      .toJSON() as Record<string, unknown>
+      .toJS(reader.document, { maxAliasCount: 100 }) as Record<string, unknown>
   }
   const helm: HelmOptions = {
     releaseName: reader.string(node, 'releaseName', what),
@@ -381,7 +387,9 @@ function readKustomize(reader: YamlReader, item: Node | undefined, what: string)
   return {
     enableHelm: reader.boolean(node, 'enableHelm', what) ?? false,
     loadRestrictor:
-      reader.oneOf(node, 'loadRestrictor', ['rootOnly', 'none'] as const, what) ?? 'rootOnly'
+      reader.oneOf(node, 'loadRestrictor', ['rootOnly', 'none'] as const, what) ?? 'rootOnly',
+    allowRemoteBases: reader.boolean(node, 'allowRemoteBases', what) ?? false,
+    allowOutsideReads: reader.boolean(node, 'allowOutsideReads', what) ?? false
   }
 }
 
@@ -516,7 +524,12 @@ function buildTarget(
     policy: entry.policy,
     kustomize:
       type === 'kustomize'
-        ? (entry.kustomize ?? { enableHelm: false, loadRestrictor: 'rootOnly' })
+        ? (entry.kustomize ?? {
+            enableHelm: false,
+            loadRestrictor: 'rootOnly',
+            allowRemoteBases: false,
+            allowOutsideReads: false
+          })
         : undefined,
     location: entry.location
   }

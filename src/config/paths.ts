@@ -23,8 +23,16 @@ export function resolveInsideRepo(
     if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
       return { ok: false, reason: `${relative} is a symlink that leads outside the repository` }
     }
+    if (isGitDirectory(realRoot, real))
+      return { ok: false, reason: `${relative} is inside the repository's .git directory` }
   }
   return { ok: true, path: normalized === '.' ? '' : normalized }
+}
+
+/** `real` is the repository's .git directory or inside it (credentials live in .git/config). */
+export function isGitDirectory(realRoot: string, real: string): boolean {
+  const gitDir = path.join(realRoot, '.git')
+  return real === gitDir || real.startsWith(gitDir + path.sep)
 }
 
 /** An output path inside a branch: relative, no `..`, not the branch root, not `.git`. */

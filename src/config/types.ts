@@ -25,6 +25,10 @@ export interface HelmOptions {
 export interface KustomizeOptions {
   enableHelm: boolean
   loadRestrictor: 'rootOnly' | 'none'
+  /** Remote bases and charts (URLs, git::, github.com/…) may be fetched: off by default. */
+  allowRemoteBases: boolean
+  /** Files outside the repository may be read (never /proc, /sys, /dev): off by default. */
+  allowOutsideReads: boolean
 }
 
 /** A fully resolved target: one app in one environment, written to one branch path. */

@@ -1,5 +1,6 @@
 import { GitAuthHelper } from '../git/auth.js'
 import { GitCommandManager } from '../git/commandManager.js'
+import { checkUserRef } from '../git/revisions.js'
 import type { HydrateConfig } from '../config/types.js'
 import {
   BranchWriter,
@@ -13,6 +14,7 @@ import { Toolbox } from '../render/tools.js'
 import {
   assertPolicy,
   assertRendered,
+  checkLayouts,
   renderRepository,
   resolveRepoRoot,
   type EngineOptions,
@@ -52,6 +54,7 @@ export const DEFAULT_COMMITTER: Identity = {
 export async function hydrateRepository(options: HydrateOptions): Promise<RepositoryHydration> {
   const { logger } = options
   const repoRoot = await resolveRepoRoot(options.repoRoot)
+  if (options.remote !== undefined) checkUserRef(options.remote, 'the remote')
   const auth = options.auth
     ? new GitAuthHelper(options.auth.token, options.auth.serverUrl)
     : undefined
@@ -83,6 +86,7 @@ export async function hydrateRepository(options: HydrateOptions): Promise<Reposi
     assertRendered(render)
     // Nothing that breaks a rule at error level is ever pushed, whatever fail-on says.
     assertPolicy(render.policy.findings, options.failOn === 'warning' ? 'warning' : 'error', logger)
+    if (options.guard) checkLayouts(render.layouts, options.guard)
     const activeWriter = writer as unknown as BranchWriter
     const write = await logger.group(
       options.dryRun ? 'Plan branches (dry run)' : 'Write and push branches',

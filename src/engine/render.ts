@@ -18,6 +18,7 @@ import {
 import type { Finding } from '../policy/types.js'
 import { renderTargets, type RenderedTarget, type RenderFailure } from '../render/index.js'
 import type { Toolbox } from '../render/tools.js'
+import type { CredentialGuard } from '../security/credentials.js'
 
 export interface EngineOptions {
   /** Repository root (`-C`). */
@@ -34,6 +35,8 @@ export interface EngineOptions {
   select?: (config: HydrateConfig) => Selection | Promise<Selection>
   /** Shared tool lookup (versions are logged once). */
   toolbox?: Toolbox
+  /** Checks everything written (branch files, layouts) for the run's credentials. */
+  guard?: CredentialGuard
 }
 
 export interface RepositoryRender {
@@ -133,7 +136,12 @@ async function warnIfDirty(repoRoot: string, logger: Logger): Promise<void> {
  * Writes each branch layout to `outDir/<branch>/`. A branch directory is replaced only when
  * it is empty or was written by us before (it holds our root hydrator.metadata).
  */
-export function writeLayouts(outDir: string, layouts: readonly BranchLayout[]): string[] {
+export function writeLayouts(
+  outDir: string,
+  layouts: readonly BranchLayout[],
+  guard?: CredentialGuard
+): string[] {
+  if (guard) checkLayouts(layouts, guard)
   const written: string[] = []
   for (const layout of layouts) {
     const branchDir = path.join(outDir, ...layout.branch.split('/'))
@@ -155,6 +163,13 @@ export function writeLayouts(outDir: string, layouts: readonly BranchLayout[]): 
     written.push(branchDir)
   }
   return written
+}
+
+/** Fails closed when any file of the layouts holds one of the run's credentials. */
+export function checkLayouts(layouts: readonly BranchLayout[], guard: CredentialGuard): void {
+  for (const layout of layouts)
+    for (const [file, content] of layout.files)
+      if (typeof content === 'string') guard.check(content, `${layout.branch}:${file}`)
 }
 
 export class PolicyError extends HydrateError {

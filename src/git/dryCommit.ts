@@ -1,4 +1,5 @@
 import { simpleGit } from 'simple-git'
+import { redactUrl } from './redact.js'
 
 /** The dry commit a hydration comes from: everything in the metadata derives from it. */
 export interface DryCommit {
@@ -11,20 +12,6 @@ export interface DryCommit {
   body: string
   /** Repository URL without credentials, or '' when unknown. */
   repoURL: string
-}
-
-/** Removes user info from a URL so a token in a remote URL never reaches metadata or logs. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.username || parsed.password) {
-      parsed.username = ''
-      parsed.password = ''
-    }
-    return parsed.toString().replace(/\/$/, '')
-  } catch {
-    return url // scp-like (git@host:org/repo) or a path: no credentials to strip
-  }
 }
 
 export async function readDryCommit(

@@ -1,18 +1,32 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { HydrateError } from '../errors.js'
+import { HydrateError, UsageError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import type { GitCommandManager } from './commandManager.js'
+import { redactUrl, redactUrls } from './redact.js'
+
+/**
+ * A ref or remote from a user (a flag, an action input) is never an option: refused when it
+ * starts with `-`, and passed after `--end-of-options` anyway.
+ */
+export function checkUserRef(value: string, what: string): string {
+  if (value.startsWith('-') || value.includes('\0'))
+    throw new UsageError(
+      `${what} must be a branch, tag, commit or remote, not ${JSON.stringify(value)}`
+    )
+  return value
+}
 
 async function isShallow(git: GitCommandManager): Promise<boolean> {
   return (await git.output(['rev-parse', '--is-shallow-repository'])).trim() === 'true'
 }
 
 async function verify(git: GitCommandManager, ref: string): Promise<string | undefined> {
-  const result = await git.exec(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
-    allowFailure: true
-  })
+  const result = await git.exec(
+    ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`],
+    { allowFailure: true }
+  )
   return result.exitCode === 0 ? result.stdout.trim() : undefined
 }
 
@@ -25,18 +39,21 @@ export async function resolveCommit(
   ref: string,
   remote = 'origin'
 ): Promise<string> {
+  checkUserRef(ref, 'the ref')
+  checkUserRef(remote, 'the remote')
   const local = await verify(git, ref)
   if (local) return local
-  const fetched = await git.exec(['fetch', '--no-tags', '--quiet', '--depth=1', remote, ref], {
-    allowFailure: true
-  })
+  const fetched = await git.exec(
+    ['fetch', '--no-tags', '--quiet', '--depth=1', '--end-of-options', remote, ref],
+    { allowFailure: true }
+  )
   const after =
     fetched.exitCode === 0
       ? ((await verify(git, ref)) ?? (await verify(git, 'FETCH_HEAD')))
       : undefined
   if (!after)
     throw new HydrateError(
-      `cannot find ${ref} here or on ${remote}${fetched.stderr.trim() ? `: ${fetched.stderr.trim()}` : ''}`
+      `cannot find ${ref} here or on ${redactUrl(remote)}${fetched.stderr.trim() ? `: ${redactUrls(fetched.stderr.trim())}` : ''}`
     )
   return after
 }
@@ -53,7 +70,9 @@ export async function mergeBase(
   remote = 'origin'
 ): Promise<string> {
   const attempt = async () => {
-    const result = await git.exec(['merge-base', base, head], { allowFailure: true })
+    const result = await git.exec(['merge-base', '--end-of-options', base, head], {
+      allowFailure: true
+    })
     return result.exitCode === 0 ? result.stdout.trim() : undefined
   }
   let found = await attempt()
@@ -62,9 +81,12 @@ export async function mergeBase(
     logger.debug(
       `deepening the clone (${depth}) to find the merge-base of ${base.slice(0, 7)} and ${head.slice(0, 7)}`
     )
-    await git.exec(['fetch', '--no-tags', '--quiet', depth, remote, base, head], {
-      allowFailure: true
-    })
+    await git.exec(
+      ['fetch', '--no-tags', '--quiet', depth, '--end-of-options', remote, base, head],
+      {
+        allowFailure: true
+      }
+    )
     found = await attempt()
   }
   if (!found) {

@@ -19,7 +19,7 @@ export const ACTIONS_BOT_LOGIN = 'github-actions[bot]'
 
 /** The hidden marker that makes a comment ours, one per `comment-id`. */
 export function commentMarker(commentId: string): string {
-  return `<!-- hydrate-action:rendered-diff id=${commentId.replace(/-->/g, '')} -->`
+  return `<!-- hydrate-action:rendered-diff id=${commentId.replace(/[^\w.-]/g, '-')} -->`
 }
 
 function status(error: unknown): number | undefined {
@@ -69,7 +69,7 @@ export async function upsertStickyComment(
   /** When an existing body counts as the same (default: identical). */
   sameContent: (existing: string, next: string) => boolean = (a, b) => a === b
 ): Promise<CommentOutcome> {
-  const text = body.includes(marker) ? body : `${marker}\n${body}`
+  const text = body.startsWith(marker) ? body : `${marker}\n${body}`
   try {
     const login = await ownLogin(octokit, logger)
     const comments = await retryOnce(
@@ -83,7 +83,8 @@ export async function upsertStickyComment(
       logger,
       'listing PR comments'
     )
-    const ours = comments.find(c => c.user?.login === login && (c.body ?? '').includes(marker))
+    // The marker must open the body: one quoted or injected further down does not count.
+    const ours = comments.find(c => c.user?.login === login && (c.body ?? '').startsWith(marker))
     if (ours) {
       if (sameContent(ours.body ?? '', text))
         return { action: 'unchanged', id: ours.id, url: ours.html_url }

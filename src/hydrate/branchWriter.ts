@@ -3,6 +3,7 @@ import path from 'node:path'
 import { HydrateError } from '../errors.js'
 import type { GitCommandManager } from '../git/commandManager.js'
 import type { DryCommit } from '../git/dryCommit.js'
+import { redactUrl, redactUrls } from '../git/redact.js'
 import type { Logger } from '../logger.js'
 import { blobId, parseCatFileBatch, parseLsTree, type TreeEntry } from './gitObjects.js'
 import { METADATA_FILE, type BranchLayout } from './layout.js'
@@ -153,7 +154,7 @@ export class BranchWriter {
         )
       if (!raced)
         throw new HydrateError(
-          `push to ${this.options.remote} failed:\n${push.stderr.trim() || push.stdout.trim()}`
+          `push to ${redactUrl(this.options.remote)} failed:\n${redactUrls(push.stderr.trim() || push.stdout.trim())}`
         )
       if (attempt >= maxAttempts) {
         throw new PushRejectedError(

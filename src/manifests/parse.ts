@@ -1,5 +1,14 @@
-import { isMap, parseAllDocuments, visit } from 'yaml'
-import type { Document } from 'yaml'
+import {
+  Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  visit
+} from 'yaml'
+import type { Node, YAMLMap } from 'yaml'
 import { ManifestError } from '../errors.js'
 import { describeResource, formatId, groupOf, isClusterScoped, type Resource } from './resource.js'
 
@@ -82,11 +91,13 @@ function nameProblem(group: string, name: string): string | undefined {
  * second object with an identity already seen, are left out and reported as problems.
  */
 export function parseManifests(text: string, target: string): ParsedManifests {
-  const documents = parseAllDocuments(text, PARSE_OPTIONS)
+  const lineCounter = new LineCounter()
+  const documents = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter })
   const list = Array.isArray(documents) ? documents : [documents]
   const resources: Resource[] = []
   const problems: ManifestProblem[] = []
-  const seen = new Map<string, number>()
+  const seen = new Map<string, string>()
+  const entries: Array<{ document: Document; position: string }> = []
   list.forEach((document, index) => {
     const position = `document ${index + 1}`
     const [error] = document.errors
@@ -95,16 +106,27 @@ export function parseManifests(text: string, target: string): ParsedManifests {
         target,
         `${position} is not valid YAML: ${error.message.split('\n')[0]}`
       )
-    if (document.contents === null) return
+    for (const duplicate of removeDuplicateKeys(document, lineCounter)) {
+      problems.push({
+        rule: 'invalid-resource',
+        resource: position,
+        message: `${position}: duplicate key ${duplicate} (only the last is kept; Kubernetes' strict decoding rejects it)`
+      })
+    }
+    binaryAsBase64(document)
+    entries.push(...expandList(document, position))
+  })
+  for (const { document, position } of entries) {
+    if (document.contents === null) continue
     const plain = toPlain(document)
-    if (plain === null || plain === undefined) return
+    if (plain === null || plain === undefined) continue
     if (!isMap(document.contents) || typeof plain !== 'object' || Array.isArray(plain)) {
       problems.push({
         rule: 'invalid-resource',
         resource: position,
         message: `${position} is not a Kubernetes object (expected a mapping)`
       })
-      return
+      continue
     }
     const object = plain as Record<string, unknown>
     const metadata = object.metadata as Record<string, unknown> | undefined
@@ -120,7 +142,7 @@ export function parseManifests(text: string, target: string): ParsedManifests {
         resource: `${String(object.kind ?? position)}${named}`,
         message: `${position} (kind ${String(object.kind ?? '?')}) is missing ${missing.join(', ')}`
       })
-      return
+      continue
     }
     const apiVersion = object.apiVersion as string
     const kind = object.kind as string
@@ -138,7 +160,7 @@ export function parseManifests(text: string, target: string): ParsedManifests {
         resource: label,
         message: `metadata.name ${JSON.stringify(identity.name)} ${badName}`
       })
-      return
+      continue
     }
     const id = formatId(identity)
     const previous = seen.get(id)
@@ -146,11 +168,11 @@ export function parseManifests(text: string, target: string): ParsedManifests {
       problems.push({
         rule: 'duplicate-resource',
         resource: label,
-        message: `duplicate resource ${id} (documents ${previous + 1} and ${index + 1}); the second is left out`
+        message: `duplicate resource ${id} (${previous} and ${position}); the second is left out`
       })
-      return
+      continue
     }
-    seen.set(id, index)
+    seen.set(id, position)
     stripComments(document)
     resources.push({
       ...identity,
@@ -160,8 +182,81 @@ export function parseManifests(text: string, target: string): ParsedManifests {
       document,
       yaml: serializeDocument(document)
     })
-  })
+  }
   return { resources, problems }
+}
+
+/**
+ * `kind: List` and typed lists (`SecretList`, …) become one document per item, as Argo CD
+ * and kubectl read them, so every rule and every mask sees each item. Items of a typed list
+ * that omit apiVersion/kind get the list's.
+ */
+function expandList(
+  document: Document,
+  position: string
+): Array<{ document: Document; position: string }> {
+  const root = document.contents
+  if (!isMap(root)) return [{ document, position }]
+  const kind = root.get('kind')
+  const items = root.get('items', true)
+  if (typeof kind !== 'string' || !kind.endsWith('List') || !isSeq(items))
+    return [{ document, position }]
+  const apiVersion = root.get('apiVersion')
+  return items.items.map((item, index) => {
+    const single = new Document(null, { version: '1.1' })
+    single.contents = item as Node
+    if (isMap(item) && kind !== 'List') {
+      if (!item.has('kind')) item.set('kind', kind.slice(0, -'List'.length))
+      if (!item.has('apiVersion') && typeof apiVersion === 'string')
+        item.set('apiVersion', apiVersion)
+    }
+    return { document: single, position: `${position} item ${index + 1}` }
+  })
+}
+
+/** `!!binary` scalars become the base64 strings the API server (and JSON) holds. */
+function binaryAsBase64(document: Document): void {
+  visit(document, {
+    Scalar(_key, node) {
+      if (node.value instanceof Uint8Array) {
+        node.value = Buffer.from(node.value).toString('base64')
+        node.tag = undefined
+      }
+    }
+  })
+}
+
+/**
+ * Removes all but the last of repeated keys in every mapping (what a lenient decoder keeps)
+ * and says where they were: the earlier values, e.g. a Secret's first `password`, must not
+ * reach any output. Returns `"key" in path (line N)` per duplicate, never a value.
+ */
+function removeDuplicateKeys(document: Document, lineCounter: LineCounter): string[] {
+  const found: string[] = []
+  visit(document, {
+    Map(_key, map: YAMLMap, path) {
+      const last = new Map<string, number>()
+      map.items.forEach((pair, index) => {
+        if (isScalar(pair.key)) last.set(String(pair.key.value), index)
+      })
+      if (last.size === map.items.length) return
+      const where = path
+        .filter(isPair)
+        .map(p => (isScalar(p.key) ? String(p.key.value) : '?'))
+        .join('.')
+      map.items = map.items.filter((pair, index) => {
+        if (!isScalar(pair.key)) return true
+        const name = String(pair.key.value)
+        if (last.get(name) === index) return true
+        const line = pair.key.range ? lineCounter.linePos(pair.key.range[0]).line : undefined
+        found.push(
+          `${JSON.stringify(name)}${where ? ` in ${where}` : ''}${line ? ` (rendered line ${line})` : ''}`
+        )
+        return false
+      })
+    }
+  })
+  return found
 }
 
 /** All resources as one multi-document stream, in the order the tool emitted them. */

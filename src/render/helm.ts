@@ -3,8 +3,9 @@ import path from 'node:path'
 import { parse } from 'yaml'
 import type { Target } from '../config/types.js'
 import { RenderError } from '../errors.js'
-import { runProcess } from './process.js'
+import { runProcess } from '../process/run.js'
 import { commandLine } from './shellQuote.js'
+import { redactToolOutput } from './toolOutput.js'
 import type { Tool } from './tools.js'
 import type { RawRender, RenderContext } from './types.js'
 
@@ -88,19 +89,21 @@ export async function renderHelm(
   const commands: string[] = []
   const run = async (args: string[], display: string[], cwd: string) => {
     commands.push(commandLine(['helm', ...display]))
-    const result = await runProcess(helm.path, args, { cwd, timeoutMs: context.timeoutMs }).catch(
-      (error: unknown) => {
-        throw new RenderError(
-          target.name,
-          `helm ${args[0]} failed: ${error instanceof Error ? error.message : String(error)}`
-        )
-      }
-    )
+    const result = await runProcess(helm.path, args, {
+      cwd,
+      env: context.env,
+      timeoutMs: context.timeoutMs
+    }).catch((error: unknown) => {
+      throw new RenderError(
+        target.name,
+        `helm ${args[0]} failed: ${error instanceof Error ? error.message : String(error)}`
+      )
+    })
     if (result.exitCode !== 0)
       throw new RenderError(
         target.name,
         `helm ${display.slice(0, 2).join(' ')} exited with code ${result.exitCode}`,
-        result.stderr
+        redactToolOutput(result.stderr, [])
       )
     return result
   }

@@ -6,10 +6,12 @@ import { getErrorMessage, HydrateError, RenderError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import { parseManifests, type ManifestProblem } from '../manifests/parse.js'
 import type { Resource } from '../manifests/resource.js'
+import { targetDependencies, type TargetDependencies } from '../targets/dependencies.js'
 import { renderDirectory } from './directory.js'
 import { renderHelm } from './helm.js'
+import { InputGuard } from './inputGuard.js'
 import { renderKustomize } from './kustomize.js'
-import { mapWithConcurrency } from './process.js'
+import { mapWithConcurrency } from '../process/pool.js'
 import { Toolbox } from './tools.js'
 import type { RawRender, RenderContext } from './types.js'
 
@@ -56,7 +58,8 @@ export function defaultConcurrency(): number {
 async function renderRaw(
   target: Target,
   context: RenderContext,
-  toolbox: Toolbox
+  toolbox: Toolbox,
+  deps: TargetDependencies
 ): Promise<RawRender> {
   switch (target.type) {
     case 'helm':
@@ -65,6 +68,7 @@ async function renderRaw(
       return renderKustomize(
         target,
         context,
+        deps,
         await toolbox.kustomize(),
         target.kustomize?.enableHelm ? await toolbox.helm() : undefined
       )
@@ -80,7 +84,9 @@ export async function renderTarget(
   toolbox: Toolbox
 ): Promise<RenderedTarget> {
   const started = performance.now()
-  const raw = await renderRaw(target, context, toolbox)
+  const deps = targetDependencies(context.repoRoot, target, context.kustomizations)
+  new InputGuard(context.repoRoot, target).check(deps)
+  const raw = await renderRaw(target, context, toolbox, deps)
   const { resources, problems } = parseManifests(raw.text, target.name)
   return {
     target,
@@ -103,7 +109,9 @@ export async function renderTargets(
     const context: RenderContext = {
       repoRoot: options.repoRoot,
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      tempDir
+      tempDir,
+      env: options.env ?? process.env,
+      kustomizations: new Map()
     }
     const outcomes = await mapWithConcurrency(
       targets,

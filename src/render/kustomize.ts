@@ -1,8 +1,10 @@
 import path from 'node:path'
 import type { Target } from '../config/types.js'
 import { RenderError } from '../errors.js'
-import { runProcess } from './process.js'
+import { runProcess } from '../process/run.js'
 import { commandLine } from './shellQuote.js'
+import type { TargetDependencies } from '../targets/dependencies.js'
+import { redactToolOutput, secretGeneratorValues } from './toolOutput.js'
 import type { KustomizeTool, Tool } from './tools.js'
 import type { RawRender, RenderContext } from './types.js'
 
@@ -10,6 +12,7 @@ import type { RawRender, RenderContext } from './types.js'
 export async function renderKustomize(
   target: Target,
   context: RenderContext,
+  deps: TargetDependencies,
   kustomize: KustomizeTool,
   helm: Tool | undefined
 ): Promise<RawRender> {
@@ -24,6 +27,7 @@ export async function renderKustomize(
   const display = [kustomize.kind, ...base, dir || '.', ...flags]
   const result = await runProcess(kustomize.path, args, {
     cwd: context.repoRoot,
+    env: context.env,
     timeoutMs: context.timeoutMs
   }).catch((error: unknown) => {
     throw new RenderError(
@@ -35,7 +39,10 @@ export async function renderKustomize(
     throw new RenderError(
       target.name,
       `${display.slice(0, 2).join(' ')} ${dir} exited with code ${result.exitCode}`,
-      result.stderr
+      redactToolOutput(
+        result.stderr,
+        secretGeneratorValues(context.repoRoot, deps, context.kustomizations)
+      )
     )
   }
   const tools: Record<string, string> = { kustomize: kustomize.version }

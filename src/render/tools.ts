@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { ToolNotFoundError } from '../errors.js'
 import type { Logger } from '../logger.js'
-import { runProcess } from './process.js'
+import { runProcess } from '../process/run.js'
 
 export interface Tool {
   /** Absolute path or a name resolved on PATH. */
@@ -44,8 +44,13 @@ function fromEnv(variable: string, env: NodeJS.ProcessEnv): string | undefined {
   return resolved
 }
 
-async function versionOf(file: string, args: string[], pattern: RegExp): Promise<string> {
-  const result = await runProcess(file, args, { timeoutMs: 30_000 })
+async function versionOf(
+  file: string,
+  args: string[],
+  pattern: RegExp,
+  env: NodeJS.ProcessEnv
+): Promise<string> {
+  const result = await runProcess(file, args, { env, timeoutMs: 30_000 })
   const match = pattern.exec(result.stdout + result.stderr)
   return match?.[1] ?? 'unknown'
 }
@@ -67,7 +72,12 @@ export class Toolbox {
     this.helmPromise ??= (async () => {
       const file = fromEnv('HELM_BIN', this.env) ?? findOnPath('helm', this.env)
       if (!file) throw new ToolNotFoundError('helm', HINTS.helm)
-      const version = await versionOf(file, ['version', '--short'], /v?(\d+\.\d+\.\d+[^\s+]*)/)
+      const version = await versionOf(
+        file,
+        ['version', '--short'],
+        /v?(\d+\.\d+\.\d+[^\s+]*)/,
+        this.env
+      )
       this.logger.info(`helm ${version} (${file})`)
       return { path: file, version }
     })()
@@ -80,7 +90,7 @@ export class Toolbox {
         fromEnv('KUSTOMIZE_BIN', this.env) ??
         (this.env.KUBECTL_BIN ? undefined : findOnPath('kustomize', this.env))
       if (standalone) {
-        const version = await versionOf(standalone, ['version'], /v?(\d+\.\d+\.\d+)/)
+        const version = await versionOf(standalone, ['version'], /v?(\d+\.\d+\.\d+)/, this.env)
         this.logger.info(`kustomize ${version} (${standalone})`)
         return { path: standalone, version, kind: 'kustomize' as const }
       }
@@ -89,7 +99,8 @@ export class Toolbox {
       const version = await versionOf(
         kubectl,
         ['version', '--client'],
-        /Kustomize Version:\s*v?(\S+)/
+        /Kustomize Version:\s*v?(\S+)/,
+        this.env
       )
       this.logger.info(`kubectl kustomize ${version} (${kubectl})`)
       return { path: kubectl, version, kind: 'kubectl' as const }

@@ -1,4 +1,4 @@
-import type { Target } from '../config/types.js'
+import type { Obj } from '../targets/dependencies.js'
 
 /** What a renderer produced for one target, before it is parsed. */
 export interface RawRender {
@@ -15,6 +15,8 @@ export interface RenderContext {
   timeoutMs: number
   /** Scratch space; removed by the caller. */
   tempDir: string
+  /** Where the render processes' allow-listed environment is taken from. */
+  env: NodeJS.ProcessEnv
+  /** Parsed kustomization files, shared by the targets of one run. */
+  kustomizations: Map<string, Obj | undefined>
 }
-
-export type Renderer = (target: Target, context: RenderContext) => Promise<RawRender>

@@ -1,5 +1,6 @@
 import { describeResource } from '../manifests/resource.js'
 import type { DiffReport, TargetDiff } from '../diff/types.js'
+import { escapeText, fenced } from './escape.js'
 
 export const COMMENT_LIMIT = 65_536
 export const SUMMARY_LIMIT = 1024 * 1024
@@ -35,16 +36,6 @@ function counts(t: TargetDiff): string {
   return `+${added} ~${modified} -${removed}${renamed ? ` ↻${renamed}` : ''}`
 }
 
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
-}
-
-/** A code fence longer than any backtick run inside, so content can never close it. */
-function fence(content: string): string {
-  const longest = Math.max(0, ...[...content.matchAll(/`+/g)].map(m => m[0].length))
-  return '`'.repeat(Math.max(3, longest + 1))
-}
-
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`
 }
@@ -77,13 +68,13 @@ function table(report: DiffReport): string[] {
     )
     for (const t of interesting) {
       lines.push(
-        `| ${escapeCell(t.env)} | ${escapeCell(t.name)} | \`${escapeCell(`${t.branch}:${t.path}`)}\` | ${t.status === 'error' ? '' : counts(t)} | ${STATUS_ICON[t.status]} | ${findingsCount(report, t.name)} |`
+        `| ${escapeText(t.env)} | ${escapeText(t.name)} | <code>${escapeText(`${t.branch}:${t.path}`)}</code> | ${t.status === 'error' ? '' : counts(t)} | ${STATUS_ICON[t.status]} | ${findingsCount(report, t.name)} |`
       )
     }
     lines.push('')
   }
   if (unchanged.length > 0) {
-    const names = unchanged.map(t => t.name)
+    const names = unchanged.map(t => escapeText(t.name))
     const shown = names.slice(0, 50).join(', ')
     lines.push(
       `Unchanged (${names.length}): ${shown}${names.length > 50 ? `, … ${names.length - 50} more` : ''}`,
@@ -96,16 +87,13 @@ function table(report: DiffReport): string[] {
 function targetDetails(t: TargetDiff, r: Rendering): string[] {
   if (t.status === 'unchanged') return []
   const lines = [
-    `<details><summary><b>${t.env} / ${t.name}</b> <code>${t.branch}:${t.path}</code> ${t.status === 'error' ? '❌ render error' : counts(t)}</summary>`,
+    `<details><summary><b>${escapeText(t.env)} / ${escapeText(t.name)}</b> <code>${escapeText(`${t.branch}:${t.path}`)}</code> ${t.status === 'error' ? '❌ render error' : counts(t)}</summary>`,
     ''
   ]
-  if (t.error) {
-    const f = fence(t.error)
-    lines.push(`${f}text`, t.error.trimEnd(), f, '')
-  }
+  if (t.error) lines.push(...fenced(t.error.trimEnd(), 'text'), '')
   for (const resource of t.resources) {
-    const name = describeResource(resource)
-    const was = resource.previousName ? ` (renamed from ${resource.previousName})` : ''
+    const name = escapeText(describeResource(resource))
+    const was = resource.previousName ? ` (renamed from ${escapeText(resource.previousName)})` : ''
     if (r.level === 'names') {
       lines.push(`- ${resource.change} ${name}${was}`)
       continue
@@ -117,9 +105,7 @@ function targetDetails(t: TargetDiff, r: Rendering): string[] {
       cut = body.length - r.maxLines
       body = body.slice(0, r.maxLines)
     }
-    const text = body.join('\n')
-    const f = fence(text)
-    lines.push(`${f}diff`, text, f)
+    lines.push(...fenced(body.join('\n'), 'diff'))
     if (cut > 0) lines.push(`_… ${cut} more line${cut === 1 ? '' : 's'} cut_`)
     lines.push('')
   }
@@ -138,7 +124,7 @@ function findingsSection(report: DiffReport): string[] {
   ]
   for (const f of report.findings) {
     lines.push(
-      `| ${f.severity === 'error' ? '❌' : '⚠️'} ${f.severity}${f.preExisting ? ' (pre-existing)' : ''} | ${f.rule} | ${escapeCell(f.target)} | ${escapeCell(f.resource)} | ${escapeCell(f.message)} |`
+      `| ${f.severity === 'error' ? '❌' : '⚠️'} ${f.severity}${f.preExisting ? ' (pre-existing)' : ''} | ${f.rule} | ${escapeText(f.target)} | ${escapeText(f.resource)} | ${escapeText(f.message)} |`
     )
   }
   lines.push('')

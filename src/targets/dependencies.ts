@@ -14,6 +14,20 @@ export interface TargetDependencies {
   files: Set<string>
   directories: Set<string>
   unresolved: string[]
+  /** References that leave the repository (absolute or `..`), as written: `dir: field ref`. */
+  outside: Reference[]
+  /** Remote bases and charts kustomize would fetch. */
+  remote: Reference[]
+  /** Repo-relative kustomization files read, in visiting order. */
+  kustomizations: string[]
+}
+
+/** A path or URL a kustomization names, with where it is named. */
+export interface Reference {
+  /** Repo-relative directory of the kustomization that names it. */
+  dir: string
+  field: string
+  ref: string
 }
 
 export type Obj = Record<string, unknown>
@@ -26,7 +40,14 @@ function posix(p: string): string {
 }
 
 class DependencyCollector {
-  readonly deps: TargetDependencies = { files: new Set(), directories: new Set(), unresolved: [] }
+  readonly deps: TargetDependencies = {
+    files: new Set(),
+    directories: new Set(),
+    unresolved: [],
+    outside: [],
+    remote: [],
+    kustomizations: []
+  }
   private readonly visited = new Set<string>()
 
   constructor(
@@ -39,11 +60,13 @@ class DependencyCollector {
   private resolve(dir: string, ref: string, field: string): string | undefined {
     if (REMOTE.test(ref) || /^[a-z0-9.-]+\.[a-z]{2,}\/.+\?ref=/.test(ref)) {
       this.deps.unresolved.push(`${dir}: remote ${field} ${ref}`)
+      this.deps.remote.push({ dir, field, ref })
       return undefined
     }
     const relative = posix(path.normalize(path.join(dir, ref)))
-    if (relative.startsWith('..')) {
+    if (path.isAbsolute(ref) || relative === '..' || relative.startsWith('../')) {
       this.deps.unresolved.push(`${dir}: ${field} ${ref} is outside the repository`)
+      this.deps.outside.push({ dir, field, ref })
       return undefined
     }
     return relative === '.' ? '' : relative
@@ -81,6 +104,7 @@ class DependencyCollector {
     }
     const kustomizationPath = dir ? `${dir}/${file}` : file
     this.deps.files.add(kustomizationPath)
+    this.deps.kustomizations.push(kustomizationPath)
     if (!this.parsed.has(kustomizationPath)) {
       try {
         this.parsed.set(

@@ -11,6 +11,8 @@ export interface ActionRun {
   stderr: string
   outputs: Record<string, string>
   summary: string
+  /** RUNNER_TEMP of the run (the action writes its report files below it). */
+  runnerTemp: string
 }
 
 /** The INPUT_* variables the runner sets: action.yml defaults, then the step's `with:`. */
@@ -100,6 +102,7 @@ export async function runBundledAction(options: {
     stdout: result.stdout,
     stderr: result.stderr,
     outputs: parseOutputs(fs.readFileSync(outputPath, 'utf8')),
-    summary: fs.readFileSync(summaryPath, 'utf8')
+    summary: fs.readFileSync(summaryPath, 'utf8'),
+    runnerTemp: dir
   }
 }

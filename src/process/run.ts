@@ -1,8 +1,12 @@
 import { spawn } from 'node:child_process'
 import path from 'node:path'
+import { HydrateError } from '../errors.js'
+import { childEnvironment, type ProcessPurpose } from './environment.js'
 
 export interface ProcessResult {
   stdout: string
+  /** stdout as bytes, for output whose sizes are counted in bytes (git cat-file --batch). */
+  stdoutBuffer: Buffer
   stderr: string
   exitCode: number
   wallMs: number
@@ -10,15 +14,22 @@ export interface ProcessResult {
 
 export interface RunOptions {
   cwd?: string
+  /** The environment the allow-list is taken from (default: this process's). */
   env?: NodeJS.ProcessEnv
+  /** Which allow-list applies (default: render). */
+  purpose?: ProcessPurpose
+  /** Variables we set ourselves, passed on as they are. */
+  extraEnv?: NodeJS.ProcessEnv
   timeoutMs?: number
+  input?: string | Buffer
 }
 
-export class ProcessTimeoutError extends Error {}
+export class ProcessTimeoutError extends HydrateError {}
 
 /**
- * Runs a program with an argument array (never a shell) and collects its output.
- * A non-zero exit is returned, not thrown: the caller knows which target it belongs to.
+ * The one place child processes start: an argument array (never a shell), the allow-listed
+ * environment, an optional timeout. A non-zero exit is returned, not thrown: the caller
+ * knows which target or git command it belongs to.
  */
 export function runProcess(
   file: string,
@@ -29,8 +40,12 @@ export function runProcess(
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
       cwd: options.cwd,
-      env: options.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: childEnvironment(
+        options.env ?? process.env,
+        options.purpose ?? 'render',
+        options.extraEnv
+      ),
+      stdio: ['pipe', 'pipe', 'pipe'],
       shell: false
     })
     const stdout: Buffer[] = []
@@ -45,6 +60,7 @@ export function runProcess(
         : undefined
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
+    child.stdin.on('error', () => undefined) // the program may exit before reading all input
     child.on('error', error => {
       if (timer) clearTimeout(timer)
       reject(error)
@@ -60,30 +76,15 @@ export function runProcess(
         )
         return
       }
+      const stdoutBuffer = Buffer.concat(stdout)
       resolve({
-        stdout: Buffer.concat(stdout).toString('utf8'),
+        stdout: stdoutBuffer.toString('utf8'),
+        stdoutBuffer,
         stderr: Buffer.concat(stderr).toString('utf8'),
         exitCode: code ?? 1,
         wallMs
       })
     })
+    child.stdin.end(options.input ?? '')
   })
-}
-
-/** Runs `tasks` with at most `limit` in flight; results keep the input order. */
-export async function mapWithConcurrency<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T, index: number) => Promise<R>
-): Promise<R[]> {
-  const results = new Array<R>(items.length)
-  let next = 0
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
-      const index = next++
-      results[index] = await task(items[index] as T, index)
-    }
-  })
-  await Promise.all(workers)
-  return results
 }

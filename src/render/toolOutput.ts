@@ -1,0 +1,79 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Obj, TargetDependencies } from '../targets/dependencies.js'
+
+const REDACTED = '<redacted>'
+
+/** Shorter values would redact ordinary words; a whole literal (`key:value`) is longer anyway. */
+const MIN_SECRET_LENGTH = 4
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]
+}
+
+function readText(repoRoot: string, dir: string, ref: string): string | undefined {
+  try {
+    return fs.readFileSync(path.join(repoRoot, dir, ref), 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Everything a target's secretGenerators would put into a Secret: literals (whole and
+ * value), env-file lines (whole and value) and file contents. Tools echo these in their
+ * errors (`invalid literal source password:VALUE`), so error text is redacted with them.
+ */
+export function secretGeneratorValues(
+  repoRoot: string,
+  deps: TargetDependencies,
+  parsed: ReadonlyMap<string, Obj | undefined>
+): string[] {
+  const values = new Set<string>()
+  const add = (text: string) => {
+    const trimmed = text.trim()
+    if (trimmed.length >= MIN_SECRET_LENGTH) values.add(trimmed)
+  }
+  const addPair = (pair: string) => {
+    add(pair)
+    const at = pair.search(/[=:]/)
+    if (at !== -1) add(pair.slice(at + 1))
+  }
+  for (const file of deps.kustomizations) {
+    const dir = path.posix.dirname(file)
+    for (const generator of list(parsed.get(file)?.secretGenerator)) {
+      if (!generator || typeof generator !== 'object') continue
+      const g = generator as Obj
+      for (const literal of list(g.literals)) if (typeof literal === 'string') addPair(literal)
+      for (const env of [...list(g.envs), ...list(g.env)]) {
+        if (typeof env !== 'string') continue
+        for (const line of (readText(repoRoot, dir, env) ?? '').split(/\r?\n/)) addPair(line)
+      }
+      for (const entry of list(g.files)) {
+        if (typeof entry !== 'string') continue
+        const content = readText(repoRoot, dir, entry.slice(entry.indexOf('=') + 1))
+        for (const line of (content ?? '').split(/\r?\n/)) add(line)
+        if (content !== undefined) add(content)
+      }
+    }
+  }
+  return [...values].sort((a, b) => b.length - a.length)
+}
+
+/** The text a value takes when Go prints its bytes with %v: `[112 97 115 115]`. */
+function decimalBytes(value: string): string {
+  return `[${[...Buffer.from(value, 'utf8')].join(' ')}]`
+}
+
+/**
+ * Tool output (stderr of a failed render) with known secret values removed, and every
+ * printed byte array (`[80 65 83 83 …]`, how kustomize shows a line it cannot decode).
+ */
+export function redactToolOutput(text: string, secrets: readonly string[]): string {
+  let result = text
+  for (const secret of secrets) {
+    result = result.split(secret).join(REDACTED)
+    result = result.split(decimalBytes(secret)).join(REDACTED)
+  }
+  return result.replace(/\[\d{1,3}(?: \d{1,3}){3,}\]/g, '[<redacted bytes>]')
+}

@@ -1,0 +1,128 @@
+import { HydrateError } from '../errors.js'
+
+/** A credential of this run: what it is called (never its value) and its value. */
+export interface Credential {
+  name: string
+  value: string
+}
+
+/** Variables the runner fills with credentials, checked whatever their value looks like. */
+const KNOWN = [
+  'INPUT_TOKEN',
+  'GITHUB_TOKEN',
+  'GH_TOKEN',
+  'ACTIONS_RUNTIME_TOKEN',
+  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+  'ACTIONS_CACHE_URL_TOKEN'
+]
+const CREDENTIAL_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY)$/i
+
+/** Values this short are not credentials (flags like INPUT_SOME_TOKEN=true). */
+const MIN_LENGTH = 8
+
+/** The credentials in an environment: the runner's tokens and any *_TOKEN/*_SECRET variable. */
+export function credentialsFromEnvironment(env: NodeJS.ProcessEnv): Credential[] {
+  const found: Credential[] = []
+  for (const [name, value] of Object.entries(env)) {
+    if (!value || value.length < MIN_LENGTH) continue
+    if (KNOWN.includes(name) || CREDENTIAL_NAME.test(name)) found.push({ name, value })
+  }
+  return found
+}
+
+/** The user info of a URL (`https://x-access-token:TOKEN@host/…`), as credentials. */
+export function credentialsInUrl(url: string, name: string): Credential[] {
+  try {
+    const { username, password } = new URL(url)
+    return [username, password]
+      .map(decodeURIComponent)
+      .filter(value => value.length >= MIN_LENGTH)
+      .map(value => ({ name, value }))
+  } catch {
+    return []
+  }
+}
+
+/**
+ * Every base64 text that can hold `secret` somewhere inside: the secret starts at byte
+ * offset 0, 1 or 2 of a 3-byte group, so three encodings, each trimmed of the characters
+ * that also depend on the bytes around it.
+ */
+export function base64Forms(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8')
+  const forms: string[] = []
+  for (let offset = 0; offset < 3; offset++) {
+    const padded = Buffer.concat([Buffer.alloc(offset), bytes])
+    let encoded = padded.toString('base64').replace(/=+$/, '')
+    if (padded.length % 3 !== 0) encoded = encoded.slice(0, -1)
+    const lead = [0, 2, 3][offset] as number
+    forms.push(encoded.slice(lead))
+  }
+  return forms.filter(form => form.length >= MIN_LENGTH)
+}
+
+/** Raised when text about to leave the run holds a credential. It names the credential, never the value. */
+export class CredentialLeakError extends HydrateError {
+  constructor(
+    readonly where: string,
+    readonly credential: string
+  ) {
+    super(
+      `${where} contains the run's ${credential} (or its base64 form); it was not written. A rendered input echoes the runner's credentials: check the pull request's charts and kustomizations.`
+    )
+  }
+}
+
+/**
+ * Checks every text that leaves the run (comment, summary, report files, outputs, commits,
+ * log lines) against the run's credentials, plain and base64. Output fails closed: a hit
+ * throws and nothing is written. Log lines are redacted and the hit remembered, so the run
+ * still fails at its end.
+ */
+export class CredentialGuard {
+  private readonly needles: Array<{ name: string; text: string }> = []
+  private leaked?: string
+
+  constructor(credentials: readonly Credential[]) {
+    const seen = new Set<string>()
+    for (const { name, value } of credentials) {
+      for (const text of [value, ...base64Forms(value)]) {
+        if (seen.has(text)) continue
+        seen.add(text)
+        this.needles.push({ name, text })
+      }
+    }
+    this.needles.sort((a, b) => b.text.length - a.text.length)
+  }
+
+  /** The name of the first credential found in `text`. */
+  find(text: string): string | undefined {
+    return this.needles.find(needle => text.includes(needle.text))?.name
+  }
+
+  /** Throws when `text` holds a credential; returns it unchanged otherwise. */
+  check<T extends string>(text: T, where: string): T {
+    const name = this.find(text)
+    if (name) {
+      this.leaked ??= `${where}: ${name}`
+      throw new CredentialLeakError(where, name)
+    }
+    return text
+  }
+
+  /** `text` with every credential replaced, remembering that one was there. */
+  redact(text: string, where: string): string {
+    let result = text
+    for (const needle of this.needles) {
+      if (!result.includes(needle.text)) continue
+      this.leaked ??= `${where}: ${needle.name}`
+      result = result.split(needle.text).join(`<redacted ${needle.name}>`)
+    }
+    return result
+  }
+
+  /** Where the first credential was caught, when one was. */
+  get leak(): string | undefined {
+    return this.leaked
+  }
+}

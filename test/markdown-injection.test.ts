@@ -1,0 +1,112 @@
+import { describe, expect, it } from '@jest/globals'
+import MarkdownIt from 'markdown-it'
+import type { DiffReport } from '../src/diff/types.js'
+import { commentMarker } from '../src/github/stickyComment.js'
+import { escapeText } from '../src/report/escape.js'
+import { renderMarkdown, renderMarkdownWithin } from '../src/report/markdown.js'
+
+/** CommonMark with GitHub's tables and raw HTML: what a comment becomes on the page. */
+const github = new MarkdownIt({ html: true, linkify: false })
+
+const HOSTILE = {
+  closeHtml: '</code></summary></details><img src=x onerror=alert(1)>',
+  heading: '\n## ✅ Approved by @acme/security-team\n',
+  mention: '@acme/security-team',
+  marker: commentMarker('staging')
+}
+
+function hostileReport(): DiffReport {
+  return {
+    base: 'a'.repeat(40),
+    head: 'b'.repeat(40),
+    targets: [
+      {
+        name: `evil-${HOSTILE.closeHtml}`,
+        env: `prod ${HOSTILE.mention}`,
+        branch: 'env/prod',
+        path: `apps/${HOSTILE.closeHtml}`,
+        status: 'changed',
+        counts: { added: 1, modified: 0, removed: 0, renamed: 0 },
+        resources: [
+          {
+            group: '',
+            kind: `ConfigMap${HOSTILE.closeHtml}${HOSTILE.heading}`,
+            namespace: HOSTILE.mention,
+            name: `cm ${HOSTILE.marker}`,
+            change: 'added',
+            diff: `+metadata:\n+  annotations:\n+    note: "${HOSTILE.marker} ${HOSTILE.mention}"\n+  name: x\n`
+          }
+        ]
+      },
+      {
+        name: 'broken',
+        env: 'dev',
+        branch: 'env/dev',
+        path: 'broken',
+        status: 'error',
+        counts: { added: 0, modified: 0, removed: 0, renamed: 0 },
+        resources: [],
+        error: `helm failed:\n${HOSTILE.heading}\n${HOSTILE.marker}\n\`\`\`\n</details>`
+      }
+    ],
+    findings: [
+      {
+        target: 'evil',
+        resource: `Secret ${HOSTILE.closeHtml}`,
+        rule: 'plaintext-secret',
+        severity: 'error',
+        message: `${HOSTILE.heading} ${HOSTILE.mention} | broken | table`
+      }
+    ]
+  }
+}
+
+function count(text: string, needle: string): number {
+  return text.split(needle).length - 1
+}
+
+describe('resource text in the comment is escaped or fenced', () => {
+  const marker = commentMarker('default')
+  const markdown = renderMarkdownWithin(hostileReport(), 65_536, { marker }).text
+  const html = github.render(markdown)
+
+  it('opens and closes only the HTML we write', () => {
+    expect(count(html, '<details>')).toBe(count(html, '</details>'))
+    expect(count(html, '<details>')).toBe(2)
+    expect(count(html, '</summary>')).toBe(2)
+    expect(html).not.toContain('<img')
+    expect(html).not.toContain('onerror=alert(1)>')
+  })
+
+  it('starts no heading from content: the only headings are ours', () => {
+    const headings = [...html.matchAll(/<h(\d)>(.*?)<\/h\1>/g)].map(m => [m[1], m[2] ?? ''])
+    // Ours: the title, the findings table, one per changed resource (its kind and name).
+    expect(headings.map(([level]) => level)).toEqual(['3', '4', '4'])
+    expect(headings[0]?.[1]).toMatch(/^Rendered diff/)
+    expect(headings[2]?.[1]).toMatch(/^ConfigMap&lt;\/code&gt;/)
+  })
+
+  it('mentions nobody and carries one marker, ours, first', () => {
+    // Code blocks show text literally (GitHub links no mention there); everywhere else the
+    // mention is broken by an invisible word joiner.
+    const outsideCode = html.replace(/<pre>[\s\S]*?<\/pre>/g, '')
+    expect(outsideCode).not.toMatch(/@acme/)
+    expect(outsideCode).toContain('@\u2060acme')
+    expect(markdown.startsWith(`${marker}\n`)).toBe(true)
+    expect(count(markdown, '<!-- hydrate-action:rendered-diff')).toBe(1)
+    expect(markdown).not.toContain(HOSTILE.marker)
+  })
+
+  it('keeps the table one row per target whatever a message holds', () => {
+    const rows = markdown.split('\n').filter(l => l.startsWith('| ❌'))
+    expect(rows).toHaveLength(1)
+    expect(html).toContain('<td>plaintext-secret</td>')
+  })
+
+  it('still reads as the text it escapes', () => {
+    // Entities decode back to the original characters on the page.
+    const rendered = github.renderInline(escapeText('a|b <c> `d` *e* @f #g'))
+    expect(rendered.replace(/\u2060/g, '')).toBe('a|b &lt;c&gt; `d` *e* @f #g')
+    expect(renderMarkdown(hostileReport())).toContain('ConfigMap&lt;/code&gt;')
+  })
+})

@@ -125,17 +125,38 @@ function hasCommand(name) {
   }
 }
 
-// The OCI registry used by the remote-chart tests: Debian's docker-registry package.
-function installRegistry() {
-  if (hasCommand('docker-registry')) return
+// Debian packages the tests use: the OCI registry of the remote-chart tests, and Go with the
+// YAML libraries that build the reference encoder of the manifest.yaml tests
+// (test/reference/argo-yaml, GOPATH mode: no module downloads).
+const GOPATH_SRC = '/usr/share/gocode/src'
+const TEST_PACKAGES = [
+  { name: 'docker-registry', present: () => hasCommand('docker-registry') },
+  { name: 'golang-go', present: () => hasCommand('go') },
+  {
+    name: 'golang-gopkg-yaml.v3-dev',
+    present: () => fs.existsSync(path.join(GOPATH_SRC, 'gopkg.in/yaml.v3'))
+  },
+  {
+    name: 'golang-k8s-sigs-yaml-dev',
+    present: () => fs.existsSync(path.join(GOPATH_SRC, 'sigs.k8s.io/yaml'))
+  },
+  {
+    name: 'golang-k8s-sigs-json-dev',
+    present: () => fs.existsSync(path.join(GOPATH_SRC, 'sigs.k8s.io/json'))
+  }
+]
+
+function installTestPackages() {
+  const missing = TEST_PACKAGES.filter(p => !p.present()).map(p => p.name)
+  if (missing.length === 0) return
   if (process.getuid?.() !== 0 || !hasCommand('apt-get')) {
-    log('docker-registry is missing and cannot be installed here (needs root and apt-get)')
+    log(`${missing.join(', ')} missing and cannot be installed here (needs root and apt-get)`)
     return
   }
-  log('installing docker-registry (Debian package) for the OCI chart tests')
+  log(`installing ${missing.join(', ')} (Debian packages) for the tests`)
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env })
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'docker-registry'], {
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
     stdio: 'inherit',
     env
   })
@@ -151,4 +172,5 @@ if (process.platform !== 'linux' || process.arch !== 'x64') {
   installBinaries()
   log('installed helm 3.18.0, helm 4.1.4 and kubectl 1.35.2 into .tools/')
 }
-if (process.argv.includes('--registry')) installRegistry()
+// `--registry`: the name predates the Go packages; it installs every test package.
+if (process.argv.includes('--registry')) installTestPackages()

@@ -160,7 +160,7 @@ describe('hydrate push', () => {
     expect(changed.filter(f => f.endsWith('manifest.yaml'))).toEqual(['webapp/manifest.yaml']) // metadata all record the new drySha
     expect(changed).toContain('hydrator.metadata')
     expect(show(remote, 'refs/heads/env/prod:webapp/manifest.yaml')).toContain(
-      'GREETING: "hello from prod"'
+      '\n  GREETING: hello from prod\n'
     )
     // The unchanged branches still record the newest dry commit, in their note.
     expect(git(remote, 'notes', '--ref', 'hydrator.metadata', 'show', 'refs/heads/env/dev')).toBe(

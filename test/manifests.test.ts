@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals'
 import { ManifestError } from '../src/errors.js'
 import { parseManifests, serializeManifests } from '../src/manifests/parse.js'
 import { describeResource } from '../src/manifests/resource.js'
-import { parseStream } from './helpers/yaml.js'
 
 describe('parseManifests', () => {
   it('splits documents, drops empty and null ones, and strips comments', () => {
@@ -54,7 +53,7 @@ describe('parseManifests', () => {
     expect(a?.id).toBe(b?.id)
   })
 
-  it('keeps what Kubernetes reads intact: octal modes, quoted strings, big ints, block scalars, long lines', () => {
+  it('writes what Kubernetes reads, as Argo CD does: octal modes, quoted strings, big ints, block scalars, long lines', () => {
     const long = 'x'.repeat(300)
     const text = [
       'apiVersion: v1',
@@ -70,14 +69,18 @@ describe('parseManifests', () => {
       'spec:',
       '  defaultMode: 0644',
       '  big: 12345678901234567890',
+      '  exact: 9007199254740993',
       ''
     ].join('\n')
     const [resource] = parseManifests(text, 't').resources
     const out = resource?.yaml ?? ''
-    expect(out).toContain('defaultMode: 0644')
-    expect(out).toContain('big: 12345678901234567890')
-    expect(out).toContain(`  long: ${long} tail\n`)
-    expect(parseStream(out)).toEqual(parseStream(text))
+    expect(out).toContain('\n  defaultMode: 420\n') // YAML 1.1 octal
+    expect(out).toContain('\n  mode: "0644"\n') // a string stays one
+    expect(out).toContain('\n  "true": "yes"\n') // the key `yes` is a YAML 1.1 boolean
+    expect(out).toContain('\n  big: 1.2345678901234567e+19\n') // past int64: a float64 in Go
+    expect(out).toContain('\n  exact: 9007199254740993\n') // int64: exact
+    expect(out).toContain(`\n  long: ${long} tail\n`) // never folded
+    expect(out).toContain('\n  script: |\n    #!/bin/sh\n    echo "# not a comment"\n')
     expect((resource?.object.spec as { defaultMode: number }).defaultMode).toBe(0o644)
   })
 
@@ -87,8 +90,8 @@ describe('parseManifests', () => {
     const first = serializeManifests(parseManifests(text, 't').resources)
     expect(serializeManifests(parseManifests(text, 't').resources)).toBe(first)
     expect(first).toBe(
-      'kind: Service\napiVersion: v1\nmetadata:\n  name: s\nspec:\n  ports:\n    - port: 80\n'
-    ) // key order as rendered
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n    - port: 80\n'
+    ) // keys sorted, as yaml.v3 writes maps
     expect(serializeManifests(parseManifests(first, 't').resources)).toBe(first) // a fixed point
   })
 

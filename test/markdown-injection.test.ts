@@ -1,7 +1,15 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import MarkdownIt from 'markdown-it'
 import type { DiffReport } from '../src/diff/types.js'
+import { GuardedOutput } from '../src/action/guardedOutput.js'
+import type { ActionSettings } from '../src/action/settings.js'
+import { writeHydrateSummary } from '../src/action/summary.js'
+import type { RepositoryHydration } from '../src/engine.js'
 import { commentMarker } from '../src/github/stickyComment.js'
+import { CredentialGuard } from '../src/security/credentials.js'
 import { escapeText } from '../src/report/escape.js'
 import { renderMarkdown, renderMarkdownWithin } from '../src/report/markdown.js'
 
@@ -108,5 +116,41 @@ describe('resource text in the comment is escaped or fenced', () => {
     const rendered = github.renderInline(escapeText('a|b <c> `d` *e* @f #g'))
     expect(rendered.replace(/\u2060/g, '')).toBe('a|b &lt;c&gt; `d` *e* @f #g')
     expect(renderMarkdown(hostileReport())).toContain('ConfigMap&lt;/code&gt;')
+  })
+})
+
+describe('the push job summary', () => {
+  it('escapes branch and target names and the dry subject', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hydrate-summary-')), 's.md')
+    fs.writeFileSync(file, '')
+    process.env.GITHUB_STEP_SUMMARY = file
+    try {
+      const evil = 'web</b><img src=x onerror=alert(1)> @acme/security-team'
+      const result = {
+        write: {
+          branches: [
+            { branch: 'env/dev', status: 'updated', commit: 'c'.repeat(40), changedTargets: [evil] }
+          ],
+          pushed: true,
+          attempts: 1
+        },
+        render: {
+          dry: { sha: 'd'.repeat(40), subject: '<script>alert(1)</script>' },
+          layouts: [{ branch: 'env/dev', targets: [{ target: { name: evil }, resources: [] }] }]
+        }
+      } as unknown as RepositoryHydration
+      const settings = { serverUrl: 'https://github.com', repository: 'acme/dry', push: true }
+      await writeHydrateSummary(
+        result,
+        settings as ActionSettings,
+        new GuardedOutput(new CredentialGuard([]))
+      )
+      const html = fs.readFileSync(file, 'utf8')
+      expect(html).toContain('<b>web&lt;/b&gt;&lt;img src=x onerror=alert(1)&gt; @\u2060acme')
+      expect(html).not.toContain('<img')
+      expect(html).not.toContain('<script>')
+    } finally {
+      delete process.env.GITHUB_STEP_SUMMARY
+    }
   })
 })

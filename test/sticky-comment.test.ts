@@ -40,6 +40,31 @@ describe('sticky PR comment through the real Octokit client', () => {
     )
   })
 
+  it("adopts only a comment our marker opens: another workflow's marker injected into a body does not count", async () => {
+    const staging = commentMarker('staging')
+    // Our own earlier default comment, whose rendered content carried a forged staging marker.
+    api.comments.set(19, [
+      {
+        id: 91,
+        body: `${commentMarker('default')}\nreport quoting ${staging}`,
+        user: { login: 'hydrate-bot[bot]', type: 'Bot' }
+      }
+    ])
+    const outcome = await upsertStickyComment(
+      client(),
+      { ...PR, number: 19 },
+      staging,
+      'staging report',
+      new MemoryLogger()
+    )
+    expect(outcome.action).toBe('created')
+    expect(api.comments.get(19)?.map(c => c.body)).toEqual([
+      `${commentMarker('default')}\nreport quoting ${staging}`,
+      `${staging}\nstaging report`
+    ])
+    expect(commentMarker('a --> <b>')).toBe('<!-- hydrate-action:rendered-diff id=a------b- -->')
+  })
+
   it('never touches a human comment that quotes the marker, and keeps comment-ids apart', async () => {
     const marker = commentMarker('default')
     api.comments.set(8, [

@@ -10,52 +10,37 @@ import {
 } from 'yaml'
 import type { Node, YAMLMap } from 'yaml'
 import { ManifestError } from '../errors.js'
+import { kubernetesKey, toArgoValue, UnrepresentableValueError } from './argoValue.js'
+import { encodeArgoDocument, joinArgoDocuments } from './argoYaml.js'
 import { describeResource, formatId, groupOf, isClusterScoped, type Resource } from './resource.js'
+import { KUBERNETES_YAML } from './yaml11.js'
 
 /**
- * Options shared by parsing and serialization. Kubernetes reads YAML 1.1 (sigs.k8s.io/yaml),
- * so we do too: `0644` stays octal, `yes` stays what the API server will see. Big ints are
- * kept exact.
+ * The plain object that policy and diff read: keys as Kubernetes makes them, ints beyond
+ * 2^53 as strings.
  */
-const PARSE_OPTIONS = { version: '1.1', intAsBigInt: true, uniqueKeys: false } as const
-const STRINGIFY_OPTIONS = { indent: 2, indentSeq: true, lineWidth: 0, minContentWidth: 0 } as const
-
-function stripComments(document: Document): void {
-  document.commentBefore = null
-  document.comment = null
-  visit(document, {
-    Node(_key, node) {
-      const n = node as {
-        comment?: string | null
-        commentBefore?: string | null
-        spaceBefore?: boolean
-      }
-      n.comment = null
-      n.commentBefore = null
-      n.spaceBefore = false
-    }
-  })
-}
-
-function toPlain(document: Document): unknown {
-  return document.toJS({
-    maxAliasCount: 1000,
-    reviver: (_key: unknown, value: unknown) =>
-      typeof value === 'bigint'
-        ? value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
-          ? Number(value)
-          : value.toString()
-        : value
-  })
-}
-
-export function serializeDocument(document: Document): string {
-  if (document.directives) {
-    document.directives.docStart = null
-    document.directives.docEnd = false
+function toPlain(value: unknown, path: string): unknown {
+  if (typeof value === 'bigint')
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number(value)
+      : value.toString()
+  if (Array.isArray(value)) return value.map((item, i) => toPlain(item, `${path}[${i}]`))
+  // !!binary: go-yaml decodes the base64 into the string's bytes (as argoValue does).
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8')
+  if (!(value instanceof Map)) return value
+  const out: Record<string, unknown> = {}
+  for (const [key, item] of value) {
+    const name = kubernetesKey(key, path)
+    const child = path ? `${path}.${name}` : name
+    // defineProperty: a `__proto__` key stays a key.
+    Object.defineProperty(out, name, {
+      value: toPlain(item, child),
+      enumerable: true,
+      writable: true,
+      configurable: true
+    })
   }
-  const text = document.toString(STRINGIFY_OPTIONS)
-  return text.endsWith('\n') ? text : `${text}\n`
+  return out
 }
 
 /** A document that cannot be hydrated as it is: reported by the policy rules of the same id. */
@@ -92,7 +77,7 @@ function nameProblem(group: string, name: string): string | undefined {
  */
 export function parseManifests(text: string, target: string): ParsedManifests {
   const lineCounter = new LineCounter()
-  const documents = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter })
+  const documents = parseAllDocuments(text, { ...KUBERNETES_YAML, lineCounter })
   const list = Array.isArray(documents) ? documents : [documents]
   const resources: Resource[] = []
   const problems: ManifestProblem[] = []
@@ -113,12 +98,19 @@ export function parseManifests(text: string, target: string): ParsedManifests {
         message: `${position}: duplicate key ${duplicate} (only the last is kept; Kubernetes' strict decoding rejects it)`
       })
     }
-    binaryAsBase64(document)
     entries.push(...expandList(document, position))
   })
   for (const { document, position } of entries) {
     if (document.contents === null) continue
-    const plain = toPlain(document)
+    // Maps keep their keys' types, so that keys become strings as Kubernetes makes them.
+    const raw: unknown = document.toJS({ maxAliasCount: 1000, mapAsMap: true })
+    let plain: unknown
+    try {
+      plain = toPlain(raw, '')
+    } catch (error) {
+      if (!(error instanceof UnrepresentableValueError)) throw error
+      throw new ManifestError(target, `${position}: ${error.message}`)
+    }
     if (plain === null || plain === undefined) continue
     if (!isMap(document.contents) || typeof plain !== 'object' || Array.isArray(plain)) {
       problems.push({
@@ -173,15 +165,14 @@ export function parseManifests(text: string, target: string): ParsedManifests {
       continue
     }
     seen.set(id, position)
-    stripComments(document)
-    resources.push({
-      ...identity,
-      apiVersion,
-      id,
-      object,
-      document,
-      yaml: serializeDocument(document)
-    })
+    let yaml: string
+    try {
+      yaml = encodeArgoDocument(toArgoValue(raw))
+    } catch (error) {
+      if (!(error instanceof UnrepresentableValueError)) throw error
+      throw new ManifestError(target, `${position} (${label}): ${error.message}`)
+    }
+    resources.push({ ...identity, apiVersion, id, object, yaml })
   }
   return { resources, problems }
 }
@@ -211,18 +202,6 @@ function expandList(
         item.set('apiVersion', apiVersion)
     }
     return { document: single, position: `${position} item ${index + 1}` }
-  })
-}
-
-/** `!!binary` scalars become the base64 strings the API server (and JSON) holds. */
-function binaryAsBase64(document: Document): void {
-  visit(document, {
-    Scalar(_key, node) {
-      if (node.value instanceof Uint8Array) {
-        node.value = Buffer.from(node.value).toString('base64')
-        node.tag = undefined
-      }
-    }
   })
 }
 
@@ -259,7 +238,10 @@ function removeDuplicateKeys(document: Document, lineCounter: LineCounter): stri
   return found
 }
 
-/** All resources as one multi-document stream, in the order the tool emitted them. */
+/**
+ * manifest.yaml: all resources, in the order the tool emitted them, byte for byte as Argo CD's
+ * source hydrator writes them (docs/adr/0006-argo-yaml-encoding.md).
+ */
 export function serializeManifests(resources: readonly Resource[]): string {
-  return resources.map(r => r.yaml).join('---\n')
+  return joinArgoDocuments(resources.map(r => r.yaml))
 }

@@ -1,5 +1,3 @@
-import type { Document } from 'yaml'
-
 /** group/kind/namespace/name: the version is not part of identity (DESIGN §5). */
 export interface ResourceId {
   group: string
@@ -14,9 +12,7 @@ export interface Resource extends ResourceId {
   id: string
   /** Plain JS value of the object (ints beyond 2^53 kept as strings). */
   object: Record<string, unknown>
-  /** The parsed document, comments removed: the source of the serialized text. */
-  document: Document
-  /** Deterministic YAML text of this resource, ending with a newline. */
+  /** This resource as Argo CD's hydrator writes it (yaml.v3), ending with a newline. */
   yaml: string
 }
 

@@ -55,7 +55,8 @@ export function defaultConcurrency(): number {
   return Math.max(1, os.availableParallelism?.() ?? os.cpus().length)
 }
 
-async function renderRaw(
+/** A target's tool output, before parsing (the manifest tests give it to a reference encoder too). */
+export async function renderRaw(
   target: Target,
   context: RenderContext,
   toolbox: Toolbox,

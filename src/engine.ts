@@ -2,3 +2,4 @@
 export * from './engine/render.js'
 export * from './engine/hydrate.js'
 export * from './engine/diff.js'
+export * from './engine/verdict.js'

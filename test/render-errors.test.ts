@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { runCli } from '../src/cli/run.js'
-import { assertRendered, renderRepository } from '../src/engine.js'
+import { renderRepository, renderVerdict } from '../src/engine.js'
 import { AggregateRenderError } from '../src/errors.js'
 import { MemoryLogger } from '../src/logger.js'
 import { cleanupTempDirs, makeRepo, tempDir } from './helpers/repo.js'
@@ -36,8 +36,9 @@ describe('render failures', () => {
       /^target broken-dev: kubectl kustomize apps\/broken\/dev exited with code 1\n/
     )
     expect(message).toMatch(/missing\.yaml/) // kustomize's own stderr
-    expect(() => assertRendered(result)).toThrow(AggregateRenderError)
-    expect(() => assertRendered(result)).toThrow(/1 target failed to render:\n- target broken-dev/)
+    const { failure } = renderVerdict(result, 'never')
+    expect(failure).toBeInstanceOf(AggregateRenderError)
+    expect(failure?.message).toMatch(/^1 target failed to render:\n- target broken-dev/)
   })
 
   it('names the missing tool and how to install it', async () => {

@@ -2,8 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { getOctokit } from '@actions/github'
-import { diffRepository, newFindings, PolicyError } from '../engine.js'
-import { failsOn, formatFinding } from '../policy/index.js'
+import { diffRepository, diffVerdict, enforceVerdict } from '../engine.js'
 import { HydrateError } from '../errors.js'
 import { commentMarker, upsertStickyComment } from '../github/stickyComment.js'
 import { renderJson } from '../report/json.js'
@@ -106,15 +105,6 @@ export async function runDiff(
     )
   }
 
-  const blocking = newFindings(report).filter(f => failsOn([f], settings.failOn))
-  for (const finding of report.findings)
-    if (!blocking.includes(finding)) logger.warning(formatFinding(finding))
   output.set('findings', JSON.stringify(report.findings))
-  const failed = report.targets.filter(t => t.status === 'error')
-  if (failed.length > 0) {
-    throw new HydrateError(
-      `${failed.length} target${failed.length === 1 ? '' : 's'} failed to render (reported in the comment and summary): ${failed.map(t => t.name).join(', ')}`
-    )
-  }
-  if (blocking.length > 0) throw new PolicyError(blocking)
+  enforceVerdict(diffVerdict(report, settings.failOn), logger)
 }

@@ -2,7 +2,11 @@ import * as core from '@actions/core'
 import { hydrateRepository } from '../engine.js'
 import { getErrorMessage } from '../errors.js'
 import type { Logger } from '../logger.js'
-import { CredentialGuard, credentialsFromEnvironment } from '../security/credentials.js'
+import {
+  CredentialGuard,
+  credentialsFromEnvironment,
+  persistedCredentials
+} from '../security/credentials.js'
 import { GuardedLogger } from '../security/guardedLogger.js'
 import { CoreLogger } from './coreLogger.js'
 import { runDiff } from './diffMode.js'
@@ -12,9 +16,13 @@ import { getSettings, resolveMode, type ActionSettings } from './settings.js'
 
 /** The action front: inputs → engine → outputs. The one place errors are reported. */
 export async function runAction(): Promise<void> {
-  const guard = new CredentialGuard(credentialsFromEnvironment(process.env))
+  let guard = new CredentialGuard(credentialsFromEnvironment(process.env))
   try {
     const settings = getSettings()
+    guard = new CredentialGuard([
+      ...credentialsFromEnvironment(process.env),
+      ...(await persistedCredentials(settings.workingDirectory))
+    ])
     const mode = resolveMode(settings)
     const logger = new GuardedLogger(new CoreLogger(), guard)
     const output = new GuardedOutput(guard)

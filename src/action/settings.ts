@@ -1,9 +1,9 @@
 import path from 'node:path'
 import * as core from '@actions/core'
 import { UsageError } from '../errors.js'
+import type { FailOn } from '../policy/index.js'
 
 export type Mode = 'auto' | 'diff' | 'hydrate'
-export type FailOn = 'error' | 'warning' | 'never'
 
 /** Every action input, parsed and validated once. */
 export interface ActionSettings {
@@ -101,7 +101,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): ActionSetting
   }
 }
 
-/** DESIGN §11: the event decides the mode unless `mode` says otherwise. */
+/** The event decides the mode unless `mode` says otherwise. */
 export function resolveMode(settings: ActionSettings): 'diff' | 'hydrate' {
   if (settings.mode !== 'auto') return settings.mode
   if (['pull_request', 'pull_request_target'].includes(settings.eventName)) return 'diff'

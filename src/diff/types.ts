@@ -33,7 +33,7 @@ export interface TargetDiff {
   error?: string
 }
 
-/** The JSON report (DESIGN §8). */
+/** The JSON report (README "The rendered diff"). */
 export interface DiffReport {
   base: string
   head: string

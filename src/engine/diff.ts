@@ -89,7 +89,7 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
     options.configFile && path.isAbsolute(options.configFile)
       ? path.relative(repoRoot, options.configFile)
       : options.configFile
-  // Only targets whose inputs changed are rendered, on both sides (DESIGN §13).
+  // Only targets whose inputs changed are rendered, on both sides (docs/adr/0005).
   const changed = await changedFiles(git, baseSha, options.head === undefined ? undefined : headSha)
   // Base and head render at the same time; the base waits only for the head's config, which
   // decides what is affected.
@@ -162,9 +162,4 @@ export function markPreExisting(head: readonly Finding[], base: readonly Finding
   const key = (f: Finding) => `${f.target}\u0000${f.resource}\u0000${f.rule}\u0000${f.message}`
   const before = new Set(base.map(key))
   return head.map(f => (before.has(key(f)) ? { ...f, preExisting: true } : { ...f }))
-}
-
-/** The findings that decide a diff's exit status: the ones this change introduces. */
-export function newFindings(report: DiffReport): Finding[] {
-  return report.findings.filter(f => !f.preExisting)
 }

@@ -12,14 +12,13 @@ import { selectIncremental, type Selection } from '../hydrate/incremental.js'
 import type { FailOn } from '../policy/index.js'
 import { Toolbox } from '../render/tools.js'
 import {
-  assertPolicy,
-  assertRendered,
   checkLayouts,
   renderRepository,
   resolveRepoRoot,
   type EngineOptions,
   type RepositoryRender
 } from './render.js'
+import { enforceVerdict, renderVerdict } from './verdict.js'
 
 export interface HydrateOptions extends EngineOptions {
   /** Remote name or URL of the repository that holds the environment branches. */
@@ -83,9 +82,11 @@ export async function hydrateRepository(options: HydrateOptions): Promise<Reposi
     const render = await logger.group('Render', () =>
       renderRepository({ ...options, repoRoot, toolbox, select })
     )
-    assertRendered(render)
     // Nothing that breaks a rule at error level is ever pushed, whatever fail-on says.
-    assertPolicy(render.policy.findings, options.failOn === 'warning' ? 'warning' : 'error', logger)
+    enforceVerdict(
+      renderVerdict(render, options.failOn === 'warning' ? 'warning' : 'error'),
+      logger
+    )
     if (options.guard) checkLayouts(render.layouts, options.guard)
     const activeWriter = writer as unknown as BranchWriter
     const write = await logger.group(

@@ -1,21 +1,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { simpleGit } from 'simple-git'
 import { loadConfig } from '../config/load.js'
 import type { HydrateConfig } from '../config/types.js'
-import { AggregateRenderError, HydrateError } from '../errors.js'
+import { HydrateError } from '../errors.js'
+import { GitCommandManager } from '../git/commandManager.js'
 import { readDryCommit, type DryCommit } from '../git/dryCommit.js'
 import type { Selection } from '../hydrate/incremental.js'
 import { buildBranchLayouts, METADATA_FILE, type BranchLayout } from '../hydrate/layout.js'
 import type { Logger } from '../logger.js'
-import {
-  checkPolicy,
-  failsOn,
-  formatFinding,
-  type FailOn,
-  type PolicyResult
-} from '../policy/index.js'
-import type { Finding } from '../policy/types.js'
+import { checkPolicy, type PolicyResult } from '../policy/index.js'
 import { renderTargets, type RenderedTarget, type RenderFailure } from '../render/index.js'
 import type { Toolbox } from '../render/tools.js'
 import type { CredentialGuard } from '../security/credentials.js'
@@ -45,7 +38,7 @@ export interface RepositoryRender {
   rendered: RenderedTarget[]
   failures: RenderFailure[]
   errors: HydrateError[]
-  /** Policy findings on the rendered output (DESIGN §9). */
+  /** Policy findings on the rendered output (README "Guardrails"). */
   policy: PolicyResult
   layouts: BranchLayout[]
   timings: { configMs: number; renderMs: number; layoutMs: number }
@@ -63,8 +56,9 @@ export async function renderRepository(options: EngineOptions): Promise<Reposito
     configFile: options.configFile,
     targetFilter: options.targetFilter
   })
-  const dry = await readDryCommit(repoRoot, 'HEAD', options.repoURL)
-  await warnIfDirty(repoRoot, logger)
+  const git = new GitCommandManager(repoRoot)
+  const dry = await readDryCommit(git, 'HEAD', options.repoURL)
+  await warnIfDirty(git, logger)
   const t1 = performance.now()
   logger.info(
     `${config.targets.length} target${config.targets.length === 1 ? '' : 's'} from ${config.file ?? 'the zero-config default (environments/{env})'}`
@@ -101,30 +95,21 @@ export async function renderRepository(options: EngineOptions): Promise<Reposito
   }
 }
 
-/** Throws the collected render errors as one error (exit 1), naming every failed target. */
-export function assertRendered(result: RepositoryRender): void {
-  if (result.errors.length > 0) throw new AggregateRenderError(result.errors)
-}
-
 export async function resolveRepoRoot(dir: string): Promise<string> {
   const absolute = path.resolve(dir)
   if (!fs.existsSync(absolute)) throw new HydrateError(`directory ${dir} does not exist`)
-  const top = await simpleGit({ baseDir: absolute })
-    .revparse(['--show-toplevel'])
-    .catch(() => {
-      throw new HydrateError(
-        `${absolute} is not inside a git repository (the dry commit is read from git)`
-      )
-    })
-  return top.trim()
+  const top = await new GitCommandManager(absolute).exec(['rev-parse', '--show-toplevel'], {
+    allowFailure: true
+  })
+  if (top.exitCode !== 0)
+    throw new HydrateError(
+      `${absolute} is not inside a git repository (the dry commit is read from git)`
+    )
+  return top.stdout.trim()
 }
 
-async function warnIfDirty(repoRoot: string, logger: Logger): Promise<void> {
-  const status = await simpleGit({ baseDir: repoRoot }).raw([
-    'status',
-    '--porcelain',
-    '--untracked-files=no'
-  ])
+async function warnIfDirty(git: GitCommandManager, logger: Logger): Promise<void> {
+  const status = await git.output(['status', '--porcelain', '--untracked-files=no'])
   if (status.trim()) {
     logger.warning(
       'the working tree has uncommitted changes: they are rendered, but the metadata records HEAD as the dry commit'
@@ -170,20 +155,4 @@ export function checkLayouts(layouts: readonly BranchLayout[], guard: Credential
   for (const layout of layouts)
     for (const [file, content] of layout.files)
       if (typeof content === 'string') guard.check(content, `${layout.branch}:${file}`)
-}
-
-export class PolicyError extends HydrateError {
-  constructor(readonly findings: Finding[]) {
-    super(
-      `${findings.length} policy finding${findings.length === 1 ? '' : 's'} block${findings.length === 1 ? 's' : ''} this:\n${findings.map(f => `- ${formatFinding(f)}`).join('\n')}`
-    )
-  }
-}
-
-/** Logs every finding; throws when they fail the run under `failOn`. */
-export function assertPolicy(findings: readonly Finding[], failOn: FailOn, logger: Logger): void {
-  const blocking = findings.filter(f => failsOn([f], failOn))
-  for (const finding of findings)
-    if (!blocking.includes(finding)) logger.warning(formatFinding(finding))
-  if (blocking.length > 0) throw new PolicyError(blocking)
 }

@@ -1,4 +1,4 @@
-import { simpleGit } from 'simple-git'
+import type { GitCommandManager } from './commandManager.js'
 import { redactUrl } from './redact.js'
 
 /** The dry commit a hydration comes from: everything in the metadata derives from it. */
@@ -15,24 +15,24 @@ export interface DryCommit {
 }
 
 export async function readDryCommit(
-  repoRoot: string,
+  git: GitCommandManager,
   ref = 'HEAD',
   repoURL?: string
 ): Promise<DryCommit> {
-  const git = simpleGit({ baseDir: repoRoot })
   const SEP = '\u001f'
-  const raw = await git.raw([
+  const raw = await git.output([
     'show',
     '-s',
     `--format=%H${SEP}%an <%ae>${SEP}%aI${SEP}%s${SEP}%b`,
+    '--end-of-options',
     ref
   ])
   const [sha = '', author = '', date = '', subject = '', ...rest] = raw.split(SEP)
   let url = repoURL
   if (url === undefined) {
     url = (
-      (await git.raw(['config', '--get', 'remote.origin.url']).catch(() => '')) as string
-    ).trim()
+      await git.exec(['config', '--get', 'remote.origin.url'], { allowFailure: true })
+    ).stdout.trim()
   }
   return {
     sha: sha.trim(),

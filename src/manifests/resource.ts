@@ -1,4 +1,4 @@
-/** group/kind/namespace/name: the version is not part of identity (DESIGN §5). */
+/** group/kind/namespace/name: the version is not part of identity (README "The rendered diff"). */
 export interface ResourceId {
   group: string
   kind: string

@@ -20,7 +20,7 @@ function severityOf(
 }
 
 /**
- * Runs every rule on every rendered target (DESIGN §9). Findings name target, resource and
+ * Runs every rule on every rendered target (README "Guardrails"). Findings name target, resource and
  * field, never a Secret's value.
  */
 export function checkPolicy(

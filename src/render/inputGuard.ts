@@ -4,7 +4,15 @@ import { isGitDirectory } from '../config/paths.js'
 import type { Target } from '../config/types.js'
 import { RenderError } from '../errors.js'
 import type { Reference, TargetDependencies } from '../targets/dependencies.js'
-import { readDependencies } from './helm.js'
+import { parse } from 'yaml'
+
+/** Where `helm dependency build` reads dependency repositories from. */
+const CHART_DEPENDENCY_FILES = [
+  'Chart.yaml',
+  'Chart.lock',
+  'requirements.yaml',
+  'requirements.lock'
+]
 
 /** Never readable, whatever a target allows: the runner's process and device files. */
 const SYSTEM_PREFIXES = ['/proc', '/sys', '/dev']
@@ -106,33 +114,65 @@ export class InputGuard {
       const child = relative ? `${relative}/${entry.name}` : entry.name
       if (entry.isSymbolicLink()) {
         this.checkPath(child)
-        if (fs.statSync(path.join(this.repoRoot, child), { throwIfNoEntry: false })?.isDirectory())
-          this.walk(child)
+        const stat = fs.statSync(path.join(this.repoRoot, child), { throwIfNoEntry: false })
+        if (stat?.isDirectory()) this.walk(child)
+        else if (entry.name === 'values.schema.json') this.checkSchema(child)
       } else if (entry.isDirectory() && entry.name !== '.git') {
         this.walk(child)
+      } else if (entry.name === 'values.schema.json') {
+        this.checkSchema(child)
       }
     }
   }
 
-  /** A chart's `file://` dependencies must stay inside the repository too. */
+  /**
+   * A chart's `file://` dependencies must stay inside the repository too: in Chart.yaml, and
+   * in the lock and requirements files `helm dependency build` also reads.
+   */
   checkChart(relative: string): void {
-    let dependencies: ReturnType<typeof readDependencies>
-    try {
-      dependencies = readDependencies(path.join(this.repoRoot, relative))
-    } catch {
-      return // no or unreadable Chart.yaml: helm reports it
-    }
-    for (const d of dependencies) {
-      if (!d.repository?.startsWith('file://')) continue
-      const real = this.realPath(
-        path.resolve(this.repoRoot, relative, d.repository.slice('file://'.length))
-      )
-      const why = this.refusal(real)
-      if (why || !isUnder(this.realRoot, real))
-        this.fail(
-          `${relative}/Chart.yaml: dependency ${d.name} (${d.repository}) is ${why ?? 'outside the repository'}`
+    for (const file of CHART_DEPENDENCY_FILES) {
+      let dependencies: unknown
+      try {
+        const text = fs.readFileSync(path.join(this.repoRoot, relative, file), 'utf8')
+        dependencies = (parse(text) as { dependencies?: unknown } | null)?.dependencies
+      } catch {
+        continue // absent or unreadable: helm reports what it needs
+      }
+      if (!Array.isArray(dependencies)) continue
+      for (const d of dependencies as Array<{ name?: unknown; repository?: unknown }>) {
+        if (typeof d?.repository !== 'string' || !d.repository.startsWith('file://')) continue
+        const real = this.realPath(
+          path.resolve(this.repoRoot, relative, d.repository.slice('file://'.length))
         )
+        const why = this.refusal(real)
+        if (why || !isUnder(this.realRoot, real))
+          this.fail(
+            `${relative}/${file}: dependency ${String(d.name)} (${d.repository}) is ${why ?? 'outside the repository'}`
+          )
+      }
     }
+  }
+
+  /** `$ref`s in a values schema: helm follows file:// and http(s) refs, so only `#…` may stay. */
+  checkSchema(relative: string): void {
+    let schema: unknown
+    try {
+      schema = JSON.parse(fs.readFileSync(path.join(this.repoRoot, relative), 'utf8'))
+    } catch {
+      return // not JSON: helm reports it
+    }
+    const visit = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(visit)
+      else if (value && typeof value === 'object')
+        for (const [key, item] of Object.entries(value)) {
+          if (key === '$ref' && typeof item === 'string' && !item.startsWith('#'))
+            this.fail(
+              `${relative}: $ref ${JSON.stringify(item)} leaves the schema; only references inside it (#/…) are allowed`
+            )
+          visit(item)
+        }
+    }
+    visit(schema)
   }
 
   private checkReferences(refs: readonly Reference[], remote: boolean): void {

@@ -5,7 +5,7 @@ import { escapeText, fenced } from './escape.js'
 export const COMMENT_LIMIT = 65_536
 export const SUMMARY_LIMIT = 1024 * 1024
 
-/** Detail levels, from the full report down to the table alone (DESIGN §8 budget steps). */
+/** Detail levels, from the full report down to the table alone (README "The rendered diff": size). */
 export type DetailLevel = 'full' | 'truncated' | 'names' | 'table'
 
 export interface MarkdownOptions {

@@ -1,4 +1,5 @@
 import { HydrateError } from '../errors.js'
+import { GitCommandManager } from '../git/commandManager.js'
 
 /** A credential of this run: what it is called (never its value) and its value. */
 export interface Credential {
@@ -44,6 +45,38 @@ export function credentialsInUrl(url: string, name: string): Credential[] {
 }
 
 /**
+ * The credentials actions/checkout (or anyone) persisted in git config as an
+ * `http.<url>.extraheader` (`AUTHORIZATION: basic base64(user:token)` or `bearer token`):
+ * `git config --get-regexp` output in, credentials out.
+ */
+export function credentialsInExtraHeaders(configListing: string): Credential[] {
+  const found: Credential[] = []
+  for (const line of configListing.split('\n')) {
+    const match = /extraheader\s+authorization:\s*(basic|bearer)\s+(\S+)/i.exec(line)
+    if (!match) continue
+    const [, scheme, value] = match as unknown as [string, string, string]
+    const name = 'the token in git config (http.extraheader)'
+    found.push({ name, value })
+    if (scheme.toLowerCase() === 'basic') {
+      const decoded = Buffer.from(value, 'base64').toString('utf8')
+      found.push({ name, value: decoded })
+      const password = decoded.slice(decoded.indexOf(':') + 1)
+      if (password.length >= MIN_LENGTH) found.push({ name, value: password })
+    }
+  }
+  return found.filter(c => c.value.length >= MIN_LENGTH)
+}
+
+/** What the repository's git config persists (actions/checkout's extraheader), as credentials. */
+export async function persistedCredentials(repoDir: string): Promise<Credential[]> {
+  const listing = await new GitCommandManager(repoDir).exec(
+    ['config', '--get-regexp', '^http\\..*\\.extraheader$'],
+    { allowFailure: true }
+  )
+  return credentialsInExtraHeaders(listing.stdout)
+}
+
+/**
  * Every base64 text that can hold `secret` somewhere inside: the secret starts at byte
  * offset 0, 1 or 2 of a 3-byte group, so three encodings, each trimmed of the characters
  * that also depend on the bytes around it.
@@ -86,7 +119,8 @@ export class CredentialGuard {
   constructor(credentials: readonly Credential[]) {
     const seen = new Set<string>()
     for (const { name, value } of credentials) {
-      for (const text of [value, ...base64Forms(value)]) {
+      const hex = Buffer.from(value, 'utf8').toString('hex')
+      for (const text of [value, ...base64Forms(value), hex, hex.toUpperCase()]) {
         if (seen.has(text)) continue
         seen.add(text)
         this.needles.push({ name, text })

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { parse } from 'yaml'
+import { parse, parseAllDocuments } from 'yaml'
 import { findKustomization } from '../config/load.js'
 import type { Target } from '../config/types.js'
 import { fileDependencies, isVendored, readDependencies } from '../render/helm.js'
@@ -33,7 +33,19 @@ export interface Reference {
 export type Obj = Record<string, unknown>
 
 const REMOTE =
-  /^(https?:\/\/|git@|ssh:\/\/|git::|github\.com\/|gitlab\.com\/|bitbucket\.org\/|oci:\/\/)/
+  /^(https?:\/\/|git@|ssh:\/\/|git::|file:|github\.com\/|gitlab\.com\/|bitbucket\.org\/|oci:\/\/)/
+
+/** Fields of kustomize's builtin plugin configs that name files it reads. */
+const PLUGIN_PATH_KEYS = new Set([
+  'files',
+  'envs',
+  'env',
+  'path',
+  'paths',
+  'valuesFile',
+  'additionalValuesFiles',
+  'chartHome'
+])
 
 function posix(p: string): string {
   return p.split(path.sep).join('/')
@@ -58,7 +70,8 @@ class DependencyCollector {
 
   /** Resolves a path written in a file under `dir` to a repo-relative path, or records why not. */
   private resolve(dir: string, ref: string, field: string): string | undefined {
-    if (REMOTE.test(ref) || /^[a-z0-9.-]+\.[a-z]{2,}\/.+\?ref=/.test(ref)) {
+    // kustomize reads `host/org/repo//dir` and `…?ref=` as repositories too.
+    if (REMOTE.test(ref) || /^[a-z0-9.-]+\.[a-z]{2,}\/.+(\?ref=|\/\/)/i.test(ref)) {
       this.deps.unresolved.push(`${dir}: remote ${field} ${ref}`)
       this.deps.remote.push({ dir, field, ref })
       return undefined
@@ -122,18 +135,11 @@ class DependencyCollector {
     }
     const list = (value: unknown): unknown[] =>
       Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]
-    for (const field of [
-      'resources',
-      'bases',
-      'components',
-      'crds',
-      'configurations',
-      'generators',
-      'transformers',
-      'validators'
-    ]) {
+    for (const field of ['resources', 'bases', 'components', 'crds', 'configurations']) {
       for (const ref of list(k[field])) this.addReference(dir, ref, field)
     }
+    for (const field of ['generators', 'transformers', 'validators'])
+      for (const entry of list(k[field])) this.pluginConfig(dir, entry, field)
     for (const patch of list(k.patchesStrategicMerge))
       this.addReference(dir, patch, 'patchesStrategicMerge')
     for (const field of ['patches', 'patchesJson6902', 'replacements']) {
@@ -172,6 +178,46 @@ class DependencyCollector {
           this.addReference(dir, values, 'helmCharts values')
       }
     }
+  }
+
+  /**
+   * A `generators:`/`transformers:`/`validators:` entry: a file (or an inline document) of
+   * builtin plugin configs, whose own `files`, `envs`, `path`, `valuesFile`, … name more
+   * files, read relative to the kustomization.
+   */
+  private pluginConfig(dir: string, entry: unknown, field: string): void {
+    if (typeof entry !== 'string' || entry === '') return
+    let text: string | undefined
+    if (entry.includes('\n')) {
+      text = entry
+    } else {
+      this.addReference(dir, entry, field)
+      const resolved = this.resolve(dir, entry, field)
+      if (resolved === undefined || this.isDirectory(resolved)) return
+      try {
+        text = fs.readFileSync(path.join(this.repoRoot, resolved), 'utf8')
+      } catch {
+        return // missing: kustomize reports it
+      }
+    }
+    let documents: unknown[]
+    try {
+      documents = parseAllDocuments(text).map(d => d.toJS() as unknown)
+    } catch {
+      this.deps.unresolved.push(`${dir || '.'}: ${field} entry does not parse`)
+      return
+    }
+    const visit = (value: unknown, key: string | undefined): void => {
+      if (Array.isArray(value)) {
+        for (const item of value) visit(item, key)
+      } else if (value && typeof value === 'object') {
+        for (const [k, v] of Object.entries(value as Obj)) visit(v, k)
+      } else if (typeof value === 'string' && key && PLUGIN_PATH_KEYS.has(key)) {
+        const ref = key === 'files' ? value.slice(value.indexOf('=') + 1) : value
+        this.addReference(dir, ref, `${field} ${key}`)
+      }
+    }
+    for (const document of documents) visit(document, undefined)
   }
 
   /** A local chart: its directory, its file:// dependencies, and remote dependencies are unresolved. */

@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
-import { childEnvironment } from '../src/process/environment.js'
+import { childEnvironment } from '../../src/process/environment.js'
 import {
   base64Forms,
   CredentialGuard,
   CredentialLeakError,
   credentialsFromEnvironment,
   credentialsInUrl
-} from '../src/security/credentials.js'
-import { redactUrl, redactUrls } from '../src/git/redact.js'
+} from '../../src/security/credentials.js'
+import { redactUrl, redactUrls } from '../../src/git/redact.js'
 
 const TOKEN = 'ghs_RunnerToken0123456789abcdefABCDEF'
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { ManifestError } from '../src/errors.js'
-import { parseManifests, serializeManifests } from '../src/manifests/parse.js'
-import { describeResource } from '../src/manifests/resource.js'
+import { ManifestError } from '../../src/errors.js'
+import { parseManifests, serializeManifests } from '../../src/manifests/parse.js'
+import { describeResource } from '../../src/manifests/resource.js'
 
 describe('parseManifests', () => {
   it('splits documents, drops empty and null ones, and strips comments', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import type { Target } from '../src/config/types.js'
-import { ManifestError } from '../src/errors.js'
-import type { DryCommit } from '../src/git/dryCommit.js'
-import { redactUrl } from '../src/git/redact.js'
-import { buildBranchLayouts, resourceFileName } from '../src/hydrate/layout.js'
-import { parseManifests } from '../src/manifests/parse.js'
-import type { RenderedTarget } from '../src/render/index.js'
+import type { Target } from '../../src/config/types.js'
+import { ManifestError } from '../../src/errors.js'
+import type { DryCommit } from '../../src/git/dryCommit.js'
+import { redactUrl } from '../../src/git/redact.js'
+import { buildBranchLayouts, resourceFileName } from '../../src/hydrate/layout.js'
+import { parseManifests } from '../../src/manifests/parse.js'
+import type { RenderedTarget } from '../../src/render/index.js'
 
 const DRY: DryCommit = {
   sha: 'a'.repeat(40),

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { getOctokit } from '@actions/github'
-import { commentMarker, upsertStickyComment } from '../src/github/stickyComment.js'
-import { MemoryLogger } from '../src/logger.js'
-import { startFakeGitHub, type FakeGitHub } from './helpers/githubApi.js'
+import { commentMarker, upsertStickyComment } from '../../src/github/stickyComment.js'
+import { MemoryLogger } from '../../src/logger.js'
+import { startFakeGitHub, type FakeGitHub } from '../helpers/githubApi.js'
 
 let api: FakeGitHub
 beforeAll(async () => {

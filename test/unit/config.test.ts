@@ -1,11 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { runCli } from '../src/cli/run.js'
-import { captureStderr, outputSink } from './helpers/cli.js'
-import { loadConfig } from '../src/config/load.js'
-import { ConfigError, UsageError } from '../src/errors.js'
-import { cleanupTempDirs, makeRepo, tempDir } from './helpers/repo.js'
+import { runCli } from '../../src/cli/run.js'
+import { captureStderr, outputSink } from '../helpers/cli.js'
+import { loadConfig } from '../../src/config/load.js'
+import { ConfigError, UsageError } from '../../src/errors.js'
+import { cleanupTempDirs, makeRepo, tempDir } from '../helpers/repo.js'
 
 afterAll(cleanupTempDirs)
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import type { DiffReport, ResourceChange, TargetDiff } from '../src/diff/types.js'
+import type { DiffReport, ResourceChange, TargetDiff } from '../../src/diff/types.js'
 import {
   COMMENT_LIMIT,
   renderMarkdown,
   renderMarkdownWithin,
   sameReport
-} from '../src/report/markdown.js'
+} from '../../src/report/markdown.js'
 
 function resource(name: string, lines: number): ResourceChange {
   const body = Array.from({ length: lines }, (_, i) =>

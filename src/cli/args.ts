@@ -1,0 +1,160 @@
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { UsageError } from '../errors.js'
+import type { FailOn } from '../policy/index.js'
+import type { Command } from './help.js'
+
+/** Flags every command takes. */
+export interface CommonArgs {
+  repoRoot: string
+  configFile?: string
+  targetFilter?: string[]
+  concurrency?: number
+  timeoutMs?: number
+  failOn: FailOn
+  verbose: boolean
+  help: boolean
+}
+
+export interface RenderArgs extends CommonArgs {
+  command: 'render'
+  out?: string
+}
+
+export interface DiffArgs extends CommonArgs {
+  command: 'diff'
+  base?: string
+  head?: string
+  format: 'markdown' | 'json'
+  out?: string
+  remote?: string
+  full: boolean
+}
+
+export interface PushArgs extends CommonArgs {
+  command: 'push'
+  remote?: string
+  dryRun: boolean
+  full: boolean
+  committer?: { name: string; email: string }
+}
+
+export type CliArgs = RenderArgs | DiffArgs | PushArgs
+
+const COMMON = {
+  C: { type: 'string', short: 'C' },
+  config: { type: 'string' },
+  target: { type: 'string', multiple: true },
+  concurrency: { type: 'string' },
+  timeout: { type: 'string' },
+  'fail-on': { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' }
+} as const
+
+const OPTIONS = {
+  render: { ...COMMON, out: { type: 'string' } },
+  diff: {
+    ...COMMON,
+    out: { type: 'string' },
+    full: { type: 'boolean' },
+    base: { type: 'string' },
+    head: { type: 'string' },
+    format: { type: 'string' },
+    remote: { type: 'string' }
+  },
+  push: {
+    ...COMMON,
+    full: { type: 'boolean' },
+    remote: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    'committer-name': { type: 'string' },
+    'committer-email': { type: 'string' }
+  }
+} as const
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${flag} must be a positive whole number (got ${JSON.stringify(value)})`)
+  return n
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string) {
+  const chosen = value ?? allowed[0]
+  if (!allowed.includes(chosen as T))
+    throw new UsageError(
+      `${flag} must be ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]} (got ${JSON.stringify(value)})`
+    )
+  return chosen as T
+}
+
+function common(values: {
+  C?: string
+  config?: string
+  target?: string[]
+  concurrency?: string
+  timeout?: string
+  'fail-on'?: string
+  verbose?: boolean
+  help?: boolean
+}): CommonArgs {
+  const timeout = positiveInt(values.timeout, '--timeout')
+  return {
+    repoRoot: path.resolve(values.C ?? '.'),
+    configFile: values.config,
+    targetFilter: values.target,
+    concurrency: positiveInt(values.concurrency, '--concurrency'),
+    timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+    failOn: oneOf(values['fail-on'], ['error', 'warning', 'never'] as const, '--fail-on'),
+    verbose: values.verbose === true,
+    help: values.help === true
+  }
+}
+
+/** The command line of one command, typed; a bad flag or value is a UsageError (exit 2). */
+export function parseCommand(command: Command, args: string[]): CliArgs {
+  const parse = <O extends (typeof OPTIONS)[Command]>(options: O) =>
+    parseArgs({ args, options, allowPositionals: false, strict: true }).values
+  try {
+    switch (command) {
+      case 'render': {
+        const values = parse(OPTIONS.render)
+        return { command, ...common(values), out: values.out }
+      }
+      case 'diff': {
+        const values = parse(OPTIONS.diff)
+        return {
+          command,
+          ...common(values),
+          base: values.base,
+          head: values.head,
+          format: oneOf(values.format, ['markdown', 'json'] as const, '--format'),
+          out: values.out,
+          remote: values.remote,
+          full: values.full === true
+        }
+      }
+      case 'push': {
+        const values = parse(OPTIONS.push)
+        const name = values['committer-name']
+        const email = values['committer-email']
+        if ((name === undefined) !== (email === undefined))
+          throw new UsageError('--committer-name and --committer-email go together')
+        return {
+          command,
+          ...common(values),
+          remote: values.remote,
+          dryRun: values['dry-run'] === true,
+          full: values.full === true,
+          committer: name && email ? { name, email } : undefined
+        }
+      }
+    }
+  } catch (error) {
+    if (error instanceof UsageError) throw error
+    // node:util's parseArgs errors (ERR_PARSE_ARGS_*): unknown flag, missing value.
+    throw new UsageError(error instanceof Error ? error.message : String(error))
+  }
+}

@@ -1,0 +1,92 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {
+  diffRepository,
+  diffVerdict,
+  enforceVerdict,
+  hydrateRepository,
+  renderRepository,
+  renderVerdict,
+  writeLayouts,
+  type EngineOptions
+} from '../engine.js'
+import { UsageError } from '../errors.js'
+import { renderJson } from '../report/json.js'
+import { renderMarkdown } from '../report/markdown.js'
+import type { CredentialGuard } from '../security/credentials.js'
+import type { DiffArgs, PushArgs, RenderArgs } from './args.js'
+import { formatWriteResult } from './pushOutput.js'
+
+/** What every command gets: engine options, the run's guard, where to print. */
+export interface CommandContext {
+  engine: EngineOptions
+  guard: CredentialGuard
+  stdout: NodeJS.WritableStream
+}
+
+export async function renderCommand(args: RenderArgs, context: CommandContext): Promise<number> {
+  const { engine, stdout } = context
+  const result = await renderRepository(engine)
+  enforceVerdict(renderVerdict(result, args.failOn), engine.logger)
+  const outDir = path.resolve(
+    args.out ?? path.join(os.tmpdir(), 'hydrate', path.basename(result.config.repoRoot))
+  )
+  writeLayouts(outDir, result.layouts, context.guard)
+  stdout.write(
+    `Rendered ${result.rendered.length} targets from ${result.dry.sha.slice(0, 7)} into ${outDir}\n`
+  )
+  for (const layout of result.layouts) {
+    const resources = layout.targets.reduce((n, t) => n + t.resources.length, 0)
+    stdout.write(
+      `  ${layout.branch}: ${layout.targets.length} targets, ${resources} resources (${layout.targets.map(t => t.target.path).join(', ')})\n`
+    )
+  }
+  const { stats, findings, durationMs } = result.policy
+  stdout.write(
+    `Policy: ${findings.length} finding${findings.length === 1 ? '' : 's'}; ${stats.schemaChecked} resources checked against the Kubernetes schemas, ${stats.schemaSkipped} custom resources skipped (${Math.round(durationMs)} ms)\n`
+  )
+  return 0
+}
+
+export async function diffCommand(args: DiffArgs, context: CommandContext): Promise<number> {
+  const { engine, stdout } = context
+  if (!args.base)
+    throw new UsageError(
+      'hydrate diff needs --base REF (the branch or commit the change goes into)'
+    )
+  const result = await diffRepository({
+    ...engine,
+    base: args.base,
+    head: args.head,
+    remote: args.remote,
+    full: args.full
+  })
+  const text = context.guard.check(
+    args.format === 'json'
+      ? renderJson(result.report)
+      : renderMarkdown(result.report, { timings: result.timings }),
+    `the ${args.format} report`
+  )
+  if (args.out) {
+    fs.writeFileSync(args.out, text)
+    engine.logger.info(`wrote the ${args.format} report to ${args.out}`)
+  } else {
+    stdout.write(text)
+  }
+  enforceVerdict(diffVerdict(result.report, args.failOn), engine.logger)
+  return 0
+}
+
+export async function pushCommand(args: PushArgs, context: CommandContext): Promise<number> {
+  const result = await hydrateRepository({
+    ...context.engine,
+    remote: args.remote,
+    dryRun: args.dryRun,
+    committer: args.committer,
+    failOn: args.failOn,
+    full: args.full
+  })
+  context.stdout.write(formatWriteResult(result.write, args.dryRun))
+  return 0
+}

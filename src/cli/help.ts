@@ -1,0 +1,74 @@
+/** The CLI's help texts (README "CLI"). */
+
+const COMMON_OPTIONS = `  -C DIR              Repository to read (default: the current directory)
+  --config F          Config file (default: hydrate.yaml at the repo root, else the
+                      zero-config layout environments/{env} -> env/{env})
+  --target GLOB       Only targets whose name matches (repeatable)
+  --concurrency N     Parallel renders (default: number of CPUs)
+  --timeout SECONDS   Per render process (default: 300)
+  --fail-on LEVEL     Policy findings that fail the run: error (default), warning, never
+                      (a push is always blocked by error findings)
+  -v, --verbose       Debug output
+  -h, --help          This help`
+
+const DIFF_HELP = `Usage: hydrate diff [-C DIR] [--config F] --base REF [--head REF] [--format markdown|json] [--out FILE]
+
+Render the base (the merge-base of REF and the head, from a temporary worktree) and the
+head, and print what changes in each environment, resource by resource. Secret values are
+masked. The repository is not modified.
+
+Options:
+  --base REF          The branch or commit the change goes into (e.g. origin/main)
+  --head REF          The change (default: the working tree at HEAD)
+  --format F          markdown (default) or json
+  --out FILE          Write the report to FILE instead of standard output
+  --remote NAME       Where to fetch a missing base from (default: origin)
+  --full              Render every target (default: only those whose inputs changed)
+${COMMON_OPTIONS}
+`
+
+export const HELP = {
+  diff: DIFF_HELP,
+  render: `Usage: hydrate render [-C DIR] [--config F] [--out DIR] [--target GLOB]...
+
+Render every target and write the environment-branch layouts to OUT/<branch>/
+(for env/dev: OUT/env/dev/<path>/manifest.yaml). The repository is not modified.
+
+Options:
+  --out DIR           Output directory (default: $TMPDIR/hydrate/<repo name>)
+${COMMON_OPTIONS}
+`,
+  push: `Usage: hydrate push [-C DIR] [--config F] [--remote NAME] [--dry-run]
+
+Render every target and commit the result to the environment branches of the remote,
+one commit per branch, without checking anything out, then push all branches and the
+hydrator notes in one atomic push. Nothing is pushed if any target fails to render.
+
+Options:
+  --remote NAME       Remote name or URL holding the environment branches (default: origin)
+  --dry-run           Print what would change per branch; commit and push nothing
+  --full              Render every target (default: only those affected since the dry
+                      commit each branch records; the others keep their output)
+  --committer-name N  Committer of the hydrated commits (default: git config user.name)
+  --committer-email E Committer email (default: git config user.email)
+${COMMON_OPTIONS}
+`
+}
+
+export const USAGE = `hydrate — the rendered manifests pattern for GitOps
+
+Usage:
+  hydrate render [-C DIR] [--config F] [--out DIR] [--target GLOB]
+  hydrate diff   [-C DIR] [--config F] --base REF [--head REF] [--format markdown|json] [--out FILE]
+  hydrate push   [-C DIR] [--config F] [--remote NAME] [--dry-run]
+
+Commands:
+  render   Write the environment-branch layouts to a directory
+  diff     Show the rendered diff between a base and a head, per environment
+  push     Commit them to the environment branches and push (one atomic push)
+
+Run \`hydrate <command> --help\` for the options.
+Exit codes: 0 success, 1 render or push failure, 2 usage or configuration error.
+`
+
+export type Command = keyof typeof HELP

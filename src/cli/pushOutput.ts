@@ -1,0 +1,28 @@
+import type { WriteResult } from '../hydrate/branchWriter.js'
+
+/** What `hydrate push` prints: per branch its outcome, changed targets and paths. */
+export function formatWriteResult(result: WriteResult, dryRun: boolean): string {
+  const lines: string[] = []
+  for (const branch of result.branches) {
+    const head =
+      branch.status === 'skipped'
+        ? `skipped (${branch.reason})`
+        : branch.status === 'unchanged'
+          ? `unchanged${branch.note ? ' (note added)' : ''}`
+          : `${branch.status}${branch.commit ? ` ${branch.commit.slice(0, 12)}` : dryRun ? ' (dry run)' : ''}`
+    lines.push(`${branch.branch}: ${head}`)
+    if (branch.changedTargets.length > 0)
+      lines.push(`  targets: ${branch.changedTargets.join(', ')}`)
+    for (const change of branch.changes)
+      lines.push(
+        `  ${change.change === 'added' ? '+' : change.change === 'removed' ? '-' : '~'} ${change.path}`
+      )
+  }
+  const outcome = dryRun
+    ? 'dry run: nothing committed or pushed'
+    : result.pushed
+      ? `pushed in 1 atomic push (attempt ${result.attempts})`
+      : 'nothing to push'
+  lines.push(`${outcome}; ${result.gitProcesses} git processes`)
+  return `${lines.join('\n')}\n`
+}

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { simpleGit } from 'simple-git'
 import { loadConfig } from '../config/load.js'
 import type { HydrateConfig } from '../config/types.js'
-import { AggregateRenderError, HydrateError } from '../errors.js'
+import { AggregateRenderError, getErrorMessage, HydrateError } from '../errors.js'
 import { readDryCommit, type DryCommit } from '../git/dryCommit.js'
 import type { Selection } from '../hydrate/incremental.js'
 import { buildBranchLayouts, METADATA_FILE, type BranchLayout } from '../hydrate/layout.js'
@@ -149,8 +149,15 @@ export function writeLayouts(outDir: string, layouts: readonly BranchLayout[]): 
       if (typeof content !== 'string')
         throw new HydrateError(`internal: ${file} has no content to write`)
       const target = path.join(branchDir, ...file.split('/'))
-      fs.mkdirSync(path.dirname(target), { recursive: true })
-      fs.writeFileSync(target, content)
+      try {
+        fs.mkdirSync(path.dirname(target), { recursive: true })
+        fs.writeFileSync(target, content)
+      } catch (error) {
+        // A file where a directory must go (or the reverse): say which, not a bare EEXIST.
+        throw new HydrateError(
+          `cannot write ${layout.branch}:${file} into ${branchDir}: ${getErrorMessage(error)}`
+        )
+      }
     }
     written.push(branchDir)
   }

@@ -149,4 +149,16 @@ describe('bad names fail before anything is touched (exit 2)', () => {
     expect(result.stderr).not.toMatch(/EEXIST/)
     expect(fs.readdirSync(out)).toEqual([])
   })
+
+  it('render --out onto a file where a branch directory goes names the file (exit 1)', async () => {
+    const repo = makeRepo({
+      files: { ...FILES, 'hydrate.yaml': `version: 1\ntargets:\n${target('path: app')}` }
+    })
+    const out = tempDir()
+    fs.writeFileSync(path.join(out, 'env'), 'not a directory\n')
+    const result = await cli(['render', '-C', repo, '--out', out])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/^error: cannot write env\/dev:\S+ into \S+env\/dev: /m)
+    expect(fs.readFileSync(path.join(out, 'env'), 'utf8')).toBe('not a directory\n')
+  })
 })

@@ -110,15 +110,16 @@ export function loadConfig(repoRoot: string, options: LoadOptions = {}): Hydrate
       }
     ]
   }
-  let targets = entries.flatMap(entry => expandEntry(root, reader, entry, defaults))
-  validateTargets(root, targets)
+  const allTargets = entries.flatMap(entry => expandEntry(root, reader, entry, defaults))
+  validateTargets(root, allTargets)
+  let targets = allTargets
   if (options.targetFilter && options.targetFilter.length > 0) {
     const globs = options.targetFilter
     targets = targets.filter(t => globs.some(g => minimatch(t.name, g)))
     if (targets.length === 0)
       throw new UsageError(`no target matches ${globs.map(g => JSON.stringify(g)).join(', ')}`)
   }
-  return { repoRoot: root, file, defaults, diff, policy, targets }
+  return { repoRoot: root, file, defaults, diff, policy, targets, allTargets }
 }
 
 function findConfigFile(root: string, configFile: string | undefined): string | undefined {

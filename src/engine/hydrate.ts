@@ -105,7 +105,6 @@ export async function hydrateRepository(options: HydrateOptions): Promise<Reposi
           remote,
           branches,
           configFile: config.file,
-          headSha: (await git.output(['rev-parse', 'HEAD'])).trim(),
           ancestry,
           targetsAt
         })

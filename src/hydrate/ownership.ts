@@ -115,12 +115,11 @@ export async function formerBranches(options: {
   /** The branches of the current config. */
   branches: readonly string[]
   configFile: string | undefined
-  headSha: string
   ancestry: Ancestry
   targetsAt: TargetsAt
   dryRemote?: string
 }): Promise<string[]> {
-  const { git, headSha } = options
+  const { git } = options
   const current = new Set(options.branches)
   const configFiles = options.configFile ? [options.configFile] : CONFIG_FILE_NAMES
   // The branch's recorded commit and its paths' own (older after a --target run).
@@ -132,8 +131,11 @@ export async function formerBranches(options: {
           owned => owned.drySha
         )
       ])
-      .filter((sha): sha is string => sha !== undefined && sha !== headSha)
+      .filter((sha): sha is string => sha !== undefined)
   )
+  if (recorded.size === 0) return [] // nothing hydrated yet (no git process spent)
+  const headSha = (await git.output(['rev-parse', 'HEAD'])).trim()
+  recorded.delete(headSha)
   const found = new Set<string>()
   for (const drySha of recorded) {
     if (await options.ancestry.isAncestor(headSha, drySha)) continue // newer: skipped anyway

@@ -69,6 +69,43 @@ describe('the bundled action (dist/index.js) on a push event', () => {
     void dry
   })
 
+  it('the targets input renders the subset and keeps every other target of the branch as it is', async () => {
+    const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
+    const first = await runBundledAction({
+      workspace: checkoutWorkspace(remote),
+      eventName: 'workflow_dispatch',
+      payload: {}
+    })
+    expect(first.status).toBe(0)
+    const before = remoteRefs(remote)
+    const prodBefore = git(remote, 'ls-tree', '-r', 'refs/heads/env/prod')
+    fs.appendFileSync(path.join(dry, 'environments/prod/webapp.yaml'), 'greeting: hi\n')
+    fs.appendFileSync(path.join(dry, 'cluster/prod/quota.yaml'), '# reviewed\n')
+    commitAll(dry, 'Greet prod')
+    git(dry, 'push', '-q', 'origin', 'main')
+
+    const run = await runBundledAction({
+      workspace: checkoutWorkspace(remote),
+      eventName: 'workflow_dispatch',
+      payload: {},
+      inputs: { targets: 'webapp-prod' }
+    })
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    expect(JSON.parse(run.outputs['changed-targets'] ?? '')).toEqual(['webapp-prod'])
+    expect(Object.keys(JSON.parse(run.outputs.commits ?? '{}'))).toEqual(['env/prod'])
+    const after = remoteRefs(remote)
+    expect(after['refs/heads/env/dev']).toBe(before['refs/heads/env/dev'])
+    expect(after['refs/heads/env/staging']).toBe(before['refs/heads/env/staging'])
+    const unchanged = (listing: string) =>
+      listing.split('\n').filter(l => /\t(cluster|guestbook)\//.test(l))
+    const prodAfter = git(remote, 'ls-tree', '-r', 'refs/heads/env/prod')
+    expect(unchanged(prodAfter)).toEqual(unchanged(prodBefore))
+    expect(unchanged(prodAfter)).toHaveLength(6)
+    expect(git(remote, 'show', 'refs/heads/env/prod:webapp/manifest.yaml')).toContain('hi')
+    expect(run.summary).toContain('<b>webapp-prod</b>')
+  })
+
   it('fails the step and pushes nothing when a target does not render', async () => {
     const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
     fs.writeFileSync(

@@ -13,6 +13,7 @@ import {
   EXAMPLE_REPO,
   git,
   makeRepo,
+  tempDir,
   writeFiles
 } from './helpers/repo.js'
 import { countingTools } from './helpers/tools.js'
@@ -203,6 +204,104 @@ describe('reverse index: kustomization fields', () => {
       expect([...result.affected]).toEqual(['app'])
       expect(result.reasons.get('app')).toMatch(/^cannot resolve /)
     }
+  })
+})
+
+describe('reverse index: symlinks resolve to real paths', () => {
+  /** A repo with `files`, then `links` (path → target) as real symlinks, committed. */
+  function repoWithLinks(files: Record<string, string>, links: Record<string, string>): string {
+    const repo = makeRepo({ files })
+    for (const [link, target] of Object.entries(links)) {
+      fs.mkdirSync(path.dirname(path.join(repo, link)), { recursive: true })
+      fs.symlinkSync(target, path.join(repo, link))
+    }
+    commitAll(repo, 'links')
+    return repo
+  }
+  const affects = (repo: string, changed: string[]) => {
+    const config = loadConfig(repo)
+    return [...affectedTargets(config, config.targets, changed).affected].sort()
+  }
+  const TWO = (app: string) =>
+    `version: 1\ntargets:\n  - { name: app, env: prod, source: ${app} }\n  - { name: other, env: prod, source: other }\n`
+
+  it('a kustomize base reached through a symlinked directory: its real files, the symlink, and references resolved from the real directory', () => {
+    const repo = repoWithLinks(
+      {
+        'hydrate.yaml': TWO('apps/web/overlays/dev'),
+        'other/cm.yaml': CM('other'),
+        'apps/web/overlays/dev/kustomization.yaml': 'resources: [../../base]\n',
+        'common/base-v2/kustomization.yaml': 'resources: [cm.yaml, ../shared]\n',
+        'common/base-v2/cm.yaml': CM('base'),
+        'common/shared/kustomization.yaml': 'resources: [cm.yaml]\n',
+        'common/shared/cm.yaml': CM('shared'),
+        'apps/web/shared/kustomization.yaml': 'resources: [cm.yaml]\n',
+        'apps/web/shared/cm.yaml': CM('decoy')
+      },
+      { 'apps/web/base': '../../common/base-v2' }
+    )
+    expect(depsOf(repo).unresolved).toEqual([])
+    expect(affects(repo, ['common/base-v2/cm.yaml'])).toEqual(['app'])
+    expect(affects(repo, ['common/base-v2/kustomization.yaml'])).toEqual(['app'])
+    expect(affects(repo, ['common/shared/cm.yaml'])).toEqual(['app']) // kustomize reads ../shared from the real directory
+    expect(affects(repo, ['apps/web/base'])).toEqual(['app']) // the symlink itself retargeted
+    expect(affects(repo, ['apps/web/shared/cm.yaml'])).toEqual([])
+  })
+
+  it('symlinked files (a resource, a generator file, a value file) count by their real path', () => {
+    const repo = repoWithLinks(
+      {
+        'hydrate.yaml':
+          'version: 1\ntargets:\n  - { name: app, env: prod, source: apps/app }\n  - name: chart\n    env: prod\n    source: charts/c\n    helm: { valueFiles: [values/prod.yaml] }\n',
+        'apps/app/kustomization.yaml':
+          'resources: [cm.yaml]\nconfigMapGenerator:\n  - name: g\n    files: [app.conf]\n',
+        'shared/cm.yaml': CM('a'),
+        'shared/app.conf': 'x=1\n',
+        'shared/prod.yaml': 'a: 1\n',
+        'charts/c/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n',
+        'shared/templates/cm.yaml': CM('t')
+      },
+      {
+        'apps/app/cm.yaml': '../../shared/cm.yaml',
+        'apps/app/app.conf': '../../shared/app.conf',
+        'values/prod.yaml': '../shared/prod.yaml',
+        'charts/c/templates': '../../shared/templates'
+      }
+    )
+    expect(affects(repo, ['shared/cm.yaml'])).toEqual(['app'])
+    expect(affects(repo, ['shared/app.conf'])).toEqual(['app'])
+    expect(affects(repo, ['shared/prod.yaml'])).toEqual(['chart'])
+    expect(affects(repo, ['shared/templates/cm.yaml'])).toEqual(['chart']) // helm follows symlinks in a chart
+    expect(affects(repo, ['charts/c/templates'])).toEqual(['chart'])
+    expect(affects(repo, ['shared/other.yaml'])).toEqual([])
+  })
+
+  it('a plain directory reached through a symlink counts its real files', () => {
+    const repo = repoWithLinks(
+      { 'hydrate.yaml': TWO('envs/prod'), 'other/cm.yaml': CM('o'), 'real/prod/cm.yaml': CM('p') },
+      { 'envs/prod': '../real/prod' }
+    )
+    expect(affects(repo, ['real/prod/cm.yaml'])).toEqual(['app'])
+    expect(affects(repo, ['envs/prod'])).toEqual(['app'])
+  })
+
+  it('a dangling symlink, or one that leaves the repository, makes the target affected', () => {
+    const outside = tempDir()
+    fs.writeFileSync(path.join(outside, 'cm.yaml'), CM('outside'))
+    const repo = repoWithLinks(
+      {
+        'hydrate.yaml': TWO('apps/app'),
+        'other/cm.yaml': CM('o'),
+        'apps/app/kustomization.yaml': 'resources: [gone.yaml, out.yaml]\n'
+      },
+      { 'apps/app/gone.yaml': 'nowhere.yaml', 'apps/app/out.yaml': path.join(outside, 'cm.yaml') }
+    )
+    const deps = depsOf(repo)
+    expect(deps.unresolved).toEqual([
+      'apps/app/gone.yaml: cannot resolve its symlinks (ENOENT)',
+      'apps/app/out.yaml leads outside the repository'
+    ])
+    expect(affects(repo, ['unrelated.txt'])).toEqual(['app'])
   })
 })
 

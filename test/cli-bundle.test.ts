@@ -42,6 +42,7 @@ describe('the bundled CLI (dist/cli/index.js)', () => {
     expect(fs.readdirSync(path.join(out, 'env', 'prod')).sort()).toEqual([
       '.gitattributes',
       'guestbook',
+      'hydrate.state.json',
       'hydrator.metadata'
     ])
     fs.appendFileSync(path.join(repo, 'hydrate.yaml'), 'extra: true\n')

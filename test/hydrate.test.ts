@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
+import { formatWriteResult } from '../src/cli/pushOutput.js'
 import { hydrateRepository, type HydrateOptions } from '../src/engine.js'
 import { AggregateRenderError } from '../src/errors.js'
 import { MemoryLogger } from '../src/logger.js'
@@ -80,6 +81,7 @@ describe('hydrate push', () => {
       'guestbook/README.md',
       'guestbook/hydrator.metadata',
       'guestbook/manifest.yaml',
+      'hydrate.state.json',
       'hydrator.metadata',
       'webapp/README.md',
       'webapp/hydrator.metadata',
@@ -199,8 +201,14 @@ describe('hydrate push', () => {
     )
     commitAll(dry, 'Drop cluster targets')
     const { write } = await hydrate(dry)
-    expect(write.branches.every(b => b.pruned.join() === 'cluster')).toBe(true)
-    expect(write.branches[0]?.changedTargets).toContain('cluster (pruned)')
+    expect(write.branches.map(b => b.pruned)).toEqual(
+      ['dev', 'prod', 'staging'].map(env => [{ path: 'cluster', target: `cluster-${env}` }])
+    )
+    expect(write.branches[0]?.changedTargets).toContain('cluster-dev')
+    expect(formatWriteResult(write, false)).toContain('env/dev: updated')
+    expect(formatWriteResult(write, false)).toContain(
+      '  pruned: cluster (target cluster-dev removed)\n'
+    )
     const files = lsTree(remote, 'refs/heads/env/dev')
     expect(files.filter(f => f.startsWith('cluster/'))).toEqual([])
     expect(files).toContain('ops/runbook.md')

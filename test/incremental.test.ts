@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { hydrateRepository, type HydrateOptions } from '../src/engine.js'
+import { diffRepository, hydrateRepository, type HydrateOptions } from '../src/engine.js'
 import { MemoryLogger } from '../src/logger.js'
 import {
   checkoutWorkspace,
@@ -37,9 +37,9 @@ function mirror(remote: string): string {
   return copy
 }
 
-function trees(remote: string): Record<string, string> {
+function trees(remote: string, branches = BRANCHES): Record<string, string> {
   return Object.fromEntries(
-    BRANCHES.map(b => [b, git(remote, 'rev-parse', `refs/heads/${b}^{tree}`).trim()])
+    branches.map(b => [b, git(remote, 'rev-parse', `refs/heads/${b}^{tree}`).trim()])
   )
 }
 
@@ -123,6 +123,47 @@ describe('incremental hydrate push', () => {
     expect(missing.count()).toBe(2)
     expect(result.write.branches.find(b => b.branch === 'env/staging')?.status).toBe('created')
     expect(Object.keys(remoteRefs(remote))).toContain('refs/heads/env/staging')
+  })
+
+  it('sees a change behind an in-repo symlink, in the diff and in the incremental push', async () => {
+    const overlay = 'resources: [../../base]\n'
+    const { dry, remote } = makeDryWithRemote({
+      files: {
+        'hydrate.yaml':
+          'version: 1\ntargets:\n  - discover: apps/{app}/overlays/{env}\n    name: "{app}-{env}"\n    path: "{app}"\n',
+        'apps/web/overlays/dev/kustomization.yaml': overlay,
+        'apps/web/overlays/prod/kustomization.yaml': overlay,
+        'common/base-v2/kustomization.yaml': 'resources: [cm.yaml]\n',
+        'common/base-v2/cm.yaml':
+          'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  color: blue\n'
+      }
+    })
+    fs.symlinkSync('../../common/base-v2', path.join(dry, 'apps/web/base'))
+    const before = commitAll(dry, 'Base through a symlink')
+    await hydrate(dry, countingTools().env)
+    const other = mirror(remote)
+
+    const cm = path.join(dry, 'common/base-v2/cm.yaml')
+    fs.writeFileSync(cm, fs.readFileSync(cm, 'utf8').replace('blue', 'green'))
+    commitAll(dry, 'Green base')
+    const diff = await diffRepository({
+      repoRoot: dry,
+      base: before,
+      logger: new MemoryLogger(),
+      env: countingTools().env
+    })
+    expect(diff.report.targets.map(t => [t.name, t.status])).toEqual([
+      ['web-dev', 'changed'],
+      ['web-prod', 'changed']
+    ])
+    const { write } = await hydrate(dry, countingTools().env)
+    expect(write.branches.map(b => [b.branch, b.status])).toEqual([
+      ['env/dev', 'updated'],
+      ['env/prod', 'updated']
+    ])
+    expect(git(remote, 'show', 'refs/heads/env/prod:web/manifest.yaml')).toContain('color: green')
+    await hydrate(dry, countingTools().env, { remote: other, full: true })
+    expect(trees(remote, ['env/dev', 'env/prod'])).toEqual(trees(other, ['env/dev', 'env/prod']))
   })
 
   it('keeps the ordering guard in a depth-1 clone: an older run never replaces a newer hydration', async () => {

@@ -78,6 +78,8 @@ async function runHydrate(
     logger.info(
       `${branch.branch}: ${branch.status}${branch.commit ? ` ${branch.commit}` : ''}${branch.changedTargets.length ? ` (${branch.changedTargets.join(', ')})` : ''}`
     )
+    for (const { path, target } of branch.pruned)
+      core.info(`${branch.branch}: pruned ${path} (target ${target} removed)`)
   }
   await writeHydrateSummary(result, settings, output)
 }

@@ -19,7 +19,13 @@ export async function writeHydrateSummary(
   const rows = result.write.branches.map(branch => {
     const layout = result.render.layouts.find(l => l.branch === branch.branch)
     const resources = layout?.targets.reduce((n, t) => n + t.resources.length, 0) ?? 0
-    const status = branch.status === 'skipped' ? `skipped: ${branch.reason ?? ''}` : branch.status
+    const pruned = branch.pruned.map(
+      p => `pruned <code>${escapeHtml(p.path)}</code> (target ${escapeHtml(p.target)} removed)`
+    )
+    const status = [
+      branch.status === 'skipped' ? `skipped: ${escapeHtml(branch.reason ?? '')}` : branch.status,
+      ...pruned
+    ].join('<br>')
     return [
       `<code>${escapeHtml(branch.branch)}</code>`,
       (layout?.targets ?? [])

@@ -11,8 +11,11 @@ export function formatWriteResult(result: WriteResult, dryRun: boolean): string 
           ? `unchanged${branch.note ? ' (note added)' : ''}`
           : `${branch.status}${branch.commit ? ` ${branch.commit.slice(0, 12)}` : dryRun ? ' (dry run)' : ''}`
     lines.push(`${branch.branch}: ${head}`)
-    if (branch.changedTargets.length > 0)
-      lines.push(`  targets: ${branch.changedTargets.join(', ')}`)
+    const pruned = new Set(branch.pruned.map(p => p.target))
+    const changed = branch.changedTargets.filter(name => !pruned.has(name))
+    if (changed.length > 0) lines.push(`  targets: ${changed.join(', ')}`)
+    for (const { path, target } of branch.pruned)
+      lines.push(`  pruned: ${path} (target ${target} removed)`)
     for (const change of branch.changes)
       lines.push(
         `  ${change.change === 'added' ? '+' : change.change === 'removed' ? '-' : '~'} ${change.path}`

@@ -115,15 +115,16 @@ export function loadConfig(repoRoot: string, options: LoadOptions = {}): Hydrate
       }
     ]
   }
-  let targets = entries.flatMap(entry => expandEntry(root, reader, entry, defaults))
-  validateTargets(root, targets)
+  const allTargets = entries.flatMap(entry => expandEntry(root, reader, entry, defaults))
+  validateTargets(root, allTargets)
+  let targets = allTargets
   if (options.targetFilter && options.targetFilter.length > 0) {
     const globs = options.targetFilter
     targets = targets.filter(t => globs.some(g => minimatch(t.name, g)))
     if (targets.length === 0)
       throw new UsageError(`no target matches ${globs.map(g => JSON.stringify(g)).join(', ')}`)
   }
-  return { repoRoot: root, file, defaults, diff, policy, targets }
+  return { repoRoot: root, file, defaults, diff, policy, targets, allTargets }
 }
 
 function findConfigFile(root: string, configFile: string | undefined): string | undefined {
@@ -587,15 +588,43 @@ function validateTargets(root: string, targets: Target[]): void {
     byBranch.set(target.branch, list)
   }
   for (const [branch, list] of byBranch) {
-    try {
-      execFileSync('git', ['check-ref-format', '--branch', branch], { stdio: 'ignore', cwd: root })
-    } catch {
+    const problem = branchNameProblem(root, branch)
+    if (problem)
+      fail(list[0] as Target, `invalid branch name ${JSON.stringify(branch)}: ${problem}`)
+  }
+  // git keeps refs as paths: refs/heads/deploy and refs/heads/deploy/dev cannot both exist.
+  const branches = [...byBranch.keys()].sort()
+  for (const branch of branches) {
+    const parent = branches.find(other => branch.startsWith(`${other}/`))
+    if (parent) {
+      const target = (byBranch.get(branch) as Target[])[0] as Target
+      const other = (byBranch.get(parent) as Target[])[0] as Target
       fail(
-        list[0] as Target,
-        `invalid branch name ${JSON.stringify(branch)} (git check-ref-format --branch rejects it)`
+        target,
+        `branch ${JSON.stringify(branch)} of target ${target.name} cannot exist next to branch ${JSON.stringify(parent)} of target ${other.name} (at ${describe(other)}): git stores a branch inside the other's name; rename one`
       )
     }
   }
+}
+
+/**
+ * A branch name git accepts for `git branch` (check-ref-format --branch semantics) without
+ * its expansions: `@{-1}` or `@{upstream}` would name another branch, or none.
+ */
+function branchNameProblem(root: string, branch: string): string | undefined {
+  if (branch.includes('@{') || branch === '@')
+    return "it uses git's @{…} revision syntax, which is not a branch name"
+  if (branch.startsWith('-')) return 'a branch name cannot start with "-"'
+  if (branch === 'HEAD') return 'HEAD is not a branch name'
+  try {
+    execFileSync('git', ['check-ref-format', `refs/heads/${branch}`], {
+      stdio: 'ignore',
+      cwd: root
+    })
+  } catch {
+    return 'git check-ref-format rejects it (no "..", "~", "^", ":", "?", "*", "[", "\\", spaces, control characters, components starting with "." or ending in ".lock")'
+  }
+  return undefined
 }
 
 function describe(target: Target): string {

@@ -35,13 +35,41 @@ export function isGitDirectory(realRoot: string, real: string): boolean {
   return real === gitDir || real.startsWith(gitDir + path.sep)
 }
 
-/** An output path inside a branch: relative, no `..`, not the branch root, not `.git`. */
+/**
+ * Files hydrate writes at the branch root. A target path may not be (or start with) one of
+ * them: its directory would replace the file, or the file would land inside the target.
+ */
+export const RESERVED_ROOT_NAMES = [
+  'hydrator.metadata',
+  'README.md',
+  '.gitattributes',
+  'hydrate.state.json'
+] as const
+
+/**
+ * A segment git refuses in a tree (fsck's hasDotgit): `.git` in any case, with trailing dots
+ * or spaces (NTFS), with ignorable Unicode (HFS+), or its 8.3 short name.
+ */
+function isDotGit(segment: string): boolean {
+  const folded = segment
+    .toLowerCase()
+    .replace(/[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g, '')
+    .replace(/[. ]+$/, '')
+  return folded === '.git' || folded === 'git~1'
+}
+
+/** An output path inside a branch: relative, no `..`, not the branch root, not `.git`, not reserved. */
 export function checkOutputPath(value: string): string | undefined {
   if (value.startsWith('/')) return 'must be relative to the branch root'
   const normalized = path.posix.normalize(value).replace(/\/+$/, '')
   if (normalized === '.' || normalized === '') return 'must name a directory below the branch root'
   if (normalized === '..' || normalized.startsWith('../')) return 'escapes the branch root'
-  if (normalized.split('/').some(part => part === '.git')) return 'must not contain .git'
+  const segments = normalized.split('/')
+  if (segments.some(isDotGit)) return 'must not contain .git (in any spelling): git refuses it'
+  const first = (segments[0] as string).toLowerCase()
+  const reserved = RESERVED_ROOT_NAMES.find(name => name.toLowerCase() === first)
+  if (reserved)
+    return `is reserved: hydrate writes ${reserved} at the branch root; choose another directory`
   return undefined
 }
 

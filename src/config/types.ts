@@ -100,7 +100,10 @@ export interface HydrateConfig {
   defaults: Defaults
   diff: DiffSettings
   policy: PolicySettings
+  /** The targets to work on (after `--target` / the `targets` input). */
   targets: Target[]
+  /** Every target of the config: what the branches should hold (ownership, prune). */
+  allTargets: Target[]
 }
 
 export const DEFAULT_DIFF: DiffSettings = { context: 3, noise: true, ignore: [] }

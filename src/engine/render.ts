@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { loadConfig } from '../config/load.js'
 import type { HydrateConfig } from '../config/types.js'
-import { HydrateError } from '../errors.js'
+import { getErrorMessage, HydrateError } from '../errors.js'
 import { GitCommandManager } from '../git/commandManager.js'
 import { readDryCommit, type DryCommit } from '../git/dryCommit.js'
 import type { Selection } from '../hydrate/incremental.js'
@@ -142,8 +142,15 @@ export function writeLayouts(
       if (typeof content !== 'string')
         throw new HydrateError(`internal: ${file} has no content to write`)
       const target = path.join(branchDir, ...file.split('/'))
-      fs.mkdirSync(path.dirname(target), { recursive: true })
-      fs.writeFileSync(target, content)
+      try {
+        fs.mkdirSync(path.dirname(target), { recursive: true })
+        fs.writeFileSync(target, content)
+      } catch (error) {
+        // A file where a directory must go (or the reverse): say which, not a bare EEXIST.
+        throw new HydrateError(
+          `cannot write ${layout.branch}:${file} into ${branchDir}: ${getErrorMessage(error)}`
+        )
+      }
     }
     written.push(branchDir)
   }

@@ -3,6 +3,7 @@ import type { DryCommit } from '../git/dryCommit.js'
 import { serializeManifests } from '../manifests/parse.js'
 import type { Resource } from '../manifests/resource.js'
 import type { RenderedTarget } from '../render/index.js'
+import { serializeState, STATE_FILE, type HydrateState, type OwnedPath } from './state.js'
 
 /** A file kept as it is on the branch (incremental hydration): its blob, not its bytes. */
 export interface ExistingBlob {
@@ -18,6 +19,8 @@ export interface BranchLayout {
   files: BranchFiles
   /** Targets written to this branch, in path order. */
   targets: RenderedTarget[]
+  /** What these targets own (also in `files` as hydrate.state.json). */
+  state: HydrateState
 }
 
 export const METADATA_FILE = 'hydrator.metadata'
@@ -127,6 +130,45 @@ function sortedMap(entries: Array<[string, string | ExistingBlob]>): BranchFiles
   return new Map(entries.sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b))))
 }
 
+/** The state entry of each target: the files it wrote in its path, tools and commands. */
+function stateOf(
+  dry: DryCommit,
+  targets: readonly RenderedTarget[],
+  entries: ReadonlyArray<[string, string | ExistingBlob]>
+): HydrateState {
+  const paths: Record<string, OwnedPath> = {}
+  for (const rendered of targets) {
+    const prefix = `${rendered.target.path}/`
+    paths[rendered.target.path] = {
+      target: rendered.target.name,
+      drySha: dry.sha,
+      files: entries
+        .filter(([file]) => file.startsWith(prefix))
+        .map(([file]) => file.slice(prefix.length))
+        .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))),
+      tools: { ...rendered.tools },
+      commands: [...rendered.commands]
+    }
+  }
+  return { version: 1, drySha: dry.sha, paths }
+}
+
+/** A branch's layout for `targets` (none: a branch whose targets are all gone). */
+export function branchLayout(
+  dry: DryCommit,
+  branch: string,
+  targets: RenderedTarget[]
+): BranchLayout {
+  const entries: Array<[string, string | ExistingBlob]> = [
+    ['.gitattributes', GITATTRIBUTES],
+    [METADATA_FILE, rootMetadata(dry)],
+    ...targets.flatMap(t => targetFiles(dry, t))
+  ]
+  const state = stateOf(dry, targets, entries)
+  entries.push([STATE_FILE, serializeState(state)])
+  return { branch, files: sortedMap(entries), targets, state }
+}
+
 /**
  * Pure: rendered targets → the files of each environment branch (DESIGN §6). The same
  * inputs always give the same bytes.
@@ -141,15 +183,11 @@ export function buildBranchLayouts(
     list.push(item)
     byBranch.set(item.target.branch, list)
   }
-  return [...byBranch.keys()].sort().map(branch => {
-    const targets = (byBranch.get(branch) ?? []).sort((a, b) =>
-      a.target.path < b.target.path ? -1 : 1
+  return [...byBranch.keys()].sort().map(branch =>
+    branchLayout(
+      dry,
+      branch,
+      (byBranch.get(branch) ?? []).sort((a, b) => (a.target.path < b.target.path ? -1 : 1))
     )
-    const entries: Array<[string, string | ExistingBlob]> = [
-      ['.gitattributes', GITATTRIBUTES],
-      [METADATA_FILE, rootMetadata(dry)],
-      ...targets.flatMap(t => targetFiles(dry, t))
-    ]
-    return { branch, files: sortedMap(entries), targets }
-  })
+  )
 }

@@ -195,10 +195,11 @@ export class InputGuard {
     if (this.target.source !== undefined) this.checkPath(this.target.source)
     this.checkReferences(deps.remote, true)
     this.checkReferences(deps.outside, false)
-    for (const file of deps.files) this.checkPath(file)
+    // Directories first: a walk names the symlink itself, not only where it leads.
     for (const dir of deps.directories) {
       this.walk(dir)
       this.checkChart(dir)
     }
+    for (const file of deps.files) this.checkPath(file)
   }
 }

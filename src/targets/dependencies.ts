@@ -61,12 +61,16 @@ class DependencyCollector {
     kustomizations: []
   }
   private readonly visited = new Set<string>()
+  private readonly walked = new Set<string>()
+  private readonly realRoot: string
 
   constructor(
     private readonly repoRoot: string,
     /** Parsed kustomization files, shared across targets (overlays share their bases). */
     private readonly parsed: Map<string, Obj | undefined>
-  ) {}
+  ) {
+    this.realRoot = fs.realpathSync(repoRoot)
+  }
 
   /** Resolves a path written in a file under `dir` to a repo-relative path, or records why not. */
   private resolve(dir: string, ref: string, field: string): string | undefined {
@@ -85,6 +89,79 @@ class DependencyCollector {
     return relative === '.' ? '' : relative
   }
 
+  /**
+   * The repo-relative real path of `relative` (symlinks followed; a path that does not exist
+   * yet resolves through its existing parent). Undefined, and recorded as unresolved, when it
+   * leads outside the repository or through a dangling or looping symlink.
+   */
+  private real(relative: string): string | undefined {
+    const rest: string[] = []
+    let probe = relative
+    for (;;) {
+      try {
+        const real = fs.realpathSync(path.join(this.repoRoot, probe))
+        const inside = path.relative(this.realRoot, real)
+        if (inside.startsWith('..') || path.isAbsolute(inside)) {
+          this.deps.unresolved.push(`${relative} leads outside the repository`)
+          return undefined
+        }
+        return [posix(inside), ...rest].filter(Boolean).join('/')
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code
+        if ((code !== 'ENOENT' && code !== 'ENOTDIR') || isLink(path.join(this.repoRoot, probe))) {
+          this.deps.unresolved.push(`${relative}: cannot resolve its symlinks (${code ?? 'error'})`)
+          return undefined
+        }
+        if (probe === '' || probe === '.') return relative
+        rest.unshift(path.posix.basename(probe))
+        probe = path.posix.dirname(probe)
+        if (probe === '.') probe = ''
+      }
+    }
+  }
+
+  /**
+   * A file the render reads: its path as written and its real path. A change to either
+   * counts, and so does a change to a symlink on the way (see dependsOn).
+   */
+  private addFile(relative: string): void {
+    this.deps.files.add(relative)
+    const real = this.real(relative)
+    if (real !== undefined) this.deps.files.add(real)
+  }
+
+  /** A directory read as a whole; `follow`: the tool follows symlinks inside it (helm). */
+  private addDirectory(relative: string, follow: boolean): void {
+    this.deps.directories.add(relative)
+    const real = this.real(relative)
+    if (real === undefined) return
+    this.deps.directories.add(real)
+    if (follow) this.followLinks(real)
+  }
+
+  /** Symlinks below a directory: what they point to is read too. */
+  private followLinks(dir: string): void {
+    if (this.walked.has(dir)) return
+    this.walked.add(dir)
+    let entries: fs.Dirent[]
+    try {
+      entries = fs.readdirSync(path.join(this.repoRoot, dir), { withFileTypes: true })
+    } catch {
+      return
+    }
+    for (const entry of entries) {
+      const child = dir ? `${dir}/${entry.name}` : entry.name
+      if (entry.name === '.git') continue
+      if (entry.isDirectory()) this.followLinks(child)
+      else if (entry.isSymbolicLink()) {
+        const real = this.real(child)
+        if (real === undefined) continue
+        if (this.isDirectory(real)) this.addDirectory(real, true)
+        else this.deps.files.add(real)
+      }
+    }
+  }
+
   private isDirectory(relative: string): boolean {
     try {
       return fs.statSync(path.join(this.repoRoot, relative)).isDirectory()
@@ -100,14 +177,22 @@ class DependencyCollector {
     if (resolved === undefined) return
     if (this.isDirectory(resolved)) {
       if (findKustomization(path.join(this.repoRoot, resolved))) this.kustomization(resolved)
-      else this.deps.directories.add(resolved)
+      else this.addDirectory(resolved, false)
     } else {
-      this.deps.files.add(resolved)
+      this.addFile(resolved)
     }
   }
 
   /** Every field of a kustomization that names a file, a directory or a remote. */
-  kustomization(dir: string): void {
+  kustomization(logical: string): void {
+    // kustomize loads a kustomization from its real directory: relative references in it
+    // resolve from there. The path as written still counts (a symlink on it may change).
+    const dir = this.real(logical)
+    if (dir === undefined) {
+      this.deps.files.add(logical) // the input guard refuses where it leads
+      return
+    }
+    if (dir !== logical) this.deps.files.add(logical)
     if (this.visited.has(dir)) return
     this.visited.add(dir)
     const file = findKustomization(path.join(this.repoRoot, dir))
@@ -116,7 +201,7 @@ class DependencyCollector {
       return
     }
     const kustomizationPath = dir ? `${dir}/${file}` : file
-    this.deps.files.add(kustomizationPath)
+    this.addFile(kustomizationPath)
     this.deps.kustomizations.push(kustomizationPath)
     if (!this.parsed.has(kustomizationPath)) {
       try {
@@ -173,7 +258,7 @@ class DependencyCollector {
           this.deps.unresolved.push(
             `${kustomizationPath}: remote helm chart ${String(c.repo)} ${String(c.name)}`
           )
-        else if (local) this.deps.directories.add(local)
+        else if (local) this.addDirectory(local, false)
         for (const values of [c.valuesFile, ...list(c.additionalValuesFiles)])
           this.addReference(dir, values, 'helmCharts values')
       }
@@ -220,11 +305,19 @@ class DependencyCollector {
     for (const document of documents) visit(document, undefined)
   }
 
+  file(relative: string): void {
+    this.addFile(relative)
+  }
+
+  directory(relative: string): void {
+    this.addDirectory(relative, false)
+  }
+
   /** A local chart: its directory, its file:// dependencies, and remote dependencies are unresolved. */
   helmChart(dir: string): void {
-    this.deps.directories.add(dir)
+    this.addDirectory(dir, true)
     for (const dependency of fileDependencies(this.repoRoot, dir))
-      this.deps.directories.add(dependency)
+      this.addDirectory(dependency, true)
     for (const chartDir of [dir, ...fileDependencies(this.repoRoot, dir)]) {
       const absolute = path.join(this.repoRoot, chartDir)
       let dependencies: ReturnType<typeof readDependencies>
@@ -257,18 +350,35 @@ export function targetDependencies(
     if (target.source === undefined)
       deps.unresolved.push(`remote chart ${target.helm?.chart ?? ''}`)
     else collector.helmChart(target.source)
-    for (const file of target.helm?.valueFiles ?? []) deps.files.add(file)
+    for (const file of target.helm?.valueFiles ?? []) collector.file(file)
   } else if (target.type === 'kustomize') {
     collector.kustomization(target.source ?? '')
   } else {
-    deps.directories.add(target.source ?? '')
+    // Plain directories: the renderer reads regular files only, symlinks inside are skipped.
+    collector.directory(target.source ?? '')
   }
   return deps
 }
 
+/**
+ * Does a change to `file` (a path from `git diff`) reach the target? Yes when it is a file
+ * the target reads, lies in a directory it reads, or is a symlink (or file turned directory)
+ * on the way to one of them.
+ */
 export function dependsOn(deps: TargetDependencies, file: string): boolean {
   if (deps.files.has(file)) return true
   for (const dir of deps.directories)
     if (dir === '' || file === dir || file.startsWith(`${dir}/`)) return true
+  const below = `${file}/`
+  for (const dep of deps.files) if (dep.startsWith(below)) return true
+  for (const dir of deps.directories) if (dir.startsWith(below)) return true
   return false
+}
+
+function isLink(absolute: string): boolean {
+  try {
+    return fs.lstatSync(absolute).isSymbolicLink()
+  } catch {
+    return false
+  }
 }

@@ -62,11 +62,40 @@ describe('buildBranchLayouts', () => {
       'api/README.md',
       'api/hydrator.metadata',
       'api/manifest.yaml',
+      'hydrate.state.json',
       'hydrator.metadata',
       'web/README.md',
       'web/hydrator.metadata',
       'web/manifest.yaml'
     ])
+    // Our state file: keys sorted, two-space JSON, final newline (README: the state file).
+    expect(layouts[1]?.files.get('hydrate.state.json')).toBe(
+      [
+        '{',
+        `  "drySha": "${DRY.sha}",`,
+        '  "paths": {',
+        '    "web": {',
+        '      "commands": [',
+        '        "kubectl kustomize apps/web-prod"',
+        '      ],',
+        `      "drySha": "${DRY.sha}",`,
+        '      "files": [',
+        '        "README.md",',
+        '        "hydrator.metadata",',
+        '        "manifest.yaml"',
+        '      ],',
+        '      "target": "web-prod",',
+        '      "tools": {',
+        '        "kustomize": "5.7.1"',
+        '      }',
+        '    }',
+        '  },',
+        '  "version": 1',
+        '}',
+        ''
+      ].join('\n')
+    )
+    expect(Object.keys(layouts[0]?.state.paths ?? {})).toEqual(['api', 'web'])
     expect(dev.get('.gitattributes')).toBe(
       'README.md linguist-generated=true\nhydrator.metadata linguist-generated=true\n'
     )
@@ -116,6 +145,12 @@ describe('buildBranchLayouts', () => {
       'web/hydrator.metadata',
       'web/namespace-web.yaml',
       'web/web-configmap-app.config.yaml'
+    ])
+    expect(layouts[0]?.state.paths.web?.files).toEqual([
+      'README.md',
+      'hydrator.metadata',
+      'namespace-web.yaml',
+      'web-configmap-app.config.yaml'
     ])
     expect(files.get('web/namespace-web.yaml')).toBe(NS)
   })

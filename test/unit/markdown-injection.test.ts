@@ -129,7 +129,13 @@ describe('the push job summary', () => {
       const result = {
         write: {
           branches: [
-            { branch: 'env/dev', status: 'updated', commit: 'c'.repeat(40), changedTargets: [evil] }
+            {
+              branch: 'env/dev',
+              status: 'updated',
+              commit: 'c'.repeat(40),
+              changedTargets: [evil],
+              pruned: []
+            }
           ],
           pushed: true,
           attempts: 1

@@ -1,0 +1,102 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { GitCommandManager } from '../git/commandManager.js'
+import type { DryCommit } from '../git/dryCommit.js'
+import type { BranchPlan } from './plan.js'
+import { localRef, NEW_NOTES, NOTES_REF } from './remoteState.js'
+
+export interface Identity {
+  name: string
+  email: string
+}
+
+/** Argo CD's commit message: `<drySha first 7>: <subject>`, the body, a Co-authored-by trailer. */
+function commitMessage(dry: DryCommit): string {
+  return [
+    `${dry.sha.slice(0, 7)}: ${dry.subject}`,
+    '',
+    ...(dry.body ? [dry.body, ''] : []),
+    `Co-authored-by: ${dry.author}`,
+    ''
+  ].join('\n')
+}
+
+/**
+ * One `git fast-import` for every branch commit and the notes commit. Sets `commit` on each
+ * committed plan and returns the push refspecs (by SHA: our local refs are scratch).
+ */
+export async function buildCommits(
+  git: GitCommandManager,
+  options: {
+    dry: DryCommit
+    plans: BranchPlan[]
+    notesParent: string | undefined
+    committer: Identity
+    now: Date
+  }
+): Promise<string[]> {
+  const { dry, plans } = options
+  const who = `${options.committer.name} <${options.committer.email}> ${Math.floor(options.now.getTime() / 1000)} +0000`
+  const data = (text: string) => `data ${Buffer.byteLength(text, 'utf8')}\n${text}\n`
+  const message = commitMessage(dry)
+  const chunks: string[] = []
+  const marks = new Map<string, number>()
+  let mark = 0
+  for (const plan of plans) {
+    if (!plan.files) continue
+    const markId = ++mark
+    marks.set(plan.branch, markId)
+    chunks.push(
+      `commit ${localRef('new', plan.branch)}\nmark :${markId}\ncommitter ${who}\n${data(message)}`
+    )
+    if (plan.previous) chunks.push(`from ${plan.previous}\n`)
+    chunks.push('deleteall\n')
+    for (const [file, entry] of plan.files) {
+      const quoted = JSON.stringify(file)
+      if (entry.content !== undefined)
+        chunks.push(`M ${entry.mode} inline ${quoted}\n${data(entry.content)}`)
+      else chunks.push(`M ${entry.mode} ${entry.id} ${quoted}\n`)
+    }
+    chunks.push('\n')
+  }
+  const noted = plans.filter(p => p.note)
+  if (noted.length > 0) {
+    chunks.push(
+      `commit ${NEW_NOTES}\nmark :${++mark}\ncommitter ${who}\n${data(`Notes added by hydrate for ${dry.sha}`)}`
+    )
+    if (options.notesParent) chunks.push(`from ${options.notesParent}\n`)
+    for (const plan of noted) {
+      const target = marks.has(plan.branch)
+        ? `:${marks.get(plan.branch)}`
+        : (plan.previous as string)
+      chunks.push(`N inline ${target}\n${data(`{"drySha":"${dry.sha}"}\n`)}`)
+    }
+    chunks.push('\n')
+  }
+  chunks.push('done\n')
+  const marksFile = await git.output(['rev-parse', '--git-path', `hydrate-marks-${process.pid}`])
+  const marksPath = path.resolve(git.cwd, marksFile.trim())
+  try {
+    await git.exec(['fast-import', '--quiet', '--force', '--done', `--export-marks=${marksPath}`], {
+      input: chunks.join('')
+    })
+    const exported = new Map(
+      fs
+        .readFileSync(marksPath, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map(line => line.split(' ') as [string, string])
+    )
+    const refspecs: string[] = []
+    for (const plan of plans) {
+      const id = marks.get(plan.branch)
+      if (id === undefined) continue
+      plan.commit = exported.get(`:${id}`)
+      refspecs.push(`${plan.commit}:refs/heads/${plan.branch}`)
+    }
+    if (noted.length > 0) refspecs.push(`${exported.get(`:${mark}`)}:${NOTES_REF}`)
+    return refspecs
+  } finally {
+    fs.rmSync(marksPath, { force: true })
+  }
+}

@@ -1,0 +1,149 @@
+import type { GitCommandManager } from '../git/commandManager.js'
+import { parseLsTree, type TreeEntry } from '../git/gitObjects.js'
+import { readBlobs } from '../git/objects.js'
+import type { Logger } from '../logger.js'
+import { METADATA_FILE } from './layout.js'
+import { parseState, STATE_FILE, type HydrateState } from './state.js'
+
+export const NOTES_REF = 'refs/notes/hydrator.metadata'
+/** Private namespace for what we fetch and build: the user's own refs are never touched. */
+const LOCAL_PREFIX = 'refs/hydrate'
+
+/**
+ * Our private ref for a branch. Flat (`/` escaped), so that branches such as `deploy` and
+ * `deploy/dev` from different runs never collide as files and directories in refs/.
+ */
+export function localRef(kind: 'remote' | 'new', branch: string): string {
+  return `${LOCAL_PREFIX}/${kind}/branch/${branch.replace(/%/g, '%25').replace(/\//g, '%2F')}`
+}
+
+export const LOCAL_NOTES = `${LOCAL_PREFIX}/remote/notes`
+export const NEW_NOTES = `${LOCAL_PREFIX}/new/notes`
+
+export interface RecordedDry {
+  /** The newest dry commit the branch was hydrated from (note, else root metadata). */
+  drySha: string
+  fromNote: boolean
+  /** The dry commit the tip's files carry (root hydrator.metadata). */
+  treeDrySha?: string
+}
+
+export interface RemoteState {
+  /** Branch (or NOTES_REF) → remote tip. */
+  tips: Map<string, string>
+  /** Branch → its tree, path → entry. */
+  trees: Map<string, Map<string, TreeEntry>>
+  /** Branch → the drySha its tip records. */
+  recorded: Map<string, RecordedDry>
+  /** Branch → its state file, when it has one we can read. */
+  states: Map<string, { state: HydrateState; text: string }>
+  /** git processes spent getting this state. */
+  gitProcesses: number
+}
+
+const DRY_SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/
+
+/** The remote state of some branches: tips, trees, the drySha each records, state files. */
+export async function inspectRemote(
+  git: GitCommandManager,
+  options: { remote: string; branches: readonly string[]; logger: Logger }
+): Promise<RemoteState> {
+  const start = git.processes
+  const { remote, branches } = options
+  const listing = await git.output([
+    'ls-remote',
+    '--refs',
+    remote,
+    ...branches.map(b => `refs/heads/${b}`),
+    NOTES_REF
+  ])
+  const tips = new Map<string, string>()
+  for (const line of listing.split('\n')) {
+    const [sha, ref] = line.split('\t')
+    if (!sha || !ref) continue
+    const key = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref
+    if (key === NOTES_REF || branches.includes(key)) tips.set(key, sha)
+  }
+  let shallow: boolean | undefined
+  const fetch = async (keys: string[]) => {
+    if (keys.length === 0) return
+    shallow ??= (await git.output(['rev-parse', '--is-shallow-repository'])).trim() === 'true'
+    await git.exec([
+      'fetch',
+      '--no-tags',
+      '--no-write-fetch-head',
+      '--quiet',
+      ...(shallow ? ['--depth=1'] : []),
+      remote,
+      ...keys.map(key =>
+        key === NOTES_REF
+          ? `+${NOTES_REF}:${LOCAL_NOTES}`
+          : `+refs/heads/${key}:${localRef('remote', key)}`
+      )
+    ])
+  }
+  await fetch([...tips.keys()])
+
+  // The notes tree: commit → note blob. Its paths may be fanned out (ab/cdef…).
+  const noteBlobs = new Map<string, string>()
+  if (tips.has(NOTES_REF)) {
+    for (const [file, entry] of parseLsTree(await git.output(['ls-tree', '-r', '-z', LOCAL_NOTES])))
+      noteBlobs.set(file.replace(/\//g, ''), entry.id)
+  }
+  const trees = new Map<string, Map<string, TreeEntry>>()
+  for (const branch of branches) {
+    const tip = tips.get(branch)
+    if (tip)
+      trees.set(branch, parseLsTree(await git.output(['ls-tree', '-r', '-z', '--full-tree', tip])))
+  }
+  const read = [...trees].map(([branch, tree]) => ({
+    branch,
+    note: noteBlobs.get(tips.get(branch) as string),
+    root: tree.get(METADATA_FILE)?.id,
+    state: tree.get(STATE_FILE)?.id
+  }))
+  const contents = await readBlobs(
+    git,
+    read.flatMap(r => [r.note, r.root, r.state]).filter((id): id is string => !!id)
+  )
+  const dryShaIn = (branch: string, id: string | undefined): string | undefined => {
+    if (!id) return undefined
+    try {
+      const drySha = (JSON.parse(contents.get(id) ?? '{}') as { drySha?: unknown }).drySha
+      return typeof drySha === 'string' && DRY_SHA.test(drySha) ? drySha : undefined
+    } catch {
+      options.logger.warning(
+        `${branch}: its recorded hydrator metadata is not valid JSON; treating the branch as unhydrated`
+      )
+      return undefined
+    }
+  }
+  const recorded = new Map<string, RecordedDry>()
+  const states = new Map<string, { state: HydrateState; text: string }>()
+  for (const { branch, note, root, state } of read) {
+    const fromNote = dryShaIn(branch, note)
+    const treeDrySha = dryShaIn(branch, root)
+    const drySha = fromNote ?? treeDrySha
+    if (drySha) recorded.set(branch, { drySha, fromNote: fromNote !== undefined, treeDrySha })
+    if (!state) continue
+    const text = contents.get(state) ?? ''
+    const parsed = parseState(text)
+    if (parsed) states.set(branch, { state: parsed, text })
+    else
+      options.logger.warning(
+        `${branch}: ${STATE_FILE} is not a state file hydrate can read; what is ours there is taken from the config at its recorded dry commit`
+      )
+  }
+  return { tips, trees, recorded, states, gitProcesses: git.processes - start }
+}
+
+/** Two inspections of one remote (the second for more branches) as one. */
+export function mergeRemote(a: RemoteState, b: RemoteState): RemoteState {
+  return {
+    tips: new Map([...a.tips, ...b.tips]),
+    trees: new Map([...a.trees, ...b.trees]),
+    recorded: new Map([...a.recorded, ...b.recorded]),
+    states: new Map([...a.states, ...b.states]),
+    gitProcesses: a.gitProcesses + b.gitProcesses
+  }
+}

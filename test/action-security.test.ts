@@ -112,8 +112,20 @@ function expectNothingSecret(text: string): void {
 }
 
 /** The example repo on a remote, and a PR branch with the hostile content. */
-function hostilePullRequest(files: Record<string, string>, targets: string, number: number) {
+function hostilePullRequest(
+  files: Record<string, string>,
+  targets: string,
+  number: number,
+  /** Already on main, reviewed: files and targets the PR then changes. */
+  base: { files: Record<string, string>; targets: string } = { files: {}, targets: '' }
+) {
   const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
+  if (base.targets) {
+    writeFiles(dry, base.files)
+    fs.appendFileSync(path.join(dry, 'hydrate.yaml'), base.targets)
+    commitAll(dry, 'Reviewed: a target that reads a shared file outside the repository')
+    git(dry, 'push', '-q', 'origin', 'main')
+  }
   const baseSha = git(dry, 'rev-parse', 'HEAD').trim()
   git(dry, 'checkout', '-q', '-b', 'hostile')
   writeFiles(dry, files)
@@ -185,15 +197,24 @@ describe('a hostile pull request (dist/index.js with every runner credential set
   })
 
   it('fails closed when a rendered output would carry a credential, writing none of it', async () => {
-    // A target allowed to read outside the repository reads a file that holds the token.
+    // main already lets a reviewed target read a shared file outside the repository; the PR
+    // points it at a file that holds the runner's token.
     const outside = tempDir('hydrate-outside-')
+    fs.writeFileSync(path.join(outside, 'shared.env'), 'LEVEL=info\n')
     fs.writeFileSync(path.join(outside, 'token'), `${RUNNER_CREDENTIALS.ACTIONS_RUNTIME_TOKEN}\n`)
-    const files = {
-      ...hostileFiles(),
-      'apps/leak/kustomization.yaml': `configMapGenerator:\n  - name: leak\n    files: [token=${path.join(outside, 'token')}]\n`
+    const generator = (file: string) =>
+      `configMapGenerator:\n  - name: shared\n    files: [${path.join(outside, file)}]\n`
+    const base = {
+      files: { 'apps/shared/kustomization.yaml': generator('shared.env') },
+      targets:
+        '  - { name: shared-dev, env: dev, source: apps/shared, path: shared, kustomize: { loadRestrictor: none, allowOutsideReads: true } }\n'
     }
-    const targets = EVIL_TARGETS.replace(/\n {2}- \{ name: typo-dev.*\n/, '\n')
-    const pr = hostilePullRequest(files, targets, 42)
+    const pr = hostilePullRequest(
+      { ...hostileFiles(), 'apps/shared/kustomization.yaml': generator('token') },
+      '',
+      42,
+      base
+    )
     const run = await runBundledAction({
       workspace: pr.workspace,
       eventName: 'pull_request',

@@ -335,3 +335,111 @@ describe('user input never becomes a git option, and URLs lose their credentials
     expect(text).not.toContain(TOKEN)
   })
 })
+
+describe('a change cannot grant itself wider reads', () => {
+  it('renders the diff without kustomize opt-ins that its base does not give the target', async () => {
+    const outside = path.join(tempDir('hydrate-outside-'), 'shared.env')
+    fs.writeFileSync(outside, 'LEVEL=info\n')
+    const repo = repoWith('  - { name: k-dev, env: dev, source: k, path: k }\n', {
+      'k/kustomization.yaml': 'resources: []\n'
+    })
+    git(repo, 'branch', 'base')
+    writeFiles(repo, {
+      'hydrate.yaml':
+        'version: 1\ntargets:\n  - { name: k-dev, env: dev, source: k, path: k, kustomize: { loadRestrictor: none, allowOutsideReads: true } }\n',
+      'k/kustomization.yaml': `configMapGenerator:\n  - name: leak\n    files: [${outside}]\n`
+    })
+    commitAll(repo, 'widen reads')
+    const logger = new MemoryLogger()
+    const result = await diffRepository({
+      repoRoot: repo,
+      base: 'base',
+      logger,
+      env: { ...toolEnv(), ...RUNNER_ENV }
+    })
+    const target = result.report.targets.find(t => t.name === 'k-dev')
+    expect(target?.status).toBe('error')
+    expect(target?.error).toContain(
+      'outside the repository (kustomize.allowOutsideReads is not set)'
+    )
+    expect(logger.lines).toContain(
+      'warning: target k-dev: kustomize.allowOutsideReads, kustomize.loadRestrictor come from this change, so this diff renders without them; they apply once merged'
+    )
+    // Once merged (the base grants it), the same target renders.
+    git(repo, 'branch', '-f', 'base', 'HEAD')
+    writeFiles(repo, { 'k/extra.txt': 'x\n' })
+    commitAll(repo, 'unrelated')
+    const merged = await diffRepository({
+      repoRoot: repo,
+      base: 'base',
+      full: true,
+      logger: new MemoryLogger(),
+      env: toolEnv()
+    })
+    expect(merged.report.targets.find(t => t.name === 'k-dev')?.status).toBe('unchanged')
+  })
+})
+
+describe('what an attacker tried after the first hardening', () => {
+  const root = '  - { name: root-dev, env: dev, source: ., path: app }\n'
+
+  it('reads plugin configs for the files they name: a SecretGenerator of .git/config is refused', async () => {
+    const repo = repoWith(root, {
+      'kustomization.yaml': 'generators: [gen.yaml]\n',
+      'gen.yaml':
+        'apiVersion: builtin\nkind: SecretGenerator\nmetadata:\n  name: stolen\nfiles: [.git/config]\n'
+    })
+    const result = await render(repo)
+    expect(result.errors[0]?.message).toBe(
+      "target root-dev: .git/config is inside the repository's .git directory; a render reads only files inside the repository"
+    )
+  })
+
+  it('reads inline plugin configs too: /proc stays refused', async () => {
+    const repo = repoWith(
+      '  - { name: k-dev, env: dev, source: k, path: k, kustomize: { loadRestrictor: none } }\n',
+      {
+        'k/kustomization.yaml':
+          'generators:\n  - |\n    apiVersion: builtin\n    kind: ConfigMapGenerator\n    metadata:\n      name: leak\n    files: [env=/proc/self/environ]\n'
+      }
+    )
+    const result = await render(repo)
+    expect(result.errors[0]?.message).toMatch(
+      /generators files \/proc\/self\/environ resolves to \/proc\/\d+\/environ, a system path/
+    )
+  })
+
+  it('treats file:// and host//path bases as remote', async () => {
+    const repo = repoWith(root, {
+      'kustomization.yaml': 'resources:\n  - file:///tmp/some-repo?ref=main\n'
+    })
+    const result = await render(repo)
+    expect(result.errors[0]?.message).toContain(
+      'resources file:///tmp/some-repo?ref=main is a remote base'
+    )
+  })
+
+  it('checks Chart.lock and requirements files for file:// dependencies outside', async () => {
+    const outside = tempDir('hydrate-outside-')
+    const repo = repoWith('  - { name: app-dev, env: dev, source: app, path: app }\n', {
+      'app/Chart.yaml': `${CHART}dependencies:\n  - name: sub\n    version: 0.1.0\n    repository: file://../sub\n`,
+      'app/Chart.lock': `dependencies:\n  - name: sub\n    repository: file://${outside}\n    version: 0.1.0\ndigest: sha256:0\ngenerated: "2026-01-01T00:00:00Z"\n`,
+      'sub/Chart.yaml': 'apiVersion: v2\nname: sub\nversion: 0.1.0\n'
+    })
+    const result = await render(repo)
+    expect(result.errors[0]?.message).toContain(
+      `app/Chart.lock: dependency sub (file://${outside}) is outside the repository`
+    )
+  })
+
+  it('refuses a values schema whose $ref leaves it', async () => {
+    const repo = repoWith('  - { name: app-dev, env: dev, source: app, path: app }\n', {
+      'app/Chart.yaml': CHART,
+      'app/values.schema.json': '{"properties":{"a":{"$ref":"file:///etc/passwd"}}}'
+    })
+    const result = await render(repo)
+    expect(result.errors[0]?.message).toBe(
+      'target app-dev: app/values.schema.json: $ref "file:///etc/passwd" leaves the schema; only references inside it (#/…) are allowed'
+    )
+  })
+})

@@ -1,7 +1,5 @@
 import type { DiffSettings, IgnoreRule } from '../config/types.js'
-import type { ResourceId } from '../manifests/resource.js'
-
-type Obj = Record<string, unknown>
+import type { ResourceId, JsonObject as Obj } from '../manifests/resource.js'
 
 /** Pod template metadata of every workload kind, where noise labels also appear. */
 const TEMPLATE_METADATA = [

@@ -4,7 +4,7 @@
  * says how long it is and whether it changed. It runs on objects, before any text exists.
  */
 
-type Obj = Record<string, unknown>
+import type { JsonObject as Obj } from '../manifests/resource.js'
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration'
 
 export function isSecret(object: unknown): boolean {

@@ -1,12 +1,15 @@
 import { createTwoFilesPatch, diffLines } from 'diff'
 import { stringify } from 'yaml'
 import type { DiffSettings } from '../config/types.js'
-import { describeResource, type Resource } from '../manifests/resource.js'
+import {
+  describeResource,
+  formatId,
+  type JsonObject as Obj,
+  type Resource
+} from '../manifests/resource.js'
 import { applyIgnoreRules } from './ignore.js'
 import { maskSecrets } from './mask.js'
 import type { ChangeCounts, ResourceChange } from './types.js'
-
-type Obj = Record<string, unknown>
 
 /** Two resources count as one renamed resource when this much of their text is the same. */
 const RENAME_SIMILARITY = 0.8
@@ -200,7 +203,7 @@ export function diffResources(
   }
 
   const order = new Map([...head, ...base].map((r, i) => [r.id, i]))
-  const key = (c: ResourceChange) => order.get(`${c.group}/${c.kind}/${c.namespace}/${c.name}`) ?? 0
+  const key = (c: ResourceChange) => order.get(formatId(c)) ?? 0
   changes.sort((x, y) => key(x) - key(y))
   const counts: ChangeCounts = { added: 0, modified: 0, removed: 0, renamed: 0 }
   for (const c of changes) counts[c.change]++

@@ -1,5 +1,4 @@
 import path from 'node:path'
-import type { HydrateConfig } from '../config/types.js'
 import { diffTargets, type DiffSide } from '../diff/targets.js'
 import type { DiffReport } from '../diff/types.js'
 import { ConfigError, getErrorMessage, UsageError } from '../errors.js'
@@ -7,11 +6,14 @@ import { GitCommandManager } from '../git/commandManager.js'
 import { mergeBase, resolveCommit, withWorktree } from '../git/revisions.js'
 import type { Finding } from '../policy/types.js'
 import { Toolbox } from '../render/tools.js'
-import { affectedTargets, changedFiles, type AffectedTargets } from '../targets/affected.js'
+import { affectedTargets, changedFiles } from '../targets/affected.js'
+import { restrictOptIns } from '../targets/optIns.js'
 import {
-  renderRepository,
+  loadRepository,
+  renderSelection,
   resolveRepoRoot,
   type EngineOptions,
+  type LoadedRepository,
   type RepositoryRender
 } from './render.js'
 
@@ -32,15 +34,12 @@ export interface RepositoryDiff {
   timings: { baseMs: number; headMs: number; totalMs: number }
 }
 
-/** One side of a diff; a base whose config does not load counts as having no targets. */
-async function renderSide(
-  options: EngineOptions,
-  side: 'base' | 'head'
-): Promise<RepositoryRender | undefined> {
+/** The base side's load; a base whose config does not load counts as having no targets. */
+async function loadBase(options: EngineOptions): Promise<LoadedRepository | undefined> {
   try {
-    return await renderRepository(options)
+    return await loadRepository(options)
   } catch (error) {
-    if (side === 'base' && (error instanceof ConfigError || error instanceof UsageError)) {
+    if (error instanceof ConfigError || error instanceof UsageError) {
       options.logger.warning(
         `the base has no usable configuration (${getErrorMessage(error)}); every head target counts as added`
       )
@@ -61,10 +60,6 @@ function sideOf(render: RepositoryRender | undefined): DiffSide {
     : { targets: [], rendered: [], failures: [], selected: new Set<string>() }
 }
 
-/**
- * Renders the base (merge-base, from a temporary worktree) and the head, and compares them
- * target by target, resource by resource. Render failures are reported per target.
- */
 /** Like Promise.all, but waits for both sides (worktrees removed) before it rejects. */
 async function bothSettled<A, B>(promises: [Promise<A>, Promise<B>]): Promise<[A, B]> {
   const [a, b] = await Promise.allSettled(promises)
@@ -73,6 +68,17 @@ async function bothSettled<A, B>(promises: [Promise<A>, Promise<B>]): Promise<[A
   return [a.value, b.value]
 }
 
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now()
+  return { value: await work(), ms: performance.now() - started }
+}
+
+/**
+ * load (head, and the base from a temporary worktree of the merge-base) → plan (affected
+ * targets; read-widening settings only as the base grants them) → render both sides at the
+ * same time → compare target by target, resource by resource. Render failures are reported
+ * per target.
+ */
 export async function diffRepository(options: DiffOptions): Promise<RepositoryDiff> {
   const { logger } = options
   const started = performance.now()
@@ -89,57 +95,47 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
     options.configFile && path.isAbsolute(options.configFile)
       ? path.relative(repoRoot, options.configFile)
       : options.configFile
-  // Only targets whose inputs changed are rendered, on both sides (docs/adr/0005).
   const changed = await changedFiles(git, baseSha, options.head === undefined ? undefined : headSha)
-  // Base and head render at the same time; the base waits only for the head's config, which
-  // decides what is affected.
-  let headPlan: (plan: { names: Set<string>; affected: AffectedTargets }) => void = () => undefined
-  let headFailed: (error: unknown) => void = () => undefined
-  const planned = new Promise<{ names: Set<string>; affected: AffectedTargets }>(
-    (resolve, reject) => {
-      headPlan = resolve
-      headFailed = reject
-    }
-  )
-  planned.catch(() => undefined) // the head's own error is what gets reported
-  const selectHead = (config: HydrateConfig) => {
-    const affected = affectedTargets(config, config.targets, changed, { full: options.full })
-    for (const [name, reason] of affected.reasons) logger.debug(`affected: ${name} (${reason})`)
-    headPlan({ names: new Set(config.targets.map(t => t.name)), affected })
-    return { render: config.targets.filter(t => affected.affected.has(t.name)) }
-  }
-  // The base renders what the head does, plus targets the head no longer has (removed).
-  const selectBase = async (config: HydrateConfig) => {
-    const { names, affected } = await planned
-    return {
-      render: config.targets.filter(t => !names.has(t.name) || affected.affected.has(t.name))
-    }
-  }
   const toolbox = options.toolbox ?? new Toolbox(logger, options.env)
-  const timed = async <T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> => {
-    const started = performance.now()
-    return { value: await work(), ms: performance.now() - started }
-  }
-  const [headSide, baseSide] = await logger.group('Render base and head', () =>
-    bothSettled([
-      timed(async () => {
-        const sideOptions = { ...options, configFile, toolbox, select: selectHead }
-        return options.head === undefined
-          ? ((await renderSide({ ...sideOptions, repoRoot }, 'head')) as RepositoryRender)
-          : ((await withWorktree(git, headSha, dir =>
-              renderSide({ ...sideOptions, repoRoot: dir }, 'head')
-            )) as RepositoryRender)
-      }).catch((error: unknown) => {
-        headFailed(error)
-        throw error
-      }),
-      timed(() =>
-        withWorktree(git, baseSha, dir =>
-          renderSide({ ...options, repoRoot: dir, configFile, toolbox, select: selectBase }, 'base')
+  const sideOptions = { ...options, configFile, toolbox }
+
+  const compare = (headDir: string) =>
+    withWorktree(git, baseSha, async baseDir => {
+      const loaded = await loadRepository({ ...sideOptions, repoRoot: headDir })
+      const base = await loadBase({ ...sideOptions, repoRoot: baseDir })
+      const { targets, withheld } = restrictOptIns(loaded.config.targets, base?.config.allTargets)
+      for (const { target, settings } of withheld)
+        logger.warning(
+          `target ${target}: ${settings.map(s => `kustomize.${s}`).join(', ')} come from this change, so this diff renders without them; they apply once merged`
         )
+      const head = { ...loaded, config: { ...loaded.config, targets } }
+      // Only targets whose inputs changed are rendered, on both sides (docs/adr/0005); the
+      // base also renders the targets the head no longer has (removed).
+      const affected = affectedTargets(head.config, targets, changed, { full: options.full })
+      for (const [name, reason] of affected.reasons) logger.debug(`affected: ${name} (${reason})`)
+      const names = new Set(targets.map(t => t.name))
+      const headSelection = { render: targets.filter(t => affected.affected.has(t.name)) }
+      return logger.group('Render base and head', () =>
+        bothSettled([
+          timed(() => renderSelection(head, headSelection, sideOptions)),
+          timed(async () =>
+            base
+              ? renderSelection(
+                  base,
+                  {
+                    render: base.config.targets.filter(
+                      t => !names.has(t.name) || affected.affected.has(t.name)
+                    )
+                  },
+                  sideOptions
+                )
+              : undefined
+          )
+        ])
       )
-    ])
-  )
+    })
+  const [headSide, baseSide] =
+    options.head === undefined ? await compare(repoRoot) : await withWorktree(git, headSha, compare)
   const head = headSide.value
   const base = baseSide.value
   const targets = diffTargets(sideOf(base), sideOf(head), head.config.diff)

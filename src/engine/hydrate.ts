@@ -20,9 +20,11 @@ import type { FailOn } from '../policy/index.js'
 import { Toolbox } from '../render/tools.js'
 import {
   checkLayouts,
-  renderRepository,
+  loadRepository,
+  renderSelection,
   resolveRepoRoot,
   type EngineOptions,
+  type LoadedRepository,
   type RepositoryRender
 } from './render.js'
 import { enforceVerdict, renderVerdict } from './verdict.js'
@@ -53,9 +55,79 @@ export const DEFAULT_COMMITTER: Identity = {
   email: 'hydrate@users.noreply.github.com'
 }
 
+/** The plan stage of a push: what each branch holds, and so what must be rendered. */
+interface HydrationPlan {
+  writer: BranchWriter
+  remote: RemoteState
+  selection: Selection
+  /** A --target subset: only its paths change; nothing is pruned. */
+  subset: boolean
+  /** Branches our earlier configs wrote that the current one no longer does (retired). */
+  former: string[]
+}
+
+async function planHydration(
+  loaded: LoadedRepository,
+  git: GitCommandManager,
+  options: HydrateOptions,
+  toolbox: Toolbox,
+  committer: Identity
+): Promise<HydrationPlan> {
+  const { config } = loaded
+  const { logger } = options
+  const ancestry = new Ancestry(git, logger)
+  const configs = new Map<string, Promise<readonly Target[] | undefined>>()
+  const targetsAt = (drySha: string) => {
+    let targets = configs.get(drySha)
+    if (!targets) {
+      targets = configTargetsAt(git, drySha, config, logger)
+      configs.set(drySha, targets)
+    }
+    return targets
+  }
+  const writer = new BranchWriter({
+    git,
+    remote: options.remote ?? 'origin',
+    committer,
+    logger,
+    prune: config.defaults.prune,
+    ancestry,
+    targetsAt,
+    dryRun: options.dryRun,
+    maxAttempts: options.maxAttempts,
+    backoffMs: options.backoffMs,
+    beforePush: options.beforePush
+  })
+  const subset = config.targets.length < config.allTargets.length
+  const branches = [...new Set(config.targets.map(t => t.branch))].sort()
+  let remote = await writer.inspect(branches)
+  let former: string[] = []
+  if (!subset) {
+    former = await formerBranches({
+      git,
+      remote,
+      branches,
+      configFile: config.file,
+      ancestry,
+      targetsAt
+    })
+    if (former.length > 0) remote = mergeRemote(remote, await writer.inspect(former))
+  }
+  const selection = await selectIncremental({
+    config,
+    remote,
+    ancestry,
+    git,
+    toolbox,
+    logger,
+    full: options.full
+  })
+  return { writer, remote, selection, subset, former }
+}
+
 /**
- * render → all-or-nothing check → one commit per branch → one atomic push. Nothing is
- * pushed when any target fails to render.
+ * load → plan (what each branch holds) → render the selection → all-or-nothing check → one
+ * commit per branch → one atomic push. Nothing is pushed when any target fails to render.
  */
 export async function hydrateRepository(options: HydrateOptions): Promise<RepositoryHydration> {
   const { logger } = options
@@ -68,77 +140,31 @@ export async function hydrateRepository(options: HydrateOptions): Promise<Reposi
     const git = new GitCommandManager(repoRoot, auth?.configure() ?? {})
     const committer = options.committer ?? (await gitIdentity(git)) ?? DEFAULT_COMMITTER
     const toolbox = options.toolbox ?? new Toolbox(logger, options.env)
-    const ancestry = new Ancestry(git, logger)
-    let writer: BranchWriter | undefined
-    let remote: RemoteState | undefined
-    let subset = false
-    let former: string[] = []
-    // Before rendering: what each branch holds, so unaffected targets keep their output.
-    const select = async (config: HydrateConfig): Promise<Selection> => {
-      const configs = new Map<string, Promise<readonly Target[] | undefined>>()
-      const targetsAt = (drySha: string) => {
-        let targets = configs.get(drySha)
-        if (!targets) {
-          targets = configTargetsAt(git, drySha, config, logger)
-          configs.set(drySha, targets)
-        }
-        return targets
-      }
-      writer = new BranchWriter({
-        git,
-        remote: options.remote ?? 'origin',
-        committer,
-        logger,
-        prune: config.defaults.prune,
-        ancestry,
-        targetsAt,
-        dryRun: options.dryRun,
-        maxAttempts: options.maxAttempts,
-        backoffMs: options.backoffMs,
-        beforePush: options.beforePush
-      })
-      subset = config.targets.length < config.allTargets.length
-      const branches = [...new Set(config.targets.map(t => t.branch))].sort()
-      remote = await writer.inspect(branches)
-      if (!subset) {
-        former = await formerBranches({
-          git,
-          remote,
-          branches,
-          configFile: config.file,
-          ancestry,
-          targetsAt
-        })
-        if (former.length > 0) remote = mergeRemote(remote, await writer.inspect(former))
-      }
-      return selectIncremental({
-        config,
-        remote,
-        ancestry,
-        git,
-        toolbox,
-        logger,
-        full: options.full
-      })
-    }
-    const render = await logger.group('Render', () =>
-      renderRepository({ ...options, repoRoot, toolbox, select })
-    )
+    const engine = { ...options, repoRoot, toolbox }
+    const render = await logger.group('Render', async () => {
+      const loaded = await loadRepository(engine)
+      const plan = await planHydration(loaded, git, options, toolbox, committer)
+      return { plan, render: await renderSelection(loaded, plan.selection, engine) }
+    })
+    const { plan } = render
     // Nothing that breaks a rule at error level is ever pushed, whatever fail-on says.
     enforceVerdict(
-      renderVerdict(render, options.failOn === 'warning' ? 'warning' : 'error'),
+      renderVerdict(render.render, options.failOn === 'warning' ? 'warning' : 'error'),
       logger
     )
-    if (options.guard) checkLayouts(render.layouts, options.guard)
-    const activeWriter = writer as unknown as BranchWriter
-    const scope = { targets: render.config.allTargets, subset, former }
+    if (options.guard) checkLayouts(render.render.layouts, options.guard)
+    const scope = {
+      targets: render.render.config.allTargets,
+      subset: plan.subset,
+      former: plan.former
+    }
     const write = await logger.group(
       options.dryRun ? 'Plan branches (dry run)' : 'Write and push branches',
-      () => activeWriter.write(render.dry, render.layouts, scope, remote)
+      () => plan.writer.write(render.render.dry, render.render.layouts, scope, plan.remote)
     )
     for (const branch of write.branches) if (branch.reason) logger.warning(branch.reason)
     // Every git process of the run's plumbing: inspection, change detection, writes, push.
-    return { render, write: { ...write, gitProcesses: git.processes } }
+    return { render: render.render, write: { ...write, gitProcesses: git.processes } }
   } finally {
     auth?.remove()
   }

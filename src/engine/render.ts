@@ -24,8 +24,6 @@ export interface EngineOptions {
   env?: NodeJS.ProcessEnv
   /** Override the repository URL recorded in metadata (the action passes the GitHub URL). */
   repoURL?: string
-  /** Chooses which of the configured targets to render (affected-only runs); default all. */
-  select?: (config: HydrateConfig) => Selection | Promise<Selection>
   /** Shared tool lookup (versions are logged once). */
   toolbox?: Toolbox
   /** Checks everything written (branch files, layouts) for the run's credentials. */
@@ -44,13 +42,18 @@ export interface RepositoryRender {
   timings: { configMs: number; renderMs: number; layoutMs: number }
 }
 
-/**
- * config → targets → render → manifests → branch layouts. Render failures are collected
- * per target; layouts hold only the targets that rendered.
- */
-export async function renderRepository(options: EngineOptions): Promise<RepositoryRender> {
-  const { logger } = options
-  const t0 = performance.now()
+/** The load stage: a repository's config and the dry commit it is hydrated from. */
+export interface LoadedRepository {
+  repoRoot: string
+  config: HydrateConfig
+  dry: DryCommit
+  git: GitCommandManager
+  loadMs: number
+}
+
+/** Loads the config (file, line and column on errors) and reads the dry commit at HEAD. */
+export async function loadRepository(options: EngineOptions): Promise<LoadedRepository> {
+  const started = performance.now()
   const repoRoot = await resolveRepoRoot(options.repoRoot)
   const config = loadConfig(repoRoot, {
     configFile: options.configFile,
@@ -58,12 +61,31 @@ export async function renderRepository(options: EngineOptions): Promise<Reposito
   })
   const git = new GitCommandManager(repoRoot)
   const dry = await readDryCommit(git, 'HEAD', options.repoURL)
-  await warnIfDirty(git, logger)
-  const t1 = performance.now()
-  logger.info(
+  await warnIfDirty(git, options.logger)
+  options.logger.info(
     `${config.targets.length} target${config.targets.length === 1 ? '' : 's'} from ${config.file ?? 'the zero-config default (environments/{env})'}`
   )
-  const selection = options.select ? await options.select(config) : { render: config.targets }
+  return { repoRoot, config, dry, git, loadMs: performance.now() - started }
+}
+
+/** load → render every target. */
+export async function renderRepository(options: EngineOptions): Promise<RepositoryRender> {
+  const loaded = await loadRepository(options)
+  return renderSelection(loaded, { render: loaded.config.targets }, options)
+}
+
+/**
+ * The render stage: the selected targets → manifests → policy → branch layouts. Render
+ * failures are collected per target; layouts hold only the targets that rendered.
+ */
+export async function renderSelection(
+  loaded: LoadedRepository,
+  selection: Selection,
+  options: EngineOptions
+): Promise<RepositoryRender> {
+  const { logger } = options
+  const { repoRoot, config, dry } = loaded
+  const t1 = performance.now()
   const selected = selection.render
   if (selected.length < config.targets.length) {
     logger.info(
@@ -91,7 +113,7 @@ export async function renderRepository(options: EngineOptions): Promise<Reposito
     errors: failures.map(f => f.error),
     policy,
     layouts,
-    timings: { configMs: t1 - t0, renderMs: t2 - t1, layoutMs: t3 - t2 }
+    timings: { configMs: loaded.loadMs, renderMs: t2 - t1, layoutMs: t3 - t2 }
   }
 }
 

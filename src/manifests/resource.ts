@@ -1,3 +1,6 @@
+/** A plain JSON-like object (a parsed manifest or a part of it). */
+export type JsonObject = Record<string, unknown>
+
 /** group/kind/namespace/name: the version is not part of identity (README "The rendered diff"). */
 export interface ResourceId {
   group: string

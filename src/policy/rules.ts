@@ -1,9 +1,7 @@
 import type { PolicyRuleId } from '../config/types.js'
-import { describeResource, type Resource } from '../manifests/resource.js'
+import { describeResource, type Resource, type JsonObject as Obj } from '../manifests/resource.js'
 import { validateSchema } from './schema.js'
 import type { Severity } from './types.js'
-
-type Obj = Record<string, unknown>
 
 export interface RuleContext {
   target: string

@@ -1,15 +1,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { generatorSources } from '../sources/kustomization.js'
 import type { Obj, TargetDependencies } from '../targets/dependencies.js'
 
 const REDACTED = '<redacted>'
 
 /** Shorter values would redact ordinary words; a whole literal (`key:value`) is longer anyway. */
 const MIN_SECRET_LENGTH = 4
-
-function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]
-}
 
 function readText(repoRoot: string, dir: string, ref: string): string | undefined {
   try {
@@ -40,21 +37,17 @@ export function secretGeneratorValues(
     if (at !== -1) add(pair.slice(at + 1))
   }
   for (const file of deps.kustomizations) {
+    const k = parsed.get(file)
+    if (!k) continue
     const dir = path.posix.dirname(file)
-    for (const generator of list(parsed.get(file)?.secretGenerator)) {
-      if (!generator || typeof generator !== 'object') continue
-      const g = generator as Obj
-      for (const literal of list(g.literals)) if (typeof literal === 'string') addPair(literal)
-      for (const env of [...list(g.envs), ...list(g.env)]) {
-        if (typeof env !== 'string') continue
-        for (const line of (readText(repoRoot, dir, env) ?? '').split(/\r?\n/)) addPair(line)
-      }
-      for (const entry of list(g.files)) {
-        if (typeof entry !== 'string') continue
-        const content = readText(repoRoot, dir, entry.slice(entry.indexOf('=') + 1))
-        for (const line of (content ?? '').split(/\r?\n/)) add(line)
-        if (content !== undefined) add(content)
-      }
+    const { literals, envs, files } = generatorSources(k, 'secretGenerator')
+    for (const literal of literals) addPair(literal)
+    for (const env of envs)
+      for (const line of (readText(repoRoot, dir, env) ?? '').split(/\r?\n/)) addPair(line)
+    for (const ref of files) {
+      const content = readText(repoRoot, dir, ref)
+      for (const line of (content ?? '').split(/\r?\n/)) add(line)
+      if (content !== undefined) add(content)
     }
   }
   return [...values].sort((a, b) => b.length - a.length)

@@ -1,9 +1,15 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { parse, parseAllDocuments } from 'yaml'
-import { findKustomization } from '../config/load.js'
+import { parse } from 'yaml'
+import { findKustomization } from '../sources/kind.js'
+import {
+  helmChartsOf,
+  kustomizationPaths,
+  pluginConfigPaths,
+  pluginEntries
+} from '../sources/kustomization.js'
 import type { Target } from '../config/types.js'
-import { fileDependencies, isVendored, readDependencies } from '../render/helm.js'
+import { fileDependencies, isVendored, readDependencies } from '../sources/chart.js'
 
 /**
  * What a target reads: repo-relative files and directories (a change below a directory
@@ -30,22 +36,12 @@ export interface Reference {
   ref: string
 }
 
-export type Obj = Record<string, unknown>
+import type { JsonObject as Obj } from '../manifests/resource.js'
+
+export type { Obj }
 
 const REMOTE =
   /^(https?:\/\/|git@|ssh:\/\/|git::|file:|github\.com\/|gitlab\.com\/|bitbucket\.org\/|oci:\/\/)/
-
-/** Fields of kustomize's builtin plugin configs that name files it reads. */
-const PLUGIN_PATH_KEYS = new Set([
-  'files',
-  'envs',
-  'env',
-  'path',
-  'paths',
-  'valuesFile',
-  'additionalValuesFiles',
-  'chartHome'
-])
 
 function posix(p: string): string {
   return p.split(path.sep).join('/')
@@ -218,50 +214,18 @@ class DependencyCollector {
       this.deps.unresolved.push(`${kustomizationPath} does not parse`)
       return
     }
-    const list = (value: unknown): unknown[] =>
-      Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]
-    for (const field of ['resources', 'bases', 'components', 'crds', 'configurations']) {
-      for (const ref of list(k[field])) this.addReference(dir, ref, field)
-    }
-    for (const field of ['generators', 'transformers', 'validators'])
-      for (const entry of list(k[field])) this.pluginConfig(dir, entry, field)
-    for (const patch of list(k.patchesStrategicMerge))
-      this.addReference(dir, patch, 'patchesStrategicMerge')
-    for (const field of ['patches', 'patchesJson6902', 'replacements']) {
-      for (const entry of list(k[field]))
-        if (entry && typeof entry === 'object') this.addReference(dir, (entry as Obj).path, field)
-    }
-    if (k.openapi && typeof k.openapi === 'object')
-      this.addReference(dir, (k.openapi as Obj).path, 'openapi')
-    for (const field of ['configMapGenerator', 'secretGenerator']) {
-      for (const generator of list(k[field])) {
-        if (!generator || typeof generator !== 'object') continue
-        const g = generator as Obj
-        for (const entry of list(g.files))
-          if (typeof entry === 'string')
-            this.addReference(dir, entry.slice(entry.indexOf('=') + 1), `${field}.files`)
-        for (const env of [...list(g.envs), ...list(g.env)])
-          this.addReference(dir, env, `${field}.envs`)
-      }
-    }
-    const helmCharts = list(k.helmCharts)
-    if (helmCharts.length > 0) {
-      const globals = (k.helmGlobals ?? {}) as Obj
-      const chartHome = typeof globals.chartHome === 'string' ? globals.chartHome : 'charts'
-      for (const chart of helmCharts) {
-        if (!chart || typeof chart !== 'object') continue
-        const c = chart as Obj
-        const local =
-          c.name !== undefined && this.resolve(dir, `${chartHome}/${String(c.name)}`, 'helmCharts')
-        if (local && this.isDirectory(local)) this.helmChart(local)
-        else if (c.repo !== undefined)
-          this.deps.unresolved.push(
-            `${kustomizationPath}: remote helm chart ${String(c.repo)} ${String(c.name)}`
-          )
-        else if (local) this.addDirectory(local, false)
-        for (const values of [c.valuesFile, ...list(c.additionalValuesFiles)])
-          this.addReference(dir, values, 'helmCharts values')
-      }
+    for (const { field, ref } of kustomizationPaths(k)) this.addReference(dir, ref, field)
+    for (const { field, entry } of pluginEntries(k)) this.pluginConfig(dir, entry, field)
+    const { chartHome, charts } = helmChartsOf(k)
+    for (const c of charts) {
+      const local =
+        c.name !== undefined && this.resolve(dir, `${chartHome}/${String(c.name)}`, 'helmCharts')
+      if (local && this.isDirectory(local)) this.helmChart(local)
+      else if (c.repo !== undefined)
+        this.deps.unresolved.push(
+          `${kustomizationPath}: remote helm chart ${String(c.repo)} ${String(c.name)}`
+        )
+      else if (local) this.addDirectory(local, false)
     }
   }
 
@@ -270,8 +234,7 @@ class DependencyCollector {
    * builtin plugin configs, whose own `files`, `envs`, `path`, `valuesFile`, … name more
    * files, read relative to the kustomization.
    */
-  private pluginConfig(dir: string, entry: unknown, field: string): void {
-    if (typeof entry !== 'string' || entry === '') return
+  private pluginConfig(dir: string, entry: string, field: string): void {
     let text: string | undefined
     if (entry.includes('\n')) {
       text = entry
@@ -285,24 +248,9 @@ class DependencyCollector {
         return // missing: kustomize reports it
       }
     }
-    let documents: unknown[]
-    try {
-      documents = parseAllDocuments(text).map(d => d.toJS() as unknown)
-    } catch {
-      this.deps.unresolved.push(`${dir || '.'}: ${field} entry does not parse`)
-      return
-    }
-    const visit = (value: unknown, key: string | undefined): void => {
-      if (Array.isArray(value)) {
-        for (const item of value) visit(item, key)
-      } else if (value && typeof value === 'object') {
-        for (const [k, v] of Object.entries(value as Obj)) visit(v, k)
-      } else if (typeof value === 'string' && key && PLUGIN_PATH_KEYS.has(key)) {
-        const ref = key === 'files' ? value.slice(value.indexOf('=') + 1) : value
-        this.addReference(dir, ref, `${field} ${key}`)
-      }
-    }
-    for (const document of documents) visit(document, undefined)
+    const named = pluginConfigPaths(text)
+    if (!named) this.deps.unresolved.push(`${dir || '.'}: ${field} entry does not parse`)
+    for (const { field: key, ref } of named ?? []) this.addReference(dir, ref, `${field} ${key}`)
   }
 
   file(relative: string): void {

@@ -188,6 +188,23 @@ describe('YAML features in hydrate.yaml', () => {
 })
 
 describe('configuration errors name file, line and column', () => {
+  it('refuses a target name or env with a line break (it would reach logs and comments)', () => {
+    const error = configError(
+      'version: 1\ntargets:\n  - name: "app\\n::set-output name=x::y"\n    env: dev\n    source: plain\n'
+    )
+    expect(error.message).toBe(
+      'hydrate.yaml:3:5: target name "app\\n::set-output name=x::y" contains a control character or line break'
+    )
+  })
+
+  it('refuses a hydrate.yaml that is a symlink leaving the repository', () => {
+    const repo = makeRepo({ files: APP_FILES })
+    fs.symlinkSync('/etc/hostname', path.join(repo, 'hydrate.yaml'))
+    expect(() => loadConfig(repo)).toThrow(
+      'hydrate.yaml: config file hydrate.yaml is a symlink that leads outside the repository'
+    )
+  })
+
   const cases: Array<[string, string, RegExp, number, number]> = [
     [
       'unknown top-level key',

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import MarkdownIt from 'markdown-it'
 import type { DiffReport } from '../../src/diff/types.js'
+import { neutralizeCommands } from '../../src/action/coreLogger.js'
 import { GuardedOutput } from '../../src/action/guardedOutput.js'
 import type { ActionSettings } from '../../src/action/settings.js'
 import { writeHydrateSummary } from '../../src/action/summary.js'
@@ -158,5 +159,17 @@ describe('the push job summary', () => {
     } finally {
       delete process.env.GITHUB_STEP_SUMMARY
     }
+  })
+})
+
+describe('log lines from repository names', () => {
+  it('cannot start a workflow command', () => {
+    const text = neutralizeCommands(
+      'env/dev: updated (app\n::set-output name=commits::x\n  ::notice::y)'
+    )
+    expect(text.split('\n').some(line => /^\s*::/.test(line))).toBe(false)
+    expect(text.replace(/\u200b/g, '')).toBe(
+      'env/dev: updated (app\n::set-output name=commits::x\n  ::notice::y)'
+    )
   })
 })

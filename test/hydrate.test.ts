@@ -1,8 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
+import { hydrateForTest } from './helpers/engine.js'
 import { formatWriteResult } from '../src/cli/pushOutput.js'
-import { hydrateRepository, type HydrateOptions } from '../src/engine.js'
 import { AggregateRenderError } from '../src/errors.js'
 import { MemoryLogger } from '../src/logger.js'
 import {
@@ -14,22 +14,10 @@ import {
   remoteRefs,
   tempDir
 } from './helpers/repo.js'
-import { toolEnv } from './helpers/tools.js'
 
 afterAll(cleanupTempDirs)
 
-const BOT = { name: 'hydrate-bot', email: 'bot@example.com' }
-
-function hydrate(dry: string, extra: Partial<HydrateOptions> = {}) {
-  return hydrateRepository({
-    repoRoot: dry,
-    logger: new MemoryLogger(),
-    env: toolEnv(),
-    committer: BOT,
-    backoffMs: 10,
-    ...extra
-  })
-}
+const hydrate = hydrateForTest
 
 function show(remote: string, spec: string): string {
   return git(remote, 'show', spec)

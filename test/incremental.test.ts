@@ -1,7 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { diffRepository, hydrateRepository, type HydrateOptions } from '../src/engine.js'
+import { hydrateForTest } from './helpers/engine.js'
+import { diffRepository, type HydrateOptions } from '../src/engine.js'
 import { MemoryLogger } from '../src/logger.js'
 import {
   checkoutWorkspace,
@@ -17,17 +18,10 @@ import { countingTools, HELM3 } from './helpers/tools.js'
 
 afterAll(cleanupTempDirs)
 
-const BOT = { name: 'bot', email: 'bot@example.com' }
 const BRANCHES = ['env/dev', 'env/prod', 'env/staging']
 
 function hydrate(dry: string, env: NodeJS.ProcessEnv, extra: Partial<HydrateOptions> = {}) {
-  return hydrateRepository({
-    repoRoot: dry,
-    logger: new MemoryLogger(),
-    env,
-    committer: BOT,
-    ...extra
-  })
+  return hydrateForTest(dry, { env, ...extra })
 }
 
 /** A second bare remote holding the same branches as `remote` (to hydrate the other way). */

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
+import { configErrorOf } from './helpers/engine.js'
 import { runCli } from '../src/cli/run.js'
 import { loadConfig } from '../src/config/load.js'
 import { ConfigError } from '../src/errors.js'
@@ -20,14 +21,7 @@ const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n'
 const FILES = { 'plain/cm.yaml': CM, 'other/cm.yaml': CM }
 
 function configError(config: string): ConfigError {
-  const repo = makeRepo({ files: { ...FILES, 'hydrate.yaml': config } })
-  try {
-    loadConfig(repo)
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError)
-    return error as ConfigError
-  }
-  throw new Error('expected a ConfigError')
+  return configErrorOf(makeRepo({ files: { ...FILES, 'hydrate.yaml': config } }))
 }
 
 /** One target in block style: its entry is at column 5, `extra` on its fourth line. */

@@ -1,8 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
+import { hydrateForTest } from './helpers/engine.js'
 import { formatWriteResult } from '../src/cli/pushOutput.js'
-import { diffRepository, hydrateRepository, type HydrateOptions } from '../src/engine.js'
+import { diffRepository } from '../src/engine.js'
 import { HydrateError } from '../src/errors.js'
 import { MemoryLogger } from '../src/logger.js'
 import {
@@ -18,18 +19,7 @@ import { toolEnv } from './helpers/tools.js'
 
 afterAll(cleanupTempDirs)
 
-const BOT = { name: 'bot', email: 'bot@example.com' }
-
-function hydrate(dry: string, extra: Partial<HydrateOptions> = {}) {
-  return hydrateRepository({
-    repoRoot: dry,
-    logger: new MemoryLogger(),
-    env: toolEnv(),
-    committer: BOT,
-    backoffMs: 10,
-    ...extra
-  })
-}
+const hydrate = hydrateForTest
 
 /** path → blob id of every file on a branch (below `under`, if given). */
 function blobs(remote: string, branch: string, under = ''): Record<string, string> {

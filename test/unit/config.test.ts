@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
+import { configErrorOf } from '../helpers/engine.js'
 import { runCli } from '../../src/cli/run.js'
 import { captureStderr, outputSink } from '../helpers/cli.js'
 import { loadConfig } from '../../src/config/load.js'
@@ -29,14 +30,7 @@ function repoWithConfig(config: string, extra: Record<string, string> = {}): str
 
 /** Loads the config and returns the ConfigError it raises. */
 function configError(config: string, extra: Record<string, string> = {}): ConfigError {
-  const repo = repoWithConfig(config, extra)
-  try {
-    loadConfig(repo)
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError)
-    return error as ConfigError
-  }
-  throw new Error('expected a ConfigError')
+  return configErrorOf(repoWithConfig(config, extra))
 }
 
 describe('valid configurations', () => {

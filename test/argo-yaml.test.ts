@@ -218,6 +218,7 @@ describe('example repository', () => {
       timeoutMs: 120_000,
       tempDir: tempDir(),
       env: toolEnv(),
+      extraEnv: {},
       kustomizations: new Map()
     }
     const { targets } = loadConfig(repo)

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -54,6 +55,8 @@ describe('render processes get an allow-listed environment', () => {
     const env = Buffer.from(data.env, 'base64').toString('utf8')
     expect(env).toMatch(/^PATH=/m)
     expect(env).toMatch(/^HOME=/m)
+    // No helm plugin from anywhere (a repository could ship one under a helm home).
+    expect(env).toMatch(/^HELM_PLUGINS=.*no-helm-plugins-/m)
     for (const [name, value] of Object.entries(RUNNER_ENV)) {
       expect(env).not.toContain(name)
       expect(env).not.toContain(value)
@@ -440,6 +443,85 @@ describe('what an attacker tried after the first hardening', () => {
     const result = await render(repo)
     expect(result.errors[0]?.message).toBe(
       'target app-dev: app/values.schema.json: $ref "file:///etc/passwd" leaves the schema; only references inside it (#/…) are allowed'
+    )
+  })
+})
+
+describe('what an attacker tried after the second hardening', () => {
+  const helmTarget = (options: string) =>
+    `  - { name: k-dev, env: dev, source: k, path: k, kustomize: { enableHelm: true${options} } }\n`
+  const chart = 'apiVersion: v2\nname: c\nversion: 0.1.0\n'
+
+  it('refuses a helm home inside the repository (helm would run plugins from it)', async () => {
+    const repo = repoWith(helmTarget(''), {
+      'k/kustomization.yaml':
+        'helmGlobals: { configHome: z/h }\nhelmCharts:\n  - { name: c, repo: "evil://attacker", releaseName: c }\n',
+      'k/z/h/.data/plugins/evil/plugin.yaml': 'name: evil\n'
+    })
+    const result = await render(repo)
+    expect(result.errors[0]?.message).toBe(
+      'target k-dev: k: helm home z/h is refused: helm would load plugins from it, and run them'
+    )
+  })
+
+  it('treats a helmCharts repo as a remote fetch and walks the whole chartHome', async () => {
+    const files = {
+      'k/kustomization.yaml':
+        'helmCharts:\n  - { name: c, repo: "https://charts.example.com", version: 0.1.0, releaseName: c }\n',
+      'k/charts/c-0.1.0/c/Chart.yaml': chart
+    }
+    const refused = await render(repoWith(helmTarget(''), files))
+    expect(refused.errors[0]?.message).toContain(
+      'k: helmCharts repo https://charts.example.com is a remote base'
+    )
+    const repo = repoWith(helmTarget(', allowRemoteBases: true'), files)
+    fs.symlinkSync('/etc/passwd', path.join(repo, 'k/charts/c-0.1.0/c/passwd'))
+    const walked = await render(repo)
+    expect(walked.errors[0]?.message).toContain(
+      'k/charts/c-0.1.0/c/passwd resolves to /etc/passwd, outside the repository'
+    )
+  })
+
+  it('reads the deprecated helmChartInflationGenerator and the plugin form for their charts', async () => {
+    const deprecated = repoWith(helmTarget(''), {
+      'k/kustomization.yaml':
+        'helmChartInflationGenerator:\n  - { chartName: c, chartHome: anything }\n',
+      'k/anything/c/Chart.yaml': chart
+    })
+    fs.symlinkSync('/etc/hostname', path.join(deprecated, 'k/anything/c/h'))
+    expect((await render(deprecated)).errors[0]?.message).toContain(
+      'k/anything/c/h resolves to /etc/hostname'
+    )
+    const plugin = repoWith(helmTarget(''), {
+      'k/kustomization.yaml':
+        'generators:\n  - |\n    apiVersion: builtin\n    kind: HelmChartInflationGenerator\n    metadata: { name: c }\n    name: c\n',
+      'k/charts/c/Chart.yaml': chart
+    })
+    fs.symlinkSync('../../../.git/config', path.join(plugin, 'k/charts/c/g'))
+    expect((await render(plugin)).errors[0]?.message).toContain(
+      "/.git/config, inside the repository's .git directory"
+    )
+  })
+
+  it('refuses a $schema that is not a standard meta-schema, also inside a packaged subchart', async () => {
+    const target = '  - { name: app-dev, env: dev, source: app, path: app }\n'
+    const direct = repoWith(target, {
+      'app/Chart.yaml': CHART,
+      'app/values.schema.json': '{"$schema":"file:///etc/passwd"}'
+    })
+    expect((await render(direct)).errors[0]?.message).toBe(
+      'target app-dev: app/values.schema.json: $schema "file:///etc/passwd" leaves the schema; only references inside it (#/…) are allowed'
+    )
+    const packaged = repoWith(target, {
+      'app/Chart.yaml': CHART,
+      'app/values.schema.json': '{"$schema":"http://json-schema.org/draft-07/schema#"}',
+      'pkg/sub/Chart.yaml': 'apiVersion: v2\nname: sub\nversion: 0.1.0\n',
+      'pkg/sub/values.schema.json': '{"properties":{"a":{"$ref":"file:///etc/passwd"}}}'
+    })
+    fs.mkdirSync(path.join(packaged, 'app/charts'))
+    execFileSync('tar', ['czf', 'app/charts/sub-0.1.0.tgz', '-C', 'pkg', 'sub'], { cwd: packaged })
+    expect((await render(packaged)).errors[0]?.message).toBe(
+      'target app-dev: app/charts/sub-0.1.0.tgz:sub/values.schema.json: $ref "file:///etc/passwd" leaves the schema; only references inside it (#/…) are allowed'
     )
   })
 })

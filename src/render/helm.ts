@@ -38,6 +38,7 @@ export async function renderHelm(
     const result = await runProcess(helm.path, args, {
       cwd,
       env: context.env,
+      extraEnv: context.extraEnv,
       timeoutMs: context.timeoutMs
     }).catch((error: unknown) => {
       throw new RenderError(

@@ -112,6 +112,7 @@ export async function renderTargets(
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       tempDir,
       env: options.env ?? process.env,
+      extraEnv: { HELM_PLUGINS: fs.mkdtempSync(path.join(tempDir, 'no-helm-plugins-')) },
       kustomizations: new Map()
     }
     const outcomes = await mapWithConcurrency(

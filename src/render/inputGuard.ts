@@ -5,6 +5,7 @@ import type { Target } from '../config/types.js'
 import { RenderError } from '../errors.js'
 import type { Reference, TargetDependencies } from '../targets/dependencies.js'
 import { parse } from 'yaml'
+import { archiveFiles } from '../sources/chartArchive.js'
 
 /** Where `helm dependency build` reads dependency repositories from. */
 const CHART_DEPENDENCY_FILES = [
@@ -13,6 +14,14 @@ const CHART_DEPENDENCY_FILES = [
   'requirements.yaml',
   'requirements.lock'
 ]
+
+/** Schema keywords that make a JSON-schema loader fetch what they name. */
+const SCHEMA_LINKS = new Set(['$ref', '$schema', '$dynamicRef', '$recursiveRef'])
+
+function localSchemaLink(key: string, value: string): boolean {
+  if (key === '$schema') return /^https?:\/\/json-schema\.org\/[\w/.-]*#?$/.test(value)
+  return value.startsWith('#')
+}
 
 /** Never readable, whatever a target allows: the runner's process and device files. */
 const SYSTEM_PREFIXES = ['/proc', '/sys', '/dev']
@@ -116,11 +125,14 @@ export class InputGuard {
         this.checkPath(child)
         const stat = fs.statSync(path.join(this.repoRoot, child), { throwIfNoEntry: false })
         if (stat?.isDirectory()) this.walk(child)
-        else if (entry.name === 'values.schema.json') this.checkSchema(child)
+        else if (entry.name === 'values.schema.json') this.checkSchemaFile(child)
+        else if (entry.name.endsWith('.tgz')) this.checkArchive(child)
       } else if (entry.isDirectory() && entry.name !== '.git') {
         this.walk(child)
       } else if (entry.name === 'values.schema.json') {
-        this.checkSchema(child)
+        this.checkSchemaFile(child)
+      } else if (entry.name.endsWith('.tgz')) {
+        this.checkArchive(child)
       }
     }
   }
@@ -153,11 +165,14 @@ export class InputGuard {
     }
   }
 
-  /** `$ref`s in a values schema: helm follows file:// and http(s) refs, so only `#…` may stay. */
-  checkSchema(relative: string): void {
+  /**
+   * A values schema: helm loads what `$ref`, `$schema`, `$id` and the like name (file://,
+   * http://), so only references inside the schema and the standard meta-schemas may stay.
+   */
+  checkSchema(where: string, text: string): void {
     let schema: unknown
     try {
-      schema = JSON.parse(fs.readFileSync(path.join(this.repoRoot, relative), 'utf8'))
+      schema = JSON.parse(text)
     } catch {
       return // not JSON: helm reports it
     }
@@ -165,14 +180,32 @@ export class InputGuard {
       if (Array.isArray(value)) value.forEach(visit)
       else if (value && typeof value === 'object')
         for (const [key, item] of Object.entries(value)) {
-          if (key === '$ref' && typeof item === 'string' && !item.startsWith('#'))
+          if (SCHEMA_LINKS.has(key) && typeof item === 'string' && !localSchemaLink(key, item))
             this.fail(
-              `${relative}: $ref ${JSON.stringify(item)} leaves the schema; only references inside it (#/…) are allowed`
+              `${where}: ${key} ${JSON.stringify(item)} leaves the schema; only references inside it (#/…) are allowed`
             )
           visit(item)
         }
     }
     visit(schema)
+  }
+
+  private checkSchemaFile(relative: string): void {
+    let text: string
+    try {
+      text = fs.readFileSync(path.join(this.repoRoot, relative), 'utf8')
+    } catch {
+      return
+    }
+    this.checkSchema(relative, text)
+  }
+
+  /** A packaged subchart's schemas, read from the archive as helm reads them. */
+  private checkArchive(relative: string): void {
+    for (const { name, text } of archiveFiles(path.join(this.repoRoot, relative), n =>
+      n.endsWith('values.schema.json')
+    ))
+      this.checkSchema(`${relative}:${name}`, text)
   }
 
   private checkReferences(refs: readonly Reference[], remote: boolean): void {
@@ -193,6 +226,10 @@ export class InputGuard {
   /** Everything `deps` names for this target. */
   check(deps: TargetDependencies): void {
     if (this.target.source !== undefined) this.checkPath(this.target.source)
+    for (const ref of deps.refused)
+      this.fail(
+        `${ref.dir || '.'}: ${ref.field} ${ref.ref} is refused: helm would load plugins from it, and run them`
+      )
     this.checkReferences(deps.remote, true)
     this.checkReferences(deps.outside, false)
     // Directories first: a walk names the symlink itself, not only where it leads.

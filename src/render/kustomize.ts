@@ -28,6 +28,7 @@ export async function renderKustomize(
   const result = await runProcess(kustomize.path, args, {
     cwd: context.repoRoot,
     env: context.env,
+    extraEnv: context.extraEnv,
     timeoutMs: context.timeoutMs
   }).catch((error: unknown) => {
     throw new RenderError(

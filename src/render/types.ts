@@ -17,6 +17,8 @@ export interface RenderContext {
   tempDir: string
   /** Where the render processes' allow-listed environment is taken from. */
   env: NodeJS.ProcessEnv
+  /** Set by us for every render: an empty HELM_PLUGINS, so no plugin from anywhere runs. */
+  extraEnv: NodeJS.ProcessEnv
   /** Parsed kustomization files, shared by the targets of one run. */
   kustomizations: Map<string, Obj | undefined>
 }

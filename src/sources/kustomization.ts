@@ -84,13 +84,32 @@ export function pluginEntries(k: JsonObject): Array<{ field: string; entry: stri
   )
 }
 
-/** The files a plugin config names (`files`, `envs`, `path`, `valuesFile`, …); undefined if it does not parse. */
-export function pluginConfigPaths(text: string): NamedPath[] | undefined {
+/**
+ * What a plugin config reads: the files it names (`files`, `envs`, `path`, `valuesFile`, …),
+ * the charts a HelmChartInflationGenerator inflates, and helm homes. Undefined if it does
+ * not parse.
+ */
+export function pluginConfigPaths(
+  text: string
+): { paths: NamedPath[]; charts: InflatedChart[]; helmHomes: string[] } | undefined {
   let documents: unknown[]
   try {
     documents = parseAllDocuments(text).map(d => d.toJS() as unknown)
   } catch {
     return undefined
+  }
+  const charts: InflatedChart[] = []
+  const helmHomes: string[] = []
+  for (const document of documents) {
+    if (!document || typeof document !== 'object') continue
+    const d = document as JsonObject
+    if (d.kind === 'HelmChartInflationGenerator')
+      charts.push({
+        name: d.name,
+        repo: d.repo,
+        chartHome: typeof d.chartHome === 'string' ? d.chartHome : 'charts'
+      })
+    helmHomes.push(...strings([d.configHome, d.helmHome]))
   }
   const named: NamedPath[] = []
   const visit = (value: unknown, key: string | undefined): void => {
@@ -101,19 +120,46 @@ export function pluginConfigPaths(text: string): NamedPath[] | undefined {
       named.push({ field: key, ref: key === 'files' ? generatorFilePath(value) : value })
   }
   for (const document of documents) visit(document, undefined)
-  return named
+  return { paths: named, charts, helmHomes }
 }
 
-/** kustomize `helmCharts`: where local charts live and which charts are named. */
-export function helmChartsOf(k: JsonObject): {
+/** A chart kustomize inflates: from `chartHome` (pulled there first when `repo` is set). */
+export interface InflatedChart {
+  name: unknown
+  repo: unknown
   chartHome: string
-  charts: Array<{ name: unknown; repo: unknown }>
-} {
+}
+
+/**
+ * The charts a kustomization inflates (`helmCharts`, and the deprecated
+ * `helmChartInflationGenerator`), and any helm home it sets: helm loads plugins from there.
+ */
+export function helmChartsOf(k: JsonObject): { charts: InflatedChart[]; helmHomes: string[] } {
   const globals = (k.helmGlobals ?? {}) as JsonObject
-  return {
-    chartHome: typeof globals.chartHome === 'string' ? globals.chartHome : 'charts',
-    charts: asList(k.helmCharts)
-      .filter((c): c is JsonObject => !!c && typeof c === 'object')
-      .map(c => ({ name: c.name, repo: c.repo }))
+  const chartHome = typeof globals.chartHome === 'string' ? globals.chartHome : 'charts'
+  const objects = (value: unknown) =>
+    asList(value).filter((c): c is JsonObject => !!c && typeof c === 'object')
+  const charts = objects(k.helmCharts).map(c => ({ name: c.name, repo: c.repo, chartHome }))
+  const helmHomes = strings([globals.configHome])
+  for (const g of objects(k.helmChartInflationGenerator)) {
+    charts.push({
+      name: g.chartName,
+      repo: g.chartRepoUrl,
+      chartHome: typeof g.chartHome === 'string' ? g.chartHome : 'charts'
+    })
+    helmHomes.push(...strings([g.helmHome]))
   }
+  return { charts, helmHomes }
+}
+
+/** Paths the deprecated `helmChartInflationGenerator` entries name (values files). */
+export function inflationValues(k: JsonObject): NamedPath[] {
+  return asList(k.helmChartInflationGenerator).flatMap(g =>
+    g && typeof g === 'object'
+      ? strings([(g as JsonObject).values]).map(ref => ({
+          field: 'helmChartInflationGenerator',
+          ref
+        }))
+      : []
+  )
 }

@@ -4,7 +4,9 @@ import { parse } from 'yaml'
 import { findKustomization } from '../sources/kind.js'
 import {
   helmChartsOf,
+  inflationValues,
   kustomizationPaths,
+  type InflatedChart,
   pluginConfigPaths,
   pluginEntries
 } from '../sources/kustomization.js'
@@ -24,6 +26,8 @@ export interface TargetDependencies {
   outside: Reference[]
   /** Remote bases and charts kustomize would fetch. */
   remote: Reference[]
+  /** Settings no render may use (a helm home: plugins would run). */
+  refused: Reference[]
   /** Repo-relative kustomization files read, in visiting order. */
   kustomizations: string[]
 }
@@ -54,6 +58,7 @@ class DependencyCollector {
     unresolved: [],
     outside: [],
     remote: [],
+    refused: [],
     kustomizations: []
   }
   private readonly visited = new Set<string>()
@@ -216,17 +221,34 @@ class DependencyCollector {
     }
     for (const { field, ref } of kustomizationPaths(k)) this.addReference(dir, ref, field)
     for (const { field, entry } of pluginEntries(k)) this.pluginConfig(dir, entry, field)
-    const { chartHome, charts } = helmChartsOf(k)
-    for (const c of charts) {
-      const local =
-        c.name !== undefined && this.resolve(dir, `${chartHome}/${String(c.name)}`, 'helmCharts')
-      if (local && this.isDirectory(local)) this.helmChart(local)
-      else if (c.repo !== undefined)
-        this.deps.unresolved.push(
-          `${kustomizationPath}: remote helm chart ${String(c.repo)} ${String(c.name)}`
-        )
-      else if (local) this.addDirectory(local, false)
+    for (const { field, ref } of inflationValues(k)) this.addReference(dir, ref, field)
+    const { charts, helmHomes } = helmChartsOf(k)
+    for (const chart of charts) this.inflatedChart(dir, chart, 'helmCharts')
+    for (const home of helmHomes) this.refuseHelmHome(dir, home)
+  }
+
+  /**
+   * A chart kustomize inflates. Its whole chartHome is read (kustomize also looks in
+   * `<name>-<version>/<name>` there); a `repo` is a remote fetch.
+   */
+  private inflatedChart(dir: string, chart: InflatedChart, field: string): void {
+    const home = this.resolve(dir, chart.chartHome, `${field} chartHome`)
+    if (home !== undefined && this.isDirectory(home)) this.addDirectory(home, true)
+    if (chart.repo !== undefined) {
+      const ref = String(chart.repo)
+      this.deps.unresolved.push(`${dir || '.'}: remote helm chart ${ref} ${String(chart.name)}`)
+      this.deps.remote.push({ dir, field: `${field} repo`, ref })
+      return
     }
+    if (typeof chart.name !== 'string' || home === undefined) return
+    const local = `${home ? `${home}/` : ''}${chart.name}`
+    if (this.isDirectory(local)) this.helmChart(local)
+    else this.addDirectory(local, false)
+  }
+
+  /** A helm home inside the repository would let its content install helm plugins: refused. */
+  private refuseHelmHome(dir: string, home: string): void {
+    this.deps.refused.push({ dir, field: 'helm home', ref: home })
   }
 
   /**
@@ -248,9 +270,14 @@ class DependencyCollector {
         return // missing: kustomize reports it
       }
     }
-    const named = pluginConfigPaths(text)
-    if (!named) this.deps.unresolved.push(`${dir || '.'}: ${field} entry does not parse`)
-    for (const { field: key, ref } of named ?? []) this.addReference(dir, ref, `${field} ${key}`)
+    const read = pluginConfigPaths(text)
+    if (!read) {
+      this.deps.unresolved.push(`${dir || '.'}: ${field} entry does not parse`)
+      return
+    }
+    for (const { field: key, ref } of read.paths) this.addReference(dir, ref, `${field} ${key}`)
+    for (const chart of read.charts) this.inflatedChart(dir, chart, field)
+    for (const home of read.helmHomes) this.refuseHelmHome(dir, home)
   }
 
   file(relative: string): void {
@@ -258,7 +285,7 @@ class DependencyCollector {
   }
 
   directory(relative: string): void {
-    this.addDirectory(relative, false)
+    this.addDirectory(relative, true)
   }
 
   /** A local chart: its directory, its file:// dependencies, and remote dependencies are unresolved. */
@@ -302,7 +329,7 @@ export function targetDependencies(
   } else if (target.type === 'kustomize') {
     collector.kustomization(target.source ?? '')
   } else {
-    // Plain directories: the renderer reads regular files only, symlinks inside are skipped.
+    // Plain directories: the renderer follows symlinks that stay inside the repository.
     collector.directory(target.source ?? '')
   }
   return deps

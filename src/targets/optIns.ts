@@ -1,7 +1,7 @@
 import type { KustomizeOptions, Target } from '../config/types.js'
 
-/** Settings that widen what a render may read: a change may not grant them to itself. */
-const WIDENING = ['allowOutsideReads', 'allowRemoteBases', 'loadRestrictor'] as const
+/** Settings that widen what a render may read or run: a change may not grant them to itself. */
+const WIDENING = ['allowOutsideReads', 'allowRemoteBases', 'loadRestrictor', 'enableHelm'] as const
 type Widening = (typeof WIDENING)[number]
 
 function widens(key: Widening, head: KustomizeOptions, base: KustomizeOptions | undefined) {

@@ -6,6 +6,7 @@ import { parseManifests } from '../../src/manifests/parse.js'
 import { checkPolicy } from '../../src/policy/index.js'
 import type { RenderedTarget } from '../../src/render/index.js'
 import type { DiffReport } from '../../src/diff/types.js'
+import { restrictOptIns } from '../../src/targets/optIns.js'
 
 /** Pure stages on parsed manifests: no tool runs here. */
 const target = { name: 'web-dev', env: 'dev', allowSecrets: false } as Target
@@ -71,5 +72,29 @@ describe('policy and the verdict', () => {
     expect(diffVerdict(failed, 'never').failure?.message).toBe(
       '1 target failed to render (shown in the report): x'
     )
+  })
+})
+
+describe('opt-ins a change may not grant itself', () => {
+  it('withholds read- and run-widening kustomize settings the base does not give the target', () => {
+    const kustomize = (o: Partial<Target['kustomize']> = {}) => ({
+      enableHelm: false,
+      loadRestrictor: 'rootOnly' as const,
+      allowRemoteBases: false,
+      allowOutsideReads: false,
+      ...o
+    })
+    const t = (name: string, o: Partial<Target['kustomize']> = {}) =>
+      ({ name, kustomize: kustomize(o) }) as Target
+    const wide = { enableHelm: true, allowOutsideReads: true, loadRestrictor: 'none' as const }
+    const { targets, withheld } = restrictOptIns(
+      [t('new', wide), t('granted', wide), t('plain')],
+      [t('granted', wide), t('plain')]
+    )
+    expect(withheld).toEqual([
+      { target: 'new', settings: ['allowOutsideReads', 'loadRestrictor', 'enableHelm'] }
+    ])
+    expect(targets[0]?.kustomize).toEqual(kustomize())
+    expect(targets[1]?.kustomize).toEqual(kustomize(wide))
   })
 })

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { argoCommitMessage } from '../argo/commitMessage.js'
 import type { GitCommandManager } from '../git/commandManager.js'
 import type { DryCommit } from '../git/dryCommit.js'
 import type { BranchPlan } from './plan.js'
@@ -8,17 +9,6 @@ import { localRef, NEW_NOTES, NOTES_REF } from './remoteState.js'
 export interface Identity {
   name: string
   email: string
-}
-
-/** Argo CD's commit message: `<drySha first 7>: <subject>`, the body, a Co-authored-by trailer. */
-function commitMessage(dry: DryCommit): string {
-  return [
-    `${dry.sha.slice(0, 7)}: ${dry.subject}`,
-    '',
-    ...(dry.body ? [dry.body, ''] : []),
-    `Co-authored-by: ${dry.author}`,
-    ''
-  ].join('\n')
 }
 
 /**
@@ -38,7 +28,7 @@ export async function buildCommits(
   const { dry, plans } = options
   const who = `${options.committer.name} <${options.committer.email}> ${Math.floor(options.now.getTime() / 1000)} +0000`
   const data = (text: string) => `data ${Buffer.byteLength(text, 'utf8')}\n${text}\n`
-  const message = commitMessage(dry)
+  const message = argoCommitMessage(dry)
   const chunks: string[] = []
   const marks = new Map<string, number>()
   let mark = 0

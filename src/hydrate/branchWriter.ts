@@ -168,7 +168,6 @@ export class BranchWriter {
         record: remote.recorded.get(layout.branch),
         owned: await ownership.of(layout.branch, remote),
         configured: configured.get(layout.branch) ?? new Set(),
-        previousState: remote.states.get(layout.branch)?.text,
         prune: this.options.prune,
         complete,
         dry,

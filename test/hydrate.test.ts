@@ -43,7 +43,7 @@ function lsTree(remote: string, ref: string): string[] {
 }
 
 describe('hydrate push', () => {
-  it("first hydration writes Argo CD's files byte for byte, without touching the workspace", async () => {
+  it('first hydration starts each branch as Argo CD does and writes its files byte for byte, without touching the workspace', async () => {
     const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
     const drySha = git(dry, 'rev-parse', 'HEAD').trim()
     const headBefore = git(dry, 'symbolic-ref', 'HEAD')
@@ -65,9 +65,13 @@ describe('hydrate push', () => {
     for (const branch of write.branches)
       expect(refs[`refs/heads/${branch.branch}`]).toBe(branch.commit)
 
-    // Argo CD's default message, by our committer.
+    // As Argo CD starts a branch: an empty "Initial commit for <branch>", then the hydrated
+    // commit with Argo CD's default message, by our committer.
     const prod = 'refs/heads/env/prod'
-    expect(git(remote, 'rev-list', '--count', prod).trim()).toBe('1')
+    expect(git(remote, 'rev-list', '--count', prod).trim()).toBe('2')
+    expect(git(remote, 'cat-file', '-p', `${prod}^`)).toMatch(
+      /^tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor hydrate-bot <bot@example\.com> \d+ \+0000\ncommitter hydrate-bot <bot@example\.com> \d+ \+0000\n\nInitial commit for env\/prod\n$/
+    )
     const raw = git(remote, 'cat-file', 'commit', prod)
     expect(raw.slice(raw.indexOf('\n\n') + 2)).toBe(
       `${drySha.slice(0, 7)}: Dry commit\n\nThe body.\n\nCo-authored-by: Test Author <author@example.com>\n`

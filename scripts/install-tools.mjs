@@ -126,8 +126,8 @@ function hasCommand(name) {
 }
 
 // Debian packages the tests use: the OCI registry of the remote-chart tests, and Go with the
-// YAML libraries that build the reference encoder of the manifest.yaml tests
-// (test/reference/argo-yaml, GOPATH mode: no module downloads).
+// libraries that build the reference programs of the Argo CD byte-equality tests
+// (test/reference/argo-yaml, test/reference/argo-metadata; GOPATH mode: no module downloads).
 const GOPATH_SRC = '/usr/share/gocode/src'
 const TEST_PACKAGES = [
   { name: 'docker-registry', present: () => hasCommand('docker-registry') },
@@ -143,6 +143,10 @@ const TEST_PACKAGES = [
   {
     name: 'golang-k8s-sigs-json-dev',
     present: () => fs.existsSync(path.join(GOPATH_SRC, 'sigs.k8s.io/json'))
+  },
+  {
+    name: 'golang-github-masterminds-sprig-dev',
+    present: () => fs.existsSync(path.join(GOPATH_SRC, 'github.com/Masterminds/sprig'))
   }
 ]
 

@@ -3,7 +3,10 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { hydrateForTest } from './helpers/engine.js'
 import { formatWriteResult } from '../src/cli/pushOutput.js'
+import { pathMetadata, pathReadme, rootMetadata } from '../src/argo/files.js'
 import { AggregateRenderError } from '../src/errors.js'
+import { GitCommandManager } from '../src/git/commandManager.js'
+import { readDryCommit } from '../src/git/dryCommit.js'
 import { MemoryLogger } from '../src/logger.js'
 import {
   cleanupTempDirs,
@@ -28,7 +31,7 @@ function lsTree(remote: string, ref: string): string[] {
 }
 
 describe('hydrate push', () => {
-  it('first hydration creates orphan branches with the Argo CD hydrator contract, without touching the workspace', async () => {
+  it('first hydration starts each branch as Argo CD does and writes its files byte for byte, without touching the workspace', async () => {
     const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
     const drySha = git(dry, 'rev-parse', 'HEAD').trim()
     const headBefore = git(dry, 'symbolic-ref', 'HEAD')
@@ -50,11 +53,16 @@ describe('hydrate push', () => {
     for (const branch of write.branches)
       expect(refs[`refs/heads/${branch.branch}`]).toBe(branch.commit)
 
-    // Orphan commit, Argo CD's message format, our committer.
+    // As Argo CD starts a branch: an empty "Initial commit for <branch>", then the hydrated
+    // commit with Argo CD's default message, by our committer.
     const prod = 'refs/heads/env/prod'
-    expect(git(remote, 'rev-list', '--count', prod).trim()).toBe('1')
-    expect(git(remote, 'log', '-1', '--format=%B', prod)).toBe(
-      `${drySha.slice(0, 7)}: Dry commit\n\nThe body.\n\nCo-authored-by: Test Author <author@example.com>\n\n`
+    expect(git(remote, 'rev-list', '--count', prod).trim()).toBe('2')
+    expect(git(remote, 'cat-file', '-p', `${prod}^`)).toMatch(
+      /^tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor hydrate-bot <bot@example\.com> \d+ \+0000\ncommitter hydrate-bot <bot@example\.com> \d+ \+0000\n\nInitial commit for env\/prod\n$/
+    )
+    const raw = git(remote, 'cat-file', 'commit', prod)
+    expect(raw.slice(raw.indexOf('\n\n') + 2)).toBe(
+      `${drySha.slice(0, 7)}: Dry commit\n\nThe body.\n\nCo-authored-by: Test Author <author@example.com>\n`
     )
     expect(git(remote, 'log', '-1', '--format=%cn <%ce>', prod).trim()).toBe(
       'hydrate-bot <bot@example.com>'
@@ -75,26 +83,25 @@ describe('hydrate push', () => {
       'webapp/hydrator.metadata',
       'webapp/manifest.yaml'
     ])
-    const root = JSON.parse(show(remote, `${prod}:hydrator.metadata`)) as Record<string, unknown>
-    expect(Object.keys(root)).toEqual(['repoURL', 'drySha', 'author', 'date', 'subject', 'body'])
-    expect(root).toMatchObject({
+    // Argo CD's bytes (src/argo/files.ts; their rules are checked against Go elsewhere).
+    const dryCommit = await readDryCommit(new GitCommandManager(dry), 'HEAD', remote)
+    expect(show(remote, `${prod}:hydrator.metadata`)).toBe(rootMetadata(dryCommit))
+    expect(JSON.parse(show(remote, `${prod}:hydrator.metadata`))).toMatchObject({
       repoURL: remote,
       drySha: drySha,
       author: 'Test Author <author@example.com>',
+      date: '2026-01-02T03:04:05Z',
       subject: 'Dry commit',
-      body: 'The body.'
+      body: 'The body.\n'
     })
-    expect(root.date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d([+-]\d\d:\d\d|Z)$/)
-    const perPath = JSON.parse(show(remote, `${prod}:webapp/hydrator.metadata`)) as Record<
-      string,
-      unknown
-    >
-    expect(Object.keys(perPath)).toEqual(['repoURL', 'drySha', 'commands'])
-    expect(show(remote, `${prod}:webapp/README.md`)).toContain(
-      `git checkout ${drySha}\nhelm dependency build charts/webapp\nhelm template webapp charts/webapp`
-    )
+    const commands = (
+      JSON.parse(show(remote, `${prod}:webapp/hydrator.metadata`)) as { commands: string[] }
+    ).commands
+    expect(commands[0]).toBe('helm dependency build charts/webapp')
+    expect(show(remote, `${prod}:webapp/hydrator.metadata`)).toBe(pathMetadata(dryCommit, commands))
+    expect(show(remote, `${prod}:webapp/README.md`)).toBe(pathReadme(dryCommit, commands))
     expect(show(remote, `${prod}:.gitattributes`)).toBe(
-      'README.md linguist-generated=true\nhydrator.metadata linguist-generated=true\n'
+      '**/README.md linguist-generated=true\n**/hydrator.metadata linguist-generated=true'
     )
 
     // The git note on every hydrated commit.
@@ -110,8 +117,9 @@ describe('hydrate push', () => {
     expect(git(dry, 'rev-parse', 'HEAD').trim()).toBe(drySha)
   })
 
-  it('is a no-op when nothing changed, and a change in one environment moves only that branch', async () => {
+  it('is a no-op when nothing changed, and a change in one environment moves only that branch and path', async () => {
     const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
+    const firstSha = git(dry, 'rev-parse', 'HEAD').trim()
     await hydrate(dry)
     const first = remoteRefs(remote)
 
@@ -147,8 +155,39 @@ describe('hydrate push', () => {
     )
       .split('\n')
       .filter(Boolean)
-    expect(changed.filter(f => f.endsWith('manifest.yaml'))).toEqual(['webapp/manifest.yaml']) // metadata all record the new drySha
-    expect(changed).toContain('hydrator.metadata')
+    // As Argo CD: only the changed path's files move (with the root metadata and our state);
+    // the other paths keep the files, and the drySha, they were written with.
+    expect(changed).toEqual([
+      'hydrate.state.json',
+      'hydrator.metadata',
+      'webapp/README.md',
+      'webapp/hydrator.metadata',
+      'webapp/manifest.yaml'
+    ])
+    expect(JSON.parse(show(remote, 'refs/heads/env/prod:webapp/hydrator.metadata')).drySha).toBe(
+      second
+    )
+    expect(show(remote, 'refs/heads/env/prod:webapp/README.md')).toContain(
+      `git checkout ${second}\n`
+    )
+    expect(JSON.parse(show(remote, 'refs/heads/env/prod:hydrator.metadata')).drySha).toBe(second)
+    for (const dir of ['guestbook', 'cluster']) {
+      expect(JSON.parse(show(remote, `refs/heads/env/prod:${dir}/hydrator.metadata`)).drySha).toBe(
+        firstSha
+      )
+      expect(show(remote, `refs/heads/env/prod:${dir}/README.md`)).toContain(
+        `git checkout ${firstSha}\n`
+      )
+    }
+    const state = JSON.parse(show(remote, 'refs/heads/env/prod:hydrate.state.json')) as {
+      drySha: string
+      paths: Record<string, { drySha: string }>
+    }
+    expect([state.drySha, state.paths.webapp?.drySha, state.paths.guestbook?.drySha]).toEqual([
+      second,
+      second,
+      firstSha
+    ])
     expect(show(remote, 'refs/heads/env/prod:webapp/manifest.yaml')).toContain(
       '\n  GREETING: hello from prod\n'
     )
@@ -350,5 +389,52 @@ describe('hydrate push', () => {
     expect(git(remote, 'notes', '--ref', 'hydrator.metadata', 'show', 'refs/heads/env/prod')).toBe(
       `{"drySha":"${docs2}"}\n`
     )
+  })
+  it('makes no commit when only the commands change (Argo CD commits only for a changed manifest)', async () => {
+    const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
+    const firstSha = git(dry, 'rev-parse', 'HEAD').trim()
+    await hydrate(dry)
+    const before = remoteRefs(remote)
+    const metadataBefore = show(remote, 'refs/heads/env/prod:webapp/hydrator.metadata')
+    // An empty values file more: another helm command, the same manifest.
+    fs.writeFileSync(path.join(dry, 'environments/prod/extra.yaml'), '{}\n')
+    const config = fs.readFileSync(path.join(dry, 'hydrate.yaml'), 'utf8')
+    fs.writeFileSync(
+      path.join(dry, 'hydrate.yaml'),
+      config.replace(
+        'valueFiles: [environments/prod/webapp.yaml]',
+        'valueFiles: [environments/prod/webapp.yaml, environments/prod/extra.yaml]'
+      )
+    )
+    const second = commitAll(dry, 'Another values file')
+    const { write, render } = await hydrate(dry)
+    const prodRender = render.rendered.find(r => r.target.name === 'webapp-prod')
+    expect(prodRender?.commands.join(' ')).toContain('environments/prod/extra.yaml')
+    expect(write.branches.map(b => [b.branch, b.status, b.note])).toEqual([
+      ['env/dev', 'unchanged', true],
+      ['env/prod', 'unchanged', true],
+      ['env/staging', 'unchanged', true]
+    ])
+    const after = remoteRefs(remote)
+    expect(after['refs/heads/env/prod']).toBe(before['refs/heads/env/prod'])
+    // The files still say what wrote them; the note says which dry commit was checked last.
+    expect(show(remote, 'refs/heads/env/prod:webapp/hydrator.metadata')).toBe(metadataBefore)
+    expect(metadataBefore).not.toContain('extra.yaml')
+    expect(JSON.parse(show(remote, 'refs/heads/env/prod:hydrate.state.json')).drySha).toBe(firstSha)
+    expect(git(remote, 'notes', '--ref', 'hydrator.metadata', 'show', 'refs/heads/env/prod')).toBe(
+      `{"drySha":"${second}"}\n`
+    )
+
+    // The next manifest change writes that path with the commands of its render.
+    fs.writeFileSync(path.join(dry, 'environments/prod/extra.yaml'), 'greeting: hi\n')
+    const third = commitAll(dry, 'Greet')
+    const last = await hydrate(dry)
+    expect(last.write.branches.map(b => b.status)).toEqual(['unchanged', 'updated', 'unchanged'])
+    const metadata = JSON.parse(show(remote, 'refs/heads/env/prod:webapp/hydrator.metadata')) as {
+      drySha: string
+      commands: string[]
+    }
+    expect(metadata.drySha).toBe(third)
+    expect(metadata.commands.join(' ')).toContain('environments/prod/extra.yaml')
   })
 })

@@ -92,6 +92,10 @@ describe('a --target subset', () => {
     const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
     const first = git(dry, 'rev-parse', 'HEAD').trim()
     await hydrate(dry)
+    // A remote that sees every dry commit with the whole config, for comparison at the end.
+    const full = path.join(tempDir(), 'full.git')
+    git(path.dirname(full), 'init', '-q', '--bare', full)
+    await hydrate(dry, { remote: full })
     const before = remoteRefs(remote)
     const prodBefore = blobs(remote, 'env/prod')
 
@@ -136,8 +140,6 @@ describe('a --target subset', () => {
     expect(git(remote, 'show', 'refs/heads/env/prod:guestbook/manifest.yaml')).toContain(
       'replicas: 8'
     )
-    const full = path.join(tempDir(), 'full.git')
-    git(path.dirname(full), 'init', '-q', '--bare', full)
     await hydrate(dry, { remote: full, full: true })
     expect(git(remote, 'rev-parse', 'refs/heads/env/prod^{tree}')).toBe(
       git(full, 'rev-parse', 'refs/heads/env/prod^{tree}')
@@ -253,6 +255,35 @@ describe('ownership on a branch others write too', () => {
       expect(files).toContain('hydrate.state.json')
     }
     expect(Object.keys(stateOf(remote, 'env/staging').paths)).toEqual(['guestbook'])
+  })
+
+  it('a branch without a state file (Argo CD wrote it, or an earlier version): no manifest change, no commit', async () => {
+    const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
+    await hydrate(dry)
+    // Argo CD's hydrator writes the same files, without our state file.
+    commitOnBranch(remote, 'env/prod', clone => fs.rmSync(path.join(clone, 'hydrate.state.json')))
+    const tip = remoteRefs(remote)['refs/heads/env/prod']
+    fs.writeFileSync(path.join(dry, 'NOTES.md'), 'docs\n')
+    const docs = commitAll(dry, 'Docs')
+    const { write } = await hydrate(dry)
+    expect(write.branches.find(b => b.branch === 'env/prod')).toMatchObject({
+      status: 'unchanged',
+      note: true
+    })
+    expect(remoteRefs(remote)['refs/heads/env/prod']).toBe(tip)
+    expect(Object.keys(blobs(remote, 'env/prod'))).not.toContain('hydrate.state.json')
+    expect(git(remote, 'notes', '--ref', 'hydrator.metadata', 'show', 'refs/heads/env/prod')).toBe(
+      `{"drySha":"${docs}"}\n`
+    )
+    // Its first commit (a manifest changes) adds the state file.
+    fs.appendFileSync(path.join(dry, 'environments/prod/webapp.yaml'), 'greeting: hi\n')
+    commitAll(dry, 'Greet prod')
+    await hydrate(dry)
+    expect(Object.keys(stateOf(remote, 'env/prod').paths)).toEqual([
+      'cluster',
+      'guestbook',
+      'webapp'
+    ])
   })
 })
 

@@ -51,6 +51,18 @@ function authTempDirs(): string[] {
   return fs.readdirSync(os.tmpdir()).filter(d => d.startsWith('hydrate-auth-'))
 }
 
+/** Runs `fn` with a temp directory of its own, so other suites' files never count here. */
+async function withPrivateTmp<T>(fn: () => Promise<T>): Promise<T> {
+  const saved = process.env.TMPDIR
+  process.env.TMPDIR = tempDir('hydrate-private-tmp-')
+  try {
+    return await fn()
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR
+    else process.env.TMPDIR = saved
+  }
+}
+
 describe('push over smart HTTP with a token', () => {
   it('pushes with the token in a temporary extraheader only, never in a log, an error or an argument list', async () => {
     const root = tempDir('hydrate-http-')
@@ -67,17 +79,21 @@ describe('push over smart HTTP with a token', () => {
         `http.${server.url}/.extraheader`,
         'AUTHORIZATION: basic c3RhbGU6Y3JlZGVudGlhbA=='
       )
-      const authDirsBefore = authTempDirs()
       const logger = new MemoryLogger()
-      const { result, leaks, samples } = await watchArgumentLists(() =>
-        hydrateRepository({
-          repoRoot: dry,
-          logger,
-          env: toolEnv(),
-          auth: { token: TOKEN, serverUrl: server.url },
-          committer: { name: 'bot', email: 'bot@example.com' }
-        })
-      )
+      let authDirsAfter: string[] = []
+      const { result, leaks, samples } = await withPrivateTmp(async () => {
+        const watched = await watchArgumentLists(() =>
+          hydrateRepository({
+            repoRoot: dry,
+            logger,
+            env: toolEnv(),
+            auth: { token: TOKEN, serverUrl: server.url },
+            committer: { name: 'bot', email: 'bot@example.com' }
+          })
+        )
+        authDirsAfter = authTempDirs()
+        return watched
+      })
       expect(result.write.pushed).toBe(true)
       expect(Object.keys(remoteRefs(path.join(root, 'deploy.git'))).sort()).toEqual([
         'refs/heads/env/dev',
@@ -95,7 +111,7 @@ describe('push over smart HTTP with a token', () => {
       expect(server.requests.every(r => r.authorizationHeaders === 1 && r.authorized)).toBe(true)
       expect(server.requests.some(r => r.path.endsWith('/git-receive-pack'))).toBe(true)
       // The temporary config is gone, and nothing was written to the repo's own config.
-      expect(authTempDirs()).toEqual(authDirsBefore)
+      expect(authDirsAfter).toEqual([])
       expect(fs.readFileSync(path.join(dry, '.git', 'config'), 'utf8')).not.toContain(BASIC)
       expect(
         JSON.parse(

@@ -38,7 +38,7 @@ export interface BranchWriterOptions {
   remote: string
   committer: Identity
   logger: Logger
-  /** Prune owned paths whose target is gone (DESIGN §7; defaults.prune). */
+  /** Prune owned paths whose target is gone (docs/adr/0008; defaults.prune). */
   prune: boolean
   /** Ancestry in the dry repository (the ordering guard). */
   ancestry: Ancestry
@@ -49,7 +49,6 @@ export interface BranchWriterOptions {
   backoffMs?: number
   /** Test seam: runs after the commits are built and before the push. */
   beforePush?: (attempt: number) => Promise<void>
-  now?: () => Date
 }
 
 export class PushRejectedError extends HydrateError {}
@@ -113,7 +112,7 @@ export class BranchWriter {
         plans,
         notesParent: remote.tips.get(NOTES_REF),
         committer: this.options.committer,
-        now: this.options.now?.() ?? new Date()
+        now: new Date()
       })
       await this.options.beforePush?.(attempt)
       const push = await this.git.exec(
@@ -168,7 +167,6 @@ export class BranchWriter {
         record: remote.recorded.get(layout.branch),
         owned: await ownership.of(layout.branch, remote),
         configured: configured.get(layout.branch) ?? new Set(),
-        previousState: remote.states.get(layout.branch)?.text,
         prune: this.options.prune,
         complete,
         dry,

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { argoCommitMessage, initialCommitMessage } from '../argo/commitMessage.js'
 import type { GitCommandManager } from '../git/commandManager.js'
 import type { DryCommit } from '../git/dryCommit.js'
 import type { BranchPlan } from './plan.js'
@@ -10,20 +11,11 @@ export interface Identity {
   email: string
 }
 
-/** Argo CD's commit message: `<drySha first 7>: <subject>`, the body, a Co-authored-by trailer. */
-function commitMessage(dry: DryCommit): string {
-  return [
-    `${dry.sha.slice(0, 7)}: ${dry.subject}`,
-    '',
-    ...(dry.body ? [dry.body, ''] : []),
-    `Co-authored-by: ${dry.author}`,
-    ''
-  ].join('\n')
-}
-
 /**
  * One `git fast-import` for every branch commit and the notes commit. Sets `commit` on each
- * committed plan and returns the push refspecs (by SHA: our local refs are scratch).
+ * committed plan and returns the push refspecs (by SHA: our local refs are scratch). A new
+ * branch starts as Argo CD starts one: an empty `Initial commit for <branch>`, then the
+ * hydrated commit on top.
  */
 export async function buildCommits(
   git: GitCommandManager,
@@ -38,18 +30,24 @@ export async function buildCommits(
   const { dry, plans } = options
   const who = `${options.committer.name} <${options.committer.email}> ${Math.floor(options.now.getTime() / 1000)} +0000`
   const data = (text: string) => `data ${Buffer.byteLength(text, 'utf8')}\n${text}\n`
-  const message = commitMessage(dry)
+  const message = argoCommitMessage(dry)
   const chunks: string[] = []
   const marks = new Map<string, number>()
   let mark = 0
   for (const plan of plans) {
     if (!plan.files) continue
+    const ref = localRef('new', plan.branch)
+    let parent = plan.previous
+    if (!parent) {
+      parent = `:${++mark}`
+      chunks.push(
+        `commit ${ref}\nmark ${parent}\ncommitter ${who}\n${data(initialCommitMessage(plan.branch))}\n`
+      )
+    }
     const markId = ++mark
     marks.set(plan.branch, markId)
-    chunks.push(
-      `commit ${localRef('new', plan.branch)}\nmark :${markId}\ncommitter ${who}\n${data(message)}`
-    )
-    if (plan.previous) chunks.push(`from ${plan.previous}\n`)
+    chunks.push(`commit ${ref}\nmark :${markId}\ncommitter ${who}\n${data(message)}`)
+    chunks.push(`from ${parent}\n`)
     chunks.push('deleteall\n')
     for (const [file, entry] of plan.files) {
       const quoted = JSON.stringify(file)

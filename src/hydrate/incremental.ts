@@ -48,7 +48,7 @@ function verifiedAt(
 }
 
 /**
- * Incremental hydration (DESIGN §13): a target is rendered only when something it reads
+ * Incremental hydration (docs/adr/0005): a target is rendered only when something it reads
  * changed since the dry commit its output on the branch comes from, or when the recorded
  * state cannot be trusted (no state file, files missing, other tool versions, a config
  * change). The others keep their hydrated files.
@@ -61,7 +61,6 @@ export async function selectIncremental(options: {
   toolbox: Toolbox
   logger: Logger
   full?: boolean
-  dryRemote?: string
 }): Promise<Selection> {
   const { config, remote, ancestry, git, toolbox, logger } = options
   if (options.full) return { render: config.targets }
@@ -108,7 +107,7 @@ export async function selectIncremental(options: {
     const since = verifiedAt(owned, state, record)
     let pending = changedSince.get(since)
     if (!pending) {
-      pending = resolveCommit(git, since, options.dryRemote ?? 'origin')
+      pending = resolveCommit(git, since, 'origin')
         .then(commit => changedFiles(git, commit))
         .catch(() => undefined)
       changedSince.set(since, pending)

@@ -1,3 +1,4 @@
+import { GITATTRIBUTES, pathMetadata, pathReadme, rootMetadata } from '../argo/files.js'
 import { ManifestError } from '../errors.js'
 import type { DryCommit } from '../git/dryCommit.js'
 import { serializeManifests } from '../manifests/parse.js'
@@ -24,63 +25,7 @@ export interface BranchLayout {
 }
 
 export const METADATA_FILE = 'hydrator.metadata'
-export const GITATTRIBUTES =
-  'README.md linguist-generated=true\nhydrator.metadata linguist-generated=true\n'
-
-/** Serializes an object with the keys given, dropping empty values; stable key order. */
-function metadataJson(entries: Array<[string, unknown]>): string {
-  const object: Record<string, unknown> = {}
-  for (const [key, value] of entries) {
-    if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0))
-      continue
-    object[key] = value
-  }
-  return `${JSON.stringify(object, null, 2)}\n`
-}
-
-/** Root `hydrator.metadata` (DESIGN §6): everything from the dry commit. */
-export function rootMetadata(dry: DryCommit): string {
-  return metadataJson([
-    ['repoURL', dry.repoURL],
-    ['drySha', dry.sha],
-    ['author', dry.author],
-    ['date', dry.date],
-    ['subject', dry.subject],
-    ['body', dry.body]
-  ])
-}
-
-export function pathMetadata(dry: DryCommit, commands: string[]): string {
-  return metadataJson([
-    ['repoURL', dry.repoURL],
-    ['drySha', dry.sha],
-    ['commands', commands]
-  ])
-}
-
-export function pathReadme(dry: DryCommit, rendered: RenderedTarget): string {
-  const tools = Object.entries(rendered.tools)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([tool, version]) => `${tool} ${version}`)
-  return [
-    '# Manifest Hydration',
-    '',
-    'To hydrate the manifests in this repository, run the following commands:',
-    '',
-    '```shell',
-    ...(dry.repoURL ? [`git clone ${dry.repoURL}`, '# cd into the cloned directory'] : []),
-    `git checkout ${dry.sha}`,
-    ...rendered.commands,
-    '```',
-    '',
-    `Target \`${rendered.target.name}\` (environment \`${rendered.target.env}\`), ${rendered.target.type} source` +
-      (rendered.target.source !== undefined
-        ? ` \`${rendered.target.source || '.'}\``
-        : ` \`${rendered.target.helm?.chart}\``) +
-      (tools.length > 0 ? `, rendered with ${tools.join(', ')}.` : '.'),
-    ''
-  ].join('\n')
-}
+export { GITATTRIBUTES, pathMetadata, pathReadme, rootMetadata } from '../argo/files.js'
 
 /** `layout: resources`: `<namespace>-<kind>-<name>.yaml` (namespaced) or `<kind>-<name>.yaml`, lower-case. */
 export function resourceFileName(resource: Resource): string {
@@ -100,10 +45,10 @@ function targetFiles(
   const { target, resources } = rendered
   const files: Array<[string, string | ExistingBlob]> = [
     [`${target.path}/${METADATA_FILE}`, pathMetadata(dry, rendered.commands)],
-    [`${target.path}/README.md`, pathReadme(dry, rendered)]
+    [`${target.path}/README.md`, pathReadme(dry, rendered.commands)]
   ]
   if (rendered.reused) {
-    // Unaffected since the last hydration: the manifests stay, the metadata is rewritten.
+    // Unaffected since the last hydration: its files stay as they are (planBranch).
     for (const [file, entry] of rendered.reused) files.push([`${target.path}/${file}`, entry])
     return files
   }
@@ -170,7 +115,7 @@ export function branchLayout(
 }
 
 /**
- * Pure: rendered targets → the files of each environment branch (DESIGN §6). The same
+ * Pure: rendered targets → the files of each environment branch (README "Output layout"). The same
  * inputs always give the same bytes.
  */
 export function buildBranchLayouts(

@@ -117,7 +117,6 @@ export async function formerBranches(options: {
   configFile: string | undefined
   ancestry: Ancestry
   targetsAt: TargetsAt
-  dryRemote?: string
 }): Promise<string[]> {
   const { git } = options
   const current = new Set(options.branches)
@@ -141,7 +140,7 @@ export async function formerBranches(options: {
     if (await options.ancestry.isAncestor(headSha, drySha)) continue // newer: skipped anyway
     let commit: string
     try {
-      commit = await resolveCommit(git, drySha, options.dryRemote ?? 'origin')
+      commit = await resolveCommit(git, drySha, 'origin')
     } catch {
       continue
     }

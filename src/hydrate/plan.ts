@@ -4,7 +4,7 @@ import { blobId, type TreeEntry } from '../git/gitObjects.js'
 import type { DryCommit } from '../git/dryCommit.js'
 import { METADATA_FILE, type BranchLayout } from './layout.js'
 import type { RecordedDry } from './remoteState.js'
-import { sameBesidesDrySha, serializeState, STATE_FILE, type OwnedPath } from './state.js'
+import { serializeState, STATE_FILE, type OwnedPath } from './state.js'
 
 export interface FileChange {
   path: string
@@ -56,8 +56,6 @@ export interface PlanInput {
   owned: ReadonlyMap<string, OwnedPath>
   /** Every path the full config writes to this branch (a subset run renders fewer). */
   configured: ReadonlySet<string>
-  /** The previous state file's text, to tell a drySha-only change from a real one. */
-  previousState?: string
   prune: boolean
   /**
    * This run rendered (or proved unaffected) every target of the branch, so it may record
@@ -71,40 +69,99 @@ export interface PlanInput {
 
 const PER_PATH_METADATA = new Set([METADATA_FILE, 'README.md'])
 
+/** The files of a path that are its output (manifest.yaml, or one file per resource). */
+const isOutput = (name: string) => !PER_PATH_METADATA.has(name)
+
 /**
- * Pure: the next tree of one branch. Starts from the branch as it is; owned files of
- * rewritten or pruned paths go, this run's files come in; nothing else is touched.
+ * Did the output of a rendered path change? As Argo CD asks of manifest.yaml: a file of
+ * the output is new or differs; for a path we own, also one of its former output files is
+ * gone from the new output.
+ */
+function outputChanged(
+  dir: string,
+  layoutFiles: ReadonlyMap<string, PlannedFile>,
+  existing: ReadonlyMap<string, TreeEntry>,
+  owned: OwnedPath | undefined
+): boolean {
+  const prefix = `${dir}/`
+  const names = new Set<string>()
+  for (const [file, entry] of layoutFiles) {
+    if (!file.startsWith(prefix) || !isOutput(file.slice(prefix.length))) continue
+    names.add(file.slice(prefix.length))
+    const before = existing.get(file)
+    if (!before || before.id !== entry.id || before.mode !== entry.mode) return true
+  }
+  return !!owned && owned.files.some(name => isOutput(name) && !names.has(name))
+}
+
+/**
+ * Pure: the next tree of one branch, and whether it is committed. Starts from the branch as
+ * it is; nothing we do not own is touched. As Argo CD's hydrator does (ADR 0004): a path's
+ * files (manifest, hydrator.metadata, README.md) are rewritten only when its output
+ * changes, and a commit is made only when some output changes or an owned path is pruned;
+ * otherwise only the note moves.
  */
 export function planBranch(input: PlanInput): BranchPlan {
   const { layout, existing, owned, dry, record } = input
   const branch = layout.branch
   const rendered = new Set(layout.targets.map(t => t.target.path))
   const files = new Map<string, PlannedFile>(existing)
-  const kept: Record<string, OwnedPath> = {}
+  const paths: Record<string, OwnedPath> = {}
   const pruned: PrunedPath[] = []
   for (const [dir, entry] of owned) {
-    const gone = !input.configured.has(dir)
-    if (!rendered.has(dir) && (!gone || !input.prune)) {
-      kept[dir] = entry // another target's (subset run) or prune: false: byte for byte
+    if (rendered.has(dir)) continue
+    if (input.configured.has(dir) || !input.prune) {
+      paths[dir] = entry // another target's (subset run) or prune: false: byte for byte
       continue
     }
     for (const file of entry.files) files.delete(`${dir}/${file}`)
-    if (!rendered.has(dir)) pruned.push({ path: dir, target: entry.target })
+    pruned.push({ path: dir, target: entry.target })
   }
   pruned.sort((a, b) => (a.path < b.path ? -1 : 1))
+
+  const planned = new Map<string, PlannedFile>()
   for (const [file, content] of layout.files) {
     if (file === STATE_FILE) continue
-    files.set(
+    planned.set(
       file,
       typeof content === 'string'
         ? { mode: '100644', id: blobId(content, input.algorithm), content }
         : { ...content }
     )
   }
-  const state = serializeState({
-    ...layout.state,
-    paths: { ...kept, ...layout.state.paths }
-  })
+  const changedTargets: string[] = []
+  for (const { target } of layout.targets) {
+    const previous = owned.get(target.path)
+    if (!outputChanged(target.path, planned, existing, previous)) {
+      // Unchanged: its files stay, and so does what the state says of them.
+      if (previous) paths[target.path] = previous
+      continue
+    }
+    changedTargets.push(target.name)
+    for (const file of previous?.files ?? []) files.delete(`${target.path}/${file}`)
+    const prefix = `${target.path}/`
+    for (const [file, entry] of planned) if (file.startsWith(prefix)) files.set(file, entry)
+    paths[target.path] = layout.state.paths[target.path] as OwnedPath
+  }
+  changedTargets.push(...pruned.map(p => p.target))
+
+  const commit = !input.tip || changedTargets.length > 0
+  const note =
+    commit || (input.complete && !(record?.fromNote === true && record.drySha === dry.sha))
+  const status: BranchStatus = !input.tip ? 'created' : commit ? 'updated' : 'unchanged'
+  const base = {
+    branch,
+    status,
+    previous: input.tip,
+    pruned,
+    recordedDrySha: record?.drySha,
+    note
+  }
+  if (!commit) return { ...base, changes: [], changedTargets: [] }
+
+  // Root files are Argo CD's, rewritten with every commit (as its hydrator does).
+  for (const [file, entry] of planned) if (!file.includes('/')) files.set(file, entry)
+  const state = serializeState({ ...layout.state, paths })
   files.set(STATE_FILE, { mode: '100644', id: blobId(state, input.algorithm), content: state })
   assertNoFileDirectoryClash(branch, files, layout.files)
 
@@ -118,47 +175,7 @@ export function planBranch(input: PlanInput): BranchPlan {
   for (const file of existing.keys())
     if (!files.has(file)) changes.push({ path: file, change: 'removed' })
   changes.sort((a, b) => (a.path < b.path ? -1 : 1))
-
-  // ADR 0004: a dry commit that changes no manifest gets no hydrated commit, only a note.
-  // Metadata counts as changed only when more than its drySha differs (commands, tools,
-  // owned files), so that the recorded state catches up.
-  const metadataOnly = (change: FileChange): boolean => {
-    if (change.path === METADATA_FILE) return true
-    if (change.change !== 'modified') return false
-    if (change.path === STATE_FILE)
-      return input.previousState !== undefined && sameBesidesDrySha(input.previousState, state)
-    if (!PER_PATH_METADATA.has(path.posix.basename(change.path))) return false
-    const dir = path.posix.dirname(change.path)
-    const written = owned.get(dir)?.drySha ?? record?.treeDrySha ?? record?.drySha
-    const content = files.get(change.path)?.content
-    if (!written || content === undefined) return false
-    return (
-      blobId(content.split(dry.sha).join(written), input.algorithm) ===
-      existing.get(change.path)?.id
-    )
-  }
-  const substantive = changes.filter(c => !metadataOnly(c))
-  const changedTargets = [
-    ...layout.targets
-      .filter(t => substantive.some(c => c.path.startsWith(`${t.target.path}/`)))
-      .map(t => t.target.name),
-    ...pruned.map(p => p.target)
-  ]
-  const commit = !input.tip || substantive.length > 0
-  const status: BranchStatus = !input.tip ? 'created' : commit ? 'updated' : 'unchanged'
-  const note =
-    commit || (input.complete && !(record?.fromNote === true && record.drySha === dry.sha))
-  return {
-    branch,
-    status,
-    previous: input.tip,
-    changes: commit ? changes : [],
-    changedTargets,
-    pruned,
-    recordedDrySha: record?.drySha,
-    files: commit ? files : undefined,
-    note
-  }
+  return { ...base, changes, changedTargets, files }
 }
 
 /**

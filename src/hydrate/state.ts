@@ -90,20 +90,3 @@ export function parseState(text: string): HydrateState | undefined {
   }
   return { version: 1, drySha: state.drySha, paths }
 }
-
-/** Two state files that differ in nothing but recorded drySha values (no commit for that). */
-export function sameBesidesDrySha(a: string, b: string): boolean {
-  const blank = (text: string) => {
-    const state = parseState(text)
-    if (!state) return undefined
-    return serializeState({
-      ...state,
-      drySha: '',
-      paths: Object.fromEntries(
-        Object.entries(state.paths).map(([path, owned]) => [path, { ...owned, drySha: '' }])
-      )
-    })
-  }
-  const left = blank(a)
-  return left !== undefined && left === blank(b)
-}

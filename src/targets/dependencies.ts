@@ -313,7 +313,7 @@ class DependencyCollector {
   }
 }
 
-/** Everything a target's render reads (DESIGN §13). Pass one `parsed` map for many targets. */
+/** Everything a target's render reads (docs/adr/0005). Pass one `parsed` map for many targets. */
 export function targetDependencies(
   repoRoot: string,
   target: Target,

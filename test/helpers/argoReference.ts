@@ -5,10 +5,8 @@ import path from 'node:path'
 import type { GoValue } from '../../src/manifests/argoValue.js'
 import { ROOT, TOOLS } from './tools.js'
 
-const SOURCE = path.join(ROOT, 'test', 'reference', 'argo-yaml')
-/** Debian's Go libraries (golang-gopkg-yaml.v3-dev, golang-k8s-sigs-yaml-dev, golang-k8s-sigs-json-dev). */
+/** Debian's Go libraries in GOPATH layout. */
 const GOPATH = '/usr/share/gocode'
-const GO_PACKAGES = ['gopkg.in/yaml.v3', 'gopkg.in/yaml.v2', 'sigs.k8s.io/yaml', 'sigs.k8s.io/json']
 
 function hasGo(): boolean {
   try {
@@ -20,26 +18,27 @@ function hasGo(): boolean {
 }
 
 /**
- * The Go reference encoder (test/reference/argo-yaml), built once per version of its source
- * into .tools/argo-yaml/<hash>/. Throws when Go or its YAML libraries are missing: `npm test`
+ * A Go reference program (test/reference/<name>), built once per version of its source into
+ * .tools/<name>/<hash>/. Throws when Go or a library it imports is missing: `npm test`
  * installs them (scripts/install-tools.mjs).
  */
-export function buildArgoReference(): string {
-  const source = fs.readFileSync(path.join(SOURCE, 'main.go'))
+function buildGoReference(name: string, packages: string[], debian: string): string {
+  const sourceDir = path.join(ROOT, 'test', 'reference', name)
+  const source = fs.readFileSync(path.join(sourceDir, 'main.go'))
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 16)
-  const bin = path.join(TOOLS, 'argo-yaml', hash, 'argo-yaml')
+  const bin = path.join(TOOLS, name, hash, name)
   if (fs.existsSync(bin)) return bin
-  const missing = GO_PACKAGES.filter(p => !fs.existsSync(path.join(GOPATH, 'src', p)))
+  const missing = packages.filter(p => !fs.existsSync(path.join(GOPATH, 'src', p)))
   if (!hasGo() || missing.length > 0)
     throw new Error(
-      `the reference encoder needs Go and ${GO_PACKAGES.join(', ')} in ${GOPATH}: \`npm test\` installs them ` +
-        '(Debian packages golang-go golang-gopkg-yaml.v3-dev golang-k8s-sigs-yaml-dev golang-k8s-sigs-json-dev)'
+      `the ${name} reference needs Go and ${packages.join(', ')} in ${GOPATH}: \`npm test\` installs them ` +
+        `(Debian packages golang-go ${debian})`
     )
   fs.mkdirSync(path.dirname(bin), { recursive: true })
   // Two jest workers may build at once: each writes its own file, the rename is atomic.
   const temporary = `${bin}.${process.pid}`
   execFileSync('go', ['build', '-o', temporary, '.'], {
-    cwd: SOURCE,
+    cwd: sourceDir,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,
@@ -52,6 +51,35 @@ export function buildArgoReference(): string {
   })
   fs.renameSync(temporary, bin)
   return bin
+}
+
+/** The reference manifest.yaml encoder (test/reference/argo-yaml). */
+export function buildArgoReference(): string {
+  return buildGoReference(
+    'argo-yaml',
+    ['gopkg.in/yaml.v3', 'gopkg.in/yaml.v2', 'sigs.k8s.io/yaml', 'sigs.k8s.io/json'],
+    'golang-gopkg-yaml.v3-dev golang-k8s-sigs-yaml-dev golang-k8s-sigs-json-dev'
+  )
+}
+
+/** The reference for metadata, README, commit message (test/reference/argo-metadata). */
+export function buildArgoMetadataReference(): string {
+  return buildGoReference(
+    'argo-metadata',
+    ['github.com/Masterminds/sprig'],
+    'golang-github-masterminds-sprig-dev'
+  )
+}
+
+/** One call of the metadata reference: a result per case, in order. */
+export function argoMetadataReference<T>(bin: string, cases: object[]): T[] {
+  return JSON.parse(
+    execFileSync(bin, [], {
+      input: JSON.stringify(cases),
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024
+    })
+  ) as T[]
 }
 
 /** What Argo CD's hydrator writes for `input`: a JSON object stream, or rendered YAML. */

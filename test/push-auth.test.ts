@@ -1,5 +1,4 @@
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { hydrateRepository } from '../src/engine.js'
@@ -24,8 +23,10 @@ const BASIC = Buffer.from(`x-access-token:${TOKEN}`).toString('base64')
 /** Samples every process's argument list while `work` runs; returns those that held a secret. */
 async function watchArgumentLists<T>(
   work: () => Promise<T>
-): Promise<{ result: T; leaks: string[]; samples: number }> {
+): Promise<{ result: T; leaks: string[]; samples: number; authFiles: Set<string> }> {
   const leaks: string[] = []
+  /** The temporary auth config files our git processes were given (GIT_CONFIG_VALUE_0). */
+  const authFiles = new Set<string>()
   let samples = 0
   const sample = () => {
     samples++
@@ -33,6 +34,9 @@ async function watchArgumentLists<T>(
       try {
         const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')
         if (cmdline.includes(TOKEN) || cmdline.includes(BASIC)) leaks.push(cmdline)
+        const environ = fs.readFileSync(`/proc/${pid}/environ`, 'utf8')
+        const auth = /(?:^|\0)GIT_CONFIG_VALUE_0=([^\0]*hydrate-auth-[^\0]*)/.exec(environ)
+        if (auth?.[1]) authFiles.add(auth[1])
       } catch {
         // the process ended
       }
@@ -41,25 +45,9 @@ async function watchArgumentLists<T>(
   const timer = setInterval(sample, 2)
   try {
     const result = await work()
-    return { result, leaks, samples }
+    return { result, leaks, samples, authFiles }
   } finally {
     clearInterval(timer)
-  }
-}
-
-function authTempDirs(): string[] {
-  return fs.readdirSync(os.tmpdir()).filter(d => d.startsWith('hydrate-auth-'))
-}
-
-/** Runs `fn` with a temp directory of its own, so other suites' files never count here. */
-async function withPrivateTmp<T>(fn: () => Promise<T>): Promise<T> {
-  const saved = process.env.TMPDIR
-  process.env.TMPDIR = tempDir('hydrate-private-tmp-')
-  try {
-    return await fn()
-  } finally {
-    if (saved === undefined) delete process.env.TMPDIR
-    else process.env.TMPDIR = saved
   }
 }
 
@@ -80,20 +68,15 @@ describe('push over smart HTTP with a token', () => {
         'AUTHORIZATION: basic c3RhbGU6Y3JlZGVudGlhbA=='
       )
       const logger = new MemoryLogger()
-      let authDirsAfter: string[] = []
-      const { result, leaks, samples } = await withPrivateTmp(async () => {
-        const watched = await watchArgumentLists(() =>
-          hydrateRepository({
-            repoRoot: dry,
-            logger,
-            env: toolEnv(),
-            auth: { token: TOKEN, serverUrl: server.url },
-            committer: { name: 'bot', email: 'bot@example.com' }
-          })
-        )
-        authDirsAfter = authTempDirs()
-        return watched
-      })
+      const { result, leaks, samples, authFiles } = await watchArgumentLists(() =>
+        hydrateRepository({
+          repoRoot: dry,
+          logger,
+          env: toolEnv(),
+          auth: { token: TOKEN, serverUrl: server.url },
+          committer: { name: 'bot', email: 'bot@example.com' }
+        })
+      )
       expect(result.write.pushed).toBe(true)
       expect(Object.keys(remoteRefs(path.join(root, 'deploy.git'))).sort()).toEqual([
         'refs/heads/env/dev',
@@ -111,7 +94,10 @@ describe('push over smart HTTP with a token', () => {
       expect(server.requests.every(r => r.authorizationHeaders === 1 && r.authorized)).toBe(true)
       expect(server.requests.some(r => r.path.endsWith('/git-receive-pack'))).toBe(true)
       // The temporary config is gone, and nothing was written to the repo's own config.
-      expect(authDirsAfter).toEqual([])
+      // (Only the files our own git processes were given: other suites run beside this one.)
+      expect(authFiles.size).toBeGreaterThan(0)
+      for (const file of authFiles)
+        expect({ file, exists: fs.existsSync(file) }).toEqual({ file, exists: false })
       expect(fs.readFileSync(path.join(dry, '.git', 'config'), 'utf8')).not.toContain(BASIC)
       expect(
         JSON.parse(

@@ -11,7 +11,7 @@ const COMMON_OPTIONS = `  -C DIR              Repository to read (default: the c
   -v, --verbose       Debug output
   -h, --help          This help`
 
-const DIFF_HELP = `Usage: hydrate diff [-C DIR] [--config F] --base REF [--head REF] [--format markdown|json] [--out FILE]
+const DIFF_HELP = `Usage: hydrate diff [-C DIR] [--config F] --base REF [--head REF] [--format markdown|json] [--out FILE] [--remote NAME|URL] [--full] [--target GLOB]...
 
 Render the base (the merge-base of REF and the head, from a temporary worktree) and the
 head, and print what changes in each environment, resource by resource. Secret values are
@@ -38,7 +38,7 @@ Options:
   --out DIR           Output directory (default: $TMPDIR/hydrate/<repo name>)
 ${COMMON_OPTIONS}
 `,
-  push: `Usage: hydrate push [-C DIR] [--config F] [--remote NAME] [--dry-run]
+  push: `Usage: hydrate push [-C DIR] [--config F] [--remote NAME|URL] [--dry-run] [--full] [--target GLOB]...
 
 Render every target and commit the result to the environment branches of the remote,
 one commit per branch, without checking anything out, then push all branches and the
@@ -58,9 +58,13 @@ ${COMMON_OPTIONS}
 export const USAGE = `hydrate — the rendered manifests pattern for GitOps
 
 Usage:
-  hydrate render [-C DIR] [--config F] [--out DIR] [--target GLOB]
-  hydrate diff   [-C DIR] [--config F] --base REF [--head REF] [--format markdown|json] [--out FILE]
-  hydrate push   [-C DIR] [--config F] [--remote NAME] [--dry-run]
+  hydrate render [-C DIR] [--config F] [--out DIR] [--target GLOB]...
+  hydrate diff   [-C DIR] [--config F] --base REF [--head REF] [--format markdown|json]
+                 [--out FILE] [--remote NAME|URL] [--full] [--target GLOB]...
+  hydrate push   [-C DIR] [--config F] [--remote NAME|URL] [--dry-run] [--full]
+                 [--committer-name N --committer-email E] [--target GLOB]...
+
+  every command: [--concurrency N] [--timeout SECONDS] [--fail-on error|warning|never] [-v]
 
 Commands:
   render   Write the environment-branch layouts to a directory

@@ -106,7 +106,7 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
       const { targets, withheld } = restrictOptIns(loaded.config.targets, base?.config.allTargets)
       for (const { target, settings } of withheld)
         logger.warning(
-          `target ${target}: ${settings.map(s => `kustomize.${s}`).join(', ')} come from this change, so this diff renders without them; they apply once merged`
+          `target ${target}: ${settings.join(', ')} come from this change, so this diff renders without them; they apply once merged`
         )
       const head = { ...loaded, config: { ...loaded.config, targets } }
       // Only targets whose inputs changed are rendered, on both sides (docs/adr/0005); the

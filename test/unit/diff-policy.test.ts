@@ -92,9 +92,23 @@ describe('opt-ins a change may not grant itself', () => {
       [t('granted', wide), t('plain')]
     )
     expect(withheld).toEqual([
-      { target: 'new', settings: ['allowOutsideReads', 'loadRestrictor', 'enableHelm'] }
+      {
+        target: 'new',
+        settings: [
+          'kustomize.allowOutsideReads',
+          'kustomize.loadRestrictor',
+          'kustomize.enableHelm'
+        ]
+      }
     ])
     expect(targets[0]?.kustomize).toEqual(kustomize())
     expect(targets[1]?.kustomize).toEqual(kustomize(wide))
+    // allowSecrets would hide the change's own plaintext Secrets from its review.
+    const secrets = restrictOptIns(
+      [{ name: 'a', allowSecrets: true } as Target, { name: 'b', allowSecrets: true } as Target],
+      [{ name: 'b', allowSecrets: true } as Target]
+    )
+    expect(secrets.withheld).toEqual([{ target: 'a', settings: ['allowSecrets'] }])
+    expect(secrets.targets.map(t => t.allowSecrets)).toEqual([false, true])
   })
 })

@@ -1,3 +1,5 @@
+import { counted } from './plural.js'
+
 /** Where in a file something went wrong (1-based line and column). */
 export interface SourceLocation {
   file: string
@@ -70,7 +72,7 @@ export class ManifestError extends HydrateError {
 export class AggregateRenderError extends HydrateError {
   constructor(readonly errors: HydrateError[]) {
     super(
-      `${errors.length} target${errors.length === 1 ? '' : 's'} failed to render:\n` +
+      `${counted(errors.length, 'target')} failed to render:\n` +
         errors.map(e => `- ${e.message}`).join('\n')
     )
   }

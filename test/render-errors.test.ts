@@ -5,6 +5,7 @@ import { runCli } from '../src/cli/run.js'
 import { renderRepository, renderVerdict } from '../src/engine.js'
 import { AggregateRenderError } from '../src/errors.js'
 import { MemoryLogger } from '../src/logger.js'
+import { captureStderr, outputSink } from './helpers/cli.js'
 import { cleanupTempDirs, makeRepo, tempDir } from './helpers/repo.js'
 import { KUBECTL, toolEnv } from './helpers/tools.js'
 
@@ -99,5 +100,34 @@ describe('render failures', () => {
     }
     expect(stderr.join('')).toContain('target broken-dev')
     expect(fs.existsSync(out)).toBe(false)
+  })
+})
+
+describe('what a newcomer hit (issue 13, small things)', () => {
+  it('exits 2 on a --base that names nothing, without a stack trace under -v', async () => {
+    const repo = makeRepo({ files: FILES })
+    const stderr = await captureStderr(async () => {
+      expect(
+        await runCli(['diff', '-C', repo, '--base', 'no-such-ref', '-v'], outputSink().stream)
+      ).toBe(2)
+    })
+    expect(stderr).toMatch(/^error: cannot find no-such-ref here or on origin/)
+    expect(stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('warns when a target renders no resources, and counts in the singular', async () => {
+    const repo = makeRepo({
+      files: {
+        'hydrate.yaml':
+          'version: 1\ntargets:\n  - { name: empty-dev, env: dev, source: empty, path: empty }\n',
+        'empty/only-a-comment.yaml': '# nothing yet\n'
+      }
+    })
+    const logger = new MemoryLogger()
+    await renderRepository({ repoRoot: repo, logger, env: toolEnv() })
+    expect(logger.lines).toContain('1 target from hydrate.yaml')
+    expect(logger.lines).toContain(
+      'warning: target empty-dev rendered no resources: its manifest.yaml on env/dev would be empty'
+    )
   })
 })

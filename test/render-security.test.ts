@@ -332,7 +332,7 @@ describe('user input never becomes a git option, and URLs lose their credentials
           ['diff', '-C', repo, '--base', 'missing', '--remote', remote],
           outputSink().stream
         )
-      ).toBe(1)
+      ).toBe(2) // a base that names nothing is a usage error
     })
     expect(text).toContain('127.0.0.1:9')
     expect(text).not.toContain(TOKEN)

@@ -17,6 +17,7 @@ import { renderMarkdown } from '../report/markdown.js'
 import type { CredentialGuard } from '../security/credentials.js'
 import type { DiffArgs, PushArgs, RenderArgs } from './args.js'
 import { formatWriteResult } from './pushOutput.js'
+import { counted } from '../plural.js'
 
 /** What every command gets: engine options, the run's guard, where to print. */
 export interface CommandContext {
@@ -34,17 +35,17 @@ export async function renderCommand(args: RenderArgs, context: CommandContext): 
   )
   writeLayouts(outDir, result.layouts, context.guard)
   stdout.write(
-    `Rendered ${result.rendered.length} targets from ${result.dry.sha.slice(0, 7)} into ${outDir}\n`
+    `Rendered ${counted(result.rendered.length, 'target')} from ${result.dry.sha.slice(0, 7)} into ${outDir}\n`
   )
   for (const layout of result.layouts) {
     const resources = layout.targets.reduce((n, t) => n + t.resources.length, 0)
     stdout.write(
-      `  ${layout.branch}: ${layout.targets.length} targets, ${resources} resources (${layout.targets.map(t => t.target.path).join(', ')})\n`
+      `  ${layout.branch}: ${counted(layout.targets.length, 'target')}, ${counted(resources, 'resource')} (${layout.targets.map(t => t.target.path).join(', ')})\n`
     )
   }
   const { stats, findings, durationMs } = result.policy
   stdout.write(
-    `Policy: ${findings.length} finding${findings.length === 1 ? '' : 's'}; ${stats.schemaChecked} resources checked against the Kubernetes schemas, ${stats.schemaSkipped} custom resources skipped (${Math.round(durationMs)} ms)\n`
+    `Policy: ${counted(findings.length, 'finding')}; ${stats.schemaChecked} resources checked against the Kubernetes schemas, ${stats.schemaSkipped} custom resources skipped (${Math.round(durationMs)} ms)\n`
   )
   return 0
 }

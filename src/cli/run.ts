@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { exitCodeOf, getErrorMessage, UsageError } from '../errors.js'
+import { exitCodeOf, getErrorMessage, HydrateError, UsageError } from '../errors.js'
 import { ConsoleLogger } from '../logger.js'
 import {
   CredentialGuard,
@@ -71,7 +71,8 @@ export async function runCli(
     return code
   } catch (error) {
     process.stderr.write(`error: ${guard.redact(getErrorMessage(error), 'the error message')}\n`)
-    if (args?.verbose && error instanceof Error && error.stack)
+    // A stack trace helps only for what we did not expect; our own errors say all there is.
+    if (args?.verbose && !(error instanceof HydrateError) && error instanceof Error && error.stack)
       process.stderr.write(`${guard.redact(error.stack, 'the error message')}\n`)
     return exitCodeOf(error)
   }

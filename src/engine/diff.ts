@@ -85,8 +85,13 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
   const repoRoot = await resolveRepoRoot(options.repoRoot)
   const git = new GitCommandManager(repoRoot)
   const remote = options.remote ?? 'origin'
-  const headSha = await resolveCommit(git, options.head ?? 'HEAD', remote)
-  const baseTip = await resolveCommit(git, options.base, remote)
+  // A --base or --head that names nothing is a usage error (exit 2).
+  const userCommit = (ref: string) =>
+    resolveCommit(git, ref, remote).catch((error: unknown) => {
+      throw error instanceof UsageError ? error : new UsageError(getErrorMessage(error))
+    })
+  const headSha = await userCommit(options.head ?? 'HEAD')
+  const baseTip = await userCommit(options.base)
   const baseSha = await mergeBase(git, baseTip, headSha, logger, remote)
   logger.info(
     `base ${baseSha.slice(0, 7)} (merge-base with ${options.base}), head ${headSha.slice(0, 7)}`

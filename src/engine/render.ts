@@ -12,6 +12,7 @@ import { checkPolicy, type PolicyResult } from '../policy/index.js'
 import { renderTargets, type RenderedTarget, type RenderFailure } from '../render/index.js'
 import type { Toolbox } from '../render/tools.js'
 import type { CredentialGuard } from '../security/credentials.js'
+import { counted } from '../plural.js'
 
 export interface EngineOptions {
   /** Repository root (`-C`). */
@@ -63,7 +64,7 @@ export async function loadRepository(options: EngineOptions): Promise<LoadedRepo
   const dry = await readDryCommit(git, 'HEAD', options.repoURL)
   await warnIfDirty(git, options.logger)
   options.logger.info(
-    `${config.targets.length} target${config.targets.length === 1 ? '' : 's'} from ${config.file ?? 'the zero-config default (environments/{env})'}`
+    `${counted(config.targets.length, 'target')} from ${config.file ?? 'the zero-config default (environments/{env})'}`
   )
   return { repoRoot, config, dry, git, loadMs: performance.now() - started }
 }
@@ -89,7 +90,7 @@ export async function renderSelection(
   const selected = selection.render
   if (selected.length < config.targets.length) {
     logger.info(
-      `rendering ${selected.length} affected of ${config.targets.length} targets${selection.reused?.length ? ` (${selection.reused.length} keep their hydrated output)` : ''}`
+      `rendering ${selected.length} affected of ${counted(config.targets.length, 'target')}${selection.reused?.length ? ` (${selection.reused.length} keep their hydrated output)` : ''}`
     )
   }
   const { rendered: fresh, failures } = await renderTargets(selected, {

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js'
 import { failsOn, formatFinding, type FailOn } from '../policy/index.js'
 import type { Finding } from '../policy/types.js'
 import type { RepositoryRender } from './render.js'
+import { counted } from '../plural.js'
 
 /**
  * What a run's outcome means, decided in one place for every front: which findings fail
@@ -19,7 +20,7 @@ export interface Verdict {
 export class PolicyError extends HydrateError {
   constructor(readonly findings: Finding[]) {
     super(
-      `${findings.length} policy finding${findings.length === 1 ? '' : 's'} block${findings.length === 1 ? 's' : ''} this:\n${findings.map(f => `- ${formatFinding(f)}`).join('\n')}`
+      `${counted(findings.length, 'policy finding')} block${findings.length === 1 ? 's' : ''} this:\n${findings.map(f => `- ${formatFinding(f)}`).join('\n')}`
     )
   }
 }
@@ -51,7 +52,7 @@ export function diffVerdict(report: DiffReport, failOn: FailOn): Verdict {
     failure:
       failed.length > 0
         ? new HydrateError(
-            `${failed.length} target${failed.length === 1 ? '' : 's'} failed to render (shown in the report): ${failed.join(', ')}`
+            `${counted(failed.length, 'target')} failed to render (shown in the report): ${failed.join(', ')}`
           )
         : undefined
   }
@@ -59,7 +60,13 @@ export function diffVerdict(report: DiffReport, failOn: FailOn): Verdict {
 
 /** Logs the warnings; throws the render failure, else the blocking findings. */
 export function enforceVerdict(verdict: Verdict, logger: Logger): void {
-  for (const finding of verdict.warnings) logger.warning(formatFinding(finding))
+  // The logger says "warning"; an error-level finding that does not block still says so.
+  for (const finding of verdict.warnings)
+    logger.warning(
+      finding.severity === 'error'
+        ? `${formatFinding(finding)} (does not fail this run)`
+        : formatFinding(finding, false)
+    )
   if (verdict.failure) throw verdict.failure
   if (verdict.blocking.length > 0) throw new PolicyError(verdict.blocking)
 }

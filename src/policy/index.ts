@@ -68,6 +68,6 @@ export function failsOn(findings: readonly Finding[], failOn: FailOn): boolean {
   )
 }
 
-export function formatFinding(finding: Finding): string {
-  return `${finding.severity} [${finding.rule}] ${finding.target}${finding.resource ? ` ${finding.resource}` : ''}: ${finding.message}`
+export function formatFinding(finding: Finding, withSeverity = true): string {
+  return `${withSeverity ? `${finding.severity} ` : ''}[${finding.rule}] ${finding.target}${finding.resource ? ` ${finding.resource}` : ''}: ${finding.message}`
 }

@@ -124,6 +124,10 @@ export async function renderTargets(
           options.logger.debug(
             `rendered ${target.name}: ${rendered.resources.length} resources in ${Math.round(rendered.durationMs)} ms`
           )
+          if (rendered.resources.length === 0)
+            options.logger.warning(
+              `target ${target.name} rendered no resources: its manifest.yaml on ${target.branch} would be empty`
+            )
           return rendered
         } catch (error) {
           const failure: RenderFailure = {

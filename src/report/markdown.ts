@@ -1,6 +1,7 @@
 import { describeResource } from '../manifests/resource.js'
 import type { DiffReport, TargetDiff } from '../diff/types.js'
 import { escapeText, fenced } from './escape.js'
+import { counted } from '../plural.js'
 
 export const COMMENT_LIMIT = 65_536
 export const SUMMARY_LIMIT = 1024 * 1024
@@ -40,15 +41,13 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`
 }
 
+/** New findings of a target: pre-existing ones (on the base too) are collapsed elsewhere. */
 function findingsCount(report: DiffReport, target: string): string {
-  const list = report.findings.filter(f => f.target === target)
+  const list = report.findings.filter(f => f.target === target && !f.preExisting)
   if (list.length === 0) return ''
   const errors = list.filter(f => f.severity === 'error').length
   const warnings = list.length - errors
-  return [
-    errors && `${errors} error${errors === 1 ? '' : 's'}`,
-    warnings && `${warnings} warning${warnings === 1 ? '' : 's'}`
-  ]
+  return [errors && counted(errors, 'error'), warnings && counted(warnings, 'warning')]
     .filter(Boolean)
     .join(', ')
 }
@@ -84,13 +83,37 @@ function table(report: DiffReport): string[] {
   return lines
 }
 
+/** A render error with its target's name taken out: targets failing alike share it. */
+function errorKey(t: TargetDiff): string {
+  return (t.error ?? '').split(t.name).join('\u0000')
+}
+
+/** One block per distinct render error, naming every target it hit. */
+function errorDetails(report: DiffReport): string[] {
+  const groups = new Map<string, TargetDiff[]>()
+  for (const t of report.targets.filter(t => t.status === 'error'))
+    groups.set(errorKey(t), [...(groups.get(errorKey(t)) ?? []), t])
+  return [...groups.values()].flatMap(group => {
+    const first = group[0] as TargetDiff
+    const names = group.map(t => `<b>${escapeText(t.env)} / ${escapeText(t.name)}</b>`)
+    const others = group.length > 1 ? ` (the same error in ${counted(group.length, 'target')})` : ''
+    return [
+      `<details><summary>❌ render error: ${names.join(', ')}${others}</summary>`,
+      '',
+      ...fenced((first.error ?? '').trimEnd(), 'text'),
+      '',
+      '</details>',
+      ''
+    ]
+  })
+}
+
 function targetDetails(t: TargetDiff, r: Rendering): string[] {
-  if (t.status === 'unchanged') return []
+  if (t.status === 'unchanged' || t.status === 'error') return []
   const lines = [
-    `<details><summary><b>${escapeText(t.env)} / ${escapeText(t.name)}</b> <code>${escapeText(`${t.branch}:${t.path}`)}</code> ${t.status === 'error' ? '❌ render error' : counts(t)}</summary>`,
+    `<details><summary><b>${escapeText(t.env)} / ${escapeText(t.name)}</b> <code>${escapeText(`${t.branch}:${t.path}`)}</code> ${counts(t)}</summary>`,
     ''
   ]
-  if (t.error) lines.push(...fenced(t.error.trimEnd(), 'text'), '')
   for (const resource of t.resources) {
     const name = escapeText(describeResource(resource))
     const was = resource.previousName ? ` (renamed from ${escapeText(resource.previousName)})` : ''
@@ -106,7 +129,7 @@ function targetDetails(t: TargetDiff, r: Rendering): string[] {
       body = body.slice(0, r.maxLines)
     }
     lines.push(...fenced(body.join('\n'), 'diff'))
-    if (cut > 0) lines.push(`_… ${cut} more line${cut === 1 ? '' : 's'} cut_`)
+    if (cut > 0) lines.push(`_… ${counted(cut, 'more line')} cut_`)
     lines.push('')
   }
   if (r.level === 'names' && t.resources.length > 0) lines.push('')
@@ -114,20 +137,32 @@ function targetDetails(t: TargetDiff, r: Rendering): string[] {
   return lines
 }
 
-function findingsSection(report: DiffReport): string[] {
-  if (report.findings.length === 0) return []
-  const lines = [
-    '#### Policy findings',
-    '',
+function findingsTable(findings: DiffReport['findings']): string[] {
+  return [
     '| Severity | Rule | Target | Resource | Message |',
-    '| --- | --- | --- | --- | --- |'
+    '| --- | --- | --- | --- | --- |',
+    ...findings.map(
+      f =>
+        `| ${f.severity === 'error' ? '❌' : '⚠️'} ${f.severity} | ${f.rule} | ${escapeText(f.target)} | ${escapeText(f.resource)} | ${escapeText(f.message)} |`
+    ),
+    ''
   ]
-  for (const f of report.findings) {
+}
+
+/** New findings in a table; those the base has too, collapsed in one line with a count. */
+function findingsSection(report: DiffReport): string[] {
+  const fresh = report.findings.filter(f => !f.preExisting)
+  const old = report.findings.filter(f => f.preExisting)
+  const lines: string[] = []
+  if (fresh.length > 0) lines.push('#### Policy findings', '', ...findingsTable(fresh))
+  if (old.length > 0)
     lines.push(
-      `| ${f.severity === 'error' ? '❌' : '⚠️'} ${f.severity}${f.preExisting ? ' (pre-existing)' : ''} | ${f.rule} | ${escapeText(f.target)} | ${escapeText(f.resource)} | ${escapeText(f.message)} |`
+      `<details><summary>${counted(old.length, 'pre-existing finding')} (the base has them too; not introduced here)</summary>`,
+      '',
+      ...findingsTable(old),
+      '</details>',
+      ''
     )
-  }
-  lines.push('')
   return lines
 }
 
@@ -147,7 +182,8 @@ function cutNote(r: Rendering): string[] {
 }
 
 function render(report: DiffReport, r: Rendering): string {
-  const changed = report.targets.filter(t => t.status !== 'unchanged')
+  const changed = report.targets.filter(t => t.status !== 'unchanged' && t.status !== 'error')
+  const failed = report.targets.filter(t => t.status === 'error')
   const total = report.targets.reduce(
     (sum, t) => ({
       added: sum.added + t.counts.added,
@@ -163,20 +199,24 @@ function render(report: DiffReport, r: Rendering): string {
   const lines: string[] = []
   if (r.marker) lines.push(r.marker)
   lines.push(
-    `### Rendered diff: ${changed.length === 0 ? 'no changes' : `${changed.length} of ${report.targets.length} target${report.targets.length === 1 ? '' : 's'} change`}`,
+    `### Rendered diff: ${changed.length === 0 && failed.length === 0 ? 'no changes' : `${changed.length} of ${counted(report.targets.length, 'target')} change`}${failed.length > 0 ? `, ${failed.length} failed to render` : ''}`,
     '',
     `Base \`${report.base.slice(0, 7)}\` → head ${head}`,
     ''
   )
-  if (changed.length === 0)
+  if (changed.length === 0 && failed.length === 0)
     lines.push('This pull request changes no rendered manifest in any environment.', '')
   lines.push(...cutNote(r), ...table(report), ...findingsSection(report))
-  if (r.level !== 'table') for (const t of report.targets) lines.push(...targetDetails(t, r))
+  if (r.level !== 'table') {
+    lines.push(...errorDetails(report))
+    for (const t of report.targets) lines.push(...targetDetails(t, r))
+  }
   const footer = [
-    `${report.targets.length} targets`,
+    counted(report.targets.length, 'target'),
     `${changed.length} changed`,
+    ...(failed.length > 0 ? [`${failed.length} failed`] : []),
     `resources +${total.added} ~${total.modified} -${total.removed} ↻${total.renamed}`,
-    ...(report.findings.length ? [`${report.findings.length} findings`] : []),
+    ...(report.findings.length ? [counted(report.findings.length, 'finding')] : []),
     ...(r.timings
       ? [
           `rendered in ${seconds(r.timings.totalMs)} (base ${seconds(r.timings.baseMs)}, head ${seconds(r.timings.headMs)})`

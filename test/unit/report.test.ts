@@ -123,3 +123,60 @@ describe('sameReport', () => {
     expect(sameReport(fast, other)).toBe(false)
   })
 })
+
+describe('counts read as English', () => {
+  it('says 1 target, not 1 targets', () => {
+    const text = renderMarkdown(report([target('web', [resource('a', 4)])]))
+    expect(text).toContain('### Rendered diff: 1 of 1 target change')
+    expect(text).toContain('<sub>1 target · 1 changed')
+  })
+})
+
+describe('what a reviewer sees first', () => {
+  const failing = (name: string, env: string): TargetDiff => ({
+    ...target(name, []),
+    env,
+    status: 'error',
+    counts: { added: 0, modified: 0, removed: 0, renamed: 0 },
+    error: `head: target ${name}: helm was not found on PATH.`
+  })
+
+  it('counts render errors apart and shows a shared error once, naming every target', () => {
+    const text = renderMarkdown(
+      report([
+        target('web', [resource('a', 4)]),
+        failing('api-dev', 'dev'),
+        failing('api-prod', 'prod')
+      ])
+    )
+    expect(text).toContain('### Rendered diff: 1 of 3 targets change, 2 failed to render')
+    expect(text.split('helm was not found on PATH.').length - 1).toBe(1)
+    expect(text).toContain(
+      '<details><summary>❌ render error: <b>dev / api-dev</b>, <b>prod / api-prod</b> (the same error in 2 targets)</summary>'
+    )
+    expect(text).toContain('<sub>3 targets · 1 changed · 2 failed')
+    const onlyErrors = renderMarkdown(report([failing('api-dev', 'dev')]))
+    expect(onlyErrors).toContain('### Rendered diff: 0 of 1 target change, 1 failed to render')
+    expect(onlyErrors).not.toContain('changes no rendered manifest')
+  })
+
+  it('lists new findings in the table and collapses pre-existing ones into one line', () => {
+    const finding = (target: string, preExisting: boolean) => ({
+      target,
+      resource: 'Deployment web',
+      rule: 'mutable-image-tag',
+      severity: 'warning' as const,
+      message: 'image nginx has no tag',
+      preExisting
+    })
+    const text = renderMarkdown({
+      ...report([target('web', [resource('a', 4)]), { ...target('old', []), status: 'unchanged' }]),
+      findings: [finding('web', false), finding('old', true), finding('old', true)]
+    })
+    const [table, collapsed] = text.split('<details><summary>2 pre-existing findings')
+    expect(table).toContain('| ⚠️ warning | mutable-image-tag | web |')
+    expect(table).not.toContain('| ⚠️ warning | mutable-image-tag | old |')
+    expect(table).toContain('Unchanged (1): old')
+    expect(collapsed).toContain('| ⚠️ warning | mutable-image-tag | old |')
+  })
+})

@@ -78,29 +78,6 @@ describe('render failures', () => {
       'target chart-dev: helm template failed: helm template timed out after 1 ms'
     )
   })
-
-  it('the CLI exits 1 on a render failure and writes nothing', async () => {
-    const repo = makeRepo({ files: FILES })
-    const out = path.join(tempDir(), 'out')
-    const quiet = process.stderr.write
-    const stderr: string[] = []
-    process.stderr.write = ((chunk: string) =>
-      stderr.push(chunk) > 0) as typeof process.stderr.write
-    const previousPath = process.env.PATH
-    process.env.PATH = toolEnv().PATH
-    try {
-      expect(
-        await runCli(['render', '-C', repo, '--out', out], {
-          write: () => true
-        } as unknown as NodeJS.WritableStream)
-      ).toBe(1)
-    } finally {
-      process.stderr.write = quiet
-      process.env.PATH = previousPath
-    }
-    expect(stderr.join('')).toContain('target broken-dev')
-    expect(fs.existsSync(out)).toBe(false)
-  })
 })
 
 describe('what a newcomer hit (issue 13, small things)', () => {
@@ -129,5 +106,71 @@ describe('what a newcomer hit (issue 13, small things)', () => {
     expect(logger.lines).toContain(
       'warning: target empty-dev rendered no resources: its manifest.yaml on env/dev would be empty'
     )
+  })
+})
+
+describe('hydrate render with a failing target', () => {
+  it('writes every target that rendered, names the failure and exits 1', async () => {
+    const repo = makeRepo({ files: FILES })
+    const out = tempDir()
+    const env = toolEnv()
+    process.env.PATH = env.PATH
+    process.env.KUBECTL_BIN = env.KUBECTL_BIN
+    process.env.HELM_BIN = env.HELM_BIN
+    const stdout = outputSink()
+    const stderr = await captureStderr(async () => {
+      expect(await runCli(['render', '-C', repo, '--out', out], stdout.stream)).toBe(1)
+    })
+    expect(stderr).toMatch(/error: 1 target failed to render:\n- target broken-dev/)
+    expect(fs.existsSync(path.join(out, 'env/dev/good/manifest.yaml'))).toBe(true)
+    expect(fs.existsSync(path.join(out, 'env/dev/chart/manifest.yaml'))).toBe(true)
+    expect(stdout.text()).toContain('Rendered 2 targets')
+  })
+})
+
+describe('helm dependency build failures', () => {
+  it("show helm's cause (printed on stdout), not only its consequence", async () => {
+    const repo = makeRepo({
+      files: {
+        'hydrate.yaml':
+          'version: 1\ntargets:\n  - { name: app-dev, env: dev, source: app, path: app }\n',
+        'app/Chart.yaml':
+          'apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: redis\n    version: 1.0.0\n    repository: https://charts.unreachable.invalid\n'
+      }
+    })
+    const result = await renderRepository({
+      repoRoot: repo,
+      logger: new MemoryLogger(),
+      env: toolEnv()
+    })
+    const message = result.errors[0]?.message ?? ''
+    expect(message).toMatch(/helm dependency build exited with code 1/)
+    expect(message).toMatch(
+      /Unable to get an update from the "https:\/\/charts\.unreachable\.invalid"/
+    )
+  })
+})
+
+describe('vendored subcharts', () => {
+  it('are matched by their own Chart.yaml name, as helm does: no dependency build', async () => {
+    const repo = makeRepo({
+      files: {
+        'hydrate.yaml':
+          'version: 1\ntargets:\n  - { name: app-dev, env: dev, source: app, path: app }\n',
+        'app/Chart.yaml':
+          'apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: subcharta\n    version: 0.1.0\n    repository: https://charts.unreachable.invalid\n',
+        'app/charts/subchartA/Chart.yaml': 'apiVersion: v2\nname: subcharta\nversion: 0.1.0\n',
+        'app/charts/subchartA/templates/cm.yaml':
+          'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-subchart\n'
+      }
+    })
+    const result = await renderRepository({
+      repoRoot: repo,
+      logger: new MemoryLogger(),
+      env: toolEnv()
+    })
+    expect(result.errors).toEqual([])
+    expect(result.rendered[0]?.commands.some(c => c.includes('dependency build'))).toBe(false)
+    expect(result.rendered[0]?.resources.map(r => r.name)).toEqual(['from-subchart'])
   })
 })

@@ -29,7 +29,9 @@ export interface CommandContext {
 export async function renderCommand(args: RenderArgs, context: CommandContext): Promise<number> {
   const { engine, stdout } = context
   const result = await renderRepository(engine)
-  enforceVerdict(renderVerdict(result, args.failOn), engine.logger)
+  // Blocking findings stop everything; failed targets do not stop the others being written.
+  const { failure, ...findings } = renderVerdict(result, args.failOn)
+  enforceVerdict(findings, engine.logger)
   const outDir = path.resolve(
     args.out ?? path.join(os.tmpdir(), 'hydrate', path.basename(result.config.repoRoot))
   )
@@ -43,10 +45,11 @@ export async function renderCommand(args: RenderArgs, context: CommandContext): 
       `  ${layout.branch}: ${counted(layout.targets.length, 'target')}, ${counted(resources, 'resource')} (${layout.targets.map(t => t.target.path).join(', ')})\n`
     )
   }
-  const { stats, findings, durationMs } = result.policy
+  const { stats, findings: policy, durationMs } = result.policy
   stdout.write(
-    `Policy: ${counted(findings.length, 'finding')}; ${stats.schemaChecked} resources checked against the Kubernetes schemas, ${stats.schemaSkipped} custom resources skipped (${Math.round(durationMs)} ms)\n`
+    `Policy: ${counted(policy.length, 'finding')}; ${stats.schemaChecked} resources checked against the Kubernetes schemas, ${stats.schemaSkipped} custom resources skipped (${Math.round(durationMs)} ms)\n`
   )
+  if (failure) throw failure
   return 0
 }
 

@@ -50,7 +50,14 @@ export async function renderHelm(
       throw new RenderError(
         target.name,
         `helm ${display.slice(0, 2).join(' ')} exited with code ${result.exitCode}`,
-        redactToolOutput(result.stderr, [])
+        // `dependency build` prints the cause (an unreachable repository) on stdout, and its
+        // stderr only the consequence; template output never holds an error, and may hold Secrets.
+        redactToolOutput(
+          args[0] === 'dependency'
+            ? `${result.stdout.trim()}\n${result.stderr}`.trim()
+            : result.stderr,
+          []
+        )
       )
     return result
   }

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
+import { archiveFiles } from './chartArchive.js'
 
 // What a local chart reads besides itself: read by the config, the reverse index and helm.
 
@@ -18,16 +19,49 @@ export function readDependencies(chartDir: string): ChartDependency[] {
 }
 
 /** A dependency is vendored when charts/ holds its directory or a packaged `<name>-*.tgz`. */
-export function isVendored(chartDir: string, dependency: ChartDependency): boolean {
-  const charts = path.join(chartDir, 'charts')
-  if (fs.existsSync(path.join(charts, dependency.name, 'Chart.yaml'))) return true
+/** A Chart.yaml's `name`, or undefined. */
+function chartName(text: string): string | undefined {
   try {
-    return fs
-      .readdirSync(charts)
-      .some(f => f.startsWith(`${dependency.name}-`) && f.endsWith('.tgz'))
+    const name = (parse(text) as { name?: unknown } | null)?.name
+    return typeof name === 'string' ? name : undefined
   } catch {
-    return false
+    return undefined
   }
+}
+
+/**
+ * The names of the charts vendored in `charts/`, as helm matches dependencies: by each
+ * subchart's own Chart.yaml name (a directory, or a packaged archive), not by file names.
+ */
+export function vendoredChartNames(chartDir: string): Set<string> {
+  const charts = path.join(chartDir, 'charts')
+  const names = new Set<string>()
+  let entries: fs.Dirent[]
+  try {
+    entries = fs.readdirSync(charts, { withFileTypes: true })
+  } catch {
+    return names
+  }
+  for (const entry of entries) {
+    const file = path.join(charts, entry.name)
+    let name: string | undefined
+    if (entry.isDirectory() || entry.isSymbolicLink()) {
+      try {
+        name = chartName(fs.readFileSync(path.join(file, 'Chart.yaml'), 'utf8'))
+      } catch {
+        name = undefined // not a chart directory
+      }
+    } else if (entry.name.endsWith('.tgz')) {
+      const [chart] = archiveFiles(file, n => /^[^/]+\/Chart\.yaml$/.test(n))
+      name = chart && chartName(chart.text)
+    }
+    if (name) names.add(name)
+  }
+  return names
+}
+
+export function isVendored(chartDir: string, dependency: ChartDependency): boolean {
+  return vendoredChartNames(chartDir).has(dependency.name)
 }
 
 export function needsDependencyBuild(chartDir: string): boolean {

@@ -28,6 +28,7 @@ const TARGET_KEYS = [
   'env',
   'source',
   'discover',
+  'exclude',
   'path',
   'type',
   'branch',
@@ -69,6 +70,8 @@ export interface TargetEntry {
   env?: string
   source?: string
   discover?: string
+  /** Globs of discovered source directories to leave out. */
+  exclude?: string[]
   path?: string
   type?: SourceType
   branch?: string
@@ -205,6 +208,7 @@ function readTargetEntry(reader: YamlReader, item: Node, what: string): TargetEn
     env: reader.string(node, 'env', what),
     source: reader.string(node, 'source', what),
     discover: reader.string(node, 'discover', what),
+    exclude: reader.stringList(node, 'exclude', what),
     path: reader.string(node, 'path', what),
     type: reader.oneOf(node, 'type', TYPES, what),
     branch: reader.string(node, 'branch', what),
@@ -212,6 +216,8 @@ function readTargetEntry(reader: YamlReader, item: Node, what: string): TargetEn
     prune: reader.boolean(node, 'prune', what),
     allowSecrets: reader.boolean(node, 'allowSecrets', what)
   }
+  if (entry.exclude !== undefined && entry.discover === undefined)
+    reader.fail(reader.keyNode(node, 'exclude'), `${what}: "exclude" goes with "discover"`)
   if (entry.source !== undefined && entry.discover !== undefined) {
     reader.fail(
       reader.keyNode(node, 'discover'),

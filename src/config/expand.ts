@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { minimatch } from 'minimatch'
 import path from 'node:path'
 import { ConfigError } from '../errors.js'
 import { detectSourceType, findKustomization } from '../sources/kind.js'
@@ -30,7 +31,9 @@ export function expandEntry(
     const names = placeholdersOf(entry.discover)
     if (names.length === 0)
       fail('discover pattern has no {placeholder}; use "source" for a single directory', 'discover')
-    const found = discoverSources(root, entry.discover)
+    const excluded = (source: string) =>
+      (entry.exclude ?? []).some(glob => minimatch(source, glob, { dot: true }))
+    const found = discoverSources(root, entry.discover).filter(d => !excluded(d.source))
     if (found.length === 0) {
       if (!reader) {
         throw new ConfigError(
@@ -122,7 +125,14 @@ function buildTarget(
       const checked = resolveInsideRepo(root, fill(file, 'helm', values))
       if (!checked.ok) fail(`value file ${checked.reason}`, 'helm')
       if (!fs.existsSync(path.join(root, checked.path)))
-        fail(`value file ${file} does not exist`, 'helm')
+        fail(
+          `value file ${file} does not exist${
+            source !== undefined && fs.existsSync(path.join(root, source, file))
+              ? ` (value files are repo-relative: ${source}/${file}?)`
+              : ''
+          }`,
+          'helm'
+        )
     }
   }
   return {

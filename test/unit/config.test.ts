@@ -181,6 +181,36 @@ describe('YAML features in hydrate.yaml', () => {
   })
 })
 
+describe('discover with exclude (the Flux layout: apps/base beside apps/{env})', () => {
+  it('leaves out the directories the globs match', () => {
+    const repo = makeRepo({
+      files: {
+        'apps/base/kustomization.yaml': KUSTOMIZATION,
+        'apps/base/cm.yaml': CM,
+        'apps/dev/kustomization.yaml': 'resources: [../base]\n',
+        'apps/prod/kustomization.yaml': 'resources: [../base]\n',
+        'hydrate.yaml':
+          'version: 1\ntargets:\n  - discover: apps/{env}\n    exclude: [apps/base]\n    name: "apps-{env}"\n    path: apps\n'
+      }
+    })
+    expect(loadConfig(repo).targets.map(t => t.name)).toEqual(['apps-dev', 'apps-prod'])
+    expect(
+      configError('version: 1\ntargets:\n  - source: plain\n    env: dev\n    exclude: [x]\n')
+        .message
+    ).toBe('hydrate.yaml:5:5: targets[0]: "exclude" goes with "discover"')
+  })
+
+  it('hints at repo-relative value files when one is written relative to the chart', () => {
+    const error = configError(
+      'version: 1\ntargets:\n  - name: svc\n    env: dev\n    source: charts/svc\n    helm: { valueFiles: [values-dev.yaml] }\n',
+      { 'charts/svc/values-dev.yaml': 'a: 1\n' }
+    )
+    expect(error.message).toContain(
+      'value file values-dev.yaml does not exist (value files are repo-relative: charts/svc/values-dev.yaml?)'
+    )
+  })
+})
+
 describe('configuration errors name file, line and column', () => {
   it('refuses a target name or env with a line break (it would reach logs and comments)', () => {
     const error = configError(

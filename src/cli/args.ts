@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { UsageError } from '../errors.js'
+import { getErrorMessage, UsageError } from '../errors.js'
 import type { FailOn } from '../policy/index.js'
 import type { Command } from './help.js'
 
@@ -155,6 +155,6 @@ export function parseCommand(command: Command, args: string[]): CliArgs {
   } catch (error) {
     if (error instanceof UsageError) throw error
     // node:util's parseArgs errors (ERR_PARSE_ARGS_*): unknown flag, missing value.
-    throw new UsageError(error instanceof Error ? error.message : String(error))
+    throw new UsageError(getErrorMessage(error))
   }
 }

@@ -1,4 +1,5 @@
 import * as models from 'kubernetes-models'
+import { getErrorMessage } from '../errors.js'
 
 /** A built-in model: validate() throws with the schema errors. */
 type ModelClass = new (data: Record<string, unknown>) => { validate(): void }
@@ -56,6 +57,6 @@ export function validateSchema(object: Record<string, unknown>): SchemaResult {
       )
       return { known: true, errors: [...new Set(messages)] }
     }
-    return { known: true, errors: [error instanceof Error ? error.message : String(error)] }
+    return { known: true, errors: [getErrorMessage(error)] }
   }
 }

@@ -3,9 +3,8 @@ import path from 'node:path'
 import type { Target } from '../config/types.js'
 import { fileDependencies, needsDependencyBuild } from '../sources/chart.js'
 import { RenderError } from '../errors.js'
-import { runProcess } from '../process/run.js'
 import { commandLine } from './shellQuote.js'
-import { redactToolOutput } from './toolOutput.js'
+import { redactToolOutput, runRenderTool } from './toolOutput.js'
 import type { Tool } from './tools.js'
 import type { RawRender, RenderContext } from './types.js'
 
@@ -35,17 +34,13 @@ export async function renderHelm(
   const commands: string[] = []
   const run = async (args: string[], display: string[], cwd: string) => {
     commands.push(commandLine(['helm', ...display]))
-    const result = await runProcess(helm.path, args, {
-      cwd,
-      env: context.env,
-      extraEnv: context.extraEnv,
-      timeoutMs: context.timeoutMs
-    }).catch((error: unknown) => {
-      throw new RenderError(
-        target.name,
-        `helm ${args[0]} failed: ${error instanceof Error ? error.message : String(error)}`
-      )
-    })
+    const result = await runRenderTool(
+      target,
+      context,
+      { name: 'helm', path: helm.path },
+      args,
+      cwd
+    )
     if (result.exitCode !== 0)
       throw new RenderError(
         target.name,

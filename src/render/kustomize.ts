@@ -1,10 +1,9 @@
 import path from 'node:path'
 import type { Target } from '../config/types.js'
 import { RenderError } from '../errors.js'
-import { runProcess } from '../process/run.js'
 import { commandLine } from './shellQuote.js'
 import type { TargetDependencies } from '../targets/dependencies.js'
-import { redactToolOutput, secretGeneratorValues } from './toolOutput.js'
+import { redactToolOutput, runRenderTool, secretGeneratorValues } from './toolOutput.js'
 import type { KustomizeTool, Tool } from './tools.js'
 import type { RawRender, RenderContext } from './types.js'
 
@@ -25,17 +24,13 @@ export async function renderKustomize(
   const helmFlags = target.kustomize?.enableHelm && helm ? ['--helm-command', helm.path] : []
   const args = [...base, path.join(context.repoRoot, dir), ...flags, ...helmFlags]
   const display = [kustomize.kind, ...base, dir || '.', ...flags]
-  const result = await runProcess(kustomize.path, args, {
-    cwd: context.repoRoot,
-    env: context.env,
-    extraEnv: context.extraEnv,
-    timeoutMs: context.timeoutMs
-  }).catch((error: unknown) => {
-    throw new RenderError(
-      target.name,
-      `${kustomize.kind} failed: ${error instanceof Error ? error.message : String(error)}`
-    )
-  })
+  const result = await runRenderTool(
+    target,
+    context,
+    { name: kustomize.kind, path: kustomize.path },
+    args,
+    context.repoRoot
+  )
   if (result.exitCode !== 0) {
     throw new RenderError(
       target.name,

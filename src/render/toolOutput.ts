@@ -1,7 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { generatorSources } from '../sources/kustomization.js'
+import type { Target } from '../config/types.js'
+import { getErrorMessage, RenderError } from '../errors.js'
+import { runProcess, type ProcessResult } from '../process/run.js'
 import type { Obj, TargetDependencies } from '../targets/dependencies.js'
+import type { RenderContext } from './types.js'
 
 const REDACTED = '<redacted>'
 
@@ -69,4 +73,28 @@ export function redactToolOutput(text: string, secrets: readonly string[]): stri
     result = result.split(decimalBytes(secret)).join(REDACTED)
   }
   return result.replace(/\[\d{1,3}(?: \d{1,3}){3,}\]/g, '[<redacted bytes>]')
+}
+
+/**
+ * Runs a render tool (helm, kustomize, kubectl) in the render environment; a process that
+ * cannot start or times out is this target's RenderError. A non-zero exit is returned.
+ */
+export async function runRenderTool(
+  target: Target,
+  context: RenderContext,
+  tool: { name: string; path: string },
+  args: readonly string[],
+  cwd: string
+): Promise<ProcessResult> {
+  return runProcess(tool.path, args, {
+    cwd,
+    env: context.env,
+    extraEnv: context.extraEnv,
+    timeoutMs: context.timeoutMs
+  }).catch((error: unknown) => {
+    throw new RenderError(
+      target.name,
+      `${tool.name} ${args[0] ?? ''} failed: ${getErrorMessage(error)}`
+    )
+  })
 }

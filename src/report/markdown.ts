@@ -1,5 +1,5 @@
 import { describeResource } from '../manifests/resource.js'
-import type { DiffReport, TargetDiff } from '../diff/types.js'
+import type { DiffReport, ResourceChange, TargetDiff } from '../diff/types.js'
 import { escapeText, fenced } from './escape.js'
 import { counted } from '../plural.js'
 
@@ -108,7 +108,30 @@ function errorDetails(report: DiffReport): string[] {
   })
 }
 
-function targetDetails(t: TargetDiff, r: Rendering): string[] {
+/** The hunks of a resource diff without its file headers (which name the namespace). */
+function hunks(diff: string): string {
+  return diff.replace(/^--- .*\n\+\+\+ .*\n/, '')
+}
+
+/** Two resources with the same kind, name, change and hunks show the same diff. */
+function diffKey(resource: ResourceChange): string {
+  return [resource.kind, resource.name, resource.change, hunks(resource.diff)].join('\u0000')
+}
+
+/**
+ * Where each resource diff is shown first: a change a base edit makes identically in several
+ * environments is shown once, and the others point at it.
+ */
+function firstShown(report: DiffReport): Map<string, TargetDiff> {
+  const first = new Map<string, TargetDiff>()
+  for (const t of report.targets)
+    for (const resource of t.resources) {
+      if (!first.has(diffKey(resource))) first.set(diffKey(resource), t)
+    }
+  return first
+}
+
+function targetDetails(t: TargetDiff, r: Rendering, shown: Map<string, TargetDiff>): string[] {
   if (t.status === 'unchanged' || t.status === 'error') return []
   const lines = [
     `<details><summary><b>${escapeText(t.env)} / ${escapeText(t.name)}</b> <code>${escapeText(`${t.branch}:${t.path}`)}</code> ${counts(t)}</summary>`,
@@ -119,6 +142,16 @@ function targetDetails(t: TargetDiff, r: Rendering): string[] {
     const was = resource.previousName ? ` (renamed from ${escapeText(resource.previousName)})` : ''
     if (r.level === 'names') {
       lines.push(`- ${resource.change} ${name}${was}`)
+      continue
+    }
+    const earlier = shown.get(diffKey(resource))
+    if (earlier && earlier !== t) {
+      lines.push(
+        `#### ${name}`,
+        '',
+        `_${resource.change}${was}: the same diff as in <b>${escapeText(earlier.env)} / ${escapeText(earlier.name)}</b>_`,
+        ''
+      )
       continue
     }
     lines.push(`#### ${name}`, '', `_${resource.change}${was}_`, '')
@@ -209,7 +242,8 @@ function render(report: DiffReport, r: Rendering): string {
   lines.push(...cutNote(r), ...table(report), ...findingsSection(report))
   if (r.level !== 'table') {
     lines.push(...errorDetails(report))
-    for (const t of report.targets) lines.push(...targetDetails(t, r))
+    const shown = firstShown(report)
+    for (const t of report.targets) lines.push(...targetDetails(t, r, shown))
   }
   const footer = [
     counted(report.targets.length, 'target'),

@@ -86,7 +86,8 @@ describe('markdown size budget', () => {
       Array.from({ length: 40 }, (_, i) =>
         target(
           `t${i}`,
-          Array.from({ length: 30 }, (_, j) => resource(`r${j}`, 40))
+          // A different diff per target: identical ones would be shown once.
+          Array.from({ length: 30 }, (_, j) => resource(`r${j}`, 40 + i))
         )
       )
     )
@@ -178,5 +179,17 @@ describe('what a reviewer sees first', () => {
     expect(table).not.toContain('| ⚠️ warning | mutable-image-tag | old |')
     expect(table).toContain('Unchanged (1): old')
     expect(collapsed).toContain('| ⚠️ warning | mutable-image-tag | old |')
+  })
+})
+
+describe('one change in several environments', () => {
+  it('shows each distinct resource diff once and points at it from the other targets', () => {
+    const same = (env: string) => ({ ...target(`web-${env}`, [resource('a', 4)]), env })
+    const different = { ...target('web-prod', [resource('a', 6)]), env: 'prod' }
+    const text = renderMarkdown(report([same('dev'), same('staging'), different]))
+    // dev shows the diff; staging points at it; prod's own diff differs and is shown.
+    expect(text.split('```diff').length - 1).toBe(2)
+    expect(text).toContain('_modified: the same diff as in <b>dev / web-dev</b>_')
+    expect(text.split('the same diff as in').length - 1).toBe(1)
   })
 })

@@ -1,9 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, describe, expect, it } from '@jest/globals'
 import type { DiffReport } from '../src/diff/types.js'
 import { runBundledAction } from './helpers/action.js'
-import { startFakeGitHub, type FakeGitHub } from './helpers/githubApi.js'
+import { fakeGitHubForSuite } from './helpers/githubApi.js'
 import {
   checkoutWorkspace,
   cleanupTempDirs,
@@ -14,14 +14,8 @@ import {
   writeFiles
 } from './helpers/repo.js'
 
-let api: FakeGitHub
-beforeAll(async () => {
-  api = await startFakeGitHub()
-})
-afterAll(async () => {
-  await api.close()
-  cleanupTempDirs()
-})
+const github = fakeGitHubForSuite()
+afterAll(cleanupTempDirs)
 
 const SECRET = 'Sup3r-Secret-Db-Password'
 
@@ -52,7 +46,7 @@ function pullRequest() {
 describe('the bundled action (dist/index.js) on a pull_request event', () => {
   it('renders base and head from a depth-1 clone, posts one sticky comment, writes the summary and reports', async () => {
     const { workspace, payload, baseSha, headSha } = pullRequest()
-    const env = { GITHUB_API_URL: api.url }
+    const env = { GITHUB_API_URL: github().url }
     const run = await runBundledAction({
       workspace,
       eventName: 'pull_request',
@@ -82,7 +76,7 @@ describe('the bundled action (dist/index.js) on a pull_request event', () => {
       '#### Deployment webapp'
     )
 
-    const comments = api.comments.get(7) ?? []
+    const comments = github().comments.get(7) ?? []
     expect(comments).toHaveLength(1)
     expect(comments[0]?.body).toMatch(
       /^<!-- hydrate-action:rendered-diff id=default -->\n### Rendered diff: 2 of 9 targets change/
@@ -91,7 +85,7 @@ describe('the bundled action (dist/index.js) on a pull_request event', () => {
     expect(comments[0]?.body).toContain(`password: "<secret: ${SECRET.length} bytes, added>"`)
     expect(run.summary).toContain('### Rendered diff: 2 of 9 targets change')
     expect(fs.readFileSync(run.outputs['report-comment'] as string, 'utf8')).toBe(comments[0]?.body)
-    expect(api.log.every(r => r.problems.length === 0)).toBe(true)
+    expect(github().log.every(r => r.problems.length === 0)).toBe(true)
     // The plaintext Secret is a policy finding: in the table, the findings section and the output.
     expect(comments[0]?.body).toMatch(/\| prod \| cluster-prod \| .* \| 1 error \|/)
     expect(comments[0]?.body).toContain(
@@ -120,7 +114,7 @@ describe('the bundled action (dist/index.js) on a pull_request event', () => {
     expect(git(workspace, 'status', '--porcelain')).toBe('')
 
     // A second run updates nothing.
-    const requests = api.log.length
+    const requests = github().log.length
     const again = await runBundledAction({
       workspace,
       eventName: 'pull_request',
@@ -129,26 +123,30 @@ describe('the bundled action (dist/index.js) on a pull_request event', () => {
       inputs: { 'fail-on': 'never' }
     })
     expect(again.status).toBe(0)
-    expect(api.log.slice(requests).map(r => r.method)).toEqual(['GET', 'GET'])
-    expect(api.comments.get(7)).toHaveLength(1)
+    expect(
+      github()
+        .log.slice(requests)
+        .map(r => r.method)
+    ).toEqual(['GET', 'GET'])
+    expect(github().comments.get(7)).toHaveLength(1)
   })
 
   it('still writes the summary and reports, and passes, when the token cannot comment (fork PR)', async () => {
     const { workspace, payload } = pullRequest()
     const forked = { ...payload, number: 21, pull_request: { ...payload.pull_request, number: 21 } }
-    api.failNext('POST', /\/issues\/21\/comments$/, 403)
+    github().failNext('POST', /\/issues\/21\/comments$/, 403)
     const run = await runBundledAction({
       workspace,
       eventName: 'pull_request_target',
       payload: forked,
-      env: { GITHUB_API_URL: api.url },
+      env: { GITHUB_API_URL: github().url },
       inputs: { 'fail-on': 'never' }
     })
     expect(run.status).toBe(0)
     expect(run.stdout).toMatch(/::warning::the token cannot comment on acme\/dry#21 \(HTTP 403/)
     expect(run.summary).toContain('### Rendered diff')
     expect(fs.existsSync(run.outputs['report-json'] as string)).toBe(true)
-    expect(api.comments.get(21)).toBeUndefined()
+    expect(github().comments.get(21)).toBeUndefined()
   })
 
   it('fails the step on a new error finding with the default fail-on, after commenting', async () => {
@@ -158,13 +156,13 @@ describe('the bundled action (dist/index.js) on a pull_request event', () => {
       workspace,
       eventName: 'pull_request',
       payload: pr,
-      env: { GITHUB_API_URL: api.url }
+      env: { GITHUB_API_URL: github().url }
     })
     expect(run.status).toBe(1)
     expect(run.stdout).toMatch(
       /::error::1 policy finding blocks this:%0A- error \[plaintext-secret\] cluster-prod Secret webapp\/db/
     )
-    expect(api.comments.get(31)).toHaveLength(1)
+    expect(github().comments.get(31)).toHaveLength(1)
     expect(run.stdout).not.toContain(SECRET)
   })
 })

@@ -1,10 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, describe, expect, it } from '@jest/globals'
 import MarkdownIt from 'markdown-it'
 import { base64Forms } from '../src/security/credentials.js'
 import { runBundledAction, type ActionRun } from './helpers/action.js'
-import { startFakeGitHub, type FakeGitHub } from './helpers/githubApi.js'
+import { fakeGitHubForSuite } from './helpers/githubApi.js'
 import {
   checkoutWorkspace,
   cleanupTempDirs,
@@ -29,14 +29,8 @@ const RUNNER_CREDENTIALS = {
 }
 const SECRET = 'Hostile-PR-Secret-Value-42'
 
-let api: FakeGitHub
-beforeAll(async () => {
-  api = await startFakeGitHub()
-})
-afterAll(async () => {
-  await api.close()
-  cleanupTempDirs()
-})
+const github = fakeGitHubForSuite()
+afterAll(cleanupTempDirs)
 
 const EVIL_TARGETS = `
   - { name: evil-dev, env: dev, source: charts/evil, path: evil }
@@ -94,7 +88,7 @@ function everything(run: ActionRun, workspace: string, remote: string): string {
     run.summary,
     JSON.stringify(run.outputs),
     ...reports,
-    ...[...api.comments.values()].flat().map(c => c.body),
+    ...[...github().comments.values()].flat().map(c => c.body),
     hydratedHistory(remote),
     git(workspace, 'status', '--porcelain')
   ].join('\n')
@@ -148,7 +142,7 @@ function hostilePullRequest(
 describe('a hostile pull request (dist/index.js with every runner credential set)', () => {
   it('leaks no credential or secret into the comment, summary, reports, outputs, log or branches', async () => {
     const pr = hostilePullRequest(hostileFiles(), EVIL_TARGETS, 41)
-    const env = { GITHUB_API_URL: api.url, ...RUNNER_CREDENTIALS }
+    const env = { GITHUB_API_URL: github().url, ...RUNNER_CREDENTIALS }
     const run = await runBundledAction({
       workspace: pr.workspace,
       eventName: 'pull_request',
@@ -157,7 +151,7 @@ describe('a hostile pull request (dist/index.js with every runner credential set
       token: RUNNER_CREDENTIALS.INPUT_TOKEN
     })
     expect(run.status).toBe(1) // render errors and plaintext Secrets
-    const comment = api.comments.get(41)?.[0]?.body ?? ''
+    const comment = github().comments.get(41)?.[0]?.body ?? ''
     // Each escape attempt became a per-target error naming the file, not a leak.
     expect(comment).toContain('charts/evil/environ resolves to /proc/')
     expect(comment).toContain(".git/config, inside the repository's .git directory")
@@ -219,14 +213,14 @@ describe('a hostile pull request (dist/index.js with every runner credential set
       workspace: pr.workspace,
       eventName: 'pull_request',
       payload: pr.payload,
-      env: { GITHUB_API_URL: api.url, ...RUNNER_CREDENTIALS },
+      env: { GITHUB_API_URL: github().url, ...RUNNER_CREDENTIALS },
       token: RUNNER_CREDENTIALS.INPUT_TOKEN
     })
     expect(run.status).toBe(1)
     expect(run.stdout).toMatch(
       /::error::the markdown report contains the run's ACTIONS_RUNTIME_TOKEN/
     )
-    expect(api.comments.get(42)).toBeUndefined()
+    expect(github().comments.get(42)).toBeUndefined()
     expect(run.summary).toBe('')
     expectNothingSecret(everything(run, pr.workspace, pr.remote))
   })

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import type { RepositoryHydration } from '../engine.js'
-import { escapeHtml } from '../report/escape.js'
+import { escapeText } from '../report/escape.js'
 import type { GuardedOutput } from './guardedOutput.js'
 import type { ActionSettings } from './settings.js'
 
@@ -20,23 +20,23 @@ export async function writeHydrateSummary(
     const layout = result.render.layouts.find(l => l.branch === branch.branch)
     const resources = layout?.targets.reduce((n, t) => n + t.resources.length, 0) ?? 0
     const pruned = branch.pruned.map(
-      p => `pruned <code>${escapeHtml(p.path)}</code> (target ${escapeHtml(p.target)} removed)`
+      p => `pruned <code>${escapeText(p.path)}</code> (target ${escapeText(p.target)} removed)`
     )
     const status = [
-      branch.status === 'skipped' ? `skipped: ${escapeHtml(branch.reason ?? '')}` : branch.status,
+      branch.status === 'skipped' ? `skipped: ${escapeText(branch.reason ?? '')}` : branch.status,
       ...pruned
     ].join('<br>')
     return [
-      `<code>${escapeHtml(branch.branch)}</code>`,
+      `<code>${escapeText(branch.branch)}</code>`,
       (layout?.targets ?? [])
         .map(t =>
           branch.changedTargets.includes(t.target.name)
-            ? `<b>${escapeHtml(t.target.name)}</b>`
-            : escapeHtml(t.target.name)
+            ? `<b>${escapeText(t.target.name)}</b>`
+            : escapeText(t.target.name)
         )
         .join(', '),
       String(resources),
-      escapeHtml(status),
+      escapeText(status),
       branch.commit
         ? link(branch.commit)
         : branch.previous
@@ -47,7 +47,7 @@ export async function writeHydrateSummary(
   const dry = result.render.dry
   core.summary
     .addHeading('Hydrated environment branches', 2)
-    .addRaw(`From dry commit ${link(dry.sha)}: ${escapeHtml(dry.subject)}`, true)
+    .addRaw(`From dry commit ${link(dry.sha)}: ${escapeText(dry.subject)}`, true)
     .addTable([
       [
         { data: 'Branch', header: true },

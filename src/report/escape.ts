@@ -33,9 +33,6 @@ export function escapeText(text: string): string {
     .replace(/@(?=\w)/g, `@${WORD_JOINER}`)
 }
 
-/** For HTML written by us around such text (summary tables): the same escapes. */
-export const escapeHtml = escapeText
-
 /**
  * Content shown in a fenced code block is literal, except that a `<!--` inside it would
  * still be found by a plain-text search for our hidden marker: break it.

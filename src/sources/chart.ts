@@ -65,7 +65,8 @@ export function isVendored(chartDir: string, dependency: ChartDependency): boole
 }
 
 export function needsDependencyBuild(chartDir: string): boolean {
-  return readDependencies(chartDir).some(d => !isVendored(chartDir, d))
+  const vendored = vendoredChartNames(chartDir) // read charts/ once, not per dependency
+  return readDependencies(chartDir).some(d => !vendored.has(d.name))
 }
 
 /** Repo-relative directories of a chart's `file://` dependencies, recursively. */

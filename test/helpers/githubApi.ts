@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from '@jest/globals'
 import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -262,5 +263,20 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       failures.push({ method, pattern, status, times }),
     setLogin: value => (login = value),
     close: () => new Promise(resolve => server.close(() => resolve()))
+  }
+}
+
+/** A fake GitHub for one suite: started before its tests, closed after them. */
+export function fakeGitHubForSuite(): () => FakeGitHub {
+  let api: FakeGitHub | undefined
+  beforeAll(async () => {
+    api = await startFakeGitHub()
+  })
+  afterAll(async () => {
+    await api?.close()
+  })
+  return () => {
+    if (!api) throw new Error('the fake GitHub starts in beforeAll')
+    return api
   }
 }

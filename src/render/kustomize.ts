@@ -32,6 +32,8 @@ export async function renderKustomize(
     context.repoRoot
   )
   if (result.exitCode !== 0) {
+    const mismatch = helm && helmVersionMismatch(kustomize, helm, result.stderr)
+    if (mismatch) throw new RenderError(target.name, mismatch)
     throw new RenderError(
       target.name,
       `${display.slice(0, 2).join(' ')} ${dir} exited with code ${result.exitCode}`,
@@ -42,6 +44,31 @@ export async function renderKustomize(
     )
   }
   const tools: Record<string, string> = { kustomize: kustomize.version }
-  if (helm && target.kustomize?.enableHelm) tools.helm = helm.version
-  return { text: result.stdout, commands: [commandLine(display)], tools }
+  const commands = [commandLine(display)]
+  if (helm && target.kustomize?.enableHelm) {
+    tools.helm = helm.version
+    // The branch README's commands must work for whoever reproduces them with helm 4.
+    commands.unshift(HELM4_NOTE)
+  }
+  return { text: result.stdout, commands, tools }
+}
+
+const HELM4_NOTE =
+  '# helmCharts with helm 4 need kustomize >= 5.8 (kubectl >= 1.36); with an older one add --helm-command <helm 3>'
+
+/**
+ * Kustomize before 5.8 asks helm for `helm version -c`, a flag helm 4 removed, so every
+ * helmCharts build fails with a message that names neither tool's version.
+ */
+function helmVersionMismatch(
+  kustomize: KustomizeTool,
+  helm: Tool,
+  stderr: string
+): string | undefined {
+  if (!/unknown shorthand flag: 'c' in -c/.test(stderr) || !/version -c/.test(stderr))
+    return undefined
+  return (
+    `kustomize ${kustomize.version} cannot run helm ${helm.version} for helmCharts: ` +
+    'use kustomize >= 5.8 (kubectl >= 1.36), or set HELM_BIN to a helm 3 binary'
+  )
 }

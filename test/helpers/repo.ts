@@ -6,9 +6,12 @@ import { ROOT } from './tools.js'
 
 export const EXAMPLE_REPO = path.join(ROOT, 'examples', 'gitops-repo')
 /** The example repo's nine targets, sorted. */
-export const EXAMPLE_TARGETS = ['cluster', 'guestbook', 'webapp'].flatMap(app =>
-  ['dev', 'prod', 'staging'].map(env => `${app}-${env}`)
-)
+export const EXAMPLE_TARGETS = [
+  ...['cluster', 'guestbook', 'webapp'].flatMap(app =>
+    ['dev', 'prod', 'staging'].map(env => `${app}-${env}`)
+  ),
+  ...['metrics'].flatMap(app => ['dev', 'prod'].map(env => `${app}-${env}`))
+].sort()
 export const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus')
 
 const tempDirs: string[] = []

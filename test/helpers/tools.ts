@@ -11,9 +11,16 @@ export const TOOLS = path.join(ROOT, '.tools')
 export const HELM3 = path.join(TOOLS, 'helm3', 'helm')
 export const HELM4 = path.join(TOOLS, 'helm4', 'helm')
 export const KUBECTL = path.join(TOOLS, 'kubectl', 'kubectl')
+/** kubectl 1.35.2: kustomize 5.7.1, which cannot drive helm 4 for helmCharts. */
+export const KUBECTL_KUSTOMIZE_57 = path.join(TOOLS, 'kubectl-kustomize-5.7', 'kubectl')
+export const KUSTOMIZE_VERSION = '5.8.1'
 export const HELM_VERSIONS = [
   { label: 'helm 3', bin: HELM3, version: '3.18.0' },
-  { label: 'helm 4', bin: HELM4, version: '4.1.4' }
+  { label: 'helm 4', bin: HELM4, version: '4.2.3' }
+] as const
+export const KUSTOMIZE_VERSIONS = [
+  { label: 'kustomize 5.7', bin: KUBECTL_KUSTOMIZE_57, version: '5.7.1' },
+  { label: 'kustomize 5.8', bin: KUBECTL, version: KUSTOMIZE_VERSION }
 ] as const
 
 /** Environment for the engine and for direct tool runs: our toolchain first on PATH. */

@@ -1,19 +1,18 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
-import { getOctokit } from '@actions/github'
 import { diffRepository, diffVerdict, enforceVerdict } from '../engine.js'
 import { HydrateError } from '../errors.js'
-import { commentMarker, upsertStickyComment } from '../github/stickyComment.js'
+import { commentMarker } from '../github/stickyComment.js'
 import { renderJson } from '../report/json.js'
 import {
   COMMENT_LIMIT,
   renderMarkdown,
   renderMarkdownWithin,
-  sameReport,
   SUMMARY_LIMIT
 } from '../report/markdown.js'
 import type { Logger } from '../logger.js'
+import { postStickyComment } from './commentMode.js'
 import type { GuardedOutput } from './guardedOutput.js'
 import type { ActionSettings } from './settings.js'
 
@@ -90,20 +89,8 @@ export async function runDiff(
   output.file(commentFile, body.text, 'the comment')
   output.set('report-comment', commentFile)
   const number = pr?.number ?? event.number
-  if (settings.comment && number && settings.repository) {
-    const [owner, repo] = settings.repository.split('/') as [string, string]
-    const octokit = getOctokit(settings.token, {
-      baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com'
-    })
-    const outcome = await logger.group('Comment', () =>
-      upsertStickyComment(octokit, { owner, repo, number }, marker, body.text, logger, sameReport)
-    )
-    logger.info(
-      outcome.action === 'skipped'
-        ? `comment skipped: ${outcome.reason}`
-        : `comment ${outcome.action}: ${outcome.url}`
-    )
-  }
+  if (settings.comment && number && settings.repository)
+    await postStickyComment(settings, number, marker, body.text, logger)
 
   output.set('findings', JSON.stringify(report.findings))
   enforceVerdict(diffVerdict(report, settings.failOn), logger)

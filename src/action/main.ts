@@ -9,6 +9,7 @@ import {
 } from '../security/credentials.js'
 import { GuardedLogger } from '../security/guardedLogger.js'
 import { CoreLogger } from './coreLogger.js'
+import { runComment } from './commentMode.js'
 import { runDiff } from './diffMode.js'
 import { GuardedOutput } from './guardedOutput.js'
 import { writeHydrateSummary } from './summary.js'
@@ -28,6 +29,7 @@ export async function runAction(): Promise<void> {
     const output = new GuardedOutput(guard)
     logger.info(`hydrate-action: ${mode} mode (event ${settings.eventName || 'unknown'})`)
     if (mode === 'hydrate') await runHydrate(settings, logger, output)
+    else if (mode === 'comment') await runComment(settings, logger, output)
     else await runDiff(settings, logger, output)
     if (guard.leak)
       core.setFailed(

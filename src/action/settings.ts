@@ -3,7 +3,7 @@ import * as core from '@actions/core'
 import { UsageError } from '../errors.js'
 import type { FailOn } from '../policy/index.js'
 
-export type Mode = 'auto' | 'diff' | 'hydrate'
+export type Mode = 'auto' | 'diff' | 'hydrate' | 'comment'
 
 /** Every action input, parsed and validated once. */
 export interface ActionSettings {
@@ -27,6 +27,10 @@ export interface ActionSettings {
   base?: string
   serverUrl: string
   repository?: string
+  /** Comment mode: the saved comment file, the PR it is for, the head it rendered. */
+  commentFile?: string
+  prNumber?: number
+  headSha?: string
 }
 
 export const ACTIONS_BOT = {
@@ -73,13 +77,21 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): ActionSetting
     )
   }
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com'
+  const prText = core.getInput('pr-number').trim()
+  if (prText && !/^[1-9][0-9]{0,9}$/.test(prText))
+    throw new UsageError(`input pr-number must be digits (got ${JSON.stringify(prText)})`)
+  const headSha = core.getInput('head-sha').trim()
+  if (headSha && !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(headSha))
+    throw new UsageError(
+      `input head-sha must be a full commit SHA (got ${JSON.stringify(headSha)})`
+    )
   const base = core.getInput('base').trim()
   if (base.startsWith('-'))
     throw new UsageError(`input base must be a branch, tag or commit (got ${JSON.stringify(base)})`)
   return {
     workingDirectory: path.resolve(workspace, core.getInput('working-directory') || '.'),
     config: core.getInput('config') || undefined,
-    mode: oneOf('mode', ['auto', 'diff', 'hydrate'] as const, 'auto'),
+    mode: oneOf('mode', ['auto', 'diff', 'hydrate', 'comment'] as const, 'auto'),
     token,
     comment: booleanInput('comment', true),
     commentId: core.getInput('comment-id') || 'default',
@@ -97,12 +109,15 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): ActionSetting
     eventName: env.GITHUB_EVENT_NAME ?? '',
     base: base || undefined,
     serverUrl: server,
-    repository: env.GITHUB_REPOSITORY
+    repository: env.GITHUB_REPOSITORY,
+    commentFile: core.getInput('comment-file').trim() || undefined,
+    prNumber: prText ? Number(prText) : undefined,
+    headSha: headSha || undefined
   }
 }
 
 /** The event decides the mode unless `mode` says otherwise. */
-export function resolveMode(settings: ActionSettings): 'diff' | 'hydrate' {
+export function resolveMode(settings: ActionSettings): 'diff' | 'hydrate' | 'comment' {
   if (settings.mode !== 'auto') return settings.mode
   if (['pull_request', 'pull_request_target'].includes(settings.eventName)) return 'diff'
   if (['push', 'workflow_dispatch', 'schedule'].includes(settings.eventName)) return 'hydrate'

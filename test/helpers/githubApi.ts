@@ -73,6 +73,8 @@ export interface FakeGitHub {
   /** Respond with this status to the next N matching requests. */
   failNext(method: string, pathPattern: RegExp, status: number, times?: number): void
   setLogin(login: string | undefined): void
+  /** Pull requests GET /repos/{owner}/{repo}/pulls/{pull_number} knows: number → head SHA. */
+  pulls: Map<number, { headSha: string }>
   close(): Promise<void>
 }
 
@@ -110,6 +112,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     return v
   }
   const comments = new Map<number, ApiComment[]>()
+  const pulls = new Map<number, { headSha: string }>()
   const log: FakeGitHub['log'] = []
   const failures: Array<{ method: string; pattern: RegExp; status: number; times: number }> = []
   let login: string | undefined = 'hydrate-bot[bot]'
@@ -248,6 +251,18 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
           }
           return send(404, { message: 'Not Found' })
         }
+        case 'GET /repos/{owner}/{repo}/pulls/{pull_number}': {
+          const number = Number(params.pull_number)
+          const pull = pulls.get(number)
+          if (!pull) return send(404, { message: 'Not Found' })
+          return send(200, {
+            number,
+            state: 'open',
+            html_url: `https://github.com/${params.owner}/${params.repo}/pull/${number}`,
+            head: { sha: pull.headSha, ref: `feature-${number}` },
+            base: { sha: '0'.repeat(40), ref: 'main' }
+          })
+        }
         default:
           return send(501, { message: `not implemented here: ${entry.operation}` })
       }
@@ -262,6 +277,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     failNext: (method, pattern, status, times = 1) =>
       failures.push({ method, pattern, status, times }),
     setLogin: value => (login = value),
+    pulls,
     close: () => new Promise(resolve => server.close(() => resolve()))
   }
 }

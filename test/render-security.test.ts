@@ -290,7 +290,7 @@ describe('secret values never leave through tool errors or unusual shapes', () =
       ])
     )
     expect(result.report.findings.find(f => f.message.includes('duplicate key'))?.message).toBe(
-      'document 2: duplicate key "password" in stringData (rendered line 14) (only the last is kept; Kubernetes\' strict decoding rejects it)'
+      'lists/dup.yaml: document 1: duplicate key "password" in stringData (line 6) (only the last is kept; Kubernetes\' strict decoding rejects it)'
     )
     for (const text of texts) {
       expect(text).not.toContain(VALUE)

@@ -37,7 +37,7 @@ function matches(rule: IgnoreRule, id: ResourceId): boolean {
   return (
     (rule.group === undefined || rule.group === id.group) &&
     (rule.kind === undefined || rule.kind === id.kind) &&
-    (rule.name === undefined || rule.name === id.name) &&
+    (rule.name === undefined || rule.name === id.name || rule.name === id.generateName) &&
     (rule.namespace === undefined || rule.namespace === id.namespace)
   )
 }

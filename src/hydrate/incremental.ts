@@ -5,6 +5,7 @@ import { resolveCommit } from '../git/revisions.js'
 import type { Logger } from '../logger.js'
 import type { RenderedTarget } from '../render/index.js'
 import type { Toolbox } from '../render/tools.js'
+import { nestedKustomizations } from '../sources/directory.js'
 import { affectedTargets, changedFiles } from '../targets/affected.js'
 import type { Obj } from '../targets/dependencies.js'
 import { METADATA_FILE } from './layout.js'
@@ -19,9 +20,17 @@ export interface Selection {
 }
 
 /** Tool versions a target's render would record now. */
-async function expectedTools(target: Target, toolbox: Toolbox): Promise<Record<string, string>> {
+async function expectedTools(
+  repoRoot: string,
+  target: Target,
+  toolbox: Toolbox
+): Promise<Record<string, string>> {
   if (target.type === 'helm') return { helm: (await toolbox.helm()).version }
-  if (target.type === 'kustomize') {
+  // A plain directory runs kustomize for its kustomization subdirectories.
+  if (
+    target.type === 'kustomize' ||
+    nestedKustomizations(repoRoot, target.source ?? '').length > 0
+  ) {
     const tools: Record<string, string> = { kustomize: (await toolbox.kustomize()).version }
     if (target.kustomize?.enableHelm) tools.helm = (await toolbox.helm()).version
     return tools
@@ -122,7 +131,7 @@ export async function selectIncremental(options: {
       reasons.set(target.name, reason)
       continue
     }
-    if (!sameTools(owned.tools, await expectedTools(target, toolbox))) {
+    if (!sameTools(owned.tools, await expectedTools(config.repoRoot, target, toolbox))) {
       reasons.set(target.name, `tool versions changed since the last hydration`)
       continue
     }

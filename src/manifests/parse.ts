@@ -12,7 +12,15 @@ import type { Node, YAMLMap } from 'yaml'
 import { ManifestError } from '../errors.js'
 import { kubernetesKey, toArgoValue, UnrepresentableValueError } from './argoValue.js'
 import { encodeArgoDocument, joinArgoDocuments } from './argoYaml.js'
-import { describeResource, formatId, groupOf, isClusterScoped, type Resource } from './resource.js'
+import {
+  describeResource,
+  formatId,
+  generatedName,
+  groupOf,
+  isClusterScoped,
+  type Resource,
+  type ResourceId
+} from './resource.js'
 import { KUBERNETES_YAML } from './yaml11.js'
 
 /**
@@ -70,36 +78,57 @@ function nameProblem(group: string, name: string): string | undefined {
   return undefined
 }
 
+/** Rendered YAML and where it came from. */
+export interface ManifestSource {
+  text: string
+  /**
+   * Named in every problem and error, e.g. `clusters/prod/floaty.yaml` (a plain directory's
+   * file). Unset for a tool's whole output.
+   */
+  origin?: string
+}
+
 /**
- * Splits a rendered YAML stream into resources. Empty and `null` documents are dropped.
- * YAML that does not parse is an error; documents that are not Kubernetes objects, and a
- * second object with an identity already seen, are left out and reported as problems.
+ * Splits rendered YAML into resources. Empty and `null` documents are dropped. YAML that
+ * does not parse is an error; documents that are not Kubernetes objects, and a second object
+ * with an identity already seen, are left out and reported as problems. Objects with only
+ * metadata.generateName are kept, identified by generateName and position (generatedName).
  */
-export function parseManifests(text: string, target: string): ParsedManifests {
-  const lineCounter = new LineCounter()
-  const documents = parseAllDocuments(text, { ...KUBERNETES_YAML, lineCounter })
-  const list = Array.isArray(documents) ? documents : [documents]
-  const resources: Resource[] = []
+export function parseManifests(
+  input: string | readonly ManifestSource[],
+  target: string
+): ParsedManifests {
+  const sources = typeof input === 'string' ? [{ text: input }] : input
   const problems: ManifestProblem[] = []
-  const seen = new Map<string, string>()
   const entries: Array<{ document: Document; position: string }> = []
-  list.forEach((document, index) => {
-    const position = `document ${index + 1}`
-    const [error] = document.errors
-    if (error)
-      throw new ManifestError(
-        target,
-        `${position} is not valid YAML: ${error.message.split('\n')[0]}`
-      )
-    for (const duplicate of removeDuplicateKeys(document, lineCounter)) {
-      problems.push({
-        rule: 'invalid-resource',
-        resource: position,
-        message: `${position}: duplicate key ${duplicate} (only the last is kept; Kubernetes' strict decoding rejects it)`
-      })
-    }
-    entries.push(...expandList(document, position))
-  })
+  for (const source of sources) {
+    const where = source.origin === undefined ? '' : `${source.origin}: `
+    const lineCounter = new LineCounter()
+    const documents = parseAllDocuments(source.text, { ...KUBERNETES_YAML, lineCounter })
+    const list = Array.isArray(documents) ? documents : [documents]
+    list.forEach((document, index) => {
+      const position = `${where}document ${index + 1}`
+      const [error] = document.errors
+      if (error)
+        throw new ManifestError(
+          target,
+          `${position} is not valid YAML: ${error.message.split('\n')[0]}`
+        )
+      const lineWord = source.origin === undefined ? 'rendered line' : 'line'
+      for (const duplicate of removeDuplicateKeys(document, lineCounter, lineWord)) {
+        problems.push({
+          rule: 'invalid-resource',
+          resource: position,
+          message: `${position}: duplicate key ${duplicate} (only the last is kept; Kubernetes' strict decoding rejects it)`
+        })
+      }
+      entries.push(...expandList(document, position))
+    })
+  }
+  const resources: Resource[] = []
+  const seen = new Map<string, string>()
+  /** Objects seen so far per group/kind/namespace/generateName: the next one's ordinal. */
+  const generated = new Map<string, number>()
   for (const { document, position } of entries) {
     if (document.contents === null) continue
     // Maps keep their keys' types, so that keys become strings as Kubernetes makes them.
@@ -122,10 +151,13 @@ export function parseManifests(text: string, target: string): ParsedManifests {
     }
     const object = plain as Record<string, unknown>
     const metadata = object.metadata as Record<string, unknown> | undefined
+    const name = nonEmptyString(metadata?.name)
+    // Kubernetes ignores generateName when a name is set.
+    const generateName = name === undefined ? nonEmptyString(metadata?.generateName) : undefined
     const missing = [
-      typeof object.apiVersion === 'string' && object.apiVersion ? undefined : 'apiVersion',
-      typeof object.kind === 'string' && object.kind ? undefined : 'kind',
-      metadata && typeof metadata.name === 'string' && metadata.name ? undefined : 'metadata.name'
+      nonEmptyString(object.apiVersion) ? undefined : 'apiVersion',
+      nonEmptyString(object.kind) ? undefined : 'kind',
+      (name ?? generateName) ? undefined : 'metadata.name'
     ].filter(Boolean)
     if (missing.length > 0) {
       const named = typeof metadata?.name === 'string' ? ` ${metadata.name}` : ''
@@ -143,9 +175,35 @@ export function parseManifests(text: string, target: string): ParsedManifests {
       isClusterScoped(group, kind) || typeof metadata?.namespace !== 'string'
         ? ''
         : metadata.namespace
-    const identity = { group, kind, namespace, name: metadata?.name as string }
+    if (generateName !== undefined) {
+      // The API server checks the prefix as a name with its trailing dash masked.
+      const badPrefix = nameProblem(group, generateName.replace(/-$/, 'a'))
+      if (badPrefix) {
+        problems.push({
+          rule: 'invalid-resource',
+          resource: describeResource({ group, kind, namespace, name: `${generateName}*` }),
+          message: `metadata.generateName ${JSON.stringify(generateName)} ${badPrefix}`
+        })
+        continue
+      }
+    }
+    let identity: ResourceId
+    if (generateName === undefined) {
+      identity = { group, kind, namespace, name: name as string }
+    } else {
+      const scope = `${group}/${kind}/${namespace}/${generateName}`
+      const ordinal = (generated.get(scope) ?? 0) + 1
+      generated.set(scope, ordinal)
+      identity = {
+        group,
+        kind,
+        namespace,
+        name: generatedName(generateName, ordinal),
+        generateName
+      }
+    }
     const label = describeResource(identity)
-    const badName = nameProblem(group, identity.name)
+    const badName = generateName === undefined ? nameProblem(group, identity.name) : undefined
     if (badName) {
       problems.push({
         rule: 'invalid-resource',
@@ -175,6 +233,10 @@ export function parseManifests(text: string, target: string): ParsedManifests {
     resources.push({ ...identity, apiVersion, id, object, yaml })
   }
   return { resources, problems }
+}
+
+function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined
 }
 
 /**
@@ -210,7 +272,11 @@ function expandList(
  * and says where they were: the earlier values, e.g. a Secret's first `password`, must not
  * reach any output. Returns `"key" in path (line N)` per duplicate, never a value.
  */
-function removeDuplicateKeys(document: Document, lineCounter: LineCounter): string[] {
+function removeDuplicateKeys(
+  document: Document,
+  lineCounter: LineCounter,
+  lineWord: string
+): string[] {
   const found: string[] = []
   visit(document, {
     Map(_key, map: YAMLMap, path) {
@@ -229,7 +295,7 @@ function removeDuplicateKeys(document: Document, lineCounter: LineCounter): stri
         if (last.get(name) === index) return true
         const line = pair.key.range ? lineCounter.linePos(pair.key.range[0]).line : undefined
         found.push(
-          `${JSON.stringify(name)}${where ? ` in ${where}` : ''}${line ? ` (rendered line ${line})` : ''}`
+          `${JSON.stringify(name)}${where ? ` in ${where}` : ''}${line ? ` (${lineWord} ${line})` : ''}`
         )
         return false
       })

@@ -6,7 +6,13 @@ export interface ResourceId {
   group: string
   kind: string
   namespace: string
+  /**
+   * metadata.name; for an object with only metadata.generateName, its generated-name form
+   * (see generatedName).
+   */
   name: string
+  /** metadata.generateName of an object that has no metadata.name (hook Jobs). */
+  generateName?: string
 }
 
 export interface Resource extends ResourceId {
@@ -57,6 +63,15 @@ export function isClusterScoped(group: string, kind: string): boolean {
 
 export function formatId(id: ResourceId): string {
   return `${id.group}/${id.kind}/${id.namespace}/${id.name}`
+}
+
+/**
+ * The identity name of the `ordinal`-th object (1-based) of one group/kind/namespace with
+ * generateName `prefix` and no name: `migrate-*`, then `migrate-*#2`, `migrate-*#3`. A `*`
+ * is in no valid DNS name, so it cannot meet a named object's identity.
+ */
+export function generatedName(prefix: string, ordinal: number): string {
+  return `${prefix}*${ordinal === 1 ? '' : `#${ordinal}`}`
 }
 
 /** Human form: `Kind namespace/name` (or `Kind name` when cluster-scoped). */

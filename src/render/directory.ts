@@ -2,29 +2,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Target } from '../config/types.js'
 import { RenderError } from '../errors.js'
+import type { ManifestSource } from '../manifests/parse.js'
+import { directoryEntries } from '../sources/directory.js'
 import { shellQuote } from './shellQuote.js'
 import type { RawRender, RenderContext } from './types.js'
-
-/**
- * Repo-relative paths of the YAML files below `dir`, recursive, byte-wise sorted; dot-files
- * skipped. Symlinks are followed (the input guard has checked they stay in the repository).
- */
-export function listYamlFiles(repoRoot: string, dir: string): string[] {
-  const files: string[] = []
-  const walk = (relative: string) => {
-    for (const entry of fs.readdirSync(path.join(repoRoot, relative), { withFileTypes: true })) {
-      if (entry.name.startsWith('.')) continue
-      const child = relative ? `${relative}/${entry.name}` : entry.name
-      const stat = entry.isSymbolicLink()
-        ? fs.statSync(path.join(repoRoot, child), { throwIfNoEntry: false })
-        : entry
-      if (stat?.isDirectory()) walk(child)
-      else if (stat?.isFile() && /\.ya?ml$/.test(entry.name)) files.push(child)
-    }
-  }
-  walk(dir)
-  return files.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
-}
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
 
@@ -47,18 +28,50 @@ function firstInvalidUtf8(bytes: Buffer): number {
   return Buffer.byteLength(lossy.slice(0, Math.max(0, lossy.indexOf('\uFFFD'))))
 }
 
-/** A plain directory: every YAML file, in sorted order, as one stream. */
-export async function renderDirectory(target: Target, context: RenderContext): Promise<RawRender> {
+/** Builds one directory with kustomize, under the target's render rules. */
+export type KustomizeBuild = (dir: string) => Promise<RawRender>
+
+/**
+ * A plain directory: every YAML file, and the kustomize build of every directory with a
+ * kustomization file, in directoryEntries order, as one stream. Each part is parsed on its
+ * own, so that findings name its file.
+ */
+export async function renderDirectory(
+  target: Target,
+  context: RenderContext,
+  build: KustomizeBuild
+): Promise<RawRender> {
   const dir = target.source ?? ''
-  const files = listYamlFiles(context.repoRoot, dir)
-  if (files.length === 0)
+  const entries = directoryEntries(context.repoRoot, dir)
+  if (entries.length === 0)
     throw new RenderError(target.name, `directory ${dir || '.'} holds no *.yaml or *.yml files`)
-  const parts = files.map(file => {
-    const text = decodeUtf8(target, file, fs.readFileSync(path.join(context.repoRoot, file)))
-    return text.endsWith('\n') ? text : `${text}\n`
-  })
-  // Each file starts a new document even when it does not begin with `---`.
-  const text = parts.map(p => `---\n${p}`).join('')
-  const command = `find ${shellQuote(dir || '.')} -type f \\( -name '*.yaml' -o -name '*.yml' \\) -not -path '*/.*' | LC_ALL=C sort | xargs awk 'FNR==1{print "---"}1'`
-  return { text, commands: [command], tools: {} }
+  const sources: ManifestSource[] = []
+  const builds: string[] = []
+  const tools: Record<string, string> = {}
+  // One build at a time: the target already holds one of the run's concurrency slots.
+  for (const entry of entries) {
+    if (entry.kind === 'file') {
+      const bytes = fs.readFileSync(path.join(context.repoRoot, entry.path))
+      sources.push({ text: decodeUtf8(target, entry.path, bytes), origin: entry.path })
+      continue
+    }
+    const built = await build(entry.path)
+    sources.push({ text: built.text, origin: `${entry.path || '.'} (kustomize build)` })
+    builds.push(...built.commands)
+    Object.assign(tools, built.tools)
+  }
+  // Each part starts a new document even when it does not begin with `---`.
+  const text = sources
+    .map(({ text: part }) => `---\n${part.endsWith('\n') || part === '' ? part : `${part}\n`}`)
+    .join('')
+  const nested = entries.filter(e => e.kind === 'kustomization').map(e => e.path)
+  const commands = entries.some(e => e.kind === 'file') ? [findCommand(dir, nested)] : []
+  return { text, sources, commands: [...commands, ...builds], tools }
+}
+
+/** The shell pipeline that prints the plain files as one stream, in the same order. */
+function findCommand(dir: string, nested: readonly string[]): string {
+  // find prints paths as it was given them: `./x` from the repository root.
+  const prune = nested.map(n => ` -not -path ${shellQuote(`${dir ? '' : './'}${n}/*`)}`).join('')
+  return `find ${shellQuote(dir || '.')} -type f \\( -name '*.yaml' -o -name '*.yml' \\) -not -path '*/.*'${prune} | LC_ALL=C sort | xargs awk 'FNR==1{print "---"}1'`
 }

@@ -74,7 +74,9 @@ export async function renderRaw(
         target.kustomize?.enableHelm ? await toolbox.helm() : undefined
       )
     case 'directory':
-      return renderDirectory(target, context)
+      return renderDirectory(target, context, async dir =>
+        renderKustomize(target, context, deps, await toolbox.kustomize(), undefined, dir)
+      )
   }
 }
 
@@ -88,7 +90,7 @@ export async function renderTarget(
   const deps = targetDependencies(context.repoRoot, target, context.kustomizations)
   new InputGuard(context.repoRoot, target).check(deps)
   const raw = await renderRaw(target, context, toolbox, deps)
-  const { resources, problems } = parseManifests(raw.text, target.name)
+  const { resources, problems } = parseManifests(raw.sources ?? raw.text, target.name)
   return {
     target,
     resources,

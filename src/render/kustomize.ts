@@ -7,15 +7,19 @@ import { redactToolOutput, runRenderTool, secretGeneratorValues } from './toolOu
 import type { KustomizeTool, Tool } from './tools.js'
 import type { RawRender, RenderContext } from './types.js'
 
-/** `kustomize build` / `kubectl kustomize`. Exec and alpha plugins are never enabled. */
+/**
+ * `kustomize build` / `kubectl kustomize` of `dir` (default: the target's source; a plain
+ * directory target builds its kustomization subdirectories). Exec and alpha plugins are
+ * never enabled.
+ */
 export async function renderKustomize(
   target: Target,
   context: RenderContext,
   deps: TargetDependencies,
   kustomize: KustomizeTool,
-  helm: Tool | undefined
+  helm: Tool | undefined,
+  dir = target.source ?? ''
 ): Promise<RawRender> {
-  const dir = target.source ?? ''
   const base = kustomize.kind === 'kustomize' ? ['build'] : ['kustomize']
   const flags: string[] = []
   if (target.kustomize?.enableHelm) flags.push('--enable-helm')

@@ -1,9 +1,12 @@
+import type { ManifestSource } from '../manifests/parse.js'
 import type { Obj } from '../targets/dependencies.js'
 
 /** What a renderer produced for one target, before it is parsed. */
 export interface RawRender {
   /** The tool's stdout: a multi-document YAML stream. */
   text: string
+  /** The same text in parts, each named in findings (a plain directory's files); else `text` is parsed. */
+  sources?: ManifestSource[]
   /** What a person would type at the repo root to reproduce it (no absolute paths). */
   commands: string[]
   /** Tool name → version, for the per-path README. */

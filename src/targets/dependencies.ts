@@ -1,6 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
+import { getErrorMessage } from '../errors.js'
+import { nestedKustomizations } from '../sources/directory.js'
 import { findKustomization } from '../sources/kind.js'
 import {
   helmChartsOf,
@@ -284,6 +286,18 @@ class DependencyCollector {
     this.addFile(relative)
   }
 
+  /** The kustomization directories of a plain directory target, which kustomize builds. */
+  nestedKustomizations(dir: string): void {
+    let nested: string[]
+    try {
+      nested = nestedKustomizations(this.repoRoot, dir)
+    } catch (error) {
+      this.deps.unresolved.push(`${dir || '.'}: cannot list (${getErrorMessage(error)})`)
+      return
+    }
+    for (const kustomization of nested) this.kustomization(kustomization)
+  }
+
   directory(relative: string): void {
     this.addDirectory(relative, true)
   }
@@ -331,6 +345,8 @@ export function targetDependencies(
   } else {
     // Plain directories: the renderer follows symlinks that stay inside the repository.
     collector.directory(target.source ?? '')
+    // Its kustomization directories may read files outside it (`resources: [../../base]`).
+    collector.nestedKustomizations(target.source ?? '')
   }
   return deps
 }

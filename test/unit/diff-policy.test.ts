@@ -39,6 +39,27 @@ describe('resource diff on parsed manifests', () => {
   })
 })
 
+describe('objects with only generateName in the diff and the rules', () => {
+  const job = (image: string, args: string) =>
+    `apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: migrate-\n  namespace: db\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{ name: m, image: "${image}", args: [${args}] }]\n`
+
+  it('an ignore rule may name the generateName; findings name the object readably', () => {
+    const base = rendered(`${job('migrate:1', 'a')}---\n${job('migrate:1', 'b')}`)
+    const head = rendered(`${job('migrate:1', 'a')}---\n${job('migrate', 'b2')}`)
+    const ignore = [
+      { kind: 'Job', name: 'migrate-', jsonPointers: ['/spec/template/spec/containers/0/args'] }
+    ]
+    const { resources } = diffResources(base.resources, head.resources, { ...DEFAULT_DIFF, ignore })
+    expect(resources.map(r => [r.name, r.change])).toEqual([['migrate-*#2', 'modified']])
+    expect(resources[0]?.diff).toContain('-          image: migrate:1\n+          image: migrate\n')
+    expect(resources[0]?.diff).not.toContain('b2')
+    const findings = checkPolicy([head], { rules: {} }).findings
+    expect(findings.map(f => `${f.rule} ${f.resource}`)).toEqual([
+      'mutable-image-tag Job db/migrate-*#2'
+    ])
+  })
+})
+
 describe('policy and the verdict', () => {
   const items = rendered(
     `apiVersion: v1\nkind: SecretList\nitems:\n  - metadata:\n      name: listed\n    stringData:\n      token: abc\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector: { matchLabels: { app: web } }\n  template:\n    metadata: { labels: { app: web } }\n    spec:\n      containers: [{ name: web, image: nginx }]\n`

@@ -153,6 +153,99 @@ describe('parseManifests', () => {
     expect(resources.length).toBeLessThanOrEqual(1)
   })
 
+  describe('objects with only metadata.generateName (hook Jobs)', () => {
+    const hook = (prefix: string, image: string, namespace = 'db') =>
+      `apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: ${prefix}\n  namespace: ${namespace}\n  annotations: {argocd.argoproj.io/hook: PreSync}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: m, image: "${image}"}]\n`
+    const named = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: db}\n'
+
+    it('keeps them in place, numbered per kind, namespace and generateName, with no problem', () => {
+      const text = [
+        hook('migrate-', 'migrate:1'),
+        named,
+        hook('migrate-', 'migrate:2'),
+        hook('migrate-', 'migrate:3', 'other'),
+        hook('seed-', 'seed:1')
+      ].join('---\n')
+      const { resources, problems } = parseManifests(text, 't')
+      expect(problems).toEqual([])
+      expect(resources.map(r => [r.id, r.generateName])).toEqual([
+        ['batch/Job/db/migrate-*', 'migrate-'],
+        ['/ConfigMap/db/settings', undefined],
+        ['batch/Job/db/migrate-*#2', 'migrate-'],
+        ['batch/Job/other/migrate-*', 'migrate-'],
+        ['batch/Job/db/seed-*', 'seed-']
+      ])
+      expect(resources.map(r => describeResource(r))).toContain('Job db/migrate-*#2')
+      // Written as they came, generateName and all, never with a made-up name.
+      expect(resources[2]?.yaml).toContain('  generateName: migrate-\n')
+      expect(resources[2]?.yaml).not.toMatch(/^ {2}name:/m)
+      expect(resources[2]?.yaml).toContain('migrate:2')
+    })
+
+    it('prefers metadata.name when both are set, as Kubernetes does', () => {
+      const { resources } = parseManifests(
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fixed, generateName: gen-}\n',
+        't'
+      )
+      expect(resources.map(r => [r.name, r.generateName])).toEqual([['fixed', undefined]])
+    })
+
+    it('reports a generateName that is no valid name prefix, and an object with neither', () => {
+      const { resources, problems } = parseManifests(
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {generateName: Bad_Prefix-}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {generateName: ""}\n',
+        't'
+      )
+      expect(resources).toEqual([])
+      expect(problems).toEqual([
+        {
+          rule: 'invalid-resource',
+          resource: 'ConfigMap Bad_Prefix-*',
+          message: expect.stringMatching(
+            /^metadata\.generateName "Bad_Prefix-" is not a valid DNS subdomain name/
+          )
+        },
+        {
+          rule: 'invalid-resource',
+          resource: 'ConfigMap',
+          message: 'document 2 (kind ConfigMap) is missing metadata.name'
+        }
+      ])
+    })
+  })
+
+  it('names the source of each document in problems and errors', () => {
+    const { resources, problems } = parseManifests(
+      [
+        { text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n', origin: 'dir/a.yaml' },
+        {
+          text: '---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: 1, k: 2}\n',
+          origin: 'dir/floaty.yaml'
+        }
+      ],
+      't'
+    )
+    expect(resources.map(r => r.name)).toEqual(['a', 'b'])
+    expect(problems.map(p => p.message)).toEqual([
+      'dir/floaty.yaml: document 3: duplicate key "k" in data (line 13) (only the last is kept; Kubernetes\' strict decoding rejects it)',
+      'dir/floaty.yaml: document 2 (kind ConfigMap) is missing metadata.name',
+      'duplicate resource /ConfigMap//a (dir/a.yaml: document 1 and dir/floaty.yaml: document 3); the second is left out'
+    ])
+    expect(() =>
+      parseManifests(
+        [
+          {
+            text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
+            origin: 'dir/a.yaml'
+          },
+          { text: 'apiVersion: v1\n\nkind: [\n', origin: 'dir/bad.yaml' }
+        ],
+        'web-prod'
+      )
+    ).toThrow(
+      /^target web-prod: dir\/bad\.yaml: document 1 is not valid YAML: .* at line 4, column 1/
+    )
+  })
+
   it('accepts RBAC names with colons', () => {
     const { resources, problems } = parseManifests(
       'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: "system:aggregate-to-view"}\n',

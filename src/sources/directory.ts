@@ -1,0 +1,64 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { findKustomization } from './kind.js'
+
+/**
+ * What a plain directory holds, in output order: YAML files, and directories with a
+ * kustomization file, which kustomize builds (as Flux's kustomize-controller does). Paths are
+ * repo-relative.
+ */
+export interface DirectoryEntry {
+  kind: 'file' | 'kustomization'
+  path: string
+}
+
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b))
+}
+
+/**
+ * The entries of a directory target, recursive; dot-files skipped. A directory holding a
+ * kustomization file (the target's own too) is one entry and is not descended into. Output
+ * order is the byte-wise order of the file paths, a kustomization taking the place its files
+ * would have (its path with a trailing `/` sorts just before them). Symlinks are followed
+ * while they stay in the repository; the input guard refuses the others before a render.
+ */
+export function directoryEntries(repoRoot: string, dir: string): DirectoryEntry[] {
+  const entries: Array<DirectoryEntry & { key: string }> = []
+  const realRoot = fs.realpathSync(repoRoot)
+  const ancestors = new Set<string>() // real paths being walked: a symlink loop stops there
+  const walk = (relative: string) => {
+    const real = fs.realpathSync(path.join(repoRoot, relative))
+    // Never walk out of the repository (the input guard refuses such a link with its name).
+    const inside = path.relative(realRoot, real)
+    if (inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside)) return
+    if (ancestors.has(real)) return
+    if (findKustomization(path.join(repoRoot, relative))) {
+      entries.push({ kind: 'kustomization', path: relative, key: relative ? `${relative}/` : '' })
+      return
+    }
+    ancestors.add(real)
+    for (const entry of fs.readdirSync(path.join(repoRoot, relative), { withFileTypes: true })) {
+      if (entry.name.startsWith('.')) continue
+      const child = relative ? `${relative}/${entry.name}` : entry.name
+      const stat = entry.isSymbolicLink()
+        ? fs.statSync(path.join(repoRoot, child), { throwIfNoEntry: false })
+        : entry
+      if (stat?.isDirectory()) walk(child)
+      else if (stat?.isFile() && /\.ya?ml$/.test(entry.name))
+        entries.push({ kind: 'file', path: child, key: child })
+    }
+    ancestors.delete(real)
+  }
+  walk(dir)
+  return entries
+    .sort((a, b) => byteOrder(a.key, b.key))
+    .map(({ kind, path: entryPath }) => ({ kind, path: entryPath }))
+}
+
+/** The directories of a directory target that kustomize builds. */
+export function nestedKustomizations(repoRoot: string, dir: string): string[] {
+  return directoryEntries(repoRoot, dir)
+    .filter(entry => entry.kind === 'kustomization')
+    .map(entry => entry.path)
+}

@@ -117,7 +117,11 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
       // Only targets whose inputs changed are rendered, on both sides (docs/adr/0005); the
       // base also renders the targets the head no longer has (removed).
       const affected = affectedTargets(head.config, targets, changed, { full: options.full })
-      for (const [name, reason] of affected.reasons) logger.debug(`affected: ${name} (${reason})`)
+      for (const [name, reason] of affected.reasons) {
+        // An unpinned chart is worth saying: pinning it would spare this render.
+        if (reason.startsWith('always rendered:')) logger.info(`affected: ${name} (${reason})`)
+        else logger.debug(`affected: ${name} (${reason})`)
+      }
       const names = new Set(targets.map(t => t.name))
       const headSelection = { render: targets.filter(t => affected.affected.has(t.name)) }
       return logger.group('Render base and head', () =>

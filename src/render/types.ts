@@ -1,4 +1,5 @@
 import type { Obj } from '../targets/dependencies.js'
+import type { ChartCache } from './chartCache.js'
 
 /** What a renderer produced for one target, before it is parsed. */
 export interface RawRender {
@@ -21,4 +22,6 @@ export interface RenderContext {
   extraEnv: NodeJS.ProcessEnv
   /** Parsed kustomization files, shared by the targets of one run. */
   kustomizations: Map<string, Obj | undefined>
+  /** Pinned remote charts, fetched once (docs/adr/0011). */
+  chartCache: ChartCache
 }

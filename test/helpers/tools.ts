@@ -16,13 +16,17 @@ export const HELM_VERSIONS = [
   { label: 'helm 4', bin: HELM4, version: '4.1.4' }
 ] as const
 
+/** The chart cache of this test process: never the user's ~/.cache/hydrate/charts. */
+const TEST_CHART_CACHE = path.join(os.tmpdir(), `hydrate-test-charts-${process.pid}`)
+
 /** Environment for the engine and for direct tool runs: our toolchain first on PATH. */
 export function toolEnv(helmBin: string = HELM4): NodeJS.ProcessEnv {
   return {
     ...process.env,
     PATH: `${path.join(TOOLS, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`,
     HELM_BIN: helmBin,
-    KUBECTL_BIN: KUBECTL
+    KUBECTL_BIN: KUBECTL,
+    HYDRATE_CHART_CACHE: TEST_CHART_CACHE
   }
 }
 

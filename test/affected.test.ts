@@ -184,27 +184,92 @@ describe('reverse index: kustomization fields', () => {
     expect(dependsOn(depsOf(repo), 'apps/app/README.md')).toBe(false)
   })
 
-  it('treats a remote base, a remote helm chart and an unparseable kustomization as affected', () => {
+  it('treats a remote base and an unparseable kustomization as affected', () => {
     const remote = kustomizeRepo(
       'resources:\n  - https://github.com/org/repo//deploy?ref=v1.0.0\n',
       {}
     )
     expect(depsOf(remote).unresolved[0]).toMatch(/remote resources https:\/\/github\.com/)
-    const chart = kustomizeRepo(
-      'helmCharts:\n  - name: redis\n    repo: https://charts.example.com\n    version: 1.0.0\n',
-      {}
-    )
-    expect(depsOf(chart).unresolved[0]).toMatch(
-      /remote helm chart https:\/\/charts\.example\.com redis/
-    )
     const broken = kustomizeRepo('resources: [\n', {})
     expect(depsOf(broken).unresolved[0]).toMatch(/does not parse/)
-    for (const repo of [remote, chart, broken]) {
+    for (const repo of [remote, broken]) {
       const config = loadConfig(repo)
       const result = affectedTargets(config, config.targets, ['unrelated.txt'])
       expect([...result.affected]).toEqual(['app'])
       expect(result.reasons.get('app')).toMatch(/^cannot resolve /)
     }
+  })
+
+  it('a remote helm chart pinned to a version is an immutable input; an unpinned one is always affected', () => {
+    const chart = (version: string) =>
+      kustomizeRepo(
+        `helmCharts:\n  - name: redis\n    repo: https://charts.example.com\n${version}`,
+        {}
+      )
+    const affects = (repo: string, changed: string[]) => {
+      const config = loadConfig(repo)
+      return affectedTargets(config, config.targets, changed)
+    }
+    const pinned = chart('    version: 1.0.0\n')
+    expect(depsOf(pinned).unresolved).toEqual([])
+    expect(depsOf(pinned).unpinned).toEqual([])
+    expect([...affects(pinned, ['unrelated.txt']).affected]).toEqual([])
+    expect(affects(pinned, ['apps/app/kustomization.yaml']).reasons.get('app')).toBe(
+      'apps/app/kustomization.yaml changed'
+    )
+    for (const [version, why] of <Array<[string, string]>>[
+      ['    version: ^1.0.0\n', 'version "^1.0.0" is a range'],
+      ['    version: "1.x"\n', 'version "1.x" is a range'],
+      ['', 'it names no version']
+    ]) {
+      const result = affects(chart(version), ['unrelated.txt'])
+      expect([...result.affected]).toEqual(['app'])
+      expect(result.reasons.get('app')).toBe(
+        `always rendered: apps/app: chart redis from https://charts.example.com is not pinned to a version (${why})`
+      )
+    }
+  })
+})
+
+describe('reverse index: remote chart dependencies of a local chart', () => {
+  /** A target `app` on chart charts/app whose Chart.yaml depends on redis `version`. */
+  function chartRepo(version: string, lock?: string): string {
+    return makeRepo({
+      files: {
+        'hydrate.yaml':
+          'version: 1\ntargets:\n  - { name: app, env: prod, source: charts/app }\n  - { name: other, env: prod, source: other }\n',
+        'other/cm.yaml': CM('other'),
+        'charts/app/Chart.yaml': `apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: redis\n    version: ${version}\n    repository: https://charts.example.com/\n`,
+        ...(lock ? { 'charts/app/Chart.lock': lock } : {})
+      }
+    })
+  }
+  const affected = (repo: string, changed: string[]) => {
+    const config = loadConfig(repo)
+    return affectedTargets(config, config.targets, changed).reasons
+  }
+  const LOCK = (version: string) =>
+    `dependencies:\n- name: redis\n  repository: https://charts.example.com\n  version: ${version}\ndigest: sha256:0\n`
+
+  it('an exact version, or a range that Chart.lock pins, is affected only through the chart directory', () => {
+    for (const repo of [chartRepo('18.1.5'), chartRepo('^18.1.0', LOCK('18.1.5'))]) {
+      expect(depsOf(repo).unpinned).toEqual([])
+      expect(depsOf(repo).unresolved).toEqual([])
+      expect([...affected(repo, ['other/cm.yaml']).keys()]).toEqual(['other'])
+      expect(affected(repo, ['charts/app/Chart.yaml']).get('app')).toBe(
+        'charts/app/Chart.yaml changed'
+      )
+      expect(affected(repo, ['charts/app/Chart.lock']).get('app')).toBe(
+        'charts/app/Chart.lock changed'
+      )
+    }
+  })
+
+  it('a range without a lock, or with a lock that pins a range, is always affected and says why', () => {
+    for (const repo of [chartRepo('^18.1.0'), chartRepo('^18.1.0', LOCK('^18'))])
+      expect(affected(repo, ['other/cm.yaml']).get('app')).toBe(
+        'always rendered: charts/app: chart redis from https://charts.example.com/ is not pinned to a version (version "^18.1.0" is a range)'
+      )
   })
 })
 

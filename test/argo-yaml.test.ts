@@ -10,6 +10,7 @@ import { toArgoValue, type GoMap, type GoValue } from '../src/manifests/argoValu
 import { encodeArgoDocument, joinArgoDocuments } from '../src/manifests/argoYaml.js'
 import { parseManifests, serializeManifests } from '../src/manifests/parse.js'
 import { renderRaw } from '../src/render/index.js'
+import { ChartCache } from '../src/render/chartCache.js'
 import { Toolbox } from '../src/render/tools.js'
 import {
   generate,
@@ -219,7 +220,8 @@ describe('example repository', () => {
       tempDir: tempDir(),
       env: toolEnv(),
       extraEnv: {},
-      kustomizations: new Map()
+      kustomizations: new Map(),
+      chartCache: new ChartCache(tempDir())
     }
     const { targets } = loadConfig(repo)
     expect(targets.length).toBeGreaterThan(0)

@@ -129,13 +129,14 @@ describe('hydrate render with a failing target', () => {
 })
 
 describe('helm dependency build failures', () => {
+  // A range: `dependency build` resolves it (a pinned version comes from the chart cache).
   it("show helm's cause (printed on stdout), not only its consequence", async () => {
     const repo = makeRepo({
       files: {
         'hydrate.yaml':
           'version: 1\ntargets:\n  - { name: app-dev, env: dev, source: app, path: app }\n',
         'app/Chart.yaml':
-          'apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: redis\n    version: 1.0.0\n    repository: https://charts.unreachable.invalid\n'
+          'apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: redis\n    version: ~1.0.0\n    repository: https://charts.unreachable.invalid\n'
       }
     })
     const result = await renderRepository({

@@ -6,6 +6,7 @@ import { GitCommandManager } from '../git/commandManager.js'
 import { mergeBase, resolveCommit, withWorktree } from '../git/revisions.js'
 import type { Finding } from '../policy/types.js'
 import { Toolbox } from '../render/tools.js'
+import { ChartCache, chartCacheDir } from '../render/chartCache.js'
 import { affectedTargets, changedFiles } from '../targets/affected.js'
 import { restrictOptIns } from '../targets/optIns.js'
 import {
@@ -102,7 +103,10 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
       : options.configFile
   const changed = await changedFiles(git, baseSha, options.head === undefined ? undefined : headSha)
   const toolbox = options.toolbox ?? new Toolbox(logger, options.env)
-  const sideOptions = { ...options, configFile, toolbox }
+  // One cache for both sides: a chart the base and the head both use is fetched once.
+  const chartCache =
+    options.chartCache ?? new ChartCache(chartCacheDir(options.env ?? process.env), logger)
+  const sideOptions = { ...options, configFile, toolbox, chartCache }
 
   const compare = (headDir: string) =>
     withWorktree(git, baseSha, async baseDir => {
@@ -117,7 +121,11 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
       // Only targets whose inputs changed are rendered, on both sides (docs/adr/0005); the
       // base also renders the targets the head no longer has (removed).
       const affected = affectedTargets(head.config, targets, changed, { full: options.full })
-      for (const [name, reason] of affected.reasons) logger.debug(`affected: ${name} (${reason})`)
+      for (const [name, reason] of affected.reasons) {
+        // An unpinned chart is worth saying: pinning it would spare this render.
+        if (reason.startsWith('always rendered:')) logger.info(`affected: ${name} (${reason})`)
+        else logger.debug(`affected: ${name} (${reason})`)
+      }
       const names = new Set(targets.map(t => t.name))
       const headSelection = { render: targets.filter(t => affected.affected.has(t.name)) }
       return logger.group('Render base and head', () =>

@@ -11,6 +11,7 @@ import type { Logger } from '../logger.js'
 import { checkPolicy, type PolicyResult } from '../policy/index.js'
 import { renderTargets, type RenderedTarget, type RenderFailure } from '../render/index.js'
 import type { Toolbox } from '../render/tools.js'
+import type { ChartCache } from '../render/chartCache.js'
 import type { CredentialGuard } from '../security/credentials.js'
 import { counted } from '../plural.js'
 
@@ -29,6 +30,8 @@ export interface EngineOptions {
   toolbox?: Toolbox
   /** Checks everything written (branch files, layouts) for the run's credentials. */
   guard?: CredentialGuard
+  /** Pinned remote charts; default: the directory `chartCacheDir(env)` names. */
+  chartCache?: ChartCache
 }
 
 export interface RepositoryRender {
@@ -99,7 +102,8 @@ export async function renderSelection(
     concurrency: options.concurrency,
     timeoutMs: options.timeoutMs,
     env: options.env,
-    toolbox: options.toolbox
+    toolbox: options.toolbox,
+    chartCache: options.chartCache
   })
   const rendered = [...fresh, ...(selection.reused ?? [])]
   const t2 = performance.now()

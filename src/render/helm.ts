@@ -1,8 +1,23 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Target } from '../config/types.js'
-import { fileDependencies, needsDependencyBuild } from '../sources/chart.js'
-import { RenderError } from '../errors.js'
+import {
+  fileDependencies,
+  needsDependencyBuild,
+  readDependencies,
+  vendoredChartNames
+} from '../sources/chart.js'
+import {
+  dependencyChart,
+  isExactVersion,
+  lockedVersions,
+  lockKey,
+  remoteChartName,
+  type RemoteChart
+} from '../sources/remoteChart.js'
+import { getErrorMessage, RenderError } from '../errors.js'
+import { runProcess } from '../process/run.js'
+import { ChartDownloadError, type PinnedChart } from './chartCache.js'
 import { commandLine } from './shellQuote.js'
 import { redactToolOutput, runRenderTool } from './toolOutput.js'
 import type { Tool } from './tools.js'
@@ -22,6 +37,105 @@ function stageChart(target: Target, context: RenderContext, source: string): str
     fs.cpSync(from, path.join(stage, dir), { recursive: true, dereference: false })
   }
   return stage
+}
+
+/** `helm pull` of one chart into `into`; failures name the chart (the pull may be shared). */
+async function pullChart(
+  context: RenderContext,
+  helm: Tool,
+  chart: RemoteChart,
+  plainHttp: boolean,
+  into: string
+): Promise<void> {
+  const args = [
+    'pull',
+    chart.chart,
+    ...(chart.repo !== undefined ? ['--repo', chart.repo] : []),
+    ...(chart.version !== undefined ? ['--version', chart.version] : []),
+    ...(plainHttp ? ['--plain-http'] : []),
+    '--destination',
+    into
+  ]
+  const result = await runProcess(helm.path, args, {
+    cwd: into,
+    env: context.env,
+    extraEnv: context.extraEnv,
+    timeoutMs: context.timeoutMs
+  }).catch((error: unknown) => {
+    throw new ChartDownloadError(`helm pull failed: ${getErrorMessage(error)}`)
+  })
+  if (result.exitCode !== 0)
+    throw new ChartDownloadError(
+      `helm pull ${remoteChartName(chart)} ${chart.version ?? ''} exited with code ${result.exitCode}`,
+      redactToolOutput(result.stderr, [])
+    )
+}
+
+/**
+ * A remote chart's archive: a pinned one from the cache (fetched once, docs/adr/0011), any
+ * other pulled for this render alone. Rendering a local archive also keeps helm's pull
+ * messages (helm 4 prints `Pulled:` on stdout) out of the manifests.
+ */
+async function remoteChartArchive(
+  target: Target,
+  context: RenderContext,
+  helm: Tool,
+  chart: RemoteChart,
+  plainHttp: boolean
+): Promise<string> {
+  try {
+    const version = chart.version
+    if (isExactVersion(version)) {
+      const cached = await context.chartCache.fetch({ ...chart, version }, into =>
+        pullChart(context, helm, chart, plainHttp, into)
+      )
+      return cached.archive
+    }
+    const into = fs.mkdtempSync(path.join(context.tempDir, 'pull-'))
+    await pullChart(context, helm, chart, plainHttp, into)
+    const [archive] = fs.readdirSync(into).filter(name => name.endsWith('.tgz'))
+    if (archive === undefined)
+      throw new ChartDownloadError(`helm pull ${chart.chart} left no chart archive`)
+    return path.join(into, archive)
+  } catch (error) {
+    if (error instanceof ChartDownloadError)
+      throw new RenderError(target.name, error.message, error.detail)
+    throw new RenderError(target.name, getErrorMessage(error))
+  }
+}
+
+/**
+ * Puts the chart archives `helm dependency build` would download into the staged chart's
+ * charts/, from the cache. Only when every missing dependency is a remote chart pinned in
+ * Chart.yaml (and in Chart.lock, when there is one: helm checks the two agree); otherwise
+ * false, and helm builds the dependencies itself.
+ */
+async function vendorPinnedDependencies(
+  target: Target,
+  context: RenderContext,
+  helm: Tool,
+  chartDir: string
+): Promise<boolean> {
+  const vendored = vendoredChartNames(chartDir)
+  const locked = lockedVersions(chartDir)
+  const hasLock = fs.existsSync(path.join(chartDir, 'Chart.lock'))
+  const charts: PinnedChart[] = []
+  for (const dependency of readDependencies(chartDir)) {
+    if (vendored.has(dependency.name)) continue
+    const chart = dependencyChart(dependency)
+    if (chart === undefined || !isExactVersion(chart.version)) return false
+    if (hasLock && locked.get(lockKey(dependency.name, dependency.repository)) !== chart.version)
+      return false
+    charts.push({ ...chart, version: chart.version })
+  }
+  if (charts.length === 0) return false
+  fs.mkdirSync(path.join(chartDir, 'charts'), { recursive: true })
+  for (const chart of charts) {
+    const archive = await remoteChartArchive(target, context, helm, chart, false)
+    const name = `${remoteChartName(chart)}-${chart.version}.tgz`
+    fs.copyFileSync(archive, path.join(chartDir, 'charts', name))
+  }
+  return true
 }
 
 export async function renderHelm(
@@ -67,7 +181,11 @@ export async function renderHelm(
     if (needsDependencyBuild(chartArg)) {
       const stage = stageChart(target, context, target.source)
       chartArg = path.join(stage, target.source)
-      await run(['dependency', 'build', chartArg], ['dependency', 'build', chartDisplay], stage)
+      const build = ['dependency', 'build', chartDisplay]
+      // The same charts/ that `dependency build` would download, so it stays the command shown.
+      if (await vendorPinnedDependencies(target, context, helm, chartArg))
+        commands.push(commandLine(['helm', ...build]))
+      else await run(['dependency', 'build', chartArg], build, stage)
     }
   } else {
     chartArg = chartDisplay = options.chart as string
@@ -76,6 +194,16 @@ export async function renderHelm(
     if (options.plainHttp) remoteArgs.push('--plain-http')
     cwd = context.tempDir
   }
+  // A remote chart renders from its pulled (pinned: cached) archive; the command shown is
+  // what a person would type, the same either way.
+  if (target.source === undefined)
+    chartArg = await remoteChartArchive(
+      target,
+      context,
+      helm,
+      { repo: options.repo, chart: chartArg, version: options.version },
+      options.plainHttp
+    )
 
   const releaseName = options.releaseName ?? defaultReleaseName(target)
   const flags: string[] = []
@@ -98,7 +226,7 @@ export async function renderHelm(
   for (const apiVersion of options.apiVersions) both('--api-versions', apiVersion)
 
   const result = await run(
-    ['template', releaseName, chartArg, ...remoteArgs, ...flags],
+    ['template', releaseName, chartArg, ...flags],
     ['template', releaseName, chartDisplay, ...remoteArgs, ...displayFlags],
     cwd
   )

@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js'
 import { parseManifests, type ManifestProblem } from '../manifests/parse.js'
 import type { Resource } from '../manifests/resource.js'
 import { targetDependencies, type TargetDependencies } from '../targets/dependencies.js'
+import { ChartCache, chartCacheDir } from './chartCache.js'
 import { renderDirectory } from './directory.js'
 import { renderHelm } from './helm.js'
 import { InputGuard } from './inputGuard.js'
@@ -36,6 +37,8 @@ export interface RenderOptions {
   timeoutMs?: number
   toolbox?: Toolbox
   env?: NodeJS.ProcessEnv
+  /** Shared by the renders of one run (both sides of a diff); default: from `env`. */
+  chartCache?: ChartCache
 }
 
 export interface RenderFailure {
@@ -115,7 +118,10 @@ export async function renderTargets(
       tempDir,
       env: options.env ?? process.env,
       extraEnv: { HELM_PLUGINS: fs.mkdtempSync(path.join(tempDir, 'no-helm-plugins-')) },
-      kustomizations: new Map()
+      kustomizations: new Map(),
+      chartCache:
+        options.chartCache ??
+        new ChartCache(chartCacheDir(options.env ?? process.env), options.logger)
     }
     const outcomes = await mapWithConcurrency(
       targets,

@@ -1,5 +1,6 @@
 import type { ManifestSource } from '../manifests/parse.js'
 import type { Obj } from '../targets/dependencies.js'
+import type { ChartCache } from './chartCache.js'
 
 /** What a renderer produced for one target, before it is parsed. */
 export interface RawRender {
@@ -24,4 +25,6 @@ export interface RenderContext {
   extraEnv: NodeJS.ProcessEnv
   /** Parsed kustomization files, shared by the targets of one run. */
   kustomizations: Map<string, Obj | undefined>
+  /** Pinned remote charts, fetched once (docs/adr/0011). */
+  chartCache: ChartCache
 }

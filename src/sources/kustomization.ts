@@ -107,6 +107,7 @@ export function pluginConfigPaths(
       charts.push({
         name: d.name,
         repo: d.repo,
+        version: d.version,
         chartHome: typeof d.chartHome === 'string' ? d.chartHome : 'charts'
       })
     helmHomes.push(...strings([d.configHome, d.helmHome]))
@@ -127,6 +128,7 @@ export function pluginConfigPaths(
 export interface InflatedChart {
   name: unknown
   repo: unknown
+  version: unknown
   chartHome: string
 }
 
@@ -139,12 +141,18 @@ export function helmChartsOf(k: JsonObject): { charts: InflatedChart[]; helmHome
   const chartHome = typeof globals.chartHome === 'string' ? globals.chartHome : 'charts'
   const objects = (value: unknown) =>
     asList(value).filter((c): c is JsonObject => !!c && typeof c === 'object')
-  const charts = objects(k.helmCharts).map(c => ({ name: c.name, repo: c.repo, chartHome }))
+  const charts = objects(k.helmCharts).map(c => ({
+    name: c.name,
+    repo: c.repo,
+    version: c.version,
+    chartHome
+  }))
   const helmHomes = strings([globals.configHome])
   for (const g of objects(k.helmChartInflationGenerator)) {
     charts.push({
       name: g.chartName,
       repo: g.chartRepoUrl,
+      version: g.chartVersion,
       chartHome: typeof g.chartHome === 'string' ? g.chartHome : 'charts'
     })
     helmHomes.push(...strings([g.helmHome]))

@@ -48,8 +48,8 @@ export async function changedFiles(
 
 /**
  * The targets a set of changed files affects, through each target's dependencies. The config
- * file, or `full`, makes every target affected; unresolvable dependencies make a target
- * affected (the index errs toward rendering).
+ * file, or `full`, makes every target affected; unresolvable dependencies and remote charts
+ * not pinned to a version make a target affected (the index errs toward rendering).
  */
 export function affectedTargets(
   config: HydrateConfig,
@@ -67,6 +67,10 @@ export function affectedTargets(
       continue
     }
     const deps = targetDependencies(config.repoRoot, target, parsed)
+    if (deps.unpinned.length > 0) {
+      reasons.set(target.name, `always rendered: ${deps.unpinned[0]}`)
+      continue
+    }
     if (deps.unresolved.length > 0) {
       reasons.set(target.name, `cannot resolve ${deps.unresolved[0]}`)
       continue

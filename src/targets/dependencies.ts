@@ -14,6 +14,15 @@ import {
 } from '../sources/kustomization.js'
 import type { Target } from '../config/types.js'
 import { fileDependencies, isVendored, readDependencies } from '../sources/chart.js'
+import {
+  dependencyChart,
+  isExactVersion,
+  isPinned,
+  lockedVersions,
+  lockKey,
+  notPinnedReason,
+  type RemoteChart
+} from '../sources/remoteChart.js'
 
 /**
  * What a target reads: repo-relative files and directories (a change below a directory
@@ -24,6 +33,12 @@ export interface TargetDependencies {
   files: Set<string>
   directories: Set<string>
   unresolved: string[]
+  /**
+   * Remote charts not pinned to an exact version (or an OCI digest): what they render may
+   * change without any change to the repository, so the target is always affected. A pinned
+   * remote chart is an immutable input, changed only through the file that names it.
+   */
+  unpinned: string[]
   /** References that leave the repository (absolute or `..`), as written: `dir: field ref`. */
   outside: Reference[]
   /** Remote bases and charts kustomize would fetch. */
@@ -58,6 +73,7 @@ class DependencyCollector {
     files: new Set(),
     directories: new Set(),
     unresolved: [],
+    unpinned: [],
     outside: [],
     remote: [],
     refused: [],
@@ -238,8 +254,11 @@ class DependencyCollector {
     if (home !== undefined && this.isDirectory(home)) this.addDirectory(home, true)
     if (chart.repo !== undefined) {
       const ref = String(chart.repo)
-      this.deps.unresolved.push(`${dir || '.'}: remote helm chart ${ref} ${String(chart.name)}`)
+      // The input guard decides whether the fetch is allowed; the index, whether it can change.
       this.deps.remote.push({ dir, field: `${field} repo`, ref })
+      if (typeof chart.name !== 'string' || typeof chart.repo !== 'string')
+        this.deps.unresolved.push(`${dir || '.'}: remote helm chart ${ref} ${String(chart.name)}`)
+      else this.remoteChart(inflatedRemote(chart.repo, chart.name, chart.version), dir)
       return
     }
     if (typeof chart.name !== 'string' || home === undefined) return
@@ -316,15 +335,39 @@ class DependencyCollector {
         this.deps.unresolved.push(`${chartDir}/Chart.yaml does not parse`)
         continue
       }
+      const locked = lockedVersions(absolute)
       for (const d of dependencies) {
-        if (d.repository && !d.repository.startsWith('file://') && !isVendored(absolute, d)) {
+        if (!d.repository || d.repository.startsWith('file://') || isVendored(absolute, d)) continue
+        const remote = dependencyChart(d)
+        if (remote === undefined) {
           this.deps.unresolved.push(
             `${chartDir}: remote chart dependency ${d.name} from ${d.repository}`
           )
+          continue
         }
+        // With a Chart.lock, `helm dependency build` fetches the locked version.
+        const lockedVersion = locked.get(lockKey(d.name, d.repository))
+        this.remoteChart(
+          isExactVersion(lockedVersion) ? { ...remote, version: lockedVersion } : remote,
+          chartDir
+        )
       }
     }
   }
+
+  /** A remote chart: pinned, it is named by a file already indexed; else always affected. */
+  remoteChart(chart: RemoteChart, where: string): void {
+    if (!isPinned(chart)) this.deps.unpinned.push(`${where || '.'}: ${notPinnedReason(chart)}`)
+  }
+}
+
+/** A kustomize helmCharts entry as a remote chart: an oci:// repo holds the chart by name. */
+function inflatedRemote(repo: string, name: string, version: unknown): RemoteChart {
+  const pinned =
+    typeof version === 'string' || typeof version === 'number' ? String(version) : undefined
+  return repo.startsWith('oci://')
+    ? { chart: `${repo.replace(/\/+$/, '')}/${name}`, version: pinned }
+    : { repo, chart: name, version: pinned }
 }
 
 /** Everything a target's render reads (docs/adr/0005). Pass one `parsed` map for many targets. */
@@ -336,8 +379,12 @@ export function targetDependencies(
   const collector = new DependencyCollector(repoRoot, parsed)
   const { deps } = collector
   if (target.type === 'helm') {
+    // A remote chart is named in hydrate.yaml, whose every change affects all targets.
     if (target.source === undefined)
-      deps.unresolved.push(`remote chart ${target.helm?.chart ?? ''}`)
+      collector.remoteChart(
+        { repo: target.helm?.repo, chart: target.helm?.chart ?? '', version: target.helm?.version },
+        target.location.file
+      )
     else collector.helmChart(target.source)
     for (const file of target.helm?.valueFiles ?? []) collector.file(file)
   } else if (target.type === 'kustomize') {

@@ -23,13 +23,17 @@ export const KUSTOMIZE_VERSIONS = [
   { label: 'kustomize 5.8', bin: KUBECTL, version: KUSTOMIZE_VERSION }
 ] as const
 
+/** The chart cache of this test process: never the user's ~/.cache/hydrate/charts. */
+const TEST_CHART_CACHE = path.join(os.tmpdir(), `hydrate-test-charts-${process.pid}`)
+
 /** Environment for the engine and for direct tool runs: our toolchain first on PATH. */
 export function toolEnv(helmBin: string = HELM4): NodeJS.ProcessEnv {
   return {
     ...process.env,
     PATH: `${path.join(TOOLS, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`,
     HELM_BIN: helmBin,
-    KUBECTL_BIN: KUBECTL
+    KUBECTL_BIN: KUBECTL,
+    HYDRATE_CHART_CACHE: TEST_CHART_CACHE
   }
 }
 

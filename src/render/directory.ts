@@ -60,5 +60,5 @@ export async function renderDirectory(target: Target, context: RenderContext): P
   // Each file starts a new document even when it does not begin with `---`.
   const text = parts.map(p => `---\n${p}`).join('')
   const command = `find ${shellQuote(dir || '.')} -type f \\( -name '*.yaml' -o -name '*.yml' \\) -not -path '*/.*' | LC_ALL=C sort | xargs awk 'FNR==1{print "---"}1'`
-  return { text, commands: [command], tools: {} }
+  return { text, commands: [command], tools: {}, warnings: [] }
 }

@@ -4,7 +4,7 @@ import type { Target } from '../config/types.js'
 import { fileDependencies, needsDependencyBuild } from '../sources/chart.js'
 import { RenderError } from '../errors.js'
 import { commandLine } from './shellQuote.js'
-import { redactToolOutput, runRenderTool } from './toolOutput.js'
+import { redactToolOutput, runRenderTool, toolWarnings } from './toolOutput.js'
 import type { Tool } from './tools.js'
 import type { RawRender, RenderContext } from './types.js'
 
@@ -32,6 +32,7 @@ export async function renderHelm(
   const options = target.helm
   if (!options) throw new RenderError(target.name, 'internal: helm target without helm options')
   const commands: string[] = []
+  const warnings: string[] = []
   const run = async (args: string[], display: string[], cwd: string) => {
     commands.push(commandLine(['helm', ...display]))
     const result = await runRenderTool(
@@ -54,6 +55,7 @@ export async function renderHelm(
           []
         )
       )
+    warnings.push(...toolWarnings(result.stderr, context, []))
     return result
   }
 
@@ -102,7 +104,12 @@ export async function renderHelm(
     ['template', releaseName, chartDisplay, ...remoteArgs, ...displayFlags],
     cwd
   )
-  return { text: result.stdout, commands, tools: { helm: helm.version } }
+  return {
+    text: result.stdout,
+    commands,
+    tools: { helm: helm.version },
+    warnings: [...new Set(warnings)]
+  }
 }
 
 /** Default release name: the chart directory's (or remote chart's) name, the same in every env. */

@@ -3,7 +3,12 @@ import type { Target } from '../config/types.js'
 import { RenderError } from '../errors.js'
 import { commandLine } from './shellQuote.js'
 import type { TargetDependencies } from '../targets/dependencies.js'
-import { redactToolOutput, runRenderTool, secretGeneratorValues } from './toolOutput.js'
+import {
+  redactToolOutput,
+  runRenderTool,
+  secretGeneratorValues,
+  toolWarnings
+} from './toolOutput.js'
 import type { KustomizeTool, Tool } from './tools.js'
 import type { RawRender, RenderContext } from './types.js'
 
@@ -24,6 +29,7 @@ export async function renderKustomize(
   const helmFlags = target.kustomize?.enableHelm && helm ? ['--helm-command', helm.path] : []
   const args = [...base, path.join(context.repoRoot, dir), ...flags, ...helmFlags]
   const display = [kustomize.kind, ...base, dir || '.', ...flags]
+  const secrets = () => secretGeneratorValues(context.repoRoot, deps, context.kustomizations)
   const result = await runRenderTool(
     target,
     context,
@@ -35,13 +41,11 @@ export async function renderKustomize(
     throw new RenderError(
       target.name,
       `${display.slice(0, 2).join(' ')} ${dir} exited with code ${result.exitCode}`,
-      redactToolOutput(
-        result.stderr,
-        secretGeneratorValues(context.repoRoot, deps, context.kustomizations)
-      )
+      redactToolOutput(result.stderr, secrets())
     )
   }
   const tools: Record<string, string> = { kustomize: kustomize.version }
   if (helm && target.kustomize?.enableHelm) tools.helm = helm.version
-  return { text: result.stdout, commands: [commandLine(display)], tools }
+  const warnings = result.stderr.trim() ? toolWarnings(result.stderr, context, secrets()) : []
+  return { text: result.stdout, commands: [commandLine(display)], tools, warnings }
 }

@@ -8,6 +8,8 @@ export interface RawRender {
   commands: string[]
   /** Tool name → version, for the per-path README. */
   tools: Record<string, string>
+  /** What the tools printed on stderr while succeeding: redacted, paths relative, distinct lines. */
+  warnings: string[]
 }
 
 export interface RenderContext {

@@ -155,3 +155,45 @@ describe.each(HELM_VERSIONS)("$label's warnings", ({ bin }) => {
     expect(warnings[0]).not.toMatch(/(^|[\s=])\/\S*(charts|shared)\//)
   })
 })
+
+describe('a credential in a tool warning', () => {
+  it('fails the report closed: the warning leaves the run only through the guard', async () => {
+    const token = 'ghp_WarningLeak0123456789abcdefABCDEF'
+    const repo = makeRepo({
+      files: {
+        'hydrate.yaml':
+          'version: 1\ntargets:\n  - { name: web-dev, env: dev, source: charts/web, path: web }\n',
+        'charts/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
+        'charts/web/templates/cm.yaml': CONFIG_MAP,
+        'shared/other.yaml': CONFIG_MAP.replace('name: web', 'name: other')
+      }
+    })
+    git(repo, 'checkout', '-q', '-b', 'feature')
+    // helm names a symlinked template in its warning: here the name is the run's token.
+    fs.symlinkSync(
+      '../../../shared/other.yaml',
+      path.join(repo, `charts/web/templates/${token}.yaml`)
+    )
+    commitAll(repo, 'A symlinked template')
+    const out: string[] = []
+    const stdout = { write: (text: string) => out.push(text) > 0 } as NodeJS.WritableStream
+    const stderr: string[] = []
+    const write = process.stderr.write
+    process.stderr.write = ((chunk: string) =>
+      stderr.push(chunk) > 0) as typeof process.stderr.write
+    const saved = { PATH: process.env.PATH, GITHUB_TOKEN: process.env.GITHUB_TOKEN }
+    Object.assign(process.env, { PATH: toolEnv().PATH, GITHUB_TOKEN: token })
+    try {
+      const code = await runCli(['diff', '-C', repo, '--base', 'main', '--format', 'json'], stdout)
+      expect(code).toBe(1)
+    } finally {
+      process.stderr.write = write
+      Object.assign(process.env, saved)
+      for (const [key, value] of Object.entries(saved))
+        if (value === undefined) delete process.env[key]
+    }
+    expect(out.join('')).toBe('')
+    expect(stderr.join('')).not.toContain(token)
+    expect(stderr.join('')).toMatch(/the json report/)
+  })
+})

@@ -36,6 +36,13 @@ const STATUS_ICON: Record<TargetDiff['status'], string> = {
 /** Targets named in a compact line instead of a table row (when they have no new findings). */
 const QUIET: ReadonlyArray<TargetDiff['status']> = ['unchanged', 'ignored-only']
 
+/** Targets grouped by a key, in report order: one block or line per group. */
+function groupBy(targets: readonly TargetDiff[], key: (t: TargetDiff) => string): TargetDiff[][] {
+  const groups = new Map<string, TargetDiff[]>()
+  for (const t of targets) groups.set(key(t), [...(groups.get(key(t)) ?? []), t])
+  return [...groups.values()]
+}
+
 /** At most 50 names in one line, then how many more. */
 function nameList(targets: readonly TargetDiff[]): string {
   const names = targets.map(t => escapeText(t.name))
@@ -95,15 +102,13 @@ function table(report: DiffReport): string[] {
 function ignoredOnlyLines(report: DiffReport): string[] {
   const targets = report.targets.filter(t => t.status === 'ignored-only')
   if (targets.length === 0) return []
-  const groups = new Map<string, TargetDiff[]>()
-  for (const t of targets) {
-    const key = (t.ignoredFields ?? []).map(escapeText).join(', ')
-    groups.set(key, [...(groups.get(key) ?? []), t])
-  }
+  const fields = (t: TargetDiff) => (t.ignoredFields ?? []).map(escapeText).join(', ')
   return [
     `Changes only in ignored fields (${targets.length}): the diff hides them, merging rewrites these manifests`,
     '',
-    ...[...groups].map(([fields, group]) => `- ${nameList(group)}: ${fields}`),
+    ...groupBy(targets, fields).map(
+      group => `- ${nameList(group)}: ${fields(group[0] as TargetDiff)}`
+    ),
     ''
   ]
 }
@@ -115,10 +120,8 @@ function errorKey(t: TargetDiff): string {
 
 /** One block per distinct render error, naming every target it hit. */
 function errorDetails(report: DiffReport): string[] {
-  const groups = new Map<string, TargetDiff[]>()
-  for (const t of report.targets.filter(t => t.status === 'error'))
-    groups.set(errorKey(t), [...(groups.get(errorKey(t)) ?? []), t])
-  return [...groups.values()].flatMap(group => {
+  const failed = report.targets.filter(t => t.status === 'error')
+  return groupBy(failed, errorKey).flatMap(group => {
     const first = group[0] as TargetDiff
     const names = group.map(t => `<b>${escapeText(t.env)} / ${escapeText(t.name)}</b>`)
     const others = group.length > 1 ? ` (the same error in ${counted(group.length, 'target')})` : ''
@@ -200,18 +203,15 @@ function targetDetails(t: TargetDiff, r: Rendering, shown: Map<string, TargetDif
  * lines, naming each target that printed it (a shared base warns in every environment).
  */
 function warningDetails(report: DiffReport, r: Rendering): string[] {
-  const groups = new Map<string, TargetDiff[]>()
-  for (const t of report.targets.filter(t => t.warnings?.length)) {
-    const key = (t.warnings ?? []).join('\n')
-    groups.set(key, [...(groups.get(key) ?? []), t])
-  }
-  return [...groups].flatMap(([text, group]) => {
+  const text = (t: TargetDiff) => (t.warnings ?? []).join('\n')
+  const warned = report.targets.filter(t => t.warnings?.length)
+  return groupBy(warned, text).flatMap(group => {
     const first = group[0] as TargetDiff
     const count = counted(first.warnings?.length ?? 0, 'tool warning')
     const names = group.map(t => `<b>${escapeText(t.env)} / ${escapeText(t.name)}</b>`)
     const summary = `<details><summary>⚠️ ${count}: ${names.join(', ')}</summary>`
     if (r.level === 'names') return [`- ⚠️ ${count}: ${names.join(', ')}`, '']
-    let body = text.split('\n')
+    let body = text(first).split('\n')
     let cut = 0
     if (r.level === 'truncated' && body.length > r.maxLines) {
       cut = body.length - r.maxLines

@@ -469,9 +469,10 @@ describe('affected-only diff', () => {
       env: full.env,
       full: true
     })
-    // 6 helm and kustomize targets, and 2 kustomize targets inflating a chart (kustomize +
-    // helm), base and head; plain directories need no process.
-    expect(full.count()).toBe((6 + 2 * 2) * 2)
+    // 8 helm and kustomize targets, 2 kustomize targets inflating a chart (kustomize +
+    // helm) and 2 plain directories holding a kustomization (one build), base and head;
+    // other plain directories need no process.
+    expect(full.count()).toBe((8 + 2 * 2 + 2) * 2)
     expect(fullResult.report.targets.map(t => [t.name, t.status, t.resources])).toEqual(
       result.report.targets.map(t => [t.name, t.status, t.resources])
     )

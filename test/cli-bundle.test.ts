@@ -30,7 +30,7 @@ describe('the bundled CLI (dist/cli/index.js)', () => {
       new RegExp(`Rendered ${EXAMPLE_TARGETS.length} targets from [0-9a-f]{7} into `)
     )
     expect(result.stdout).toMatch(
-      /env\/prod: 4 targets, \d+ resources \(cluster, guestbook, metrics, webapp\)/
+      /env\/prod: 6 targets, \d+ resources \(cluster, flux\/apps, flux\/cluster, guestbook, metrics, webapp\)/
     )
     for (const file of [
       'env/dev/guestbook/manifest.yaml',

@@ -104,9 +104,9 @@ describe('hydrate diff: every status, renames, noise, ignore rules and masking',
       'fresh-prod': 'added',
       'moved-prod': 'changed',
       'same-prod': 'unchanged',
-      'scaled-prod': 'unchanged',
+      'scaled-prod': 'ignored-only',
       'web-prod': 'changed',
-      'chart-prod': 'unchanged',
+      'chart-prod': 'ignored-only',
       'gone-prod': 'removed'
     })
     expect(result.report.base).toBe(git(repo, 'rev-parse', 'main').trim())
@@ -166,9 +166,34 @@ describe('hydrate diff: every status, renames, noise, ignore rules and masking',
     expect(byName('broken-prod').resources).toEqual([])
   })
 
-  it('does not count noise (helm.sh/chart, checksum/*) or ignored fields as changes', () => {
-    expect(byName('chart-prod')).toMatchObject({ status: 'unchanged', resources: [] })
-    expect(byName('scaled-prod')).toMatchObject({ status: 'unchanged', resources: [] })
+  it('does not count noise (helm.sh/chart, checksum/*) or ignored fields as changes, but names them', () => {
+    expect(byName('chart-prod')).toMatchObject({
+      status: 'ignored-only',
+      resources: [],
+      counts: { added: 0, modified: 0, removed: 0, renamed: 0 },
+      ignoredFields: ['checksum/config annotation', 'helm.sh/chart label']
+    })
+    expect(byName('scaled-prod')).toMatchObject({
+      status: 'ignored-only',
+      resources: [],
+      ignoredFields: ['/spec/replicas (diff.ignore)']
+    })
+    // Output with the same bytes on both sides is unchanged, with nothing more to say.
+    expect(byName('same-prod')).toEqual(
+      expect.not.objectContaining({ ignoredFields: expect.anything() })
+    )
+    const markdown = renderMarkdown(result.report)
+    expect(markdown).toContain(
+      '### Rendered diff: 4 of 8 targets change, 2 only in ignored fields, 1 failed to render'
+    )
+    expect(markdown).toContain(
+      '- scaled-prod: /spec/replicas (diff.ignore)\n- chart-prod: checksum/config annotation, helm.sh/chart label'
+    )
+    expect(markdown).toContain('Unchanged (1): same-prod\n')
+    expect(markdown).toContain('8 targets · 4 changed · 2 only in ignored fields · 1 failed')
+    expect(JSON.parse(renderJson(result.report)).targets).toContainEqual(
+      expect.objectContaining({ name: 'scaled-prod', status: 'ignored-only' })
+    )
   })
 
   it('masks secret values everywhere, showing only sizes and whether each key changed', () => {

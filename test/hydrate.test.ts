@@ -11,6 +11,7 @@ import { MemoryLogger } from '../src/logger.js'
 import {
   cleanupTempDirs,
   commitAll,
+  EXAMPLE_PROD_PATHS,
   EXAMPLE_REPO,
   git,
   makeDryWithRemote,
@@ -69,20 +70,18 @@ describe('hydrate push', () => {
     )
 
     // Files and metadata.
-    expect(lsTree(remote, prod)).toEqual([
-      '.gitattributes',
-      'cluster/README.md',
-      'cluster/hydrator.metadata',
-      'cluster/manifest.yaml',
-      'guestbook/README.md',
-      'guestbook/hydrator.metadata',
-      'guestbook/manifest.yaml',
-      'hydrate.state.json',
-      'hydrator.metadata',
-      'webapp/README.md',
-      'webapp/hydrator.metadata',
-      'webapp/manifest.yaml'
-    ])
+    expect(lsTree(remote, prod)).toEqual(
+      [
+        '.gitattributes',
+        'hydrate.state.json',
+        'hydrator.metadata',
+        ...EXAMPLE_PROD_PATHS.flatMap(p => [
+          `${p}/README.md`,
+          `${p}/hydrator.metadata`,
+          `${p}/manifest.yaml`
+        ])
+      ].sort()
+    )
     // Argo CD's bytes (src/argo/files.ts; their rules are checked against Go elsewhere).
     const dryCommit = await readDryCommit(new GitCommandManager(dry), 'HEAD', remote)
     expect(show(remote, `${prod}:hydrator.metadata`)).toBe(rootMetadata(dryCommit))

@@ -9,6 +9,7 @@ import { MemoryLogger } from '../src/logger.js'
 import {
   cleanupTempDirs,
   commitAll,
+  EXAMPLE_PROD_PATHS,
   EXAMPLE_REPO,
   git,
   makeDryWithRemote,
@@ -121,7 +122,10 @@ describe('a --target subset', () => {
       Object.fromEntries(Object.entries(state.paths).map(([p, o]) => [p, [o.target, o.drySha]]))
     ).toEqual({
       cluster: ['cluster-prod', first],
+      'flux/apps': ['flux-apps-prod', first],
+      'flux/cluster': ['flux-cluster-prod', first],
       guestbook: ['guestbook-prod', first],
+      metrics: ['metrics-prod', first],
       webapp: ['webapp-prod', second]
     })
     // Branches without a target of the subset are not touched, not even by a note.
@@ -279,11 +283,7 @@ describe('ownership on a branch others write too', () => {
     fs.appendFileSync(path.join(dry, 'environments/prod/webapp.yaml'), 'greeting: hi\n')
     commitAll(dry, 'Greet prod')
     await hydrate(dry)
-    expect(Object.keys(stateOf(remote, 'env/prod').paths)).toEqual([
-      'cluster',
-      'guestbook',
-      'webapp'
-    ])
+    expect(Object.keys(stateOf(remote, 'env/prod').paths)).toEqual(EXAMPLE_PROD_PATHS)
   })
 })
 

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { diffRepository, diffVerdict, enforceVerdict } from '../engine.js'
+import { isChange } from '../diff/types.js'
 import { HydrateError } from '../errors.js'
 import { commentMarker } from '../github/stickyComment.js'
 import { renderJson } from '../report/json.js'
@@ -60,7 +61,8 @@ export async function runDiff(
     : undefined
   output.file(markdownFile, renderMarkdown(report, { headUrl, timings }), 'the markdown report')
   output.file(jsonFile, renderJson(report), 'the JSON report')
-  const changed = report.targets.filter(t => t.status !== 'unchanged' && t.status !== 'error')
+  // Ignored-only changes are not changes (README "The rendered diff"); the report names them.
+  const changed = report.targets.filter(t => isChange(t.status))
   output.set('changed', String(changed.length > 0))
   output.set('changed-targets', JSON.stringify(changed.map(t => t.name)))
   output.set('report-markdown', markdownFile)

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { hydrateRepository } from '../engine.js'
 import { getErrorMessage } from '../errors.js'
+import { counted } from '../plural.js'
 import type { Logger } from '../logger.js'
 import {
   CredentialGuard,
@@ -83,5 +84,9 @@ async function runHydrate(
     for (const { path, target } of branch.pruned)
       core.info(`${branch.branch}: pruned ${path} (target ${target} removed)`)
   }
+  for (const rendered of result.render.rendered.filter(r => r.warnings.length > 0))
+    logger.info(
+      `${rendered.target.name}: ${counted(rendered.warnings.length, 'tool warning')} (shown in debug logging)`
+    )
   await writeHydrateSummary(result, settings, output)
 }

@@ -16,7 +16,7 @@ import { renderJson } from '../report/json.js'
 import { renderMarkdown } from '../report/markdown.js'
 import type { CredentialGuard } from '../security/credentials.js'
 import type { DiffArgs, PushArgs, RenderArgs } from './args.js'
-import { formatWriteResult } from './pushOutput.js'
+import { formatToolWarnings, formatWriteResult } from './pushOutput.js'
 import { counted } from '../plural.js'
 
 /** What every command gets: engine options, the run's guard, where to print. */
@@ -45,6 +45,7 @@ export async function renderCommand(args: RenderArgs, context: CommandContext): 
       `  ${layout.branch}: ${counted(layout.targets.length, 'target')}, ${counted(resources, 'resource')} (${layout.targets.map(t => t.target.path).join(', ')})\n`
     )
   }
+  stdout.write(formatToolWarnings(result.rendered))
   const { stats, findings: policy, durationMs } = result.policy
   stdout.write(
     `Policy: ${counted(policy.length, 'finding')}; ${stats.schemaChecked} resources checked against the Kubernetes schemas, ${stats.schemaSkipped} custom resources skipped (${Math.round(durationMs)} ms)\n`
@@ -92,5 +93,6 @@ export async function pushCommand(args: PushArgs, context: CommandContext): Prom
     full: args.full
   })
   context.stdout.write(formatWriteResult(result.write, args.dryRun))
+  context.stdout.write(formatToolWarnings(result.render.rendered))
   return 0
 }

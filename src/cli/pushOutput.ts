@@ -1,4 +1,17 @@
 import type { WriteResult } from '../hydrate/branchWriter.js'
+import { counted } from '../plural.js'
+import type { RenderedTarget } from '../render/index.js'
+
+/**
+ * One line per target whose tools warned, with a count (the lines themselves are logged
+ * with -v, and shown in the diff report); nothing when none did.
+ */
+export function formatToolWarnings(rendered: readonly RenderedTarget[]): string {
+  const warned = rendered.filter(r => r.warnings.length > 0)
+  if (warned.length === 0) return ''
+  const lines = warned.map(r => `  ${r.target.name}: ${counted(r.warnings.length, 'tool warning')}`)
+  return `Tool warnings (-v prints them):\n${lines.join('\n')}\n`
+}
 
 /** What `hydrate push` prints: per branch its outcome, changed targets and paths. */
 export function formatWriteResult(result: WriteResult, dryRun: boolean): string {

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util'
 import type { DiffSettings, IgnoreRule } from '../config/types.js'
 import type { ResourceId, JsonObject as Obj } from '../manifests/resource.js'
 
@@ -67,4 +68,36 @@ export function applyIgnoreRules(object: Obj, id: ResourceId, settings: DiffSett
     for (const pointer of rule.jsonPointers) removePath(copy, decodePointer(pointer))
   }
   return copy
+}
+
+/**
+ * The ignored fields (noise and ignore rules) in which two sides of one resource differ, as
+ * a reader names them: `helm.sh/chart label`, `checksum/config annotation`,
+ * `/spec/replicas (diff.ignore)`. Names only, never values.
+ */
+export function ignoredDifferences(
+  before: Obj,
+  after: Obj,
+  id: ResourceId,
+  settings: DiffSettings
+): string[] {
+  const fields = new Set<string>()
+  const differs = (path: string[]) => !isDeepStrictEqual(get(before, path), get(after, path))
+  if (settings.noise) {
+    for (const metadata of [['metadata'], ...TEMPLATE_METADATA]) {
+      if (differs([...metadata, 'labels', 'helm.sh/chart'])) fields.add('helm.sh/chart label')
+      const keys = [before, after].flatMap(side =>
+        Object.keys((get(side, [...metadata, 'annotations']) as Obj | undefined) ?? {})
+      )
+      for (const key of keys)
+        if (key.startsWith('checksum/') && differs([...metadata, 'annotations', key]))
+          fields.add(`${key} annotation`)
+    }
+  }
+  for (const rule of settings.ignore) {
+    if (!matches(rule, id)) continue
+    for (const pointer of rule.jsonPointers)
+      if (differs(decodePointer(pointer))) fields.add(`${pointer} (diff.ignore)`)
+  }
+  return [...fields]
 }

@@ -1,5 +1,7 @@
 import type { DiffSettings, Target } from '../config/types.js'
+import { manifestFiles } from '../hydrate/layout.js'
 import type { RenderedTarget, RenderFailure } from '../render/index.js'
+import { ignoredDifferences } from './ignore.js'
 import { diffResources } from './resources.js'
 import type { ChangeCounts, TargetDiff } from './types.js'
 
@@ -14,9 +16,37 @@ export interface DiffSide {
 
 const NO_CHANGES: ChangeCounts = { added: 0, modified: 0, removed: 0, renamed: 0 }
 
+/** Whether a push would write other bytes for the target than the branch holds from the base. */
+function outputDiffers(base: RenderedTarget, head: RenderedTarget): boolean {
+  const files = (side: RenderedTarget) => manifestFiles(side.target, side.resources)
+  return JSON.stringify(files(base)) !== JSON.stringify(files(head))
+}
+
+/** What differs in a target whose resources the diff shows as the same: ignored fields, or more. */
+function ignoredFields(
+  base: RenderedTarget,
+  head: RenderedTarget,
+  settings: DiffSettings
+): string[] {
+  const fields = new Set<string>()
+  const before = new Map(base.resources.map(r => [r.id, r]))
+  for (const resource of head.resources) {
+    const old = before.get(resource.id)
+    if (old && old.yaml !== resource.yaml)
+      for (const field of ignoredDifferences(old.object, resource.object, resource, settings))
+        fields.add(field)
+  }
+  const order = (side: RenderedTarget) => side.resources.map(r => r.id).join('\n')
+  if (base.target.layout !== head.target.layout) fields.add('output layout')
+  else if (head.target.layout === 'manifest' && order(base) !== order(head))
+    fields.add('resource order')
+  if (fields.size === 0) fields.add('fields the diff ignores')
+  return [...fields].sort()
+}
+
 /**
- * Per target (matched by name): changed / unchanged / added / removed, or error when either
- * side failed to render (reported, not fatal to the other targets). Head order first, then
+ * Per target (matched by name): changed / unchanged / ignored-only / added / removed, or error
+ * when either side failed to render (reported, not fatal to the other targets). Head order first, then
  * targets that only the base has.
  */
 export function diffTargets(base: DiffSide, head: DiffSide, settings: DiffSettings): TargetDiff[] {
@@ -42,17 +72,26 @@ export function diffTargets(base: DiffSide, head: DiffSide, settings: DiffSettin
       .join('\n')
     if (error)
       return { ...summary, status: 'error', counts: { ...NO_CHANGES }, resources: [], error }
-    const before = b.targets.has(name) ? (b.rendered.get(name)?.resources ?? []) : undefined
-    const after = h.targets.has(name) ? (h.rendered.get(name)?.resources ?? []) : undefined
+    const baseRender = b.rendered.get(name)
+    const headRender = h.rendered.get(name)
+    const warnings = headRender?.warnings.length ? { warnings: [...headRender.warnings] } : {}
+    const before = b.targets.has(name) ? (baseRender?.resources ?? []) : undefined
+    const after = h.targets.has(name) ? (headRender?.resources ?? []) : undefined
     const { resources, counts } = diffResources(before ?? [], after ?? [], settings)
-    const status =
-      before === undefined
-        ? 'added'
-        : after === undefined
-          ? 'removed'
-          : resources.length > 0
-            ? 'changed'
-            : 'unchanged'
-    return { ...summary, status, counts, resources }
+    if (before === undefined) return { ...summary, status: 'added', counts, resources, ...warnings }
+    if (after === undefined) return { ...summary, status: 'removed', counts, resources }
+    if (resources.length > 0)
+      return { ...summary, status: 'changed', counts, resources, ...warnings }
+    // The same resources once ignored fields are left out; the bytes a push writes may still differ.
+    if (baseRender && headRender && outputDiffers(baseRender, headRender))
+      return {
+        ...summary,
+        status: 'ignored-only',
+        counts,
+        resources,
+        ignoredFields: ignoredFields(baseRender, headRender, settings),
+        ...warnings
+      }
+    return { ...summary, status: 'unchanged', counts, resources, ...warnings }
   })
 }

@@ -1,7 +1,16 @@
 import type { Finding } from '../policy/types.js'
 
 export type ResourceChangeKind = 'added' | 'removed' | 'modified' | 'renamed'
-export type TargetStatus = 'changed' | 'unchanged' | 'added' | 'removed' | 'error'
+/**
+ * `ignored-only`: no change the diff shows, yet the output differs (only in ignored fields),
+ * so a push rewrites the target's manifests.
+ */
+export type TargetStatus = 'changed' | 'unchanged' | 'ignored-only' | 'added' | 'removed' | 'error'
+
+/** The statuses a push acts on that the diff shows as resource changes. */
+export function isChange(status: TargetStatus): boolean {
+  return status === 'changed' || status === 'added' || status === 'removed'
+}
 
 export interface ResourceChange {
   group: string
@@ -31,6 +40,10 @@ export interface TargetDiff {
   counts: ChangeCounts
   resources: ResourceChange[]
   error?: string
+  /** With `ignored-only`: which ignored fields differ (`helm.sh/chart label`), never values. */
+  ignoredFields?: string[]
+  /** What the head's render tools printed while succeeding; only when there is something. */
+  warnings?: string[]
 }
 
 /** The JSON report (README "The rendered diff"). */

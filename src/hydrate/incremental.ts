@@ -146,6 +146,7 @@ export async function selectIncremental(options: {
       problems: [],
       commands: [...owned.commands],
       tools: { ...owned.tools },
+      warnings: [],
       durationMs: 0,
       reused: files
     })

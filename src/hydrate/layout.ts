@@ -1,4 +1,5 @@
 import { GITATTRIBUTES, pathMetadata, pathReadme, rootMetadata } from '../argo/files.js'
+import type { Target } from '../config/types.js'
 import { ManifestError } from '../errors.js'
 import type { DryCommit } from '../git/dryCommit.js'
 import { serializeManifests } from '../manifests/parse.js'
@@ -52,11 +53,22 @@ function targetFiles(
     for (const [file, entry] of rendered.reused) files.push([`${target.path}/${file}`, entry])
     return files
   }
-  if (target.layout === 'manifest') {
-    files.push([`${target.path}/manifest.yaml`, serializeManifests(resources)])
-    return files
-  }
+  for (const [name, content] of manifestFiles(target, resources))
+    files.push([`${target.path}/${name}`, content])
+  return files
+}
+
+/**
+ * The manifest files a target writes into its path (its metadata and README aside), relative
+ * to the path: `manifest.yaml`, or one file per resource with `layout: resources`.
+ */
+export function manifestFiles(
+  target: Target,
+  resources: readonly Resource[]
+): Array<[string, string]> {
+  if (target.layout === 'manifest') return [['manifest.yaml', serializeManifests(resources)]]
   const owners = new Map<string, string>()
+  const files: Array<[string, string]> = []
   for (const resource of resources) {
     const name = resourceFileName(resource)
     const other = owners.get(name)
@@ -66,9 +78,9 @@ function targetFiles(
         `resources ${other} and ${resource.id} map to the same file ${name}; use layout: manifest`
       )
     owners.set(name, resource.id)
-    files.push([`${target.path}/${name}`, resource.yaml])
+    files.push([name, resource.yaml])
   }
-  return files
+  return files.sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
 }
 
 function sortedMap(entries: Array<[string, string | ExistingBlob]>): BranchFiles {

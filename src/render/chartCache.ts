@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js'
 import { archiveFiles } from '../sources/chartArchive.js'
 import { describeRemoteChart, remoteChartName, type RemoteChart } from '../sources/remoteChart.js'
 
-/** Sets the cache directory (docs/adr/0011); never read from the repository. */
+/** Sets the cache directory (docs/adr/0013); never read from the repository. */
 export const CHART_CACHE_ENV = 'HYDRATE_CHART_CACHE'
 
 const ARCHIVE = 'chart.tgz'
@@ -84,7 +84,7 @@ export function archiveMismatch(file: string, chart: PinnedChart): string | unde
 }
 
 /**
- * Pinned remote charts, downloaded once and kept across runs (docs/adr/0011). An entry is a
+ * Pinned remote charts, downloaded once and kept across runs (docs/adr/0013). An entry is a
  * directory named after the key with the archive and what we recorded about it; it is
  * written by rename, so a reader sees a whole entry or none, and every read checks the
  * archive's sha256 and its own name and version against the key.

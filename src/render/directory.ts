@@ -48,6 +48,7 @@ export async function renderDirectory(
   const sources: ManifestSource[] = []
   const builds: string[] = []
   const tools: Record<string, string> = {}
+  const warnings: string[] = []
   // One build at a time: the target already holds one of the run's concurrency slots.
   for (const entry of entries) {
     if (entry.kind === 'file') {
@@ -59,6 +60,7 @@ export async function renderDirectory(
     sources.push({ text: built.text, origin: `${entry.path || '.'} (kustomize build)` })
     builds.push(...built.commands)
     Object.assign(tools, built.tools)
+    warnings.push(...built.warnings)
   }
   // Each part starts a new document even when it does not begin with `---`.
   const text = sources
@@ -66,7 +68,13 @@ export async function renderDirectory(
     .join('')
   const nested = entries.filter(e => e.kind === 'kustomization').map(e => e.path)
   const commands = entries.some(e => e.kind === 'file') ? [findCommand(dir, nested)] : []
-  return { text, sources, commands: [...commands, ...builds], tools }
+  return {
+    text,
+    sources,
+    commands: [...commands, ...builds],
+    tools,
+    warnings: [...new Set(warnings)]
+  }
 }
 
 /** The shell pipeline that prints the plain files as one stream, in the same order. */

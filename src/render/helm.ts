@@ -19,7 +19,7 @@ import { getErrorMessage, RenderError } from '../errors.js'
 import { runProcess } from '../process/run.js'
 import { ChartDownloadError, type PinnedChart } from './chartCache.js'
 import { commandLine } from './shellQuote.js'
-import { redactToolOutput, runRenderTool } from './toolOutput.js'
+import { redactToolOutput, runRenderTool, toolWarnings } from './toolOutput.js'
 import type { Tool } from './tools.js'
 import type { RawRender, RenderContext } from './types.js'
 
@@ -72,7 +72,7 @@ async function pullChart(
 }
 
 /**
- * A remote chart's archive: a pinned one from the cache (fetched once, docs/adr/0011), any
+ * A remote chart's archive: a pinned one from the cache (fetched once, docs/adr/0013), any
  * other pulled for this render alone. Rendering a local archive also keeps helm's pull
  * messages (helm 4 prints `Pulled:` on stdout) out of the manifests.
  */
@@ -146,6 +146,7 @@ export async function renderHelm(
   const options = target.helm
   if (!options) throw new RenderError(target.name, 'internal: helm target without helm options')
   const commands: string[] = []
+  const warnings: string[] = []
   const run = async (args: string[], display: string[], cwd: string) => {
     commands.push(commandLine(['helm', ...display]))
     const result = await runRenderTool(
@@ -168,6 +169,7 @@ export async function renderHelm(
           []
         )
       )
+    warnings.push(...toolWarnings(result.stderr, context, []))
     return result
   }
 
@@ -230,7 +232,12 @@ export async function renderHelm(
     ['template', releaseName, chartDisplay, ...remoteArgs, ...displayFlags],
     cwd
   )
-  return { text: result.stdout, commands, tools: { helm: helm.version } }
+  return {
+    text: result.stdout,
+    commands,
+    tools: { helm: helm.version },
+    warnings: [...new Set(warnings)]
+  }
 }
 
 /** Default release name: the chart directory's (or remote chart's) name, the same in every env. */

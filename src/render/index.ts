@@ -23,6 +23,8 @@ export interface RenderedTarget {
   problems: ManifestProblem[]
   commands: string[]
   tools: Record<string, string>
+  /** What the tools printed while succeeding (RawRender.warnings); none when not rendered. */
+  warnings: string[]
   durationMs: number
   /** Incremental hydration: not rendered; these files (relative to the path) stay as they are. */
   reused?: Map<string, { mode: string; id: string }>
@@ -100,6 +102,7 @@ export async function renderTarget(
     problems,
     commands: raw.commands,
     tools: raw.tools,
+    warnings: raw.warnings,
     durationMs: performance.now() - started
   }
 }
@@ -132,6 +135,7 @@ export async function renderTargets(
           options.logger.debug(
             `rendered ${target.name}: ${rendered.resources.length} resources in ${Math.round(rendered.durationMs)} ms`
           )
+          for (const line of rendered.warnings) options.logger.debug(`${target.name}: ${line}`)
           if (rendered.resources.length === 0)
             options.logger.warning(
               `target ${target.name} rendered no resources: its manifest.yaml on ${target.branch} would be empty`

@@ -3,7 +3,12 @@ import type { Target } from '../config/types.js'
 import { RenderError } from '../errors.js'
 import { commandLine } from './shellQuote.js'
 import type { TargetDependencies } from '../targets/dependencies.js'
-import { redactToolOutput, runRenderTool, secretGeneratorValues } from './toolOutput.js'
+import {
+  redactToolOutput,
+  runRenderTool,
+  secretGeneratorValues,
+  toolWarnings
+} from './toolOutput.js'
 import type { KustomizeTool, Tool } from './tools.js'
 import type { RawRender, RenderContext } from './types.js'
 
@@ -28,6 +33,7 @@ export async function renderKustomize(
   const helmFlags = target.kustomize?.enableHelm && helm ? ['--helm-command', helm.path] : []
   const args = [...base, path.join(context.repoRoot, dir), ...flags, ...helmFlags]
   const display = [kustomize.kind, ...base, dir || '.', ...flags]
+  const secrets = () => secretGeneratorValues(context.repoRoot, deps, context.kustomizations)
   const result = await runRenderTool(
     target,
     context,
@@ -41,10 +47,7 @@ export async function renderKustomize(
     throw new RenderError(
       target.name,
       `${display.slice(0, 2).join(' ')} ${dir} exited with code ${result.exitCode}`,
-      redactToolOutput(
-        result.stderr,
-        secretGeneratorValues(context.repoRoot, deps, context.kustomizations)
-      )
+      redactToolOutput(result.stderr, secrets())
     )
   }
   const tools: Record<string, string> = { kustomize: kustomize.version }
@@ -54,7 +57,8 @@ export async function renderKustomize(
     // The branch README's commands must work for whoever reproduces them with helm 4.
     commands.unshift(HELM4_NOTE)
   }
-  return { text: result.stdout, commands, tools }
+  const warnings = result.stderr.trim() ? toolWarnings(result.stderr, context, secrets()) : []
+  return { text: result.stdout, commands, tools, warnings }
 }
 
 const HELM4_NOTE =

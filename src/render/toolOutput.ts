@@ -75,6 +75,61 @@ export function redactToolOutput(text: string, secrets: readonly string[]): stri
   return result.replace(/\[\d{1,3}(?: \d{1,3}){3,}\]/g, '[<redacted bytes>]')
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/**
+ * Absolute paths of this run made relative: the repository root (as given and as resolved,
+ * since tools print resolved symlinks) and a chart's scratch copy are dropped, so
+ * `<root>/apps/web` reads `apps/web`; other scratch paths become `<scratch>`. Also keeps the
+ * text the same from run to run (the scratch directory's name is random).
+ */
+function relativePaths(text: string, context: RenderContext): string {
+  const literal = (paths: string[], to: string) =>
+    [...new Set(paths)].map(p => ({ from: escapeRegExp(p), to, length: p.length }))
+  const scratch = [context.tempDir, realPath(context.tempDir)]
+  const prefixes = [
+    // A staged chart: <scratch>/chart-XXXX/<source> is <source> in the repository.
+    ...literal(scratch, '.').map(p => ({ ...p, from: `${p.from}/chart-[^/\\s]+` })),
+    ...[
+      ...literal([context.repoRoot, realPath(context.repoRoot)], '.'),
+      ...literal(scratch, '<scratch>')
+    ].sort((a, b) => b.length - a.length)
+  ]
+  let result = text
+  for (const { from, to } of prefixes) {
+    // `<root>/x` → `x`; `<root>` alone → `.`; never inside a longer name (`<root>-other`).
+    result = result
+      .replace(new RegExp(`${from}/(?=[^\\s/])`, 'g'), to === '.' ? '' : `${to}/`)
+      .replace(new RegExp(`${from}(?![\\w.-])`, 'g'), to)
+  }
+  return result
+}
+
+function realPath(file: string): string {
+  try {
+    return fs.realpathSync(file)
+  } catch {
+    return file
+  }
+}
+
+/**
+ * What a tool printed on stderr while it succeeded (kustomize's deprecations, helm's
+ * symlink notes): redacted as error output is, workspace paths relative, one entry per
+ * distinct non-blank line, in the order printed.
+ */
+export function toolWarnings(
+  stderr: string,
+  context: RenderContext,
+  secrets: readonly string[]
+): string[] {
+  const text = relativePaths(redactToolOutput(stderr, secrets), context)
+  const lines = text.split(/\r?\n/).map(line => line.trimEnd())
+  return [...new Set(lines.filter(line => line.trim() !== ''))]
+}
+
 /**
  * Runs a render tool (helm, kustomize, kubectl) in the render environment; a process that
  * cannot start or times out is this target's RenderError. A non-zero exit is returned.

@@ -12,6 +12,8 @@ export interface RawRender {
   commands: string[]
   /** Tool name → version, for the per-path README. */
   tools: Record<string, string>
+  /** What the tools printed on stderr while succeeding: redacted, paths relative, distinct lines. */
+  warnings: string[]
 }
 
 export interface RenderContext {
@@ -25,6 +27,6 @@ export interface RenderContext {
   extraEnv: NodeJS.ProcessEnv
   /** Parsed kustomization files, shared by the targets of one run. */
   kustomizations: Map<string, Obj | undefined>
-  /** Pinned remote charts, fetched once (docs/adr/0011). */
+  /** Pinned remote charts, fetched once (docs/adr/0013). */
   chartCache: ChartCache
 }

@@ -1,5 +1,5 @@
 import { describeResource } from '../manifests/resource.js'
-import type { DiffReport, ResourceChange, TargetDiff } from '../diff/types.js'
+import { isChange, type DiffReport, type ResourceChange, type TargetDiff } from '../diff/types.js'
 import { escapeText, fenced } from './escape.js'
 import { counted } from '../plural.js'
 
@@ -29,7 +29,24 @@ const STATUS_ICON: Record<TargetDiff['status'], string> = {
   added: '🟢 added',
   removed: '🔴 removed',
   unchanged: 'unchanged',
+  'ignored-only': '⚪ ignored fields only',
   error: '❌ error'
+}
+
+/** Targets named in a compact line instead of a table row (when they have no new findings). */
+const QUIET: ReadonlyArray<TargetDiff['status']> = ['unchanged', 'ignored-only']
+
+/** Targets grouped by a key, in report order: one block or line per group. */
+function groupBy(targets: readonly TargetDiff[], key: (t: TargetDiff) => string): TargetDiff[][] {
+  const groups = new Map<string, TargetDiff[]>()
+  for (const t of targets) groups.set(key(t), [...(groups.get(key(t)) ?? []), t])
+  return [...groups.values()]
+}
+
+/** At most 50 names in one line, then how many more. */
+function nameList(targets: readonly TargetDiff[]): string {
+  const names = targets.map(t => escapeText(t.name))
+  return `${names.slice(0, 50).join(', ')}${names.length > 50 ? `, … ${names.length - 50} more` : ''}`
 }
 
 function counts(t: TargetDiff): string {
@@ -54,7 +71,7 @@ function findingsCount(report: DiffReport, target: string): string {
 
 function table(report: DiffReport): string[] {
   const interesting = report.targets.filter(
-    t => t.status !== 'unchanged' || findingsCount(report, t.name)
+    t => !QUIET.includes(t.status) || findingsCount(report, t.name)
   )
   const unchanged = report.targets.filter(
     t => t.status === 'unchanged' && !findingsCount(report, t.name)
@@ -72,15 +89,28 @@ function table(report: DiffReport): string[] {
     }
     lines.push('')
   }
-  if (unchanged.length > 0) {
-    const names = unchanged.map(t => escapeText(t.name))
-    const shown = names.slice(0, 50).join(', ')
-    lines.push(
-      `Unchanged (${names.length}): ${shown}${names.length > 50 ? `, … ${names.length - 50} more` : ''}`,
-      ''
-    )
-  }
+  lines.push(...ignoredOnlyLines(report))
+  if (unchanged.length > 0)
+    lines.push(`Unchanged (${unchanged.length}): ${nameList(unchanged)}`, '')
   return lines
+}
+
+/**
+ * Targets whose output changes only in ignored fields: merging rewrites their manifests,
+ * so they are named apart from the unchanged ones, grouped by the fields that differ.
+ */
+function ignoredOnlyLines(report: DiffReport): string[] {
+  const targets = report.targets.filter(t => t.status === 'ignored-only')
+  if (targets.length === 0) return []
+  const fields = (t: TargetDiff) => (t.ignoredFields ?? []).map(escapeText).join(', ')
+  return [
+    `Changes only in ignored fields (${targets.length}): the diff hides them, merging rewrites these manifests`,
+    '',
+    ...groupBy(targets, fields).map(
+      group => `- ${nameList(group)}: ${fields(group[0] as TargetDiff)}`
+    ),
+    ''
+  ]
 }
 
 /** A render error with its target's name taken out: targets failing alike share it. */
@@ -90,10 +120,8 @@ function errorKey(t: TargetDiff): string {
 
 /** One block per distinct render error, naming every target it hit. */
 function errorDetails(report: DiffReport): string[] {
-  const groups = new Map<string, TargetDiff[]>()
-  for (const t of report.targets.filter(t => t.status === 'error'))
-    groups.set(errorKey(t), [...(groups.get(errorKey(t)) ?? []), t])
-  return [...groups.values()].flatMap(group => {
+  const failed = report.targets.filter(t => t.status === 'error')
+  return groupBy(failed, errorKey).flatMap(group => {
     const first = group[0] as TargetDiff
     const names = group.map(t => `<b>${escapeText(t.env)} / ${escapeText(t.name)}</b>`)
     const others = group.length > 1 ? ` (the same error in ${counted(group.length, 'target')})` : ''
@@ -132,7 +160,7 @@ function firstShown(report: DiffReport): Map<string, TargetDiff> {
 }
 
 function targetDetails(t: TargetDiff, r: Rendering, shown: Map<string, TargetDiff>): string[] {
-  if (t.status === 'unchanged' || t.status === 'error') return []
+  if (!isChange(t.status)) return []
   const lines = [
     `<details><summary><b>${escapeText(t.env)} / ${escapeText(t.name)}</b> <code>${escapeText(`${t.branch}:${t.path}`)}</code> ${counts(t)}</summary>`,
     ''
@@ -168,6 +196,37 @@ function targetDetails(t: TargetDiff, r: Rendering, shown: Map<string, TargetDif
   if (r.level === 'names' && t.resources.length > 0) lines.push('')
   lines.push('</details>', '')
   return lines
+}
+
+/**
+ * The render tools' warnings, below every diff: one collapsed block per distinct set of
+ * lines, naming each target that printed it (a shared base warns in every environment).
+ */
+function warningDetails(report: DiffReport, r: Rendering): string[] {
+  const text = (t: TargetDiff) => (t.warnings ?? []).join('\n')
+  const warned = report.targets.filter(t => t.warnings?.length)
+  return groupBy(warned, text).flatMap(group => {
+    const first = group[0] as TargetDiff
+    const count = counted(first.warnings?.length ?? 0, 'tool warning')
+    const names = group.map(t => `<b>${escapeText(t.env)} / ${escapeText(t.name)}</b>`)
+    const summary = `<details><summary>⚠️ ${count}: ${names.join(', ')}</summary>`
+    if (r.level === 'names') return [`- ⚠️ ${count}: ${names.join(', ')}`, '']
+    let body = text(first).split('\n')
+    let cut = 0
+    if (r.level === 'truncated' && body.length > r.maxLines) {
+      cut = body.length - r.maxLines
+      body = body.slice(0, r.maxLines)
+    }
+    return [
+      summary,
+      '',
+      ...fenced(body.join('\n'), 'text'),
+      ...(cut > 0 ? [`_… ${counted(cut, 'more line')} cut_`] : []),
+      '',
+      '</details>',
+      ''
+    ]
+  })
 }
 
 function findingsTable(findings: DiffReport['findings']): string[] {
@@ -214,8 +273,19 @@ function cutNote(r: Rendering): string[] {
   ]
 }
 
+/** The title after "Rendered diff: ", with counts that add up to what a push would do. */
+function title(changed: number, ignoredOnly: number, failed: number, total: number): string {
+  if (changed + ignoredOnly + failed === 0) return 'no changes'
+  return [
+    `${changed} of ${counted(total, 'target')} change`,
+    ...(ignoredOnly > 0 ? [`${ignoredOnly} only in ignored fields`] : []),
+    ...(failed > 0 ? [`${failed} failed to render`] : [])
+  ].join(', ')
+}
+
 function render(report: DiffReport, r: Rendering): string {
-  const changed = report.targets.filter(t => t.status !== 'unchanged' && t.status !== 'error')
+  const changed = report.targets.filter(t => isChange(t.status))
+  const ignoredOnly = report.targets.filter(t => t.status === 'ignored-only')
   const failed = report.targets.filter(t => t.status === 'error')
   const total = report.targets.reduce(
     (sum, t) => ({
@@ -232,22 +302,29 @@ function render(report: DiffReport, r: Rendering): string {
   const lines: string[] = []
   if (r.marker) lines.push(r.marker)
   lines.push(
-    `### Rendered diff: ${changed.length === 0 && failed.length === 0 ? 'no changes' : `${changed.length} of ${counted(report.targets.length, 'target')} change`}${failed.length > 0 ? `, ${failed.length} failed to render` : ''}`,
+    `### Rendered diff: ${title(changed.length, ignoredOnly.length, failed.length, report.targets.length)}`,
     '',
     `Base \`${report.base.slice(0, 7)}\` → head ${head}`,
     ''
   )
   if (changed.length === 0 && failed.length === 0)
-    lines.push('This pull request changes no rendered manifest in any environment.', '')
+    lines.push(
+      ignoredOnly.length === 0
+        ? 'This pull request changes no rendered manifest in any environment.'
+        : `This pull request changes no field the diff shows, but merging it rewrites the manifests of ${counted(ignoredOnly.length, 'target')}: their changes are only in ignored fields.`,
+      ''
+    )
   lines.push(...cutNote(r), ...table(report), ...findingsSection(report))
   if (r.level !== 'table') {
     lines.push(...errorDetails(report))
     const shown = firstShown(report)
     for (const t of report.targets) lines.push(...targetDetails(t, r, shown))
+    lines.push(...warningDetails(report, r))
   }
   const footer = [
     counted(report.targets.length, 'target'),
     `${changed.length} changed`,
+    ...(ignoredOnly.length > 0 ? [`${ignoredOnly.length} only in ignored fields`] : []),
     ...(failed.length > 0 ? [`${failed.length} failed`] : []),
     `resources +${total.added} ~${total.modified} -${total.removed} ↻${total.renamed}`,
     ...(report.findings.length ? [counted(report.findings.length, 'finding')] : []),

@@ -10,8 +10,19 @@ export const EXAMPLE_TARGETS = [
   ...['cluster', 'guestbook', 'webapp'].flatMap(app =>
     ['dev', 'prod', 'staging'].map(env => `${app}-${env}`)
   ),
-  ...['metrics'].flatMap(app => ['dev', 'prod'].map(env => `${app}-${env}`))
+  ...['metrics', 'flux-apps', 'flux-cluster'].flatMap(app =>
+    ['dev', 'prod'].map(env => `${app}-${env}`)
+  )
 ].sort()
+/** The output paths of the example's prod branch (dev has the same; staging has no metrics or flux). */
+export const EXAMPLE_PROD_PATHS = [
+  'cluster',
+  'flux/apps',
+  'flux/cluster',
+  'guestbook',
+  'metrics',
+  'webapp'
+]
 export const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus')
 
 const tempDirs: string[] = []

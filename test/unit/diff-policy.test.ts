@@ -13,7 +13,7 @@ const target = { name: 'web-dev', env: 'dev', allowSecrets: false } as Target
 
 function rendered(text: string): RenderedTarget {
   const { resources, problems } = parseManifests(text, target.name)
-  return { target, resources, problems, commands: [], tools: {}, durationMs: 0 }
+  return { target, resources, problems, commands: [], tools: {}, warnings: [], durationMs: 0 }
 }
 
 const secret = (name: string, value: string) =>

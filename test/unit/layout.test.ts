@@ -49,6 +49,7 @@ function rendered(
     problems: [],
     commands: [`kubectl kustomize apps/${name}`],
     tools: { kustomize: '5.7.1' },
+    warnings: [],
     durationMs: 1
   }
 }

@@ -45,7 +45,24 @@ function hostileReport(): DiffReport {
             change: 'added',
             diff: `+metadata:\n+  annotations:\n+    note: "${HOSTILE.marker} ${HOSTILE.mention}"\n+  name: x\n`
           }
+        ],
+        // Tool text echoes repository content: a warning can carry anything.
+        warnings: [
+          `# Warning: ${HOSTILE.closeHtml}`,
+          HOSTILE.heading.trim(),
+          `${HOSTILE.marker} ${HOSTILE.mention}`,
+          '```\n</details>'
         ]
+      },
+      {
+        name: `quiet ${HOSTILE.mention}`,
+        env: 'dev',
+        branch: 'env/dev',
+        path: 'quiet',
+        status: 'ignored-only',
+        counts: { added: 0, modified: 0, removed: 0, renamed: 0 },
+        resources: [],
+        ignoredFields: [`${HOSTILE.closeHtml} (diff.ignore)`, `${HOSTILE.heading} label`]
       },
       {
         name: 'broken',
@@ -81,8 +98,9 @@ describe('resource text in the comment is escaped or fenced', () => {
 
   it('opens and closes only the HTML we write', () => {
     expect(count(html, '<details>')).toBe(count(html, '</details>'))
-    expect(count(html, '<details>')).toBe(2)
-    expect(count(html, '</summary>')).toBe(2)
+    // Ours: the evil target's diff, the render error, the evil target's tool warnings.
+    expect(count(html, '<details>')).toBe(3)
+    expect(count(html, '</summary>')).toBe(3)
     expect(html).not.toContain('<img')
     expect(html).not.toContain('onerror=alert(1)>')
   })
@@ -117,6 +135,11 @@ describe('resource text in the comment is escaped or fenced', () => {
     const rendered = github.renderInline(escapeText('a|b <c> `d` *e* @f #g'))
     expect(rendered.replace(/\u2060/g, '')).toBe('a|b &lt;c&gt; `d` *e* @f #g')
     expect(renderMarkdown(hostileReport())).toContain('ConfigMap&lt;/code&gt;')
+    // The tool warnings and the ignored fields are there, as text.
+    expect(markdown).toContain('# Warning: </code></summary></details><img src=x onerror=alert(1)>')
+    expect(markdown).toContain(
+      '- quiet @\u2060acme/security-team: &lt;/code&gt;&lt;/summary&gt;&lt;/details&gt;&lt;img src=x onerror=alert(1)&gt; (diff.ignore),'
+    )
   })
 })
 

@@ -193,3 +193,118 @@ describe('one change in several environments', () => {
     expect(text.split('the same diff as in').length - 1).toBe(1)
   })
 })
+
+describe('changes only in ignored fields', () => {
+  const ignoredOnly = (name: string, env: string, fields: string[]): TargetDiff => ({
+    ...target(name, []),
+    env,
+    status: 'ignored-only',
+    counts: { added: 0, modified: 0, removed: 0, renamed: 0 },
+    ignoredFields: fields
+  })
+
+  it('never says "no changes" when the push would rewrite a manifest, and names the fields', () => {
+    const text = renderMarkdown(
+      report([
+        ignoredOnly('web-dev', 'dev', ['helm.sh/chart label']),
+        ignoredOnly('web-prod', 'prod', ['helm.sh/chart label']),
+        ignoredOnly('api-dev', 'dev', ['/spec/replicas (diff.ignore)', 'helm.sh/chart label']),
+        { ...target('db', []), status: 'unchanged' }
+      ])
+    )
+    expect(text).toContain('### Rendered diff: 0 of 4 targets change, 3 only in ignored fields\n')
+    expect(text).not.toContain('no changes')
+    expect(text).not.toContain('changes no rendered manifest')
+    expect(text).toContain(
+      'This pull request changes no field the diff shows, but merging it rewrites the manifests of 3 targets'
+    )
+    expect(text).toContain(
+      [
+        'Changes only in ignored fields (3): the diff hides them, merging rewrites these manifests',
+        '',
+        '- web-dev, web-prod: helm.sh/chart label',
+        '- api-dev: /spec/replicas (diff.ignore), helm.sh/chart label',
+        '',
+        'Unchanged (1): db'
+      ].join('\n')
+    )
+    expect(text).not.toContain('| Environment |') // no table row: nothing to review there
+    expect(text).toContain('<sub>4 targets · 0 changed · 3 only in ignored fields ·')
+  })
+
+  it('counts them apart from real changes, and keeps the table for targets with findings', () => {
+    const text = renderMarkdown({
+      ...report([
+        target('web', [resource('a', 4)]),
+        ignoredOnly('api', 'prod', ['resource order'])
+      ]),
+      findings: [
+        {
+          target: 'api',
+          resource: 'Deployment api',
+          rule: 'mutable-image-tag',
+          severity: 'warning',
+          message: 'image nginx has no tag'
+        }
+      ]
+    })
+    expect(text).toContain('### Rendered diff: 1 of 2 targets change, 1 only in ignored fields\n')
+    expect(text).not.toContain('This pull request changes no')
+    expect(text).toContain(
+      '| prod | api | <code>env/prod:api</code> | +0 ~0 -0 | ⚪ ignored fields only | 1 warning |'
+    )
+    expect(text).toContain('- api: resource order')
+    expect(text.split('<details><summary><b>').length - 1).toBe(1) // only web's diff
+  })
+})
+
+describe('tool warnings', () => {
+  const bases =
+    "# Warning: 'bases' is deprecated. Please use 'resources' instead. Run 'kustomize edit fix' to update your Kustomization automatically."
+  const warned = (name: string, env: string, warnings: string[]): TargetDiff => ({
+    ...target(name, [resource(`${name}-cm`, 4)]),
+    env,
+    warnings
+  })
+
+  it('are shown once per distinct set, collapsed, below every diff', () => {
+    const text = renderMarkdown(
+      report([
+        warned('web-dev', 'dev', [bases]),
+        warned('web-prod', 'prod', [bases]),
+        warned('api-dev', 'dev', ['walk.go:75: found symbolic link in path: charts/api/x.yaml'])
+      ])
+    )
+    const shared =
+      '<details><summary>⚠️ 1 tool warning: <b>dev / web-dev</b>, <b>prod / web-prod</b></summary>'
+    expect(text.split(shared)).toHaveLength(2)
+    expect(text.split(bases)).toHaveLength(2)
+    expect(text).toContain('<details><summary>⚠️ 1 tool warning: <b>dev / api-dev</b></summary>')
+    expect(text.indexOf(shared)).toBeGreaterThan(text.lastIndexOf('```diff'))
+    expect(text.slice(text.indexOf(shared))).toContain(`\`\`\`text\n${bases}\n\`\`\``)
+    expect(text).not.toContain('⚠️ 0')
+  })
+
+  it('degrade with the rest of the report: cut, then counted, then left out', () => {
+    const lines = Array.from({ length: 3000 }, (_, i) => `# Warning: number ${i} is deprecated`)
+    const noisy = report([
+      warned('web', 'dev', lines),
+      ...Array.from({ length: 20 }, (_, i) => target(`t${i}`, [resource(`r${i}`, 300 + i)]))
+    ])
+    const truncated = renderMarkdownWithin(noisy, COMMENT_LIMIT)
+    expect(truncated.level).toBe('truncated')
+    expect(truncated.text.length).toBeLessThanOrEqual(COMMENT_LIMIT)
+    expect(fencesBalanced(truncated.text)).toBe(true)
+    expect(truncated.text).toContain(
+      '<details><summary>⚠️ 3000 tool warnings: <b>dev / web</b></summary>'
+    )
+    expect(truncated.text).not.toContain('number 2999')
+    const names = renderMarkdownWithin(noisy, 5_000)
+    expect(names.level).toBe('names')
+    expect(names.text).toContain('- ⚠️ 3000 tool warnings: <b>dev / web</b>')
+    expect(names.text).not.toContain('number 0 is')
+    const table = renderMarkdownWithin(noisy, 3_000)
+    expect(table.level).toBe('table')
+    expect(table.text).not.toContain('tool warning')
+  })
+})

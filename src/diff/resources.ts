@@ -1,4 +1,4 @@
-import { createTwoFilesPatch, diffLines } from 'diff'
+import { createTwoFilesPatch } from 'diff'
 import { stringify } from 'yaml'
 import type { DiffSettings } from '../config/types.js'
 import {
@@ -9,12 +9,8 @@ import {
 } from '../manifests/resource.js'
 import { applyIgnoreRules } from './ignore.js'
 import { maskSecrets } from './mask.js'
+import { pairRenames } from './renames.js'
 import type { ChangeCounts, ResourceChange } from './types.js'
-
-/** Two resources count as one renamed resource when this much of their text is the same. */
-const RENAME_SIMILARITY = 0.8
-/** A kustomize name hash suffix (configMapGenerator/secretGenerator): `-` and 5–10 lower-case alphanumerics. */
-const HASH_SUFFIX = /-[a-z0-9]{5,10}$/
 
 function toText(object: Obj): string {
   return stringify(object, {
@@ -46,18 +42,6 @@ function patch(before: string, after: string, from: string, to: string, context:
     .replace(/\t/g, '')
     .trimEnd()
     .concat('\n')
-}
-
-function similarity(a: string, b: string): number {
-  let same = 0
-  let total = 0
-  for (const part of diffLines(a, b)) {
-    const lines = part.count ?? 0
-    total += lines
-    if (!part.added && !part.removed) same += 2 * lines
-  }
-  const lengths = a.split('\n').length + b.split('\n').length
-  return lengths === 0 ? 1 : Math.min(1, same / Math.max(lengths, total))
 }
 
 /** The resource without its name, for content similarity of rename candidates. */
@@ -124,41 +108,8 @@ export function diffResources(
 
   const removed = base.filter(r => !headById.has(r.id))
   const added = head.filter(r => !baseById.has(r.id))
-  const scope = (r: Resource) => `${r.group}/${r.kind}/${r.namespace}`
-  const pairs: Array<[Resource, Resource]> = []
-  const taken = new Set<Resource>()
-  // Pass 1: hash suffixes (app-config-7b9c5k → app-config-m2h4t8).
-  for (const old of removed) {
-    const stem = old.name.replace(HASH_SUFFIX, '')
-    if (stem === old.name) continue
-    const match = added.find(
-      n =>
-        !taken.has(n) &&
-        scope(n) === scope(old) &&
-        n.name !== old.name &&
-        n.name.replace(HASH_SUFFIX, '') === stem
-    )
-    if (match) {
-      pairs.push([old, match])
-      taken.add(old).add(match)
-    }
-  }
-  // Pass 2: nearly identical content under another name, best match first.
-  const candidates: Array<{ old: Resource; next: Resource; score: number }> = []
-  for (const old of removed.filter(r => !taken.has(r))) {
-    for (const next of added.filter(r => !taken.has(r) && scope(r) === scope(old))) {
-      const score = similarity(
-        toText(maskSecrets(withoutName(old).object)),
-        toText(maskSecrets(withoutName(next).object))
-      )
-      if (score >= RENAME_SIMILARITY) candidates.push({ old, next, score })
-    }
-  }
-  for (const { old, next } of candidates.sort((x, y) => y.score - x.score)) {
-    if (taken.has(old) || taken.has(next)) continue
-    pairs.push([old, next])
-    taken.add(old).add(next)
-  }
+  const pairs = pairRenames(removed, added, r => toText(maskSecrets(withoutName(r).object)))
+  const taken = new Set(pairs.flat())
   for (const [old, next] of pairs) {
     const a = sideText(old, next, 'base', settings)
     const b = sideText(next, old, 'head', settings)

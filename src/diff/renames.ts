@@ -28,37 +28,76 @@ export function similarity(a: string, b: string): number {
   return lengths === 0 ? 1 : Math.min(1, same / Math.max(lengths, total))
 }
 
-/** One resource's lines as a set: each line tagged with its occurrence, so repeats stay apart. */
-interface Lines {
-  resource: Resource
+/** A text as the line diff sees it, and as a set of lines for cheap comparisons. */
+export interface Lines {
   text: string
   /** `text.split('\n').length`, the length `similarity` counts. */
   length: number
-  tokens: Set<string>
-  /** The rarest tokens: two texts similar enough share at least one of them (prefix filtering). */
-  prefix: string[]
+  /** The lines as the line diff compares them (equal here when equal there). */
+  lines: string[]
+  /** The same lines as a set of numbers, each line with its occurrence so repeats stay apart. */
+  tokens: Set<number>
 }
 
-function lineTokens(text: string): string[] {
-  const seen = new Map<string, number>()
-  const lines = text.split('\n')
-  if (lines.at(-1) === '') lines.pop()
-  return lines.map(line => {
-    const occurrence = seen.get(line) ?? 0
-    seen.set(line, occurrence + 1)
-    return `${occurrence}\u0000${line}`
-  })
+/** A rename candidate's content lines. */
+interface Entry extends Lines {
+  resource: Resource
+  /** The rarest tokens: two texts similar enough share at least one of them (prefix filtering). */
+  prefix: number[]
 }
 
 /**
- * Upper bound of `similarity` from shared lines alone: a line diff keeps at most the lines
- * both texts have, so a pair below the threshold here is below it there too.
+ * A text's lines as `diffLines` compares them. Split at \n (a \r stays in its line); a last
+ * line without a break differs there from the same line with one, so it gets a \n mark,
+ * which no split line contains. `tokenIds` numbers each distinct line and occurrence; texts
+ * compared with each other must share it.
  */
-function lineOverlapScore(a: Lines, b: Lines): number {
+export function toLines(text: string, tokenIds: Map<string, number>): Lines {
+  const lines = text.split('\n')
+  const length = lines.length
+  const last = lines.pop() as string
+  if (last !== '') lines.push(`${last}\n`)
+  const seen = new Map<string, number>()
+  const tokens = new Set<number>()
+  for (const line of lines) {
+    const occurrence = seen.get(line) ?? 0
+    seen.set(line, occurrence + 1)
+    const key = occurrence === 0 ? line : `${line}\n${occurrence}`
+    let id = tokenIds.get(key)
+    if (id === undefined) tokenIds.set(key, (id = tokenIds.size))
+    tokens.add(id)
+  }
+  return { text, length, lines, tokens }
+}
+
+/** Lines two texts have in common, counted as a multiset: no line diff can keep more. */
+export function sharedLines(a: Lines, b: Lines): number {
   const [small, large] = a.tokens.size <= b.tokens.size ? [a, b] : [b, a]
   let shared = 0
   for (const token of small.tokens) if (large.tokens.has(token)) shared++
-  return (2 * shared) / (a.length + b.length)
+  return shared
+}
+
+/** `similarity` with `common` lines kept by the line diff. */
+export const similarityOf = (a: Lines, b: Lines, common: number) =>
+  Math.min(1, (2 * common) / (a.length + b.length))
+
+/**
+ * `similarity` of two texts that share `shared` lines, without a line diff when it is
+ * decided already: the common head and tail are kept by any line diff, and no diff keeps
+ * more than the shared lines, so when the two counts meet that is the diff's count.
+ */
+export function similarityWithin(a: Lines, b: Lines, shared: number): number {
+  const end = Math.min(a.lines.length, b.lines.length)
+  let head = 0
+  while (head < end && a.lines[head] === b.lines[head]) head++
+  let tail = 0
+  while (
+    tail < end - head &&
+    a.lines[a.lines.length - 1 - tail] === b.lines[b.lines.length - 1 - tail]
+  )
+    tail++
+  return head + tail === shared ? similarityOf(a, b, shared) : similarity(a.text, b.text)
 }
 
 /**
@@ -116,16 +155,15 @@ export function pairRenames(
 ): Array<[Resource, Resource]> {
   const pairs: Array<[Resource, Resource]> = []
   const taken = new Set<Resource>()
-  const linesCache = new Map<Resource, Lines>()
-  const linesOf = (resource: Resource): Lines => {
-    let lines = linesCache.get(resource)
-    if (!lines) {
-      const text = contentText(resource)
-      const length = text.split('\n').length
-      lines = { resource, text, length, tokens: new Set(lineTokens(text)), prefix: [] }
-      linesCache.set(resource, lines)
+  const entries = new Map<Resource, Entry>()
+  const tokenIds = new Map<string, number>()
+  const linesOf = (resource: Resource): Entry => {
+    let entry = entries.get(resource)
+    if (!entry) {
+      entry = { ...toLines(contentText(resource), tokenIds), resource, prefix: [] }
+      entries.set(resource, entry)
     }
-    return lines
+    return entry
   }
   const removedSorted = [...removed].sort(byId)
   const addedSorted = [...added].sort(byId)
@@ -146,7 +184,7 @@ export function pairRenames(
         const score =
           olds.length === 1 && nexts.length === 1
             ? 1
-            : lineOverlapScore(linesOf(old), linesOf(next))
+            : similarityOf(linesOf(old), linesOf(next), sharedLines(linesOf(old), linesOf(next)))
         stemCandidates.push({ old, next, score })
       }
   }
@@ -176,21 +214,24 @@ const looseStem = (name: string) => name.replace(HASH_SUFFIX, '').replace(VERSIO
 function scopeCandidates(
   olds: readonly Resource[],
   nexts: readonly Resource[],
-  linesOf: (resource: Resource) => Lines
+  linesOf: (resource: Resource) => Entry
 ): Candidate[] {
   const oldLines = olds.map(linesOf)
   const nextLines = nexts.map(linesOf)
-  // Rarest lines first (ties by text), so a prefix holds the lines that tell resources apart.
-  const frequency = new Map<string, number>()
-  for (const lines of [...oldLines, ...nextLines])
-    for (const token of lines.tokens) frequency.set(token, (frequency.get(token) ?? 0) + 1)
-  const rarestFirst = (x: string, y: string) =>
-    (frequency.get(x) ?? 0) - (frequency.get(y) ?? 0) || (x < y ? -1 : x > y ? 1 : 0)
-  for (const lines of [...oldLines, ...nextLines]) {
+  const all = [...oldLines, ...nextLines]
+  // Rarest lines first (ties by number), so a prefix holds the lines that tell resources apart.
+  let tokenCount = 0
+  for (const lines of all)
+    for (const token of lines.tokens) tokenCount = Math.max(tokenCount, token + 1)
+  const frequency = new Int32Array(tokenCount)
+  for (const lines of all)
+    for (const token of lines.tokens) frequency[token] = (frequency[token] ?? 0) + 1
+  const rarestFirst = (x: number, y: number) => (frequency[x] ?? 0) - (frequency[y] ?? 0) || x - y
+  for (const lines of all) {
     const size = lines.tokens.size - minimumShared(lines.length) + 1
     lines.prefix = size > 0 ? [...lines.tokens].sort(rarestFirst).slice(0, size) : []
   }
-  const nextsByToken = new Map<string, Lines[]>()
+  const nextsByToken = new Map<number, Entry[]>()
   for (const lines of nextLines)
     for (const token of lines.prefix) {
       const list = nextsByToken.get(token)
@@ -202,27 +243,32 @@ function scopeCandidates(
   const candidates: Candidate[] = []
   oldLines.forEach((old, rank) => {
     // Same stem first, then resources sharing a rare line, at most MAX_CANDIDATES in all.
-    const seen = new Set<Lines>()
-    const sources = [
-      nextsByStem.get(looseStem(old.resource.name)) ?? [],
-      ...old.prefix.map(token => nextsByToken.get(token) ?? [])
-    ]
-    collect: for (const source of sources) {
+    const found: Entry[] = []
+    const seen = new Set<Entry>()
+    const take = (source: readonly Entry[]) => {
       // Each resource starts reading at its own rank, so that many look-alikes (bodies
       // that only differ by name) get different candidates instead of the same first few.
       const start = Math.floor((rank * source.length) / oldLines.length)
-      for (let i = 0; i < source.length; i++) {
-        if (seen.size >= MAX_CANDIDATES) break collect
-        seen.add(source[(start + i) % source.length] as Lines)
+      for (let i = 0; i < source.length && found.length < MAX_CANDIDATES; i++) {
+        const next = source[(start + i) % source.length] as Entry
+        if (!seen.has(next)) found.push(next)
+        seen.add(next)
       }
     }
-    const scored = [...seen]
-      .map(next => ({ next, bound: lineOverlapScore(old, next) }))
-      .filter(({ bound }) => bound >= RENAME_SIMILARITY)
-      .sort((x, y) => y.bound - x.bound) // stable: ties keep the order found above
-      .slice(0, MAX_SCORED)
-    for (const { next } of scored) {
-      const score = similarity(old.text, next.text)
+    take(nextsByStem.get(looseStem(old.resource.name)) ?? [])
+    for (const token of old.prefix) {
+      if (found.length >= MAX_CANDIDATES) break
+      take(nextsByToken.get(token) ?? [])
+    }
+    const plausible: Array<{ next: Entry; shared: number; bound: number }> = []
+    for (const next of found) {
+      const shared = sharedLines(old, next)
+      const bound = similarityOf(old, next, shared)
+      if (bound >= RENAME_SIMILARITY) plausible.push({ next, shared, bound })
+    }
+    plausible.sort((x, y) => y.bound - x.bound) // stable: ties keep the order found above
+    for (const { next, shared } of plausible.slice(0, MAX_SCORED)) {
+      const score = similarityWithin(old, next, shared)
       if (score >= RENAME_SIMILARITY)
         candidates.push({ old: old.resource, next: next.resource, score })
     }

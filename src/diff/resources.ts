@@ -8,11 +8,11 @@ import {
   type Resource
 } from '../manifests/resource.js'
 import { applyIgnoreRules } from './ignore.js'
-import { maskSecrets } from './mask.js'
+import { isSecret, maskSecrets } from './mask.js'
 import { pairRenames } from './renames.js'
 import type { ChangeCounts, ResourceChange } from './types.js'
 
-function toText(object: Obj): string {
+export function toText(object: Obj): string {
   return stringify(object, {
     lineWidth: 0,
     indent: 2,
@@ -44,12 +44,36 @@ function patch(before: string, after: string, from: string, to: string, context:
     .concat('\n')
 }
 
-/** The resource without its name, for content similarity of rename candidates. */
-function withoutName(resource: Resource): Resource {
-  const object = structuredClone(resource.object)
-  const metadata = object.metadata as Obj | undefined
-  if (metadata) delete metadata.name
-  return { ...resource, object }
+/** The object without its name, for content similarity of rename candidates (copies only what changes). */
+export function withoutName(object: Obj): Obj {
+  const metadata = object.metadata
+  if (!metadata || typeof metadata !== 'object' || Array.isArray(metadata)) return object
+  const rest: Obj = { ...(metadata as Obj) }
+  delete rest.name
+  return { ...object, metadata: rest } // metadata keeps its place among the keys
+}
+
+/**
+ * `toText(withoutName(object))` from `toText(object)` without serializing again: drops the
+ * `metadata.name` line (direct keys of a top-level map are the lines at two spaces), or
+ * undefined where the text is not of that simple shape.
+ */
+export function withoutNameLine(text: string): string | undefined {
+  const lines = text.split('\n')
+  const metadata = lines.indexOf('metadata:')
+  if (metadata === -1) return undefined
+  let end = metadata + 1
+  while (end < lines.length && lines[end]?.startsWith('  ')) end++
+  const direct = (line: string | undefined) => line !== undefined && /^ {2}\S/.test(line)
+  const names: number[] = []
+  for (let i = metadata + 1; i < end; i++) if (lines[i]?.startsWith('  name: ')) names.push(i)
+  const [name] = names
+  // One plain line: the next line in the block, if any, is a sibling key, not a continuation.
+  if (name === undefined || names.length > 1 || (name + 1 < end && !direct(lines[name + 1])))
+    return undefined
+  lines.splice(name, 1)
+  if (end - metadata - 1 === 1) lines[metadata] = 'metadata: {}'
+  return lines.join('\n')
 }
 
 function change(
@@ -73,7 +97,8 @@ function change(
 /**
  * Compares one target's resources on both sides by identity (version excluded). Removed and
  * added resources of one kind and namespace pair up as renames when their names differ only
- * by a kustomize hash suffix, or when their content is nearly the same.
+ * by a kustomize hash suffix, or when their content is nearly the same: the text the diff
+ * shows (noise and ignored fields left out), without the name.
  */
 export function diffResources(
   base: readonly Resource[],
@@ -108,11 +133,29 @@ export function diffResources(
 
   const removed = base.filter(r => !headById.has(r.id))
   const added = head.filter(r => !baseById.has(r.id))
-  const pairs = pairRenames(removed, added, r => toText(maskSecrets(withoutName(r).object)))
+  // A non-Secret's text is the same whatever its counterpart: made once, for the rename
+  // pairing (name line dropped) and for its added, removed or renamed diff.
+  const shownTexts = new Map<Resource, string>()
+  const textOf = (resource: Resource, other: Resource | undefined, side: 'base' | 'head') => {
+    if (isSecret(resource.object)) return sideText(resource, other, side, settings)
+    let text = shownTexts.get(resource)
+    if (text === undefined) {
+      text = sideText(resource, undefined, side, settings)
+      shownTexts.set(resource, text)
+    }
+    return text
+  }
+  const contentText = (resource: Resource) =>
+    (isSecret(resource.object)
+      ? undefined
+      : withoutNameLine(textOf(resource, undefined, 'head'))) ??
+    // Secret values masked without a state: their tokens then compare across the two sides.
+    toText(applyIgnoreRules(maskSecrets(withoutName(resource.object)), resource, settings))
+  const pairs = pairRenames(removed, added, contentText)
   const taken = new Set(pairs.flat())
   for (const [old, next] of pairs) {
-    const a = sideText(old, next, 'base', settings)
-    const b = sideText(next, old, 'head', settings)
+    const a = textOf(old, next, 'base')
+    const b = textOf(next, old, 'head')
     changes.push(
       change(
         next,
@@ -129,7 +172,7 @@ export function diffResources(
         'added',
         patch(
           '',
-          sideText(resource, undefined, 'head', settings),
+          textOf(resource, undefined, 'head'),
           '/dev/null',
           `head/${describeResource(resource)}`,
           context
@@ -143,7 +186,7 @@ export function diffResources(
         resource,
         'removed',
         patch(
-          sideText(resource, undefined, 'base', settings),
+          textOf(resource, undefined, 'base'),
           '',
           `base/${describeResource(resource)}`,
           '/dev/null',

@@ -1,8 +1,18 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { DEFAULT_DIFF } from '../../src/config/types.js'
-import { pairRenames, RENAME_SIMILARITY, similarity } from '../../src/diff/renames.js'
-import { diffResources } from '../../src/diff/resources.js'
-import type { Resource } from '../../src/manifests/resource.js'
+import {
+  pairRenames,
+  RENAME_SIMILARITY,
+  sharedLines,
+  similarity,
+  similarityOf,
+  similarityWithin,
+  toLines
+} from '../../src/diff/renames.js'
+import { diffResources, toText, withoutName, withoutNameLine } from '../../src/diff/resources.js'
+import type { JsonObject, Resource } from '../../src/manifests/resource.js'
 import { parseManifests } from '../../src/manifests/parse.js'
 
 /** Rename detection on parsed manifests: no tool runs here. */
@@ -48,8 +58,8 @@ const configMap = (name: string, i: number, level: string, namespace = 'web') =>
     ''
   ].join('\n')
 
-const renamesOf = (base: Resource[], head: Resource[]) =>
-  diffResources(base, head, DEFAULT_DIFF)
+const renamesOf = (base: Resource[], head: Resource[], settings = DEFAULT_DIFF) =>
+  diffResources(base, head, settings)
     .resources.filter(r => r.change === 'renamed')
     .map(r => `${r.previousName} → ${r.name}`)
     .sort()
@@ -155,6 +165,98 @@ describe('rename detection', () => {
       pairsSeen += found.length
     }
     expect(pairsSeen).toBeGreaterThan(10) // the inputs do produce pairs to compare
+  })
+})
+
+describe('rename similarity, computed cheaply', () => {
+  const random = seeded(7)
+  const vocabulary = ['a: 1', 'b: 2', 'c: 3', 'd: 4', 'e: 5', 'a: 1', '', 'a: 1\r']
+  const text = () =>
+    Array.from({ length: 3 + Math.floor(random() * 10) }, () =>
+      random() < 0.15 ? `k${Math.floor(random() * 1000)}: v` : vocabulary[Math.floor(random() * 8)]
+    ).join('\n') + (random() < 0.9 ? '\n' : '')
+  const pairs = Array.from({ length: 2000 }, () => {
+    const a = text()
+    // Half of the pairs are edits of one text, where the shortcut decides most often.
+    const lines = a.split('\n')
+    lines[Math.floor(random() * lines.length)] = `k${Math.floor(random() * 1000)}: v`
+    return [a, random() < 0.5 ? lines.join('\n') : text()] as const
+  })
+
+  it('bounds the line diff from above by shared lines, and equals it where it skips the diff', () => {
+    for (const [a, b] of pairs) {
+      const tokenIds = new Map<string, number>()
+      const [x, y] = [toLines(a, tokenIds), toLines(b, tokenIds)]
+      const shared = sharedLines(x, y)
+      expect(similarityOf(x, y, shared)).toBeGreaterThanOrEqual(similarity(a, b))
+      expect(similarityWithin(x, y, shared)).toBe(similarity(a, b))
+    }
+  })
+})
+
+describe('the content text of a rename candidate', () => {
+  const object = (metadata: JsonObject, rest: JsonObject = {}): JsonObject => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata,
+    ...rest
+  })
+  const shapes: JsonObject[] = [
+    object({ name: 'only-a-name' }),
+    object({ name: '123' }, { data: { a: 'b' } }),
+    object({ name: 'system:aggregate-to-admin', labels: { name: 'label-called-name' } }),
+    object({ namespace: 'web', name: 'last' }, { spec: { name: 'spec-name' } }),
+    object({ generateName: 'x-', name: 'n', annotations: { a: 'one\n  name: fake\n' } }),
+    object({ annotations: { note: 'one\n\nthree' }, name: 'after-a-blank-line' }),
+    object({ name: 'n', finalizers: ['a', 'b'], ownerReferences: [{ kind: 'X', name: 'y' }] }),
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ns' } },
+    object({ name: 'first\nsecond', namespace: 'a name over lines' })
+  ]
+  const corpus = path.resolve('../shared/corpus/podinfo/kustomize')
+  const files = [
+    ...fs
+      .readdirSync('examples', { recursive: true, encoding: 'utf8' })
+      .map(f => path.join('examples', f)),
+    ...(fs.existsSync(corpus) ? fs.readdirSync(corpus).map(f => path.join(corpus, f)) : [])
+  ].filter(f => f.endsWith('.yaml') && !f.endsWith('kustomization.yaml'))
+  const fromFiles = files.flatMap(f => {
+    try {
+      return parseManifests(fs.readFileSync(f, 'utf8'), f).resources.map(r => r.object)
+    } catch {
+      return [] // templates and values files: not manifests
+    }
+  })
+
+  it('drops the name line exactly as serializing the object without its name would', () => {
+    expect(fromFiles.length).toBeGreaterThan(10)
+    let shortcuts = 0
+    for (const o of [...shapes, ...fromFiles]) {
+      const expected = toText(withoutName(o))
+      const cut = withoutNameLine(toText(o))
+      if (cut !== undefined) shortcuts++
+      expect(cut ?? expected).toBe(expected)
+    }
+    expect(shortcuts).toBeGreaterThan(fromFiles.length) // the shortcut is the usual path
+    // The name after a block scalar's blank line is not found by the shortcut: it serializes.
+    expect(withoutNameLine(toText(shapes[5] as JsonObject))).toBeUndefined()
+  })
+
+  it('judges renames on the text the diff shows: noise such as helm.sh/chart does not count', () => {
+    const chartConfig = (name: string, chart: string, e: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  labels:\n    helm.sh/chart: ${chart}\ndata:\n  a: "1"\n  b: "2"\n  c: "3"\n  d: "4"\n  e: "${e}"\n`
+    const base = parse([chartConfig('settings-old', 'app-0.1.0', '5')])
+    const head = parse([chartConfig('settings-new', 'app-0.2.0', '6')])
+    expect(renamesOf(base, head)).toEqual(['settings-old → settings-new'])
+    // With the noise counted, the two would be below the threshold.
+    const [before, after] = [base[0], head[0]].map(r => toText(withoutName(r!.object)))
+    expect(similarity(before!, after!)).toBeLessThan(RENAME_SIMILARITY)
+    expect(
+      renamesOf(
+        base,
+        head.map(r => ({ ...r })),
+        { ...DEFAULT_DIFF, noise: false }
+      )
+    ).toEqual([])
   })
 })
 

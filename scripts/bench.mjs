@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // npm run bench: a synthetic monorepo (APPS apps × ENVS envs), the naive baseline loop and
-// this tool side by side, the render floor, and a one-app change. Prints figures only.
+// this tool side by side, the render floor, a one-app change, branch writes and the semantic
+// diff on renamed resources. Prints figures only.
 //   BENCH_APPS=40 BENCH_ENVS=3 BENCH_HELM_EVERY=10 npm run bench
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { benchRenames } from './bench-renames.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const APPS = Number(process.env.BENCH_APPS ?? 40)
@@ -338,3 +340,5 @@ const fastImport = time(() => {
 process.stdout.write(
   `\nbranch writes (${branches.length} branches, ${branches.reduce((n, b) => n + filesOf(b).length, 0)} files): plumbing ${seconds(plumbing.ms)} in ${plumbingProcesses} git processes; fast-import ${seconds(fastImport.ms)} in 1\n`
 )
+
+await benchRenames()

@@ -1,4 +1,4 @@
-import { createTwoFilesPatch, diffLines } from 'diff'
+import { createTwoFilesPatch } from 'diff'
 import { stringify } from 'yaml'
 import type { DiffSettings } from '../config/types.js'
 import {
@@ -8,15 +8,11 @@ import {
   type Resource
 } from '../manifests/resource.js'
 import { applyIgnoreRules } from './ignore.js'
-import { maskSecrets } from './mask.js'
+import { isSecret, maskSecrets } from './mask.js'
+import { pairRenames } from './renames.js'
 import type { ChangeCounts, ResourceChange } from './types.js'
 
-/** Two resources count as one renamed resource when this much of their text is the same. */
-const RENAME_SIMILARITY = 0.8
-/** A kustomize name hash suffix (configMapGenerator/secretGenerator): `-` and 5–10 lower-case alphanumerics. */
-const HASH_SUFFIX = /-[a-z0-9]{5,10}$/
-
-function toText(object: Obj): string {
+export function toText(object: Obj): string {
   return stringify(object, {
     lineWidth: 0,
     indent: 2,
@@ -48,24 +44,36 @@ function patch(before: string, after: string, from: string, to: string, context:
     .concat('\n')
 }
 
-function similarity(a: string, b: string): number {
-  let same = 0
-  let total = 0
-  for (const part of diffLines(a, b)) {
-    const lines = part.count ?? 0
-    total += lines
-    if (!part.added && !part.removed) same += 2 * lines
-  }
-  const lengths = a.split('\n').length + b.split('\n').length
-  return lengths === 0 ? 1 : Math.min(1, same / Math.max(lengths, total))
+/** The object without its name, for content similarity of rename candidates (copies only what changes). */
+export function withoutName(object: Obj): Obj {
+  const metadata = object.metadata
+  if (!metadata || typeof metadata !== 'object' || Array.isArray(metadata)) return object
+  const rest: Obj = { ...(metadata as Obj) }
+  delete rest.name
+  return { ...object, metadata: rest } // metadata keeps its place among the keys
 }
 
-/** The resource without its name, for content similarity of rename candidates. */
-function withoutName(resource: Resource): Resource {
-  const object = structuredClone(resource.object)
-  const metadata = object.metadata as Obj | undefined
-  if (metadata) delete metadata.name
-  return { ...resource, object }
+/**
+ * `toText(withoutName(object))` from `toText(object)` without serializing again: drops the
+ * `metadata.name` line (direct keys of a top-level map are the lines at two spaces), or
+ * undefined where the text is not of that simple shape.
+ */
+export function withoutNameLine(text: string): string | undefined {
+  const lines = text.split('\n')
+  const metadata = lines.indexOf('metadata:')
+  if (metadata === -1) return undefined
+  let end = metadata + 1
+  while (end < lines.length && lines[end]?.startsWith('  ')) end++
+  const direct = (line: string | undefined) => line !== undefined && /^ {2}\S/.test(line)
+  const names: number[] = []
+  for (let i = metadata + 1; i < end; i++) if (lines[i]?.startsWith('  name: ')) names.push(i)
+  const [name] = names
+  // One plain line: the next line in the block, if any, is a sibling key, not a continuation.
+  if (name === undefined || names.length > 1 || (name + 1 < end && !direct(lines[name + 1])))
+    return undefined
+  lines.splice(name, 1)
+  if (end - metadata - 1 === 1) lines[metadata] = 'metadata: {}'
+  return lines.join('\n')
 }
 
 function change(
@@ -89,7 +97,8 @@ function change(
 /**
  * Compares one target's resources on both sides by identity (version excluded). Removed and
  * added resources of one kind and namespace pair up as renames when their names differ only
- * by a kustomize hash suffix, or when their content is nearly the same.
+ * by a kustomize hash suffix, or when their content is nearly the same: the text the diff
+ * shows (noise and ignored fields left out), without the name.
  */
 export function diffResources(
   base: readonly Resource[],
@@ -124,44 +133,29 @@ export function diffResources(
 
   const removed = base.filter(r => !headById.has(r.id))
   const added = head.filter(r => !baseById.has(r.id))
-  const scope = (r: Resource) => `${r.group}/${r.kind}/${r.namespace}`
-  const pairs: Array<[Resource, Resource]> = []
-  const taken = new Set<Resource>()
-  // Pass 1: hash suffixes (app-config-7b9c5k → app-config-m2h4t8).
-  for (const old of removed) {
-    const stem = old.name.replace(HASH_SUFFIX, '')
-    if (stem === old.name) continue
-    const match = added.find(
-      n =>
-        !taken.has(n) &&
-        scope(n) === scope(old) &&
-        n.name !== old.name &&
-        n.name.replace(HASH_SUFFIX, '') === stem
-    )
-    if (match) {
-      pairs.push([old, match])
-      taken.add(old).add(match)
+  // A non-Secret's text is the same whatever its counterpart: made once, for the rename
+  // pairing (name line dropped) and for its added, removed or renamed diff.
+  const shownTexts = new Map<Resource, string>()
+  const textOf = (resource: Resource, other: Resource | undefined, side: 'base' | 'head') => {
+    if (isSecret(resource.object)) return sideText(resource, other, side, settings)
+    let text = shownTexts.get(resource)
+    if (text === undefined) {
+      text = sideText(resource, undefined, side, settings)
+      shownTexts.set(resource, text)
     }
+    return text
   }
-  // Pass 2: nearly identical content under another name, best match first.
-  const candidates: Array<{ old: Resource; next: Resource; score: number }> = []
-  for (const old of removed.filter(r => !taken.has(r))) {
-    for (const next of added.filter(r => !taken.has(r) && scope(r) === scope(old))) {
-      const score = similarity(
-        toText(maskSecrets(withoutName(old).object)),
-        toText(maskSecrets(withoutName(next).object))
-      )
-      if (score >= RENAME_SIMILARITY) candidates.push({ old, next, score })
-    }
-  }
-  for (const { old, next } of candidates.sort((x, y) => y.score - x.score)) {
-    if (taken.has(old) || taken.has(next)) continue
-    pairs.push([old, next])
-    taken.add(old).add(next)
-  }
+  const contentText = (resource: Resource) =>
+    (isSecret(resource.object)
+      ? undefined
+      : withoutNameLine(textOf(resource, undefined, 'head'))) ??
+    // Secret values masked without a state: their tokens then compare across the two sides.
+    toText(applyIgnoreRules(maskSecrets(withoutName(resource.object)), resource, settings))
+  const pairs = pairRenames(removed, added, contentText)
+  const taken = new Set(pairs.flat())
   for (const [old, next] of pairs) {
-    const a = sideText(old, next, 'base', settings)
-    const b = sideText(next, old, 'head', settings)
+    const a = textOf(old, next, 'base')
+    const b = textOf(next, old, 'head')
     changes.push(
       change(
         next,
@@ -178,7 +172,7 @@ export function diffResources(
         'added',
         patch(
           '',
-          sideText(resource, undefined, 'head', settings),
+          textOf(resource, undefined, 'head'),
           '/dev/null',
           `head/${describeResource(resource)}`,
           context
@@ -192,7 +186,7 @@ export function diffResources(
         resource,
         'removed',
         patch(
-          sideText(resource, undefined, 'base', settings),
+          textOf(resource, undefined, 'base'),
           '',
           `base/${describeResource(resource)}`,
           '/dev/null',

@@ -286,10 +286,11 @@ function promotionTitle(environment: EnvironmentPromotion, dry: DryCommit): stri
   return `Promote ${environment.env}: ${dry.sha.slice(0, 7)} ${subject}`.trim()
 }
 
-async function ourOpenPull(
+/** The open PRs from the promotion branch into the environment branch: ours, and others'. */
+async function openPromotionPulls(
   environment: EnvironmentPromotion,
   options: PublishOptions
-): Promise<PullRequest | undefined> {
+): Promise<{ ours?: PullRequest; others: PullRequest[] }> {
   const marker = promotionMarker(environment.env)
   const open = await options.github.openPulls(
     options.branches,
@@ -297,7 +298,8 @@ async function ourOpenPull(
     environment.branch
   )
   const login = await options.github.login()
-  return open.find(p => p.body.startsWith(marker) && p.author === login)
+  const isOurs = (p: PullRequest) => p.body.startsWith(marker) && p.author === login
+  return { ours: open.find(isOurs), others: open.filter(p => !isOurs(p)) }
 }
 
 async function proposePromotion(
@@ -320,7 +322,14 @@ async function proposePromotion(
     promotionTitle(environment, dryCommit),
     `the promotion PR title of ${environment.env}`
   )
-  const existing = await ourOpenPull(environment, options)
+  const { ours: existing, others } = await openPromotionPulls(environment, options)
+  // GitHub allows one open PR per head and base: someone else's is left as it is.
+  if (!existing && others[0]) {
+    options.logger.warning(
+      `${environment.env}: pull request #${others[0].number} from ${environment.next} into ${environment.branch} was not opened by hydrate; it is left as it is`
+    )
+    return others[0]
+  }
   if (existing) {
     if (existing.title === title && existing.body === body) {
       options.logger.info(`${environment.env}: promotion PR #${existing.number} is up to date`)
@@ -345,7 +354,7 @@ async function closePromotion(
   why: string,
   options: PublishOptions
 ): Promise<void> {
-  const existing = await ourOpenPull(environment, options)
+  const { ours: existing } = await openPromotionPulls(environment, options)
   if (!existing) return
   const body = options.check(
     `${promotionMarker(environment.env)}\nClosed by hydrate: ${escapeText(why)}.\n`,

@@ -43,7 +43,8 @@ describe('the bundled action in comment mode', () => {
   beforeEach(() => {
     github().comments.clear()
     github().log.length = 0
-    github().pulls.set(PR, { headSha: HEAD })
+    github().pulls.length = 0
+    github().addOpenPull(PR, HEAD)
   })
 
   it('posts the saved comment as the sticky comment and updates it in place', async () => {
@@ -102,7 +103,8 @@ describe('the bundled action in comment mode', () => {
   })
 
   it("refuses when the PR's head is not the commit the diff run rendered", async () => {
-    github().pulls.set(PR, { headSha: 'b'.repeat(40) })
+    github().pulls.length = 0
+    github().addOpenPull(PR, 'b'.repeat(40))
     const run = await postComment(savedComment(`${MARKER}\nx\n`))
     expect(run.status).toBe(1)
     expect(run.stdout).toContain(`PR #${PR}'s head is bbbbbbb, not the rendered aaaaaaa`)

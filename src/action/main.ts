@@ -1,7 +1,14 @@
 import * as core from '@actions/core'
-import { hydrateRepository } from '../engine.js'
+import { getOctokit } from '@actions/github'
+import { hydrateRepository, type RepositoryHydration } from '../engine.js'
 import { getErrorMessage } from '../errors.js'
 import { counted } from '../plural.js'
+import { commentMarker } from '../github/stickyComment.js'
+import {
+  octokitPromotionGitHub,
+  publishPromotions,
+  type PublishedPromotion
+} from '../github/promotions.js'
 import type { Logger } from '../logger.js'
 import {
   CredentialGuard,
@@ -88,5 +95,41 @@ async function runHydrate(
     logger.info(
       `${rendered.target.name}: ${counted(rendered.warnings.length, 'tool warning')} (shown in debug logging)`
     )
-  await writeHydrateSummary(result, settings, output)
+  const promotions = await promote(result, settings, logger, output)
+  if (promotions) output.set('promotions', JSON.stringify(promotions))
+  await writeHydrateSummary(result, settings, output, promotions)
+}
+
+/** With `promotion:`: promotion PRs, commit statuses and the source PR's back-link. */
+async function promote(
+  result: RepositoryHydration,
+  settings: ActionSettings,
+  logger: Logger,
+  output: GuardedOutput
+): Promise<Record<string, PublishedPromotion> | undefined> {
+  const promotion = result.promotion
+  if (!promotion) return undefined
+  const [dryOwner, dryRepo] = (settings.repository ?? '').split('/')
+  const [owner, repo] = (settings.targetRepository ?? settings.repository ?? '').split('/')
+  if (!settings.token || !owner || !repo || !dryOwner || !dryRepo) {
+    logger.warning(
+      'promotion: no token or repository (GITHUB_REPOSITORY) to open promotion PRs and set statuses with; the branches are pushed'
+    )
+    return undefined
+  }
+  const octokit = getOctokit(settings.token, {
+    baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com'
+  })
+  return logger.group('Promotion PRs and statuses', () =>
+    publishPromotions(promotion, {
+      github: octokitPromotionGitHub(octokit, logger),
+      logger,
+      branches: { owner, repo },
+      dry: { owner: dryOwner, repo: dryRepo },
+      dryCommit: result.render.dry,
+      serverUrl: settings.serverUrl,
+      commentMarker: commentMarker(settings.commentId),
+      check: (text, what) => output.guard.check(text, what)
+    })
+  )
 }

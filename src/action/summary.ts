@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import type { RepositoryHydration } from '../engine.js'
+import type { PublishedPromotion } from '../github/promotions.js'
 import { escapeText } from '../report/escape.js'
 import type { GuardedOutput } from './guardedOutput.js'
 import type { ActionSettings } from './settings.js'
@@ -8,7 +9,8 @@ import type { ActionSettings } from './settings.js'
 export async function writeHydrateSummary(
   result: RepositoryHydration,
   settings: ActionSettings,
-  output: GuardedOutput
+  output: GuardedOutput,
+  promotions?: Record<string, PublishedPromotion>
 ): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const repository = settings.targetRepository ?? settings.repository
@@ -66,5 +68,35 @@ export async function writeHydrateSummary(
           : 'push: false — nothing was pushed.',
       true
     )
+  if (result.promotion) {
+    core.summary.addHeading('Promotion', 3).addTable([
+      [
+        { data: 'Environment', header: true },
+        { data: 'Branches', header: true },
+        { data: 'Promotion', header: true }
+      ],
+      ...result.promotion.environments.map(e => {
+        const outcome = e.outcome
+        const published = promotions?.[e.env]
+        const what =
+          outcome.kind === 'fast-forwarded'
+            ? `fast-forwarded to ${link(outcome.sha)}`
+            : outcome.kind === 'in-sync'
+              ? `up to date at ${link(outcome.sha)}`
+              : outcome.kind === 'proposed'
+                ? published && 'pr' in published
+                  ? `promotion PR <a href="${published.url}">#${published.pr}</a>`
+                  : 'promotion PR due (not opened: see the warnings)'
+                : outcome.kind === 'waiting'
+                  ? `waiting for ${escapeText(outcome.for)} to carry ${link(dry.sha)}`
+                  : `failed: ${escapeText(outcome.reason)}`
+        return [
+          escapeText(e.env),
+          `<code>${escapeText(e.next)}</code> → <code>${escapeText(e.branch)}</code>${e.autoMerge ? ' (autoMerge)' : ''}`,
+          what
+        ]
+      })
+    ])
+  }
   await output.summary()
 }

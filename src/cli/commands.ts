@@ -16,7 +16,7 @@ import { renderJson } from '../report/json.js'
 import { renderMarkdown } from '../report/markdown.js'
 import type { CredentialGuard } from '../security/credentials.js'
 import type { DiffArgs, PushArgs, RenderArgs } from './args.js'
-import { formatToolWarnings, formatWriteResult } from './pushOutput.js'
+import { formatPromotion, formatToolWarnings, formatWriteResult } from './pushOutput.js'
 import { counted } from '../plural.js'
 
 /** What every command gets: engine options, the run's guard, where to print. */
@@ -94,5 +94,6 @@ export async function pushCommand(args: PushArgs, context: CommandContext): Prom
   })
   context.stdout.write(formatWriteResult(result.write, args.dryRun))
   context.stdout.write(formatToolWarnings(result.render.rendered))
+  if (result.promotion) context.stdout.write(formatPromotion(result.promotion))
   return 0
 }

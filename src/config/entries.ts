@@ -14,11 +14,12 @@ import {
   POLICY_RULES,
   type SourceType
 } from './types.js'
+import { readPromotion, type PromotionEntry } from './promotion.js'
 import type { YamlReader } from './yamlReader.js'
 
 // hydrate.yaml as written: each section read into typed values, every error with line:col.
 
-const TOP_KEYS = ['version', 'defaults', 'targets', 'diff', 'policy'] as const
+const TOP_KEYS = ['version', 'defaults', 'targets', 'diff', 'policy', 'promotion'] as const
 const POLICY_KEYS = ['rules', 'requireDigest'] as const
 const DIFF_KEYS = ['context', 'noise', 'ignore'] as const
 const IGNORE_KEYS = ['group', 'kind', 'name', 'namespace', 'jsonPointers'] as const
@@ -88,6 +89,7 @@ export function readConfigDocument(reader: YamlReader): {
   entries: TargetEntry[]
   diff: DiffSettings
   policy: PolicySettings
+  promotion?: PromotionEntry
 } {
   const top = reader.map(reader.root, 'the config file')
   reader.checkKeys(top, TOP_KEYS, 'the config file')
@@ -122,7 +124,8 @@ export function readConfigDocument(reader: YamlReader): {
   const policy = reader.has(top, 'policy')
     ? readPolicy(reader, reader.node(top, 'policy') ?? reader.keyNode(top, 'policy'), 'policy')
     : { rules: {} }
-  return { defaults, entries, diff, policy }
+  const promotion = reader.has(top, 'promotion') ? readPromotion(reader, top) : undefined
+  return { defaults, entries, diff, policy, promotion }
 }
 
 function readPolicy(reader: YamlReader, item: Node | undefined, what: string): PolicySettings {

@@ -5,6 +5,7 @@ import { ConfigError, UsageError } from '../errors.js'
 import { readConfigDocument, type TargetEntry } from './entries.js'
 import { CONFIG_FILE_NAMES, expandEntry } from './expand.js'
 import { resolveInsideRepo } from './paths.js'
+import { applyPromotion, type PromotionEntry } from './promotion.js'
 import {
   DEFAULT_DIFF,
   DEFAULTS,
@@ -12,7 +13,8 @@ import {
   type Defaults,
   type DiffSettings,
   type HydrateConfig,
-  type PolicySettings
+  type PolicySettings,
+  type PromotionSettings
 } from './types.js'
 import { validateTargets } from './validate.js'
 import { YamlReader } from './yamlReader.js'
@@ -35,10 +37,11 @@ export function loadConfig(repoRoot: string, options: LoadOptions = {}): Hydrate
   let policy: PolicySettings = { rules: {} }
   let entries: TargetEntry[]
   let reader: YamlReader | undefined
+  let promotionEntry: PromotionEntry | undefined
   if (file) {
     const text = fs.readFileSync(path.join(root, file), 'utf8')
     reader = new YamlReader(file, text)
-    ;({ defaults, entries, diff, policy } = readConfigDocument(reader))
+    ;({ defaults, entries, diff, policy, promotion: promotionEntry } = readConfigDocument(reader))
   } else {
     entries = [
       {
@@ -48,8 +51,11 @@ export function loadConfig(repoRoot: string, options: LoadOptions = {}): Hydrate
       }
     ]
   }
-  const allTargets = entries.flatMap(entry => expandEntry(root, reader, entry, defaults))
+  let allTargets = entries.flatMap(entry => expandEntry(root, reader, entry, defaults))
   validateTargets(allTargets)
+  let promotion: PromotionSettings | undefined
+  if (reader && promotionEntry)
+    ({ targets: allTargets, promotion } = applyPromotion(reader, promotionEntry, allTargets))
   let targets = allTargets
   if (options.targetFilter && options.targetFilter.length > 0) {
     const globs = options.targetFilter
@@ -57,7 +63,7 @@ export function loadConfig(repoRoot: string, options: LoadOptions = {}): Hydrate
     if (targets.length === 0)
       throw new UsageError(`no target matches ${globs.map(g => JSON.stringify(g)).join(', ')}`)
   }
-  return { repoRoot: root, file, defaults, diff, policy, targets, allTargets }
+  return { repoRoot: root, file, defaults, diff, policy, targets, allTargets, promotion }
 }
 
 /**

@@ -49,6 +49,11 @@ export interface Target {
   policy?: PolicySettings
   /** Where the target was declared (the `targets[]` entry). */
   location: SourceLocation
+  /**
+   * With `promotion:`, the environment branch Argo CD syncs from; `branch` is then the
+   * promotion branch the target is hydrated into (docs/adr/0015).
+   */
+  environmentBranch?: string
 }
 
 export interface Defaults {
@@ -92,6 +97,24 @@ export interface PolicySettings {
   requireDigest?: boolean
 }
 
+/** One environment of `promotion.order`, resolved. */
+export interface PromotionEnvironment {
+  env: string
+  /** The environment branch (what Argo CD syncs, what the promotion PR merges into). */
+  branch: string
+  /** The promotion branch this environment is hydrated into (`promotion.branch`). */
+  next: string
+  /** Promoted at once: the environment branch is fast-forwarded in the same push. */
+  autoMerge: boolean
+}
+
+/** `promotion:` (DESIGN §7a): hydrate into `-next` branches and promote in order. */
+export interface PromotionSettings {
+  /** In promotion order. */
+  environments: PromotionEnvironment[]
+  location: SourceLocation
+}
+
 export interface HydrateConfig {
   /** Absolute path of the repository root. */
   repoRoot: string
@@ -104,6 +127,8 @@ export interface HydrateConfig {
   targets: Target[]
   /** Every target of the config: what the branches should hold (ownership, prune). */
   allTargets: Target[]
+  /** Progressive delivery; absent: targets are hydrated straight into their branches. */
+  promotion?: PromotionSettings
 }
 
 export const DEFAULT_DIFF: DiffSettings = { context: 3, noise: true, ignore: [] }

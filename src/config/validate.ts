@@ -68,7 +68,7 @@ export function validateTargets(targets: Target[]): void {
  * A branch name git accepts for `git branch` (check-ref-format --branch semantics) without
  * its expansions: `@{-1}` or `@{upstream}` would name another branch, or none.
  */
-function branchNameProblem(branch: string): string | undefined {
+export function branchNameProblem(branch: string): string | undefined {
   if (branch.includes('@{') || branch === '@')
     return "it uses git's @{…} revision syntax, which is not a branch name"
   if (branch.startsWith('-')) return 'a branch name cannot start with "-"'

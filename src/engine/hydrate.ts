@@ -14,6 +14,8 @@ import {
 } from '../hydrate/branchWriter.js'
 import { selectIncremental, type Selection } from '../hydrate/incremental.js'
 import { formerBranches } from '../hydrate/ownership.js'
+import { planPromotions, type PromotionResult } from '../hydrate/promotion.js'
+import { seedPromotionBranches } from '../hydrate/promotionBranches.js'
 import { mergeRemote } from '../hydrate/remoteState.js'
 import type { Logger } from '../logger.js'
 import type { FailOn } from '../policy/index.js'
@@ -48,6 +50,8 @@ export interface HydrateOptions extends EngineOptions {
 export interface RepositoryHydration {
   render: RepositoryRender
   write: WriteResult
+  /** With `promotion:` (and a push): where each environment's promotion stands. */
+  promotion?: PromotionResult
 }
 
 export const DEFAULT_COMMITTER: Identity = {
@@ -58,6 +62,7 @@ export const DEFAULT_COMMITTER: Identity = {
 /** The plan stage of a push: what each branch holds, and so what must be rendered. */
 interface HydrationPlan {
   writer: BranchWriter
+  ancestry: Ancestry
   remote: RemoteState
   selection: Selection
   /** A --target subset: only its paths change; nothing is pruned. */
@@ -93,6 +98,7 @@ async function planHydration(
     prune: config.defaults.prune,
     ancestry,
     targetsAt,
+    promotion: config.promotion?.environments,
     dryRun: options.dryRun,
     maxAttempts: options.maxAttempts,
     backoffMs: options.backoffMs,
@@ -111,18 +117,22 @@ async function planHydration(
       ancestry,
       targetsAt
     })
+    // With promotion, the environment branches are promotion's, never retired ones.
+    const environmentBranches = new Set(config.promotion?.environments.map(e => e.branch))
+    former = former.filter(branch => !environmentBranches.has(branch))
     if (former.length > 0) remote = mergeRemote(remote, await writer.inspect(former))
   }
   const selection = await selectIncremental({
     config,
-    remote,
+    // A promotion branch still to be created starts as its environment branch.
+    remote: seedPromotionBranches(remote, config.promotion?.environments ?? []).remote,
     ancestry,
     git,
     toolbox,
     logger,
     full: options.full
   })
-  return { writer, remote, selection, subset, former }
+  return { writer, ancestry, remote, selection, subset, former }
 }
 
 /**
@@ -163,8 +173,27 @@ export async function hydrateRepository(options: HydrateOptions): Promise<Reposi
       () => plan.writer.write(render.render.dry, render.render.layouts, scope, plan.remote)
     )
     for (const branch of write.branches) if (branch.reason) logger.warning(branch.reason)
+    const { config } = render.render
+    const promotion =
+      config.promotion && !options.dryRun
+        ? await logger.group('Promotion', async () =>
+            planPromotions({
+              git,
+              // The branches as the push left them (also when another run moved them since).
+              remote: await plan.writer.inspect(
+                (config.promotion?.environments ?? []).map(e => e.next)
+              ),
+              environments: config.promotion?.environments ?? [],
+              updates: write.environments,
+              drySha: render.render.dry.sha,
+              ancestry: plan.ancestry,
+              targets: config.allTargets,
+              diff: config.diff
+            })
+          )
+        : undefined
     // Every git process of the run's plumbing: inspection, change detection, writes, push.
-    return { render: render.render, write: { ...write, gitProcesses: git.processes } }
+    return { render: render.render, write: { ...write, gitProcesses: git.processes }, promotion }
   } finally {
     auth?.remove()
   }

@@ -22,17 +22,21 @@ export function commentMarker(commentId: string): string {
   return `<!-- hydrate-action:rendered-diff id=${commentId.replace(/[^\w.-]/g, '-')} -->`
 }
 
-function status(error: unknown): number | undefined {
+export function httpStatus(error: unknown): number | undefined {
   const value = (error as { status?: unknown } | null)?.status
   return typeof value === 'number' ? value : undefined
 }
 
 /** Retries once on a server error or a network failure: only for idempotent calls. */
-async function retryOnce<T>(call: () => Promise<T>, logger: Logger, what: string): Promise<T> {
+export async function retryOnce<T>(
+  call: () => Promise<T>,
+  logger: Logger,
+  what: string
+): Promise<T> {
   try {
     return await call()
   } catch (error) {
-    const code = status(error)
+    const code = httpStatus(error)
     if (code !== undefined && code < 500) throw error
     logger.warning(`${what} failed (${getErrorMessage(error)}); retrying once`)
     await new Promise(resolve => setTimeout(resolve, 1000))
@@ -40,7 +44,7 @@ async function retryOnce<T>(call: () => Promise<T>, logger: Logger, what: string
   }
 }
 
-async function ownLogin(octokit: Octokit, logger: Logger): Promise<string> {
+export async function ownLogin(octokit: Octokit, logger: Logger): Promise<string> {
   try {
     const { data } = await retryOnce(
       () => octokit.rest.users.getAuthenticated(),
@@ -49,7 +53,7 @@ async function ownLogin(octokit: Octokit, logger: Logger): Promise<string> {
     )
     return data.login
   } catch (error) {
-    const code = status(error)
+    const code = httpStatus(error)
     if (code === 403 || code === 404 || code === 401) return ACTIONS_BOT_LOGIN
     throw error
   }
@@ -70,6 +74,50 @@ export async function upsertStickyComment(
   sameContent: (existing: string, next: string) => boolean = (a, b) => a === b
 ): Promise<CommentOutcome> {
   const text = body.startsWith(marker) ? body : `${marker}\n${body}`
+  return stickyComment(
+    octokit,
+    pr,
+    marker,
+    existing => (existing !== undefined && sameContent(existing, text) ? undefined : text),
+    logger,
+    '; the report is in the job summary and the report files'
+  )
+}
+
+/**
+ * Edits our sticky comment of a PR (found as upsertStickyComment finds it) through `edit`,
+ * which gets its current body (undefined: there is none yet, and one is created) and keeps
+ * what other runs wrote there, such as the rendered diff.
+ */
+export function editStickyComment(
+  octokit: Octokit,
+  pr: PullRequestRef,
+  marker: string,
+  edit: (existing: string | undefined) => string,
+  logger: Logger
+): Promise<CommentOutcome> {
+  return stickyComment(
+    octokit,
+    pr,
+    marker,
+    existing => {
+      const text = edit(existing)
+      return text === existing ? undefined : text
+    },
+    logger,
+    ''
+  )
+}
+
+/** Finds our comment; `next` gives its new body, or undefined to leave it as it is. */
+async function stickyComment(
+  octokit: Octokit,
+  pr: PullRequestRef,
+  marker: string,
+  next: (existing: string | undefined) => string | undefined,
+  logger: Logger,
+  skippedHint: string
+): Promise<CommentOutcome> {
   try {
     const login = await ownLogin(octokit, logger)
     const comments = await retryOnce(
@@ -85,9 +133,9 @@ export async function upsertStickyComment(
     )
     // The marker must open the body: one quoted or injected further down does not count.
     const ours = comments.find(c => c.user?.login === login && (c.body ?? '').startsWith(marker))
+    const text = next(ours ? (ours.body ?? '') : undefined)
     if (ours) {
-      if (sameContent(ours.body ?? '', text))
-        return { action: 'unchanged', id: ours.id, url: ours.html_url }
+      if (text === undefined) return { action: 'unchanged', id: ours.id, url: ours.html_url }
       const { data } = await retryOnce(
         () =>
           octokit.rest.issues.updateComment({
@@ -105,13 +153,13 @@ export async function upsertStickyComment(
       owner: pr.owner,
       repo: pr.repo,
       issue_number: pr.number,
-      body: text
+      body: text ?? marker
     })
     return { action: 'created', id: data.id, url: data.html_url }
   } catch (error) {
-    const code = status(error)
+    const code = httpStatus(error)
     if (code === 403 || code === 404 || code === 401) {
-      const reason = `the token cannot comment on ${pr.owner}/${pr.repo}#${pr.number} (HTTP ${code}${code === 403 ? ': a read-only token, e.g. on a fork PR' : ''}); the report is in the job summary and the report files`
+      const reason = `the token cannot comment on ${pr.owner}/${pr.repo}#${pr.number} (HTTP ${code}${code === 403 ? ': a read-only token, e.g. on a fork PR' : ''})${skippedHint}`
       logger.warning(reason)
       return { action: 'skipped', reason }
     }

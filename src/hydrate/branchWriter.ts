@@ -1,4 +1,4 @@
-import type { Target } from '../config/types.js'
+import type { PromotionEnvironment, Target } from '../config/types.js'
 import { HydrateError } from '../errors.js'
 import type { GitCommandManager } from '../git/commandManager.js'
 import type { DryCommit } from '../git/dryCommit.js'
@@ -9,14 +9,23 @@ import { buildCommits, type Identity } from './fastImport.js'
 import { branchLayout, type BranchLayout } from './layout.js'
 import { Ownership, type TargetsAt } from './ownership.js'
 import { planBranch, type BranchPlan } from './plan.js'
+import {
+  environmentBranchesOf,
+  environmentRefspecs,
+  seedPromotionBranches,
+  type EnvironmentUpdate
+} from './promotionBranches.js'
 import { inspectRemote, NOTES_REF, type RemoteState } from './remoteState.js'
 
 export type { Identity } from './fastImport.js'
 export type { BranchPlan, BranchStatus, FileChange, PrunedPath } from './plan.js'
 export { NOTES_REF, type RecordedDry, type RemoteState } from './remoteState.js'
+export type { EnvironmentUpdate } from './promotionBranches.js'
 
 export interface WriteResult {
   branches: BranchPlan[]
+  /** With promotion: what the push did to each environment branch. */
+  environments: EnvironmentUpdate[]
   pushed: boolean
   attempts: number
   gitProcesses: number
@@ -44,6 +53,8 @@ export interface BranchWriterOptions {
   ancestry: Ancestry
   /** The config's targets at an older dry commit: ownership of branches without a state file. */
   targetsAt: TargetsAt
+  /** `promotion:`: the layouts' branches are promotion branches of these environments. */
+  promotion?: readonly PromotionEnvironment[]
   dryRun?: boolean
   maxAttempts?: number
   backoffMs?: number
@@ -73,9 +84,10 @@ export class BranchWriter {
    * (incremental hydration) and reused by the first write attempt.
    */
   inspect(branches: readonly string[]): Promise<RemoteState> {
+    const environments = environmentBranchesOf(this.options.promotion ?? [], branches)
     return inspectRemote(this.git, {
       remote: this.options.remote,
-      branches,
+      branches: [...new Set([...branches, ...environments])],
       logger: this.options.logger
     })
   }
@@ -93,33 +105,62 @@ export class BranchWriter {
       drySha: dry.sha,
       targets: scope.targets
     })
-    const result = (branches: BranchPlan[], pushed: boolean, attempts: number) => ({
+    const result = (
+      branches: BranchPlan[],
+      environments: EnvironmentUpdate[],
+      pushed: boolean,
+      attempts: number
+    ) => ({
       branches,
+      environments,
       pushed,
       attempts,
       gitProcesses: this.git.processes - startProcesses
     })
+    const promotion = this.options.promotion ?? []
     for (let attempt = 1; ; attempt++) {
       const remote =
         attempt === 1 && initial
           ? initial
           : await this.inspect([...layouts.map(l => l.branch), ...scope.former])
-      const plans = await this.plan(dry, layouts, scope, remote, ownership)
+      // A missing promotion branch is planned on top of its environment branch.
+      const seeded = seedPromotionBranches(remote, promotion)
+      const plans = await this.plan(dry, layouts, scope, seeded.remote, ownership)
+      for (const plan of plans) {
+        const environment = promotion.find(e => e.next === plan.branch)
+        if (!environment) continue
+        plan.initialBranch = environment.branch
+        if (seeded.seeded.has(plan.branch) && plan.status !== 'skipped') plan.status = 'created'
+      }
       const work = plans.filter(p => p.files || p.note)
-      if (this.options.dryRun || work.length === 0) return result(plans, false, attempt)
-      const refspecs = await buildCommits(this.git, {
-        dry,
+      const refspecs =
+        work.length > 0 && !this.options.dryRun
+          ? await buildCommits(this.git, {
+              dry,
+              plans,
+              notesParent: remote.tips.get(NOTES_REF),
+              committer: this.options.committer,
+              now: new Date()
+            })
+          : []
+      const environments = await environmentRefspecs({
+        git: this.git,
+        remote: this.options.remote,
+        logger,
+        environments: promotion,
         plans,
-        notesParent: remote.tips.get(NOTES_REF),
-        committer: this.options.committer,
-        now: new Date()
+        state: remote,
+        seeded: seeded.seeded
       })
+      refspecs.push(...environments.refspecs)
+      if (this.options.dryRun || refspecs.length === 0)
+        return result(plans, environments.updates, false, attempt)
       await this.options.beforePush?.(attempt)
       const push = await this.git.exec(
         ['push', '--atomic', '--porcelain', '--no-verify', this.options.remote, ...refspecs],
         { allowFailure: true }
       )
-      if (push.exitCode === 0) return result(plans, true, attempt)
+      if (push.exitCode === 0) return result(plans, environments.updates, true, attempt)
       if (!RACED.test(`${push.stdout}\n${push.stderr}`))
         throw new HydrateError(
           `push to ${redactUrl(this.options.remote)} failed:\n${redactUrls(push.stderr.trim() || push.stdout.trim())}`

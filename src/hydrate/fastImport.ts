@@ -33,15 +33,17 @@ export async function buildCommits(
   const message = argoCommitMessage(dry)
   const chunks: string[] = []
   const marks = new Map<string, number>()
+  const initialMarks = new Map<string, number>()
   let mark = 0
   for (const plan of plans) {
     if (!plan.files) continue
     const ref = localRef('new', plan.branch)
     let parent = plan.previous
     if (!parent) {
-      parent = `:${++mark}`
+      initialMarks.set(plan.branch, ++mark)
+      parent = `:${mark}`
       chunks.push(
-        `commit ${ref}\nmark ${parent}\ncommitter ${who}\n${data(initialCommitMessage(plan.branch))}\n`
+        `commit ${ref}\nmark ${parent}\ncommitter ${who}\n${data(initialCommitMessage(plan.initialBranch ?? plan.branch))}\n`
       )
     }
     const markId = ++mark
@@ -90,6 +92,8 @@ export async function buildCommits(
       const id = marks.get(plan.branch)
       if (id === undefined) continue
       plan.commit = exported.get(`:${id}`)
+      const initial = initialMarks.get(plan.branch)
+      if (initial !== undefined) plan.initialCommit = exported.get(`:${initial}`)
       refspecs.push(`${plan.commit}:refs/heads/${plan.branch}`)
     }
     if (noted.length > 0) refspecs.push(`${exported.get(`:${mark}`)}:${NOTES_REF}`)

@@ -33,6 +33,13 @@ export interface BranchPlan {
   previous?: string
   /** The new hydrated commit (after write). */
   commit?: string
+  /**
+   * A new branch starts as Argo CD starts its sync branch: an empty `Initial commit for
+   * <initialBranch>` (default: this branch). A promotion branch names its environment branch.
+   */
+  initialBranch?: string
+  /** That empty initial commit (after write), when the branch was new. */
+  initialCommit?: string
   changes: FileChange[]
   /** Targets whose output changed, pruned ones included. */
   changedTargets: string[]

@@ -65,16 +65,47 @@ export interface ApiComment {
   user: { login: string; type: string }
 }
 
+export interface ApiPull {
+  number: number
+  title: string
+  body: string
+  head: string
+  /** The head commit (GET pulls/{number}); defaults to zeros. */
+  headSha?: string
+  base: string
+  state: 'open' | 'closed'
+  merged: boolean
+  user: { login: string }
+  /** For the PRs a commit belongs to (GET commits/{sha}/pulls). */
+  mergeCommitSha?: string
+}
+
+export interface ApiStatus {
+  sha: string
+  context: string
+  state: string
+  description?: string
+  target_url?: string
+}
+
 export interface FakeGitHub {
   url: string
   comments: Map<number, ApiComment[]>
+  /** Pull requests (promotion PRs, and source PRs added by a test). */
+  pulls: ApiPull[]
+  /** Commit statuses, in the order they were set. */
+  statuses: ApiStatus[]
+  /** A merged source PR whose merge commit is `sha` (what GET commits/{sha}/pulls finds). */
+  addMergedPull(number: number, sha: string, title?: string): void
+  /** Marks a PR merged and closed (as merging it on GitHub does). */
+  mergePull(number: number): void
   /** Every request: method, path, and the validation problems found (should stay empty). */
   log: Array<{ method: string; path: string; operation?: string; problems: string[] }>
   /** Respond with this status to the next N matching requests. */
   failNext(method: string, pathPattern: RegExp, status: number, times?: number): void
   setLogin(login: string | undefined): void
-  /** Pull requests GET /repos/{owner}/{repo}/pulls/{pull_number} knows: number → head SHA. */
-  pulls: Map<number, { headSha: string }>
+  /** An open PR whose head is `headSha` (what GET pulls/{number} returns). */
+  addOpenPull(number: number, headSha: string): void
   close(): Promise<void>
 }
 
@@ -99,7 +130,8 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     'hostname',
     'ipv4',
     'ipv6',
-    'uuid'
+    'uuid',
+    'repo.nwo'
   ])
     ajv.addFormat(format, true)
   const validators = new Map<unknown, ValidateFunction>()
@@ -112,7 +144,9 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     return v
   }
   const comments = new Map<number, ApiComment[]>()
-  const pulls = new Map<number, { headSha: string }>()
+  const pulls: ApiPull[] = []
+  const statuses: ApiStatus[] = []
+  let nextPull = 100
   const log: FakeGitHub['log'] = []
   const failures: Array<{ method: string; pattern: RegExp; status: number; times: number }> = []
   let login: string | undefined = 'hydrate-bot[bot]'
@@ -211,6 +245,20 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
         created_at: '2026-01-01T00:00:00Z',
         updated_at: '2026-01-01T00:00:00Z'
       })
+      const toPull = (p: ApiPull) => ({
+        id: p.number,
+        number: p.number,
+        url: `${base}/repos/${params.owner}/${params.repo}/pulls/${p.number}`,
+        html_url: `https://github.com/${params.owner}/${params.repo}/pull/${p.number}`,
+        state: p.state,
+        title: p.title,
+        body: p.body,
+        user: { login: p.user.login, id: 1, type: 'Bot' },
+        head: { ref: p.head, label: `${params.owner}:${p.head}`, sha: p.headSha ?? '0'.repeat(40) },
+        base: { ref: p.base, label: `${params.owner}:${p.base}` },
+        merged_at: p.merged ? '2026-01-01T00:00:00Z' : null,
+        merge_commit_sha: p.mergeCommitSha ?? null
+      })
       switch (entry.operation) {
         case 'GET /user':
           return login
@@ -252,17 +300,70 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
           return send(404, { message: 'Not Found' })
         }
         case 'GET /repos/{owner}/{repo}/pulls/{pull_number}': {
-          const number = Number(params.pull_number)
-          const pull = pulls.get(number)
+          const pull = pulls.find(p => p.number === Number(params.pull_number))
           if (!pull) return send(404, { message: 'Not Found' })
-          return send(200, {
-            number,
-            state: 'open',
-            html_url: `https://github.com/${params.owner}/${params.repo}/pull/${number}`,
-            head: { sha: pull.headSha, ref: `feature-${number}` },
-            base: { sha: '0'.repeat(40), ref: 'main' }
-          })
+          return send(200, toPull(pull))
         }
+        case 'GET /repos/{owner}/{repo}/pulls': {
+          const state = url.searchParams.get('state') ?? 'open'
+          const head = url.searchParams.get('head')
+          const baseRef = url.searchParams.get('base')
+          const found = pulls.filter(
+            p =>
+              (state === 'all' || p.state === state) &&
+              (!head || `${params.owner}:${p.head}` === head) &&
+              (!baseRef || p.base === baseRef)
+          )
+          return send(
+            200,
+            found.map(p => toPull(p))
+          )
+        }
+        case 'POST /repos/{owner}/{repo}/pulls': {
+          const head = String(body.head)
+          const baseRef = String(body.base)
+          if (pulls.some(p => p.state === 'open' && p.head === head && p.base === baseRef))
+            return send(422, {
+              message: 'Validation Failed',
+              errors: [{ message: `A pull request already exists for ${params.owner}:${head}.` }]
+            })
+          const pull: ApiPull = {
+            number: nextPull++,
+            title: String(body.title),
+            body: String(body.body ?? ''),
+            head,
+            base: baseRef,
+            state: 'open',
+            merged: false,
+            user: { login: login ?? 'github-actions[bot]' }
+          }
+          pulls.push(pull)
+          return send(201, toPull(pull))
+        }
+        case 'PATCH /repos/{owner}/{repo}/pulls/{pull_number}': {
+          const pull = pulls.find(p => p.number === Number(params.pull_number))
+          if (!pull) return send(404, { message: 'Not Found' })
+          if (typeof body.title === 'string') pull.title = body.title
+          if (typeof body.body === 'string') pull.body = body.body
+          if (body.state === 'open' || body.state === 'closed') pull.state = body.state
+          return send(200, toPull(pull))
+        }
+        case 'POST /repos/{owner}/{repo}/statuses/{sha}': {
+          const status: ApiStatus = {
+            sha: params.sha as string,
+            context: String(body.context ?? 'default'),
+            state: String(body.state),
+            description: typeof body.description === 'string' ? body.description : undefined,
+            target_url: typeof body.target_url === 'string' ? body.target_url : undefined
+          }
+          statuses.push(status)
+          return send(201, { id: statuses.length, ...status, url: `${base}/status` })
+        }
+        case 'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls':
+          return send(
+            200,
+            pulls.filter(p => p.mergeCommitSha === params.commit_sha).map(p => toPull(p))
+          )
         default:
           return send(501, { message: `not implemented here: ${entry.operation}` })
       }
@@ -273,11 +374,42 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   return {
     url: `http://127.0.0.1:${port}`,
     comments,
+    pulls,
+    statuses,
+    addMergedPull: (number, sha, title = 'Source change') =>
+      pulls.push({
+        number,
+        title,
+        body: '',
+        head: `feature-${number}`,
+        base: 'main',
+        state: 'closed',
+        merged: true,
+        user: { login: 'a-developer' },
+        mergeCommitSha: sha
+      }),
+    mergePull: number => {
+      const pull = pulls.find(p => p.number === number)
+      if (!pull) throw new Error(`no pull request #${number}`)
+      pull.state = 'closed'
+      pull.merged = true
+    },
     log,
     failNext: (method, pattern, status, times = 1) =>
       failures.push({ method, pattern, status, times }),
     setLogin: value => (login = value),
-    pulls,
+    addOpenPull: (number, headSha) =>
+      pulls.push({
+        number,
+        title: 'A change',
+        body: '',
+        head: `feature-${number}`,
+        headSha,
+        base: 'main',
+        state: 'open',
+        merged: false,
+        user: { login: 'a-developer' }
+      }),
     close: () => new Promise(resolve => server.close(() => resolve()))
   }
 }

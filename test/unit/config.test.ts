@@ -432,3 +432,92 @@ describe('CLI exit codes', () => {
     }
   })
 })
+
+describe('promotion:', () => {
+  const config = (promotion: string[], extraTarget: string[] = []) =>
+    [
+      'version: 1',
+      'promotion:',
+      ...promotion.map(line => `  ${line}`),
+      'targets:',
+      '  - discover: apps/{app}/overlays/{env}',
+      '    name: "{app}-{env}"',
+      '    path: "{app}"',
+      ...extraTarget,
+      ''
+    ].join('\n')
+
+  it('moves every target onto its environment promotion branch, in order', () => {
+    const loaded = loadConfig(
+      repoWithConfig(config(['branch: env/{env}-next', 'order: [dev, prod]', 'autoMerge: [dev]']))
+    )
+    expect(loaded.promotion?.environments).toEqual([
+      { env: 'dev', branch: 'env/dev', next: 'env/dev-next', autoMerge: true },
+      { env: 'prod', branch: 'env/prod', next: 'env/prod-next', autoMerge: false }
+    ])
+    expect(loaded.targets.map(t => [t.name, t.branch, t.environmentBranch])).toEqual([
+      ['api-prod', 'env/prod-next', 'env/prod'],
+      ['web-dev', 'env/dev-next', 'env/dev'],
+      ['web-prod', 'env/prod-next', 'env/prod']
+    ])
+    expect(loadConfig(repoWithConfig(config([]).replace('promotion:\n', ''))).promotion).toBe(
+      undefined
+    )
+  })
+
+  it.each([
+    [['order: [dev, prod]'], '3:3: promotion: missing "branch"'],
+    [['branch: env/next', 'order: [dev, prod]'], '3:11: promotion.branch must contain {env}'],
+    [
+      ['branch: env/{env}/{app}', 'order: [dev, prod]'],
+      '3:11: promotion.branch may use only {env}, not {app}'
+    ],
+    [
+      ['branch: env/{env}', 'order: [dev, prod]'],
+      '3:11: promotion.branch gives env/dev, which is an environment branch'
+    ],
+    [
+      ['branch: env/{env}/next', 'order: [dev, prod]'],
+      '3:11: promotion.branch gives env/dev/next, which cannot exist next to branch env/dev'
+    ],
+    [
+      ['branch: "env/{env}..next"', 'order: [dev, prod]'],
+      '3:11: promotion.branch gives "env/dev..next": git check-ref-format rejects it'
+    ],
+    [
+      ['branch: env/{env}-next', 'order: [dev, qa, prod]'],
+      '4:16: promotion.order names qa, which no target deploys to; known environments: dev, prod'
+    ],
+    [
+      ['branch: env/{env}-next', 'order: [dev, dev, prod]'],
+      '4:16: promotion.order names dev twice'
+    ],
+    [
+      ['branch: env/{env}-next', 'order: [dev]'],
+      '4:3: environment prod has targets but is not in promotion.order'
+    ],
+    [['branch: env/{env}-next', 'order: []'], '4:3: promotion: "order" must list the environments'],
+    [
+      ['branch: env/{env}-next', 'order: [dev, prod]', 'autoMerge: [staging]'],
+      '5:15: promotion.autoMerge names staging, which is not in promotion.order'
+    ],
+    [
+      ['branch: env/{env}-next', 'order: [dev, prod]', 'auto: [dev]'],
+      '5:3: unknown key "auto" in promotion'
+    ]
+  ])('rejects %j at file:line:col', (promotion, message) => {
+    expect(configError(config(promotion)).message).toContain(`hydrate.yaml:${message}`)
+  })
+
+  it('needs one environment branch per environment', () => {
+    const error = configError(
+      config(
+        ['branch: env/{env}-next', 'order: [dev, prod]'],
+        ['  - source: plain', '    env: prod', '    branch: other/prod']
+      )
+    )
+    expect(error.message).toContain(
+      'with promotion, the targets of environment prod must write one branch'
+    )
+  })
+})

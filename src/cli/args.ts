@@ -39,7 +39,12 @@ export interface PushArgs extends CommonArgs {
   committer?: { name: string; email: string }
 }
 
-export type CliArgs = RenderArgs | DiffArgs | PushArgs
+export interface TargetsArgs extends CommonArgs {
+  command: 'targets'
+  format: 'text' | 'json'
+}
+
+export type CliArgs = RenderArgs | DiffArgs | PushArgs | TargetsArgs
 
 const COMMON = {
   C: { type: 'string', short: 'C' },
@@ -63,6 +68,7 @@ const OPTIONS = {
     format: { type: 'string' },
     remote: { type: 'string' }
   },
+  targets: { ...COMMON, format: { type: 'string' } },
   push: {
     ...COMMON,
     full: { type: 'boolean' },
@@ -134,6 +140,14 @@ export function parseCommand(command: Command, args: string[]): CliArgs {
           out: values.out,
           remote: values.remote,
           full: values.full === true
+        }
+      }
+      case 'targets': {
+        const values = parse(OPTIONS.targets)
+        return {
+          command,
+          ...common(values),
+          format: oneOf(values.format, ['text', 'json'] as const, '--format')
         }
       }
       case 'push': {

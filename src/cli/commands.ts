@@ -2,10 +2,12 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {
+  configSource,
   diffRepository,
   diffVerdict,
   enforceVerdict,
   hydrateRepository,
+  loadTargets,
   renderRepository,
   renderVerdict,
   writeLayouts,
@@ -15,7 +17,8 @@ import { UsageError } from '../errors.js'
 import { renderJson } from '../report/json.js'
 import { renderMarkdown } from '../report/markdown.js'
 import type { CredentialGuard } from '../security/credentials.js'
-import type { DiffArgs, PushArgs, RenderArgs } from './args.js'
+import type { DiffArgs, PushArgs, RenderArgs, TargetsArgs } from './args.js'
+import { targetsJson, targetsText } from './targetsOutput.js'
 import { formatPromotion, formatToolWarnings, formatWriteResult } from './pushOutput.js'
 import { counted } from '../plural.js'
 
@@ -95,5 +98,15 @@ export async function pushCommand(args: PushArgs, context: CommandContext): Prom
   context.stdout.write(formatWriteResult(result.write, args.dryRun))
   context.stdout.write(formatToolWarnings(result.render.rendered))
   if (result.promotion) context.stdout.write(formatPromotion(result.promotion))
+  return 0
+}
+
+/** Lists the targets (discovered or configured) and where each was declared. */
+export async function targetsCommand(args: TargetsArgs, context: CommandContext): Promise<number> {
+  const config = await loadTargets(context.engine)
+  const source = configSource(config)
+  context.stdout.write(
+    args.format === 'json' ? targetsJson(config, source) : targetsText(config, source)
+  )
   return 0
 }

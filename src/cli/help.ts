@@ -29,6 +29,16 @@ ${COMMON_OPTIONS}
 
 export const HELP = {
   diff: DIFF_HELP,
+  targets: `Usage: hydrate targets [-C DIR] [--config F] [--target GLOB]... [--format text|json]
+
+List the targets — from hydrate.yaml, the zero-config default, or the repository's Argo CD
+Applications and ApplicationSets — with their environment, branch and path, and the file:line
+each was declared at; then the Argo CD objects that give no target, and why. Nothing renders.
+
+Options:
+  --format F          text (default) or json
+${COMMON_OPTIONS}
+`,
   render: `Usage: hydrate render [-C DIR] [--config F] [--out DIR] [--target GLOB]...
 
 Render every target and write the environment-branch layouts to OUT/<branch>/
@@ -63,6 +73,7 @@ Usage:
                  [--out FILE] [--remote NAME|URL] [--full] [--target GLOB]...
   hydrate push   [-C DIR] [--config F] [--remote NAME|URL] [--dry-run] [--full]
                  [--committer-name N --committer-email E] [--target GLOB]...
+  hydrate targets [-C DIR] [--config F] [--target GLOB]... [--format text|json]
 
   every command: [--concurrency N] [--timeout SECONDS] [--fail-on error|warning|never] [-v]
 
@@ -70,6 +81,7 @@ Commands:
   render   Write the environment-branch layouts to a directory
   diff     Show the rendered diff between a base and a head, per environment
   push     Commit them to the environment branches and push (one atomic push)
+  targets  List the targets and where each was declared (for debugging discovery)
 
 Run \`hydrate <command> --help\` for the options.
 Exit codes: 0 success, 1 render or push failure, 2 usage or configuration error.

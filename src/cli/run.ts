@@ -9,12 +9,18 @@ import {
 } from '../security/credentials.js'
 import { GuardedLogger } from '../security/guardedLogger.js'
 import { parseCommand, type CliArgs } from './args.js'
-import { diffCommand, pushCommand, renderCommand, type CommandContext } from './commands.js'
+import {
+  diffCommand,
+  pushCommand,
+  renderCommand,
+  targetsCommand,
+  type CommandContext
+} from './commands.js'
 import { HELP, USAGE, type Command } from './help.js'
 
 /** The run's credentials: the environment's, a --remote URL's, the repository's git config's. */
 async function guardFor(args: CliArgs): Promise<CredentialGuard> {
-  const remote = args.command !== 'render' ? args.remote : undefined
+  const remote = args.command === 'diff' || args.command === 'push' ? args.remote : undefined
   return new CredentialGuard([
     ...credentialsFromEnvironment(process.env),
     ...(remote ? credentialsInUrl(remote, 'the --remote URL') : []),
@@ -30,6 +36,8 @@ function runCommand(args: CliArgs, context: CommandContext): Promise<number> {
       return diffCommand(args, context)
     case 'push':
       return pushCommand(args, context)
+    case 'targets':
+      return targetsCommand(args, context)
   }
 }
 

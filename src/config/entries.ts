@@ -3,6 +3,7 @@ import { isScalar } from 'yaml'
 import type { Node, YAMLMap } from 'yaml'
 import type { SourceLocation } from '../errors.js'
 import {
+  type ArgoDiscoverySettings,
   DEFAULT_DIFF,
   DEFAULTS,
   type Defaults,
@@ -19,7 +20,16 @@ import type { YamlReader } from './yamlReader.js'
 
 // hydrate.yaml as written: each section read into typed values, every error with line:col.
 
-const TOP_KEYS = ['version', 'defaults', 'targets', 'diff', 'policy', 'promotion'] as const
+const TOP_KEYS = [
+  'version',
+  'defaults',
+  'targets',
+  'argocd',
+  'diff',
+  'policy',
+  'promotion'
+] as const
+const ARGOCD_KEYS = ['paths', 'repoURLs'] as const
 const POLICY_KEYS = ['rules', 'requireDigest'] as const
 const DIFF_KEYS = ['context', 'noise', 'ignore'] as const
 const IGNORE_KEYS = ['group', 'kind', 'name', 'namespace', 'jsonPointers'] as const
@@ -90,6 +100,7 @@ export function readConfigDocument(reader: YamlReader): {
   diff: DiffSettings
   policy: PolicySettings
   promotion?: PromotionEntry
+  argocd?: ArgoDiscoverySettings
 } {
   const top = reader.map(reader.root, 'the config file')
   reader.checkKeys(top, TOP_KEYS, 'the config file')
@@ -111,11 +122,20 @@ export function readConfigDocument(reader: YamlReader): {
     defaults.prune = reader.boolean(node, 'prune', 'defaults') ?? defaults.prune
   }
 
-  if (!reader.has(top, 'targets'))
-    reader.fail(top, 'missing required key "targets" (a list of targets)')
-  const list = reader.seq(reader.node(top, 'targets') ?? reader.keyNode(top, 'targets'), 'targets')
-  if (list.items.length === 0) reader.fail(list, 'targets must not be empty')
-  const entries = list.items.map((item, index) =>
+  const argocd = reader.has(top, 'argocd')
+    ? readArgocd(reader, reader.node(top, 'argocd') ?? reader.keyNode(top, 'argocd'))
+    : undefined
+  // With Argo CD discovery, the targets list is optional.
+  if (!reader.has(top, 'targets') && !argocd)
+    reader.fail(
+      top,
+      'missing required key "targets" (a list of targets), or "argocd" (targets from Argo CD Applications)'
+    )
+  const list = reader.has(top, 'targets')
+    ? reader.seq(reader.node(top, 'targets') ?? reader.keyNode(top, 'targets'), 'targets')
+    : undefined
+  if (list && list.items.length === 0 && !argocd) reader.fail(list, 'targets must not be empty')
+  const entries = (list?.items ?? []).map((item, index) =>
     readTargetEntry(reader, item, `targets[${index}]`)
   )
   const diff = reader.has(top, 'diff')
@@ -125,7 +145,26 @@ export function readConfigDocument(reader: YamlReader): {
     ? readPolicy(reader, reader.node(top, 'policy') ?? reader.keyNode(top, 'policy'), 'policy')
     : { rules: {} }
   const promotion = reader.has(top, 'promotion') ? readPromotion(reader, top) : undefined
-  return { defaults, entries, diff, policy, promotion }
+  return { defaults, entries, diff, policy, promotion, argocd }
+}
+
+/** `argocd:` — where Applications are read, and which other URLs name this repository. */
+function readArgocd(reader: YamlReader, item: Node | undefined): ArgoDiscoverySettings {
+  const node = reader.map(item, 'argocd')
+  reader.checkKeys(node, ARGOCD_KEYS, 'argocd')
+  const paths = reader.stringList(node, 'paths', 'argocd') ?? ['.']
+  const pathsNode = reader.node(node, 'paths')
+  paths.forEach((dir, index) => {
+    const normalized = path.posix.normalize(dir)
+    if (path.isAbsolute(dir) || normalized === '..' || normalized.startsWith('../')) {
+      const at = pathsNode && 'items' in pathsNode ? (pathsNode.items as Node[])[index] : pathsNode
+      reader.fail(at, `argocd.paths: ${dir} escapes the repository (paths are repo-relative)`)
+    }
+  })
+  return {
+    paths: paths.map(dir => path.posix.normalize(dir).replace(/\/+$/, '').replace(/^\.$/, '')),
+    repoURLs: reader.stringList(node, 'repoURLs', 'argocd') ?? []
+  }
 }
 
 function readPolicy(reader: YamlReader, item: Node | undefined, what: string): PolicySettings {

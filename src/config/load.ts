@@ -1,7 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { minimatch } from 'minimatch'
-import { ConfigError, UsageError } from '../errors.js'
+import { discoverArgoTargets } from '../argocd/discover.js'
+import { readArgoManifests } from '../argocd/manifests.js'
+import { ConfigError, formatLocation, UsageError } from '../errors.js'
 import { readConfigDocument, type TargetEntry } from './entries.js'
 import { CONFIG_FILE_NAMES, expandEntry } from './expand.js'
 import { resolveInsideRepo } from './paths.js'
@@ -10,6 +12,8 @@ import {
   DEFAULT_DIFF,
   DEFAULTS,
   ZERO_CONFIG_DISCOVER,
+  type ArgoDiscoveryReport,
+  type ArgoDiscoverySettings,
   type Defaults,
   type DiffSettings,
   type HydrateConfig,
@@ -38,20 +42,60 @@ export function loadConfig(repoRoot: string, options: LoadOptions = {}): Hydrate
   let entries: TargetEntry[]
   let reader: YamlReader | undefined
   let promotionEntry: PromotionEntry | undefined
+  let argocdSettings: ArgoDiscoverySettings | undefined
+  let argoManifests: ReturnType<typeof readArgoManifests> | undefined
   if (file) {
     const text = fs.readFileSync(path.join(root, file), 'utf8')
     reader = new YamlReader(file, text)
-    ;({ defaults, entries, diff, policy, promotion: promotionEntry } = readConfigDocument(reader))
+    ;({
+      defaults,
+      entries,
+      diff,
+      policy,
+      promotion: promotionEntry,
+      argocd: argocdSettings
+    } = readConfigDocument(reader))
   } else {
-    entries = [
-      {
-        location: { file: '(zero-config default)' },
-        node: undefined as never,
-        discover: ZERO_CONFIG_DISCOVER
-      }
-    ]
+    // Zero config: the repository's Argo CD Applications when it has any, else environments/{env}.
+    argoManifests = readArgoManifests(root, [''])
+    if (argoManifests.manifests.length > 0) {
+      argocdSettings = { paths: [''], repoURLs: [] }
+      entries = []
+    } else {
+      entries = [
+        {
+          location: { file: '(zero-config default)' },
+          node: undefined as never,
+          discover: ZERO_CONFIG_DISCOVER
+        }
+      ]
+    }
   }
   let allTargets = entries.flatMap(entry => expandEntry(root, reader, entry, defaults))
+  let argocd: ArgoDiscoveryReport | undefined
+  if (argocdSettings) {
+    for (const dir of argocdSettings.paths) {
+      const checked = resolveInsideRepo(root, dir || '.')
+      if (!checked.ok)
+        throw new ConfigError({ file: file ?? '.' }, `argocd.paths: ${checked.reason}`)
+      if (!fs.statSync(path.join(root, checked.path), { throwIfNoEntry: false })?.isDirectory())
+        throw new ConfigError({ file: file ?? '.' }, `argocd.paths: ${dir} is not a directory`)
+    }
+    const discovered = discoverArgoTargets(root, argocdSettings, defaults, argoManifests)
+    allTargets.push(...discovered.targets)
+    argocd = discovered.report
+    if (allTargets.length === 0) {
+      const first = argocd.findings[0]
+      throw new ConfigError(
+        { file: file ?? '(Argo CD Applications)' },
+        `no targets: the Argo CD Applications found give none${
+          first
+            ? ` (${formatLocation(first.location)}: ${first.subject}: ${first.kind}: ${first.message}${argocd.findings.length > 1 ? `, and ${argocd.findings.length - 1} more; see hydrate targets` : ''})`
+            : ''
+        }`
+      )
+    }
+  }
   validateTargets(allTargets)
   let promotion: PromotionSettings | undefined
   if (reader && promotionEntry)
@@ -63,7 +107,7 @@ export function loadConfig(repoRoot: string, options: LoadOptions = {}): Hydrate
     if (targets.length === 0)
       throw new UsageError(`no target matches ${globs.map(g => JSON.stringify(g)).join(', ')}`)
   }
-  return { repoRoot: root, file, defaults, diff, policy, targets, allTargets, promotion }
+  return { repoRoot: root, file, defaults, diff, policy, targets, allTargets, promotion, argocd }
 }
 
 /**

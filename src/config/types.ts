@@ -20,6 +20,18 @@ export interface HelmOptions {
   version?: string
   /** Talk plain HTTP to an OCI registry (local or in-cluster registries). */
   plainHttp: boolean
+  /** Argo CD's `helm.parameters`: `--set name=value` (`--set-string` when forceString). */
+  parameters?: HelmParameter[]
+  /** Argo CD's `helm.fileParameters`: `--set-file name=path` (repo-relative path). */
+  fileParameters?: Array<{ name: string; path: string }>
+  /** Argo CD's `helm.values`/`valuesObject` as YAML: a values file passed after `valueFiles`. */
+  valuesYaml?: string
+}
+
+export interface HelmParameter {
+  name: string
+  value: string
+  forceString: boolean
 }
 
 export interface KustomizeOptions {
@@ -29,6 +41,37 @@ export interface KustomizeOptions {
   allowRemoteBases: boolean
   /** Files outside the repository may be read (never /proc, /sys, /dev): off by default. */
   allowOutsideReads: boolean
+  /** Argo CD's kustomize options, applied to a scratch copy of the kustomization (docs/adr/0017). */
+  edits?: KustomizeEdits
+}
+
+/** What Argo CD's repo-server does to a kustomization (`kustomize edit …`) before it builds it. */
+export interface KustomizeEdits {
+  namePrefix?: string
+  nameSuffix?: string
+  /** `kustomize edit set image` arguments: `name:tag`, `name=newName:tag`, `name@digest`. */
+  images: string[]
+  replicas: Array<{ name: string; count: number }>
+  commonLabels: Record<string, string>
+  forceCommonLabels: boolean
+  /** Labels go to `labels:` without selectors (`--without-selector`). */
+  labelWithoutSelector: boolean
+  labelIncludeTemplates: boolean
+  commonAnnotations: Record<string, string>
+  forceCommonAnnotations: boolean
+  namespace?: string
+  /** Appended to the kustomization's `patches` as written in the Application. */
+  patches: unknown[]
+  /** Paths relative to the source directory, added to `components`. */
+  components: string[]
+}
+
+/** Argo CD's `directory` source options: which files of a plain directory are read. */
+export interface ArgoDirectoryOptions {
+  recurse: boolean
+  /** Argo CD's glob (`*` crosses `/`, `{a,b}` alternatives) on the path below the source. */
+  include?: string
+  exclude?: string
 }
 
 /** A fully resolved target: one app in one environment, written to one branch path. */
@@ -47,13 +90,27 @@ export interface Target {
   helm?: HelmOptions
   kustomize?: KustomizeOptions
   policy?: PolicySettings
-  /** Where the target was declared (the `targets[]` entry). */
+  /** Argo CD directory semantics (Applications only): see ArgoDirectoryOptions. */
+  directory?: ArgoDirectoryOptions
+  /**
+   * Argo CD's `sourceHydrator.hydrateTo.targetBranch`: the branch to hydrate to before
+   * promotion to `branch`. Recorded for the promotion feature; nothing writes it yet.
+   */
+  promotionBranch?: string
+  /** Where the target was declared (the `targets[]` entry, or the Application manifest). */
   location: SourceLocation
   /**
    * With `promotion:`, the environment branch Argo CD syncs from; `branch` is then the
    * promotion branch the target is hydrated into (docs/adr/0015).
    */
   environmentBranch?: string
+  /** What declared it, when discovered from Argo CD manifests (e.g. `ApplicationSet apps (apps/web)`). */
+  origin?: string
+  /**
+   * Repo-relative files besides the config that define the target (its Application or
+   * ApplicationSet manifest, a git files generator's file): a change to one affects it.
+   */
+  definedBy?: string[]
 }
 
 export interface Defaults {
@@ -129,6 +186,33 @@ export interface HydrateConfig {
   allTargets: Target[]
   /** Progressive delivery; absent: targets are hydrated straight into their branches. */
   promotion?: PromotionSettings
+  /** Argo CD discovery: what it read and what it skipped, and why. */
+  argocd?: ArgoDiscoveryReport
+}
+
+/** `argocd:` in hydrate.yaml: where Application manifests are read. */
+export interface ArgoDiscoverySettings {
+  /** Repo-relative directories searched (recursively) for Applications and ApplicationSets. */
+  paths: string[]
+  /** More URLs that name this repository (besides its git remotes). */
+  repoURLs: string[]
+}
+
+/** An Application (or generated one) not turned into a target, or not wholly. */
+export interface ArgoFinding {
+  location: SourceLocation
+  /** `Application guestbook`, `ApplicationSet apps`. */
+  subject: string
+  /** skipped: not ours (another repository); unsupported: a feature we cannot render; invalid: malformed. */
+  kind: 'skipped' | 'unsupported' | 'invalid'
+  message: string
+}
+
+export interface ArgoDiscoveryReport {
+  settings: ArgoDiscoverySettings
+  /** Normalized URLs taken as this repository. */
+  repoURLs: string[]
+  findings: ArgoFinding[]
 }
 
 export const DEFAULT_DIFF: DiffSettings = { context: 3, noise: true, ignore: [] }

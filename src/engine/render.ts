@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { loadConfig } from '../config/load.js'
 import type { HydrateConfig } from '../config/types.js'
-import { getErrorMessage, HydrateError } from '../errors.js'
+import { formatLocation, getErrorMessage, HydrateError } from '../errors.js'
 import { GitCommandManager } from '../git/commandManager.js'
 import { readDryCommit, type DryCommit } from '../git/dryCommit.js'
 import type { Selection } from '../hydrate/incremental.js'
@@ -66,10 +66,32 @@ export async function loadRepository(options: EngineOptions): Promise<LoadedRepo
   const git = new GitCommandManager(repoRoot)
   const dry = await readDryCommit(git, 'HEAD', options.repoURL)
   await warnIfDirty(git, options.logger)
-  options.logger.info(
-    `${counted(config.targets.length, 'target')} from ${config.file ?? 'the zero-config default (environments/{env})'}`
-  )
+  options.logger.info(`${counted(config.targets.length, 'target')} from ${configSource(config)}`)
+  // What Argo CD discovery left out is said on every run, never skipped silently.
+  for (const finding of config.argocd?.findings ?? [])
+    options.logger.warning(
+      `${formatLocation(finding.location)}: ${finding.subject}: ${finding.kind}: ${finding.message}`
+    )
   return { repoRoot, config, dry, git, loadMs: performance.now() - started }
+}
+
+/** Where a config's targets come from, for the log. */
+export function configSource(config: HydrateConfig): string {
+  if (config.file) return config.argocd ? `${config.file} and Argo CD Applications` : config.file
+  return config.argocd
+    ? 'the Argo CD Applications of the repository (no hydrate.yaml)'
+    : 'the zero-config default (environments/{env})'
+}
+
+/** The load stage alone: the config and its targets (`hydrate targets`). */
+export async function loadTargets(
+  options: Pick<EngineOptions, 'repoRoot' | 'configFile' | 'targetFilter'>
+): Promise<HydrateConfig> {
+  const repoRoot = await resolveRepoRoot(options.repoRoot)
+  return loadConfig(repoRoot, {
+    configFile: options.configFile,
+    targetFilter: options.targetFilter
+  })
 }
 
 /** load → render every target. */

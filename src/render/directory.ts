@@ -3,7 +3,7 @@ import path from 'node:path'
 import type { Target } from '../config/types.js'
 import { RenderError } from '../errors.js'
 import type { ManifestSource } from '../manifests/parse.js'
-import { directoryEntries } from '../sources/directory.js'
+import { argoDirectoryFiles, directoryEntries } from '../sources/directory.js'
 import { shellQuote } from './shellQuote.js'
 import type { RawRender, RenderContext } from './types.js'
 
@@ -82,4 +82,36 @@ function findCommand(dir: string, nested: readonly string[]): string {
   // find prints paths as it was given them: `./x` from the repository root.
   const prune = nested.map(n => ` -not -path ${shellQuote(`${dir ? '' : './'}${n}/*`)}`).join('')
   return `find ${shellQuote(dir || '.')} -type f \\( -name '*.yaml' -o -name '*.yml' \\) -not -path '*/.*'${prune} | LC_ALL=C sort | xargs awk 'FNR==1{print "---"}1'`
+}
+
+/**
+ * An Argo CD directory source (target.directory): the files argoDirectoryFiles selects, each
+ * its own part; `.json` files hold one object each. No kustomize builds: Argo CD reads a
+ * `kustomization.yaml` below a directory source as a plain file.
+ */
+export function renderArgoDirectory(target: Target, context: RenderContext): RawRender {
+  const dir = target.source ?? ''
+  const options = target.directory ?? { recurse: false }
+  const files = argoDirectoryFiles(context.repoRoot, dir, options)
+  if (files.length === 0)
+    throw new RenderError(
+      target.name,
+      `directory ${dir || '.'} holds no *.yaml, *.yml or *.json files`
+    )
+  const sources: ManifestSource[] = files.map(file => {
+    if (file.endsWith('.jsonnet'))
+      throw new RenderError(target.name, `${file}: hydrate does not evaluate jsonnet`)
+    const text = decodeUtf8(target, file, fs.readFileSync(path.join(context.repoRoot, file)))
+    return { text, origin: file }
+  })
+  const text = sources
+    .map(({ text: part }) => `---\n${part.endsWith('\n') || part === '' ? part : `${part}\n`}`)
+    .join('')
+  return {
+    text,
+    sources,
+    commands: [`awk 'FNR==1{print "---"}1' ${files.map(shellQuote).join(' ')}`],
+    tools: {},
+    warnings: []
+  }
 }

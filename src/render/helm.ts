@@ -18,7 +18,7 @@ import {
 import { getErrorMessage, RenderError } from '../errors.js'
 import { runProcess } from '../process/run.js'
 import { ChartDownloadError, type PinnedChart } from './chartCache.js'
-import { commandLine } from './shellQuote.js'
+import { commandLine, shellQuote } from './shellQuote.js'
 import { redactToolOutput, runRenderTool, toolWarnings } from './toolOutput.js'
 import type { Tool } from './tools.js'
 import type { RawRender, RenderContext } from './types.js'
@@ -147,8 +147,12 @@ export async function renderHelm(
   if (!options) throw new RenderError(target.name, 'internal: helm target without helm options')
   const commands: string[] = []
   const warnings: string[] = []
-  const run = async (args: string[], display: string[], cwd: string) => {
-    commands.push(commandLine(['helm', ...display]))
+  const run = async (args: string[], display: string[], cwd: string, stdinText?: string) => {
+    // Inline values reach helm as a file; the recorded command pipes them in.
+    commands.push(
+      (stdinText !== undefined ? `printf '%s' ${shellQuote(stdinText)} | ` : '') +
+        commandLine(['helm', ...display])
+    )
     const result = await runRenderTool(
       target,
       context,
@@ -222,6 +226,25 @@ export async function renderHelm(
   // Inline values as --set-json, one per top-level key: exactly what a person would type.
   for (const [key, value] of Object.entries(options.values ?? {}))
     both('--set-json', `${key.replace(/([.,=\\])/g, '\\$1')}=${JSON.stringify(value)}`)
+  // Argo CD's helm.values/valuesObject: a values file after the value files, as its repo-server does.
+  if (options.valuesYaml !== undefined) {
+    const file = path.join(fs.mkdtempSync(path.join(context.tempDir, 'values-')), 'values.yaml')
+    fs.writeFileSync(file, options.valuesYaml)
+    flags.push('--values', file)
+    displayFlags.push('--values', '/dev/stdin')
+  }
+  for (const [flag, list] of [
+    ['--set', (options.parameters ?? []).filter(p => !p.forceString)],
+    ['--set-string', (options.parameters ?? []).filter(p => p.forceString)]
+  ] as const)
+    for (const [name, value] of lastByName(list.map(p => [p.name, p.value])))
+      both(flag, `${name}=${escapeSetValue(value)}`)
+  for (const [name, file] of lastByName(
+    (options.fileParameters ?? []).map(p => [p.name, p.path])
+  )) {
+    flags.push('--set-file', `${name}=${escapeSetValue(path.join(context.repoRoot, file))}`)
+    displayFlags.push('--set-file', `${name}=${escapeSetValue(file)}`)
+  }
   if (options.includeCRDs) both('--include-crds')
   if (options.skipTests) both('--skip-tests')
   if (options.kubeVersion) both('--kube-version', options.kubeVersion)
@@ -230,7 +253,8 @@ export async function renderHelm(
   const result = await run(
     ['template', releaseName, chartArg, ...flags],
     ['template', releaseName, chartDisplay, ...remoteArgs, ...displayFlags],
-    cwd
+    cwd,
+    options.valuesYaml
   )
   return {
     text: result.stdout,
@@ -253,4 +277,20 @@ export function defaultReleaseName(target: Target): string {
       .replace(/^-+|-+$/g, '')
       .slice(0, 53) || 'release'
   )
+}
+
+/** Argo CD keeps parameters in a map: one per name, the last one written; sorted for determinism. */
+function lastByName(pairs: ReadonlyArray<readonly [string, string]>): Array<[string, string]> {
+  return [...new Map(pairs.map(([k, v]) => [k, v] as [string, string]))].sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0
+  )
+}
+
+/**
+ * Argo CD's cleanSetParameters: commas not already escaped are escaped (helm would split the
+ * value there), except in a `{a,b}` list, which helm reads as a list.
+ */
+export function escapeSetValue(value: string): string {
+  if (value.startsWith('{') && value.endsWith('}')) return value
+  return value.replace(/(?<!\\),/g, '\\,')
 }

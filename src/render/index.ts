@@ -8,7 +8,7 @@ import { parseManifests, type ManifestProblem } from '../manifests/parse.js'
 import type { Resource } from '../manifests/resource.js'
 import { targetDependencies, type TargetDependencies } from '../targets/dependencies.js'
 import { ChartCache, chartCacheDir } from './chartCache.js'
-import { renderDirectory } from './directory.js'
+import { renderArgoDirectory, renderDirectory } from './directory.js'
 import { renderHelm } from './helm.js'
 import { InputGuard } from './inputGuard.js'
 import { renderKustomize } from './kustomize.js'
@@ -79,6 +79,7 @@ export async function renderRaw(
         target.kustomize?.enableHelm ? await toolbox.helm() : undefined
       )
     case 'directory':
+      if (target.directory) return renderArgoDirectory(target, context)
       return renderDirectory(target, context, async dir =>
         renderKustomize(target, context, deps, await toolbox.kustomize(), undefined, dir)
       )

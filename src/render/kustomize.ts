@@ -1,6 +1,7 @@
 import path from 'node:path'
 import type { Target } from '../config/types.js'
 import { RenderError } from '../errors.js'
+import { stageEditedKustomization } from './scratchKustomization.js'
 import { commandLine } from './shellQuote.js'
 import type { TargetDependencies } from '../targets/dependencies.js'
 import {
@@ -31,7 +32,18 @@ export async function renderKustomize(
   if (target.kustomize?.loadRestrictor === 'none')
     flags.push('--load-restrictor', 'LoadRestrictionsNone')
   const helmFlags = target.kustomize?.enableHelm && helm ? ['--helm-command', helm.path] : []
-  const args = [...base, path.join(context.repoRoot, dir), ...flags, ...helmFlags]
+  // Argo CD's kustomize options: built from an edited scratch copy (never the repository).
+  const edits = target.kustomize?.edits
+  const staged =
+    edits && dir === (target.source ?? '')
+      ? stageEditedKustomization(target, context, dir, edits)
+      : undefined
+  const args = [
+    ...base,
+    staged?.buildDir ?? path.join(context.repoRoot, dir),
+    ...flags,
+    ...helmFlags
+  ]
   const display = [kustomize.kind, ...base, dir || '.', ...flags]
   const secrets = () => secretGeneratorValues(context.repoRoot, deps, context.kustomizations)
   const result = await runRenderTool(
@@ -51,7 +63,7 @@ export async function renderKustomize(
     )
   }
   const tools: Record<string, string> = { kustomize: kustomize.version }
-  const commands = [commandLine(display)]
+  const commands = [...(staged?.commands ?? []), commandLine(display)]
   if (helm && target.kustomize?.enableHelm) {
     tools.helm = helm.version
     // The branch README's commands must work for whoever reproduces them with helm 4.

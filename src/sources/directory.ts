@@ -62,3 +62,77 @@ export function nestedKustomizations(repoRoot: string, dir: string): string[] {
     .filter(entry => entry.kind === 'kustomization')
     .map(entry => entry.path)
 }
+
+/** Argo CD's directory options (ArgoDirectoryOptions), repeated here to keep sources/ free of config/. */
+export interface ArgoDirectorySelection {
+  recurse: boolean
+  include?: string
+  exclude?: string
+}
+
+/**
+ * The files Argo CD's repo-server reads from a directory source: `*.yaml`, `*.yml`, `*.json`
+ * and `*.jsonnet` names, in the order of Go's filepath.Walk (names byte-wise, a directory's
+ * files where its name sorts); subdirectories only with `recurse`; `include`/`exclude` matched
+ * against the path below the source with Argo CD's glob. Symlinked directories are not
+ * entered (Walk does not follow them); `.git` never. Paths are repo-relative.
+ */
+export function argoDirectoryFiles(
+  repoRoot: string,
+  dir: string,
+  options: ArgoDirectorySelection
+): string[] {
+  const include = options.include ? argoGlob(options.include) : undefined
+  const exclude = options.exclude ? argoGlob(options.exclude) : undefined
+  const files: string[] = []
+  const walk = (relative: string) => {
+    const names = fs.readdirSync(path.join(repoRoot, dir, relative)).sort(byteOrder)
+    for (const name of names) {
+      const below = relative ? `${relative}/${name}` : name
+      const stat = fs.lstatSync(path.join(repoRoot, dir, below))
+      if (stat.isDirectory()) {
+        if (options.recurse && name !== '.git') walk(below)
+        continue
+      }
+      if (!/\.(yaml|yml|json|jsonnet)$/.test(name)) continue
+      if (exclude?.test(below)) continue
+      if (include && !include.test(below)) continue
+      files.push(dir ? `${dir}/${below}` : below)
+    }
+  }
+  walk('')
+  return files
+}
+
+/**
+ * Argo CD's glob.Match (gobwas/glob without separators): `*` and `**` match any text, `/`
+ * included; `?` one character; `[…]`/`[!…]` classes; `{a,b}` alternatives.
+ */
+export function argoGlob(pattern: string): RegExp {
+  let source = ''
+  let depth = 0
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] as string
+    if (c === '*') source += '.*'
+    else if (c === '?') source += '.'
+    else if (c === '{') {
+      source += '(?:'
+      depth++
+    } else if (c === '}' && depth > 0) {
+      source += ')'
+      depth--
+    } else if (c === ',' && depth > 0) source += '|'
+    else if (c === '[') {
+      const end = pattern.indexOf(']', i + 1)
+      if (end === -1) source += '\\['
+      else {
+        const body = pattern.slice(i + 1, end)
+        source += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`
+        i = end
+      }
+    } else if (c === '\\' && i + 1 < pattern.length) {
+      source += (pattern[++i] as string).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+    } else source += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+  }
+  return new RegExp(`^${source}$`, 's')
+}

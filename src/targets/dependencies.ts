@@ -12,7 +12,7 @@ import {
   pluginConfigPaths,
   pluginEntries
 } from '../sources/kustomization.js'
-import type { Target } from '../config/types.js'
+import type { KustomizeEdits, Target } from '../config/types.js'
 import { fileDependencies, isVendored, readDependencies } from '../sources/chart.js'
 import {
   dependencyChart,
@@ -305,6 +305,17 @@ class DependencyCollector {
     this.addFile(relative)
   }
 
+  /** Argo CD's kustomize options add components and patch files, named from the source. */
+  kustomizeEdits(dir: string, edits: KustomizeEdits): void {
+    for (const component of edits.components)
+      this.addReference(dir, component, 'components (Argo CD kustomize.components)')
+    for (const patch of edits.patches) {
+      const file = (patch as { path?: unknown } | null)?.path
+      if (typeof file === 'string')
+        this.addReference(dir, file, 'patches (Argo CD kustomize.patches)')
+    }
+  }
+
   /** The kustomization directories of a plain directory target, which kustomize builds. */
   nestedKustomizations(dir: string): void {
     let nested: string[]
@@ -378,6 +389,8 @@ export function targetDependencies(
 ): TargetDependencies {
   const collector = new DependencyCollector(repoRoot, parsed)
   const { deps } = collector
+  // An Argo CD Application's manifest holds its options: a change to it is a change to the target.
+  for (const file of target.definedBy ?? []) collector.file(file)
   if (target.type === 'helm') {
     // A remote chart is named in hydrate.yaml, whose every change affects all targets.
     if (target.source === undefined)
@@ -387,8 +400,15 @@ export function targetDependencies(
       )
     else collector.helmChart(target.source)
     for (const file of target.helm?.valueFiles ?? []) collector.file(file)
+    // Argo CD's helm.fileParameters are read like value files.
+    for (const parameter of target.helm?.fileParameters ?? []) collector.file(parameter.path)
   } else if (target.type === 'kustomize') {
     collector.kustomization(target.source ?? '')
+    if (target.kustomize?.edits)
+      collector.kustomizeEdits(target.source ?? '', target.kustomize.edits)
+  } else if (target.directory) {
+    // An Argo CD directory source reads its files as they are: no kustomize builds.
+    collector.directory(target.source ?? '')
   } else {
     // Plain directories: the renderer follows symlinks that stay inside the repository.
     collector.directory(target.source ?? '')

@@ -159,4 +159,33 @@ describe('the bundled action with promotion: (push events)', () => {
     expect(refs['refs/heads/env/prod-next']).toBeDefined()
     expect(promotionsOf(run.outputs)).toMatchObject({ prod: { waiting: 'staging' } })
   })
+
+  it('a target that fails to render fails its hydrate/<env> status and pushes nothing', async () => {
+    const api = github()
+    const { dry, remote } = promotionRepo()
+    fs.writeFileSync(path.join(dry, 'envs/prod/broken.yaml'), 'kind: [unclosed\n')
+    const sha = commitAll(dry, 'Break prod')
+    git(dry, 'push', '-q', 'origin', 'main')
+    const before = remoteRefs(remote)
+    const workspace = checkoutWorkspace(remote)
+    const run = await runBundledAction({
+      workspace,
+      eventName: 'push',
+      payload: { ref: 'refs/heads/main', after: sha },
+      env: { GITHUB_API_URL: api.url, GITHUB_SHA: sha, GITHUB_RUN_ID: '99' }
+    })
+    expect(run.status).toBe(1)
+    expect(remoteRefs(remote)).toEqual(before)
+    const statuses = api.statuses.filter(s => s.sha === sha)
+    expect(statuses).toEqual([
+      {
+        sha,
+        context: 'hydrate/prod',
+        state: 'failure',
+        description: 'failed: app-prod did not render; nothing was pushed',
+        target_url: 'https://github.com/acme/dry/actions/runs/99'
+      }
+    ])
+    expect(api.log.every(r => r.problems.length === 0)).toBe(true)
+  })
 })

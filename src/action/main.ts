@@ -1,12 +1,14 @@
 import * as core from '@actions/core'
 import { getOctokit } from '@actions/github'
 import { hydrateRepository, type RepositoryHydration } from '../engine.js'
-import { getErrorMessage } from '../errors.js'
+import { AggregateRenderError, getErrorMessage, ManifestError, RenderError } from '../errors.js'
+import { loadConfig } from '../config/load.js'
 import { counted } from '../plural.js'
 import { commentMarker } from '../github/stickyComment.js'
 import {
   octokitPromotionGitHub,
   publishPromotions,
+  publishRenderFailures,
   type PublishedPromotion
 } from '../github/promotions.js'
 import type { Logger } from '../logger.js'
@@ -70,6 +72,9 @@ async function runHydrate(
     full: settings.full,
     guard: output.guard,
     auth: settings.token ? { token: settings.token, serverUrl: settings.serverUrl } : undefined
+  }).catch(async (error: unknown) => {
+    await reportRenderFailures(error, settings, logger, output)
+    throw error
   })
   const branches = result.write.branches
   const changedTargets = branches.flatMap(b =>
@@ -98,6 +103,49 @@ async function runHydrate(
   const promotions = await promote(result, settings, logger, output)
   if (promotions) output.set('promotions', JSON.stringify(promotions))
   await writeHydrateSummary(result, settings, output, promotions)
+}
+
+/** Targets named by a render failure (one, or several reported together). */
+function failedTargets(error: unknown): string[] {
+  const errors = error instanceof AggregateRenderError ? error.errors : [error]
+  return errors.flatMap(e =>
+    e instanceof RenderError || e instanceof ManifestError ? [e.target] : []
+  )
+}
+
+/** With `promotion:`, a render failure fails the `hydrate/<env>` status of its environments. */
+async function reportRenderFailures(
+  error: unknown,
+  settings: ActionSettings,
+  logger: Logger,
+  output: GuardedOutput
+): Promise<void> {
+  const failed = failedTargets(error)
+  const sha = process.env.GITHUB_SHA
+  const [owner, repo] = (settings.repository ?? '').split('/')
+  if (failed.length === 0 || !sha || !owner || !repo || !settings.token) return
+  let config
+  try {
+    config = loadConfig(settings.workingDirectory, { configFile: settings.config })
+  } catch {
+    return // the error being reported says what is wrong
+  }
+  if (!config.promotion) return
+  const failedByEnv = new Map<string, string[]>()
+  for (const target of config.allTargets.filter(t => failed.includes(t.name)))
+    failedByEnv.set(target.env, [...(failedByEnv.get(target.env) ?? []), target.name])
+  const octokit = getOctokit(settings.token, {
+    baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com'
+  })
+  const runId = process.env.GITHUB_RUN_ID
+  await publishRenderFailures(new Map([...failedByEnv].sort(([a], [b]) => a.localeCompare(b))), {
+    github: octokitPromotionGitHub(octokit, logger),
+    logger,
+    dry: { owner, repo },
+    sha,
+    targetUrl: runId ? `${settings.serverUrl}/${owner}/${repo}/actions/runs/${runId}` : undefined,
+    check: (text, what) => output.guard.check(text, what)
+  })
 }
 
 /** With `promotion:`: promotion PRs, commit statuses and the source PR's back-link. */

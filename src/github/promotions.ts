@@ -280,6 +280,37 @@ export async function publishPromotions(
   return published
 }
 
+/**
+ * A render failure stops the run before anything is pushed: each environment with a failed
+ * target gets a failed `hydrate/<env>` status, so the dry commit does not look pending forever.
+ */
+export async function publishRenderFailures(
+  failedByEnv: ReadonlyMap<string, readonly string[]>,
+  options: Pick<PublishOptions, 'github' | 'logger' | 'dry' | 'check'> & {
+    sha: string
+    targetUrl?: string
+  }
+): Promise<void> {
+  for (const [env, targets] of failedByEnv) {
+    const description = `failed: ${targets.join(', ')} did not render; nothing was pushed`
+    try {
+      await options.github.setStatus(options.dry, options.sha, {
+        context: `hydrate/${env}`,
+        state: 'failure',
+        description: options.check(
+          description.length > 140 ? `${description.slice(0, 139)}…` : description,
+          `the hydrate/${env} status`
+        ),
+        targetUrl: options.targetUrl
+      })
+    } catch (error) {
+      options.logger.warning(
+        `the hydrate/${env} commit status could not be set (${getErrorMessage(error)})`
+      )
+    }
+  }
+}
+
 function promotionTitle(environment: EnvironmentPromotion, dry: DryCommit): string {
   const line = dry.subject.replace(/\s+/g, ' ')
   const subject = line.length > 120 ? `${line.slice(0, 119)}…` : line

@@ -9,6 +9,7 @@ import {
 } from '../manifests/resource.js'
 import { applyIgnoreRules } from './ignore.js'
 import { maskSecrets } from './mask.js'
+import { labelHunks } from './yamlPath.js'
 import type { ChangeCounts, ResourceChange } from './types.js'
 
 /** Two resources count as one renamed resource when this much of their text is the same. */
@@ -38,14 +39,14 @@ function sideText(
 
 function patch(before: string, after: string, from: string, to: string, context: number): string {
   const text = createTwoFilesPatch(from, to, before, after, '', '', { context })
-  // Drop the "Index:"/"====" preamble; keep ---/+++ and the hunks.
-  return text
+  // Drop the "Index:"/"====" preamble; keep ---/+++ and the hunks, each labelled with its YAML path.
+  const unified = text
     .split('\n')
     .filter(line => !line.startsWith('Index: ') && !/^=+$/.test(line))
     .join('\n')
     .replace(/\t/g, '')
     .trimEnd()
-    .concat('\n')
+  return labelHunks(unified, before, after).concat('\n')
 }
 
 function similarity(a: string, b: string): number {

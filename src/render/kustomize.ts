@@ -4,7 +4,7 @@ import { RenderError } from '../errors.js'
 import { commandLine } from './shellQuote.js'
 import type { TargetDependencies } from '../targets/dependencies.js'
 import {
-  redactToolOutput,
+  toolErrorOutput,
   runRenderTool,
   secretGeneratorValues,
   toolWarnings
@@ -47,7 +47,7 @@ export async function renderKustomize(
     throw new RenderError(
       target.name,
       `${display.slice(0, 2).join(' ')} ${dir} exited with code ${result.exitCode}`,
-      redactToolOutput(result.stderr, secrets())
+      toolErrorOutput(result.stderr, context, secrets())
     )
   }
   const tools: Record<string, string> = { kustomize: kustomize.version }

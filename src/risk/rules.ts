@@ -93,11 +93,28 @@ function templatesByName(resource: Resource): Map<string, Obj> {
 const RECREATE =
   'recreate it under a new name, or delete it and let Argo CD create it again (sync option Replace=true); else keep the old value'
 
+/**
+ * Objects that are never updated in place: Argo CD and Helm hooks (deleted and created again
+ * on each sync), objects with only a generateName (a new one each time), and objects whose
+ * sync options say Replace=true or Force=true.
+ */
+function recreatedOnSync(resource: Resource): boolean {
+  const metadata = (resource.object.metadata ?? {}) as Obj
+  const annotations = (metadata.annotations ?? {}) as Obj
+  const syncOptions = String(annotations['argocd.argoproj.io/sync-options'] ?? '')
+  return (
+    !!resource.generateName ||
+    'argocd.argoproj.io/hook' in annotations ||
+    'helm.sh/hook' in annotations ||
+    /\b(Replace|Force)=true\b/.test(syncOptions)
+  )
+}
+
 const immutableField: RiskRule = {
   id: 'immutable-field',
   defaultSeverity: 'error',
   check(before, after) {
-    if (!before || !after) return []
+    if (!before || !after || recreatedOnSync(after)) return []
     const hits: RiskHit[] = []
     for (const { group, kinds, fields } of IMMUTABLE_FIELDS) {
       if (!is(after, group, ...kinds)) continue

@@ -34,7 +34,7 @@ const md = new MarkdownIt({ html: true, linkify: true })
 
 /** GitHub's alerts: a blockquote whose first line is [!NOTE], [!WARNING], [!CAUTION], … */
 const ALERTS = {
-  NOTE: { color: '#0969da', icon: 'ⓘ', title: 'Note' },
+  NOTE: { color: '#0969da', icon: 'ℹ️', title: 'Note' },
   TIP: { color: '#1a7f37', icon: '💡', title: 'Tip' },
   IMPORTANT: { color: '#8250df', icon: '❕', title: 'Important' },
   WARNING: { color: '#9a6700', icon: '⚠', title: 'Warning' },

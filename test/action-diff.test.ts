@@ -81,20 +81,27 @@ describe('the bundled action (dist/index.js) on a pull_request event', () => {
     expect(comments).toHaveLength(1)
     expect(comments[0]?.body).toMatch(
       new RegExp(
-        `^<!-- hydrate-action:rendered-diff id=default -->\n### Rendered diff: 2 of ${EXAMPLE_TARGETS.length} targets change`
+        `^<!-- hydrate-action:rendered-diff id=default -->\n### ⚠️ 2 of ${EXAMPLE_TARGETS.length} targets change in prod · 1 finding that does not block\n`
       )
     )
-    expect(comments[0]?.body).toContain('#### Secret webapp/db')
+    expect(comments[0]?.body).toContain('#### Secret webapp/db · added · ⚠️ plaintext-secret')
     expect(comments[0]?.body).toContain(`password: "<secret: ${SECRET.length} bytes, added>"`)
+    // The job summary is not a copy of the comment: every finding in a table, every diff.
     expect(run.summary).toContain(
-      `### Rendered diff: 2 of ${EXAMPLE_TARGETS.length} targets change`
+      `### ⚠️ 2 of ${EXAMPLE_TARGETS.length} targets change in prod · 1 finding that does not block`
+    )
+    expect(run.summary).not.toContain('[!WARNING]')
+    expect(run.summary).toContain(
+      '| ⚠️ error | plaintext-secret | prod / cluster-prod | Secret webapp/db |'
     )
     expect(fs.readFileSync(run.outputs['report-comment'] as string, 'utf8')).toBe(comments[0]?.body)
     expect(github().log.every(r => r.problems.length === 0)).toBe(true)
-    // The plaintext Secret is a policy finding: in the table, the findings section and the output.
-    expect(comments[0]?.body).toMatch(/\| prod \| cluster-prod \| .* \| 1 error \|/)
+    // The plaintext Secret is a policy finding: in the table, the alerts and the output.
+    expect(comments[0]?.body).toMatch(
+      /🟡 <a href="[^"]*\/tree\/env\/prod\/cluster">cluster-prod<\/a> 1 added · ⚠️ 1 finding/
+    )
     expect(comments[0]?.body).toContain(
-      '| ❌ error | plaintext-secret | cluster-prod | Secret webapp/db | Secret would be committed to Git in plaintext (stringData.password)'
+      '> - <b>plaintext-secret</b> · prod / cluster-prod · <code>Secret webapp/db</code>: Secret would be committed to Git in plaintext (stringData.password)'
     )
     expect(JSON.parse(run.outputs.findings ?? '[]')).toEqual([
       expect.objectContaining({
@@ -149,7 +156,7 @@ describe('the bundled action (dist/index.js) on a pull_request event', () => {
     })
     expect(run.status).toBe(0)
     expect(run.stdout).toMatch(/::warning::the token cannot comment on acme\/dry#21 \(HTTP 403/)
-    expect(run.summary).toContain('### Rendered diff')
+    expect(run.summary).toContain('### ⚠️ 2 of')
     expect(fs.existsSync(run.outputs['report-json'] as string)).toBe(true)
     expect(github().comments.get(21)).toBeUndefined()
   })

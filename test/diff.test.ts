@@ -131,7 +131,10 @@ describe('hydrate diff: every status, renames, noise, ignore rules and masking',
       name: 'web',
       change: 'modified'
     })
-    expect(service?.diff).toMatch(/^--- base\/Service web\n\+\+\+ head\/Service web\n@@ .* @@\n/)
+    // A valid unified diff; the hunk header names the YAML path it changes, as git names a function.
+    expect(service?.diff).toMatch(
+      /^--- base\/Service web\n\+\+\+ head\/Service web\n@@ -\d+,\d+ \+\d+,\d+ @@ spec\.ports\n/
+    )
     expect(service?.diff).toContain('-    - port: 80\n+    - port: 8080')
   })
 
@@ -184,13 +187,15 @@ describe('hydrate diff: every status, renames, noise, ignore rules and masking',
     )
     const markdown = renderMarkdown(result.report)
     expect(markdown).toContain(
-      '### Rendered diff: 4 of 8 targets change, 2 only in ignored fields, 1 failed to render'
+      '### ❌ 1 target failed to render · 4 of 8 targets change in prod, 2 only in ignored fields\n'
     )
     expect(markdown).toContain(
       '- scaled-prod: /spec/replicas (diff.ignore)\n- chart-prod: checksum/config annotation, helm.sh/chart label'
     )
-    expect(markdown).toContain('Unchanged (1): same-prod\n')
-    expect(markdown).toContain('8 targets · 4 changed · 2 only in ignored fields · 1 failed')
+    expect(markdown).toContain('Unchanged: 1 target (prod 1)\n')
+    expect(markdown).toContain(
+      '| <b>prod</b> | ❌ broken-prod failed to render<br>🆕 fresh-prod new: 1 added<br>🟡 moved-prod 1 renamed<br>🟡 web-prod 1 modified, 2 renamed<br>🗑️ gone-prod removed: 1 removed |'
+    )
     expect(JSON.parse(renderJson(result.report)).targets).toContainEqual(
       expect.objectContaining({ name: 'scaled-prod', status: 'ignored-only' })
     )

@@ -76,13 +76,13 @@ describe('a chart version bump: no change the diff shows, yet the push rewrites 
   it('never claims "no change" in the comment, and lists the targets apart from the unchanged ones', () => {
     const markdown = renderMarkdown(diff.report)
     expect(markdown).toContain(
-      '### Rendered diff: 0 of 2 targets change, 2 only in ignored fields\n'
+      '### ✅ 0 of 2 targets change, 2 only in ignored fields · no findings\n'
     )
     expect(markdown).not.toContain('no changes')
     expect(markdown).not.toContain('changes no rendered manifest')
     expect(markdown).toContain('merging it rewrites the manifests of 2 targets')
     expect(markdown).toContain('- podinfo-dev, podinfo-prod: helm.sh/chart label\n')
-    expect(markdown).not.toContain('Unchanged (')
+    expect(markdown).not.toContain('Unchanged:')
     expect(markdown).not.toContain('<details>')
   })
 

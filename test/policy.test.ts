@@ -343,11 +343,15 @@ describe('where findings go', () => {
       findings.filter(f => f.rule === 'mutable-image-tag').every(f => f.preExisting === true)
     ).toBe(true)
     const markdown = renderMarkdown(result.report)
-    expect(markdown).toContain('| ❌ error | plaintext-secret | clean | Secret leaked |')
+    expect(markdown).toContain(
+      '> - <b>plaintext-secret</b> · prod / clean · <code>Secret leaked</code>: Secret would be committed'
+    )
     // Pre-existing findings are collapsed in one line with their count, apart from the new.
     const [fresh, preExisting] = markdown.split('<details><summary>2 pre-existing findings')
-    expect(fresh).not.toContain('| mutable-image-tag |')
-    expect(preExisting).toContain('| ⚠️ warning | mutable-image-tag | images | CronJob report |')
+    expect(fresh).not.toContain('mutable-image-tag')
+    expect(preExisting).toContain(
+      '| pre-existing | mutable-image-tag | prod / images | CronJob report |'
+    )
     const json = renderJson(result.report)
     expect(JSON.parse(json).findings).toHaveLength(3)
     for (const text of [markdown, json]) {

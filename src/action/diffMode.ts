@@ -10,7 +10,8 @@ import {
   COMMENT_LIMIT,
   renderMarkdown,
   renderMarkdownWithin,
-  SUMMARY_LIMIT
+  SUMMARY_LIMIT,
+  type ReportLinks
 } from '../report/markdown.js'
 import type { Logger } from '../logger.js'
 import { postStickyComment } from './commentMode.js'
@@ -26,6 +27,24 @@ function readEvent(): PullRequestEvent {
   const file = process.env.GITHUB_EVENT_PATH
   if (!file || !fs.existsSync(file)) return {}
   return JSON.parse(fs.readFileSync(file, 'utf8')) as PullRequestEvent
+}
+
+/** Links the report gives: commits, the environment branches, this run. */
+export function reportLinks(
+  settings: Pick<ActionSettings, 'serverUrl' | 'repository' | 'targetRepository'>,
+  env: NodeJS.ProcessEnv = process.env
+): ReportLinks {
+  const url = (repository: string | undefined) =>
+    repository ? `${settings.serverUrl}/${repository}` : undefined
+  const runId = env.GITHUB_RUN_ID
+  return {
+    repositoryUrl: url(settings.repository),
+    branchesUrl: url(settings.targetRepository ?? settings.repository),
+    runUrl:
+      settings.repository && runId && /^\d+$/.test(runId)
+        ? `${url(settings.repository)}/actions/runs/${runId}`
+        : undefined
+  }
 }
 
 /** PR mode: render base and head, write the reports, post the sticky comment and the summary. */
@@ -56,10 +75,9 @@ export async function runDiff(
   fs.mkdirSync(dir, { recursive: true })
   const markdownFile = path.join(dir, 'rendered-diff.md')
   const jsonFile = path.join(dir, 'rendered-diff.json')
-  const headUrl = settings.repository
-    ? `${settings.serverUrl}/${settings.repository}/commit/${report.head}`
-    : undefined
-  output.file(markdownFile, renderMarkdown(report, { headUrl, timings }), 'the markdown report')
+  const links = reportLinks(settings)
+  const common = { links, timings, failOn: settings.failOn }
+  output.file(markdownFile, renderMarkdown(report, common), 'the markdown report')
   output.file(jsonFile, renderJson(report), 'the JSON report')
   // Ignored-only changes are not changes (README "The rendered diff"); the report names them.
   const changed = report.targets.filter(t => isChange(t.status))
@@ -70,9 +88,10 @@ export async function runDiff(
 
   const hint = `The full report is in the job summary and in the \`report-markdown\` output file (${path.basename(markdownFile)}) for artifact upload.`
   if (process.env.GITHUB_STEP_SUMMARY) {
+    // Next to the comment: every finding and every full diff, not a second copy of it.
     const summary = renderMarkdownWithin(report, SUMMARY_LIMIT - 1024, {
-      headUrl,
-      timings,
+      ...common,
+      purpose: 'summary',
       fullReportHint: `The full report is in the \`report-markdown\` output file (${path.basename(markdownFile)}).`
     })
     core.summary.addRaw(summary.text, true)
@@ -82,9 +101,8 @@ export async function runDiff(
   // pattern posts it from a workflow_run job.
   const marker = commentMarker(settings.commentId)
   const body = renderMarkdownWithin(report, COMMENT_LIMIT - marker.length - 1, {
+    ...common,
     marker,
-    headUrl,
-    timings,
     fullReportHint: hint
   })
   const commentFile = path.join(dir, 'rendered-diff-comment.md')

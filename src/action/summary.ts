@@ -18,6 +18,11 @@ export async function writeHydrateSummary(
     repository
       ? `<a href="${settings.serverUrl}/${repository}/commit/${sha}"><code>${sha.slice(0, 7)}</code></a>`
       : `<code>${sha.slice(0, 7)}</code>`
+  const compare = (from: string, to: string) =>
+    repository
+      ? ` (<a href="${settings.serverUrl}/${repository}/compare/${from}...${to}">compare</a>)`
+      : ''
+  const icon: Record<string, string> = { created: '🆕 ', updated: '✏️ ' }
   const rows = result.write.branches.map(branch => {
     const layout = result.render.layouts.find(l => l.branch === branch.branch)
     const resources = layout?.targets.reduce((n, t) => n + t.resources.length, 0) ?? 0
@@ -29,7 +34,7 @@ export async function writeHydrateSummary(
       ...pruned
     ].join('<br>')
     return [
-      `<code>${escapeText(branch.branch)}</code>`,
+      `${icon[branch.status] ?? ''}<code>${escapeText(branch.branch)}</code>`,
       (layout?.targets ?? [])
         .map(t =>
           branch.changedTargets.includes(t.target.name)
@@ -40,7 +45,7 @@ export async function writeHydrateSummary(
       String(resources),
       escapeText(status),
       branch.commit
-        ? link(branch.commit)
+        ? `${link(branch.commit)}${branch.previous ? compare(branch.previous, branch.commit) : ''}`
         : branch.previous
           ? `${link(branch.previous)} (unchanged)`
           : ''
@@ -49,7 +54,8 @@ export async function writeHydrateSummary(
   const dry = result.render.dry
   core.summary
     .addHeading('Hydrated environment branches', 2)
-    .addRaw(`From dry commit ${link(dry.sha)}: ${escapeText(dry.subject)}`, true)
+    // A blank line after the text: without it GitHub reads the table as part of the paragraph.
+    .addRaw(`From dry commit ${link(dry.sha)}: ${escapeText(dry.subject)}\n`, true)
     .addTable([
       [
         { data: 'Branch', header: true },
@@ -60,6 +66,7 @@ export async function writeHydrateSummary(
       ],
       ...rows
     ])
+    .addRaw('\n')
     .addRaw(
       result.write.pushed
         ? `Pushed in one atomic push (attempt ${result.write.attempts}).`

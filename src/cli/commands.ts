@@ -73,7 +73,7 @@ export async function diffCommand(args: DiffArgs, context: CommandContext): Prom
   const text = context.guard.check(
     args.format === 'json'
       ? renderJson(result.report)
-      : renderMarkdown(result.report, { timings: result.timings }),
+      : renderMarkdown(result.report, { timings: result.timings, failOn: args.failOn }),
     `the ${args.format} report`
   )
   if (args.out) {

@@ -142,7 +142,13 @@ export const POLICY_RULES = [
   'mutable-image-tag',
   'duplicate-resource',
   'invalid-resource',
-  'schema'
+  'schema',
+  // Risk signals: they compare base and head, so only a diff checks them (src/risk).
+  'immutable-field',
+  'storage-resize',
+  'destructive-deletion',
+  'rbac-escalation',
+  'removed-api'
 ] as const
 export type PolicyRuleId = (typeof POLICY_RULES)[number]
 export type RuleSetting = 'error' | 'warning' | 'off'

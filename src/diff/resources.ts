@@ -10,6 +10,7 @@ import {
 import { applyIgnoreRules } from './ignore.js'
 import { isSecret, maskSecrets } from './mask.js'
 import { pairRenames } from './renames.js'
+import { labelHunks } from './yamlPath.js'
 import type { ChangeCounts, ResourceChange } from './types.js'
 
 export function toText(object: Obj): string {
@@ -34,14 +35,14 @@ function sideText(
 
 function patch(before: string, after: string, from: string, to: string, context: number): string {
   const text = createTwoFilesPatch(from, to, before, after, '', '', { context })
-  // Drop the "Index:"/"====" preamble; keep ---/+++ and the hunks.
-  return text
+  // Drop the "Index:"/"====" preamble; keep ---/+++ and the hunks, each labelled with its YAML path.
+  const unified = text
     .split('\n')
     .filter(line => !line.startsWith('Index: ') && !/^=+$/.test(line))
     .join('\n')
     .replace(/\t/g, '')
     .trimEnd()
-    .concat('\n')
+  return labelHunks(unified, before, after).concat('\n')
 }
 
 /** The object without its name, for content similarity of rename candidates (copies only what changes). */

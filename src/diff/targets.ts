@@ -3,6 +3,7 @@ import { manifestFiles } from '../hydrate/layout.js'
 import type { RenderedTarget, RenderFailure } from '../render/index.js'
 import { ignoredDifferences } from './ignore.js'
 import { diffResources } from './resources.js'
+import { highlightChanges } from '../risk/highlights.js'
 import type { ChangeCounts, TargetDiff } from './types.js'
 
 /** What one side of the diff rendered: its targets, and per target a result or a failure. */
@@ -80,8 +81,17 @@ export function diffTargets(base: DiffSide, head: DiffSide, settings: DiffSettin
     const { resources, counts } = diffResources(before ?? [], after ?? [], settings)
     if (before === undefined) return { ...summary, status: 'added', counts, resources, ...warnings }
     if (after === undefined) return { ...summary, status: 'removed', counts, resources }
-    if (resources.length > 0)
-      return { ...summary, status: 'changed', counts, resources, ...warnings }
+    if (resources.length > 0) {
+      const highlights = highlightChanges(before, after, settings)
+      return {
+        ...summary,
+        status: 'changed',
+        counts,
+        resources,
+        ...warnings,
+        ...(highlights.length > 0 ? { highlights } : {})
+      }
+    }
     // The same resources once ignored fields are left out; the bytes a push writes may still differ.
     if (baseRender && headRender && outputDiffers(baseRender, headRender))
       return {

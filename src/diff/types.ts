@@ -31,6 +31,24 @@ export interface ChangeCounts {
   renamed: number
 }
 
+/**
+ * A change a reviewer looks for first, read from the objects rather than the diff text
+ * (README "The rendered diff"): an image, the replicas, a container's requests or limits.
+ * `resource` is `Kind namespace/name`; null means the field is not set on that side.
+ */
+export type Highlight =
+  | { type: 'image'; resource: string; container: string; before: string; after: string }
+  | { type: 'replicas'; resource: string; before: number | null; after: number | null }
+  | {
+      type: 'resources'
+      resource: string
+      container: string
+      /** `limits.memory`, `requests.cpu`, … */
+      field: string
+      before: string | null
+      after: string | null
+    }
+
 export interface TargetDiff {
   name: string
   env: string
@@ -44,6 +62,8 @@ export interface TargetDiff {
   ignoredFields?: string[]
   /** What the head's render tools printed while succeeding; only when there is something. */
   warnings?: string[]
+  /** With `changed`: images, replicas and container resources that change; only when some do. */
+  highlights?: Highlight[]
 }
 
 /** The JSON report (README "The rendered diff"). */

@@ -6,6 +6,7 @@ import { GitCommandManager } from '../git/commandManager.js'
 import { mergeBase, resolveCommit, withWorktree } from '../git/revisions.js'
 import type { Finding } from '../policy/types.js'
 import { Toolbox } from '../render/tools.js'
+import { checkRisks } from '../risk/index.js'
 import { ChartCache, chartCacheDir } from '../render/chartCache.js'
 import { affectedTargets, changedFiles } from '../targets/affected.js'
 import { restrictOptIns } from '../targets/optIns.js'
@@ -151,12 +152,17 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
     options.head === undefined ? await compare(repoRoot) : await withWorktree(git, headSha, compare)
   const head = headSide.value
   const base = baseSide.value
-  const targets = diffTargets(sideOf(base), sideOf(head), head.config.diff)
+  const sides = { base: sideOf(base), head: sideOf(head) }
+  const targets = diffTargets(sides.base, sides.head, head.config.diff)
   const report: DiffReport = {
     base: baseSha,
     head: headSha,
     targets,
-    findings: markPreExisting(head.policy.findings, base?.policy.findings ?? [])
+    // The risk rules compare the two sides, so they run here, not in the render's policy.
+    findings: [
+      ...markPreExisting(head.policy.findings, base?.policy.findings ?? []),
+      ...checkRisks(sides.base, sides.head, head.config.policy)
+    ]
   }
   return {
     report,

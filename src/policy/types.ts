@@ -8,6 +8,10 @@ export interface Finding {
   rule: string
   severity: Severity
   message: string
+  /** The field the finding is about (`spec.selector`), when one field is. */
+  field?: string
+  /** What to do about it, when the message does not say. */
+  fix?: string
   /** In diff mode: the base has the same finding, so this change did not introduce it. */
   preExisting?: boolean
 }

@@ -19,7 +19,7 @@ import { getErrorMessage, RenderError } from '../errors.js'
 import { runProcess } from '../process/run.js'
 import { ChartDownloadError, type PinnedChart } from './chartCache.js'
 import { commandLine, shellQuote } from './shellQuote.js'
-import { redactToolOutput, runRenderTool, toolWarnings } from './toolOutput.js'
+import { redactToolOutput, runRenderTool, toolErrorOutput, toolWarnings } from './toolOutput.js'
 import type { Tool } from './tools.js'
 import type { RawRender, RenderContext } from './types.js'
 
@@ -166,10 +166,11 @@ export async function renderHelm(
         `helm ${display.slice(0, 2).join(' ')} exited with code ${result.exitCode}`,
         // `dependency build` prints the cause (an unreachable repository) on stdout, and its
         // stderr only the consequence; template output never holds an error, and may hold Secrets.
-        redactToolOutput(
+        toolErrorOutput(
           args[0] === 'dependency'
             ? `${result.stdout.trim()}\n${result.stderr}`.trim()
             : result.stderr,
+          context,
           []
         )
       )

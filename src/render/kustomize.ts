@@ -5,7 +5,7 @@ import { stageEditedKustomization } from './scratchKustomization.js'
 import { commandLine } from './shellQuote.js'
 import type { TargetDependencies } from '../targets/dependencies.js'
 import {
-  redactToolOutput,
+  toolErrorOutput,
   runRenderTool,
   secretGeneratorValues,
   toolWarnings
@@ -59,7 +59,7 @@ export async function renderKustomize(
     throw new RenderError(
       target.name,
       `${display.slice(0, 2).join(' ')} ${dir} exited with code ${result.exitCode}`,
-      redactToolOutput(result.stderr, secrets())
+      toolErrorOutput(result.stderr, context, secrets())
     )
   }
   const tools: Record<string, string> = { kustomize: kustomize.version }

@@ -131,6 +131,19 @@ export function toolWarnings(
 }
 
 /**
+ * A failed render's stderr as the report shows it: redacted, and workspace paths relative as
+ * in warnings (a reviewer cannot open the runner's /home/runner/work/…, and the report stays
+ * the same from run to run).
+ */
+export function toolErrorOutput(
+  stderr: string,
+  context: RenderContext,
+  secrets: readonly string[]
+): string {
+  return relativePaths(redactToolOutput(stderr, secrets), context)
+}
+
+/**
  * Runs a render tool (helm, kustomize, kubectl) in the render environment; a process that
  * cannot start or times out is this target's RenderError. A non-zero exit is returned.
  */

@@ -47,6 +47,24 @@ function hostileReport(): DiffReport {
           }
         ],
         // Tool text echoes repository content: a warning can carry anything.
+        // Images, container and workload names come from the chart: as hostile as the rest.
+        highlights: [
+          {
+            type: 'image',
+            resource: `Deployment ${HOSTILE.mention}/web${HOSTILE.closeHtml}`,
+            container: HOSTILE.heading,
+            before: `evil/${HOSTILE.closeHtml}:1`,
+            after: `evil/${HOSTILE.closeHtml}:2 ${HOSTILE.marker}`
+          },
+          {
+            type: 'resources',
+            resource: 'Deployment web',
+            container: 'web',
+            field: 'limits.memory',
+            before: HOSTILE.closeHtml,
+            after: HOSTILE.mention
+          }
+        ],
         warnings: [
           `# Warning: ${HOSTILE.closeHtml}`,
           HOSTILE.heading.trim(),
@@ -81,7 +99,9 @@ function hostileReport(): DiffReport {
         resource: `Secret ${HOSTILE.closeHtml}`,
         rule: 'plaintext-secret',
         severity: 'error',
-        message: `${HOSTILE.heading} ${HOSTILE.mention} | broken | table`
+        message: `${HOSTILE.heading} ${HOSTILE.mention} | broken | table`,
+        field: `data.${HOSTILE.closeHtml}`,
+        fix: `${HOSTILE.marker} ${HOSTILE.heading}`
       }
     ]
   }
@@ -93,24 +113,50 @@ function count(text: string, needle: string): number {
 
 describe('resource text in the comment is escaped or fenced', () => {
   const marker = commentMarker('default')
-  const markdown = renderMarkdownWithin(hostileReport(), 65_536, { marker }).text
+  // Links built from hostile branch and path names (the config is the PR's content too).
+  const links = {
+    repositoryUrl: 'https://github.com/acme/dry',
+    runUrl: 'https://github.com/acme/dry/actions/runs/42'
+  }
+  const markdown = renderMarkdownWithin(hostileReport(), 65_536, { marker, links }).text
   const html = github.render(markdown)
+  const summary = renderMarkdownWithin(hostileReport(), 1024 * 1024, {
+    purpose: 'summary',
+    links
+  }).text
+  const summaryHtml = github.render(summary)
 
   it('opens and closes only the HTML we write', () => {
-    expect(count(html, '<details>')).toBe(count(html, '</details>'))
-    // Ours: the evil target's diff, the render error, the evil target's tool warnings.
-    expect(count(html, '<details>')).toBe(3)
+    for (const page of [html, summaryHtml])
+      expect(count(page, '<details')).toBe(count(page, '</details>'))
+    // Ours: the evil target's diff, the render error (open), the evil target's tool warnings.
+    expect(count(html, '<details>')).toBe(2)
+    expect(count(html, '<details open>')).toBe(1)
     expect(count(html, '</summary>')).toBe(3)
-    expect(html).not.toContain('<img')
-    expect(html).not.toContain('onerror=alert(1)>')
+    for (const page of [html, summaryHtml]) {
+      expect(page).not.toContain('<img')
+      expect(page).not.toContain('onerror=alert(1)>')
+    }
   })
 
   it('starts no heading from content: the only headings are ours', () => {
     const headings = [...html.matchAll(/<h(\d)>(.*?)<\/h\1>/g)].map(m => [m[1], m[2] ?? ''])
-    // Ours: the title, the findings table, one per changed resource (its kind and name).
-    expect(headings.map(([level]) => level)).toEqual(['3', '4', '4'])
-    expect(headings[0]?.[1]).toMatch(/^Rendered diff/)
-    expect(headings[2]?.[1]).toMatch(/^ConfigMap&lt;\/code&gt;/)
+    // Ours: the headline, one per changed resource (its kind and name).
+    expect(headings.map(([level]) => level)).toEqual(['3', '4'])
+    expect(headings[0]?.[1]).toMatch(/^❌ 1 blocking finding · 1 target failed to render/)
+    expect(headings[1]?.[1]).toMatch(/^ConfigMap&lt;\/code&gt;/)
+    const summaryHeadings = [...summaryHtml.matchAll(/<h(\d)>/g)].map(m => m[1])
+    // The summary: the headline, the findings, one per changed resource.
+    expect(summaryHeadings).toEqual(['3', '4', '4'])
+  })
+
+  it('links only to the repository, with branch and path encoded', () => {
+    const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map(m => m[1] ?? '')
+    expect(hrefs.length).toBeGreaterThan(3)
+    for (const href of hrefs) expect(href).toMatch(/^https:\/\/github\.com\/acme\/dry\/[^\s<>"]*$/)
+    expect(hrefs).toContain(
+      'https://github.com/acme/dry/tree/env/prod/apps/%3C/code%3E%3C/summary%3E%3C/details%3E%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E'
+    )
   })
 
   it('mentions nobody and carries one marker, ours, first', () => {
@@ -119,15 +165,21 @@ describe('resource text in the comment is escaped or fenced', () => {
     const outsideCode = html.replace(/<pre>[\s\S]*?<\/pre>/g, '')
     expect(outsideCode).not.toMatch(/@acme/)
     expect(outsideCode).toContain('@\u2060acme')
+    expect(summaryHtml.replace(/<pre>[\s\S]*?<\/pre>/g, '')).not.toMatch(/@acme/)
     expect(markdown.startsWith(`${marker}\n`)).toBe(true)
     expect(count(markdown, '<!-- hydrate-action:rendered-diff')).toBe(1)
     expect(markdown).not.toContain(HOSTILE.marker)
+    expect(count(summary, '<!-- hydrate-action:rendered-diff')).toBe(0)
   })
 
-  it('keeps the table one row per target whatever a message holds', () => {
-    const rows = markdown.split('\n').filter(l => l.startsWith('| ❌'))
+  it('keeps one alert line per finding and one table row per environment whatever a message holds', () => {
+    const alertLines = markdown.split('\n').filter(l => l.startsWith('> - <b>plaintext-secret'))
+    expect(alertLines).toHaveLength(1)
+    expect(html).toMatch(/<blockquote>[\s\S]*<b>plaintext-secret<\/b>[\s\S]*<\/blockquote>/)
+    expect(markdown.split('\n').filter(l => l.startsWith('| <b>'))).toHaveLength(2)
+    const rows = summary.split('\n').filter(l => l.startsWith('| ❌ blocks'))
     expect(rows).toHaveLength(1)
-    expect(html).toContain('<td>plaintext-secret</td>')
+    expect(summaryHtml).toContain('<td>plaintext-secret</td>')
   })
 
   it('still reads as the text it escapes', () => {
@@ -157,7 +209,15 @@ describe('the push job summary', () => {
               branch: 'env/dev',
               status: 'updated',
               commit: 'c'.repeat(40),
+              previous: 'p'.repeat(40),
               changedTargets: [evil],
+              pruned: []
+            },
+            {
+              branch: 'env/qa',
+              status: 'created',
+              commit: 'e'.repeat(40),
+              changedTargets: [],
               pruned: []
             }
           ],
@@ -179,6 +239,14 @@ describe('the push job summary', () => {
       expect(html).toContain('<b>web&lt;/b&gt;&lt;img src=x onerror=alert(1)&gt; @\u2060acme')
       expect(html).not.toContain('<img')
       expect(html).not.toContain('<script>')
+      // A compare link per updated branch, an icon per status, the text apart from its table.
+      expect(html).toContain(
+        `<a href="https://github.com/acme/dry/compare/${'p'.repeat(40)}...${'c'.repeat(40)}">compare</a>`
+      )
+      expect(html).toContain('✏️ <code>env/dev</code>')
+      expect(html).toContain('🆕 <code>env/qa</code>')
+      expect(html.split('compare</a>')).toHaveLength(2)
+      expect(html).toMatch(/&lt;\/script&gt;\n\n<table>/)
     } finally {
       delete process.env.GITHUB_STEP_SUMMARY
     }

@@ -56,8 +56,10 @@ describe('markdown size budget', () => {
     const { text, level } = renderMarkdownWithin(small, COMMENT_LIMIT, { marker: '<!-- m -->' })
     expect(level).toBe('full')
     expect(text).toBe(renderMarkdown(small, { marker: '<!-- m -->' }))
-    expect(text.startsWith('<!-- m -->\n### Rendered diff: 1 of 1 target change')).toBe(true)
-    expect(text).toContain('#### ConfigMap ns/a')
+    expect(text.startsWith('<!-- m -->\n### ✅ 1 target changes in prod · no findings\n')).toBe(
+      true
+    )
+    expect(text).toContain('#### ConfigMap ns/a · modified')
     expect(text).toContain('````diff') // a longer fence, since the content holds ```
     expect(fencesBalanced(text)).toBe(true)
   })
@@ -72,13 +74,21 @@ describe('markdown size budget', () => {
       fullReportHint: 'The full report is in the job summary.'
     })
     expect(text.length).toBeLessThanOrEqual(COMMENT_LIMIT)
-    expect(level).toBe('truncated')
+    // The three huge diffs become one line each; nothing else needs to go.
+    expect(level).toBe('summarized')
     expect(fencesBalanced(text)).toBe(true)
-    expect(text).toMatch(
-      /The rendered diff is too large to show in full here: each resource's diff is cut to \d+ lines\. The full report is in the job summary\./
+    expect(text).toContain(
+      'The rendered diff is too large to show in full here: the largest diffs are summarized in one line each. The full report is in the job summary.'
     )
-    expect(text).toMatch(/_… \d+ more lines cut_/)
-    expect(text).toContain('#### ConfigMap ns/c')
+    // The largest first (a, then c); b fits once they are one line each, and stays whole.
+    expect(text).toContain(
+      '#### ConfigMap ns/a · modified\n\n_+3,004 -3,000 lines: too large to show here._'
+    )
+    expect(text).toContain(
+      '#### ConfigMap ns/c · modified\n\n_+2,004 -2,000 lines: too large to show here._'
+    )
+    expect(text).toContain('#### ConfigMap ns/b · modified\n\n````diff')
+    expect(text).toContain('+  key2999: value-2999')
   })
 
   it('falls back to names, then to the table alone', () => {
@@ -91,7 +101,7 @@ describe('markdown size budget', () => {
         )
       )
     )
-    const names = renderMarkdownWithin(many, 120_000)
+    const names = renderMarkdownWithin(many, 60_000)
     expect(names.level).toBe('names')
     expect(names.text).toContain('- modified ConfigMap ns/r0')
     expect(names.text).not.toContain('```')
@@ -105,9 +115,9 @@ describe('markdown size budget', () => {
   it('says so when nothing changed', () => {
     const none = report([{ ...target('web', []), status: 'unchanged' }])
     const text = renderMarkdown(none)
-    expect(text).toContain('### Rendered diff: no changes')
+    expect(text).toContain('### ✅ no rendered changes · no findings\n')
     expect(text).toContain('This pull request changes no rendered manifest in any environment.')
-    expect(text).toContain('Unchanged (1): web')
+    expect(text).toContain('Unchanged: 1 target (prod 1)')
   })
 })
 
@@ -128,8 +138,12 @@ describe('sameReport', () => {
 describe('counts read as English', () => {
   it('says 1 target, not 1 targets', () => {
     const text = renderMarkdown(report([target('web', [resource('a', 4)])]))
-    expect(text).toContain('### Rendered diff: 1 of 1 target change')
-    expect(text).toContain('<sub>1 target · 1 changed')
+    expect(text).toContain('### ✅ 1 target changes in prod · no findings')
+    const two = renderMarkdown(
+      report([target('web', [resource('a', 4)]), target('api', [resource('b', 4)])])
+    )
+    expect(two).toContain('### ✅ 2 targets change in prod · no findings')
+    expect(two).toContain('🟡 web 1 modified<br>🟡 api 1 modified')
   })
 })
 
@@ -150,15 +164,19 @@ describe('what a reviewer sees first', () => {
         failing('api-prod', 'prod')
       ])
     )
-    expect(text).toContain('### Rendered diff: 1 of 3 targets change, 2 failed to render')
-    expect(text.split('helm was not found on PATH.').length - 1).toBe(1)
+    expect(text).toContain('### ❌ 2 targets failed to render · 1 of 3 targets changes in prod\n')
+    // One line in the alert, the whole text once, in a block that is open.
     expect(text).toContain(
-      '<details><summary>❌ render error: <b>dev / api-dev</b>, <b>prod / api-prod</b> (the same error in 2 targets)</summary>'
+      '> - <b>render error</b> · prod / api-prod, dev / api-dev: head: target api-prod: helm was not found on PATH. (below)'
     )
-    expect(text).toContain('<sub>3 targets · 1 changed · 2 failed')
+    expect(text.split('```text\nhead: target').length - 1).toBe(1)
+    expect(text).toContain(
+      '<details open><summary>❌ render error: <b>prod / api-prod, dev / api-dev</b> (the same error in 2 targets)</summary>'
+    )
     const onlyErrors = renderMarkdown(report([failing('api-dev', 'dev')]))
-    expect(onlyErrors).toContain('### Rendered diff: 0 of 1 target change, 1 failed to render')
+    expect(onlyErrors).toContain('### ❌ 1 target failed to render\n')
     expect(onlyErrors).not.toContain('changes no rendered manifest')
+    expect(onlyErrors).not.toContain('change,')
   })
 
   it('lists new findings in the table and collapses pre-existing ones into one line', () => {
@@ -174,11 +192,14 @@ describe('what a reviewer sees first', () => {
       ...report([target('web', [resource('a', 4)]), { ...target('old', []), status: 'unchanged' }]),
       findings: [finding('web', false), finding('old', true), finding('old', true)]
     })
-    const [table, collapsed] = text.split('<details><summary>2 pre-existing findings')
-    expect(table).toContain('| ⚠️ warning | mutable-image-tag | web |')
-    expect(table).not.toContain('| ⚠️ warning | mutable-image-tag | old |')
-    expect(table).toContain('Unchanged (1): old')
-    expect(collapsed).toContain('| ⚠️ warning | mutable-image-tag | old |')
+    const [top, collapsed] = text.split('<details><summary>2 pre-existing findings')
+    expect(top).toContain(
+      '> [!WARNING]\n> <b>Does not block</b> (<code>fail-on: error</code>):\n> - <b>mutable-image-tag</b> · prod / web · <code>Deployment web</code>: image nginx has no tag.\n'
+    )
+    expect(top).not.toContain('prod / old')
+    expect(top).toContain('Unchanged: 1 target (prod 1)')
+    expect(collapsed).toContain('| pre-existing | mutable-image-tag | prod / old |')
+    expect(text).toContain('### ⚠️ 1 of 2 targets changes in prod · 1 finding that does not block')
   })
 })
 
@@ -189,8 +210,8 @@ describe('one change in several environments', () => {
     const text = renderMarkdown(report([same('dev'), same('staging'), different]))
     // dev shows the diff; staging points at it; prod's own diff differs and is shown.
     expect(text.split('```diff').length - 1).toBe(2)
-    expect(text).toContain('_modified: the same diff as in <b>dev / web-dev</b>_')
-    expect(text.split('the same diff as in').length - 1).toBe(1)
+    expect(text).toContain('_The same diff as in <b>dev / web-dev</b>._')
+    expect(text.split('The same diff as in').length - 1).toBe(1)
   })
 })
 
@@ -212,7 +233,7 @@ describe('changes only in ignored fields', () => {
         { ...target('db', []), status: 'unchanged' }
       ])
     )
-    expect(text).toContain('### Rendered diff: 0 of 4 targets change, 3 only in ignored fields\n')
+    expect(text).toContain('### ✅ 0 of 4 targets change, 3 only in ignored fields · no findings\n')
     expect(text).not.toContain('no changes')
     expect(text).not.toContain('changes no rendered manifest')
     expect(text).toContain(
@@ -225,11 +246,10 @@ describe('changes only in ignored fields', () => {
         '- web-dev, web-prod: helm.sh/chart label',
         '- api-dev: /spec/replicas (diff.ignore), helm.sh/chart label',
         '',
-        'Unchanged (1): db'
+        'Unchanged: 1 target (prod 1)'
       ].join('\n')
     )
     expect(text).not.toContain('| Environment |') // no table row: nothing to review there
-    expect(text).toContain('<sub>4 targets · 0 changed · 3 only in ignored fields ·')
   })
 
   it('counts them apart from real changes, and keeps the table for targets with findings', () => {
@@ -248,13 +268,15 @@ describe('changes only in ignored fields', () => {
         }
       ]
     })
-    expect(text).toContain('### Rendered diff: 1 of 2 targets change, 1 only in ignored fields\n')
+    expect(text).toContain(
+      '### ⚠️ 1 of 2 targets changes in prod, 1 only in ignored fields · 1 finding that does not block\n'
+    )
     expect(text).not.toContain('This pull request changes no')
     expect(text).toContain(
-      '| prod | api | <code>env/prod:api</code> | +0 ~0 -0 | ⚪ ignored fields only | 1 warning |'
+      '| <b>prod</b> | 🟡 web 1 modified<br>⚪ api ignored fields only · ⚠️ 1 finding |'
     )
     expect(text).toContain('- api: resource order')
-    expect(text.split('<details><summary><b>').length - 1).toBe(1) // only web's diff
+    expect(text.split('<details><summary>🟡').length - 1).toBe(1) // only web's diff
   })
 })
 
@@ -299,11 +321,11 @@ describe('tool warnings', () => {
       '<details><summary>⚠️ 3000 tool warnings: <b>dev / web</b></summary>'
     )
     expect(truncated.text).not.toContain('number 2999')
-    const names = renderMarkdownWithin(noisy, 5_000)
+    const names = renderMarkdownWithin(noisy, 4_000)
     expect(names.level).toBe('names')
     expect(names.text).toContain('- ⚠️ 3000 tool warnings: <b>dev / web</b>')
     expect(names.text).not.toContain('number 0 is')
-    const table = renderMarkdownWithin(noisy, 3_000)
+    const table = renderMarkdownWithin(noisy, 2_500)
     expect(table.level).toBe('table')
     expect(table.text).not.toContain('tool warning')
   })

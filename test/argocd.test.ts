@@ -56,6 +56,7 @@ function summary(t: Target) {
     path: t.path,
     type: t.type,
     source: t.source,
+    ...(t.environmentBranch ? { environmentBranch: t.environmentBranch } : {}),
     promotionBranch: t.promotionBranch,
     at: `${t.location.file}:${t.location.line}`
   }
@@ -99,13 +100,14 @@ describe('discovery from the example Argo CD repository', () => {
       },
       {
         name: 'hello',
-        env: 'prod',
-        branch: 'env/prod',
+        env: 'preview',
+        branch: 'env/preview-next', // hydrateTo; syncSource.targetBranch is the environment branch
+        environmentBranch: 'env/preview',
         path: 'hello',
         type: 'directory',
         source: 'manifests/hello',
-        promotionBranch: 'env/prod-next',
-        at: 'argocd/hello-hydrator.yaml:2'
+        promotionBranch: 'env/preview-next',
+        at: 'argocd/hello-hydrator.yaml:3'
       },
       {
         name: 'podinfo-prod',
@@ -401,6 +403,39 @@ describe('a hostile Application', () => {
   })
 })
 
+describe('several rendering sources in one Application', () => {
+  it('is reported, not rendered in part', () => {
+    const repo = makeRepo({
+      files: {
+        'hydrate.yaml': 'version: 1\nargocd: { repoURLs: [https://example.com/repo] }\n',
+        'a/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\n',
+        'b/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: b }\n',
+        'apps/ab.yaml': [
+          'apiVersion: argoproj.io/v1alpha1',
+          'kind: Application',
+          'metadata: { name: ab, labels: { hydrate/env: dev } }',
+          'spec:',
+          '  sources:',
+          '    - { repoURL: https://example.com/repo, path: a }',
+          '    - { repoURL: https://example.com/repo, path: b }',
+          '',
+          '---',
+          'apiVersion: argoproj.io/v1alpha1',
+          'kind: Application',
+          'metadata: { name: a, labels: { hydrate/env: dev } }',
+          'spec: { source: { repoURL: https://example.com/repo, path: a } }',
+          ''
+        ].join('\n')
+      }
+    })
+    const config = loadConfig(repo)
+    expect(config.targets.map(t => t.name)).toEqual(['a'])
+    expect(config.argocd?.findings.map(f => `${f.subject}: ${f.kind}: ${f.message}`)).toEqual([
+      'Application ab: unsupported: 2 of its sources render manifests (Argo CD concatenates them); hydrate renders one source per Application (docs/adr/0017)'
+    ])
+  })
+})
+
 describe('hydrate targets', () => {
   it('lists the discovered targets with file:line, and what was not rendered', async () => {
     const repo = makeRepo({ from: EXAMPLE })
@@ -409,7 +444,7 @@ describe('hydrate targets', () => {
     const text = sink.text()
     expect(text).toContain('7 targets from hydrate.yaml and Argo CD Applications')
     expect(text).toMatch(
-      /^hello +prod +env\/prod:hello \(hydrateTo env\/prod-next\) +directory +manifests\/hello +argocd\/hello-hydrator\.yaml:2:1 Application hello$/m
+      /^hello +preview +env\/preview-next:hello \(syncs env\/preview\) +directory +manifests\/hello +argocd\/hello-hydrator\.yaml:3:1 Application hello$/m
     )
     expect(text).toContain(
       'argocd/not-ours.yaml:2:1  Application upstream-tool: skipped: source repoURL https://github.com/other-org/platform.git is not this repository'

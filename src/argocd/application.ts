@@ -39,6 +39,19 @@ export interface ApplicationOrigin {
   definedBy: string[]
 }
 
+/** An Application read so far: what it says, where, and the app-of-apps chain that declared it. */
+export interface KnownApplication {
+  object: Record<string, unknown>
+  where: ApplicationOrigin
+  /** Application names from the file-declared one down to this one. */
+  chain: string[]
+}
+
+export function applicationName(app: Record<string, unknown>): string {
+  const metadata = isObject(app.metadata) ? app.metadata : {}
+  return typeof metadata.name === 'string' ? metadata.name : ''
+}
+
 /** Why an Application is not a target: becomes its finding. */
 class Problem extends Error {
   constructor(
@@ -194,7 +207,7 @@ function mapApplication(
     if (rendering.length === 0) throw invalid('no source of spec.sources has a path or a chart')
     if (rendering.length > 1)
       throw unsupported(
-        `${rendering.length} of its sources render manifests; hydrate renders one source per Application`
+        `${rendering.length} of its sources render manifests (Argo CD concatenates them); hydrate renders one source per Application (docs/adr/0017)`
       )
     source = rendering[0] as SourceSpec
   } else if (spec.source !== undefined) {

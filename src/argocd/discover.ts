@@ -6,7 +6,13 @@ import type {
   Target
 } from '../config/types.js'
 import { getErrorMessage } from '../errors.js'
-import { applicationTarget, type ApplicationContext } from './application.js'
+import {
+  applicationName,
+  applicationTarget,
+  type ApplicationContext,
+  type ApplicationOrigin,
+  type KnownApplication
+} from './application.js'
 import { generatorParams, renderTemplate, UnsupportedGenerator } from './applicationSet.js'
 import { isObject, readArgoManifests, type ArgoManifest } from './manifests.js'
 import { gitRemoteURLs, normalizeRepoURL } from './repoUrl.js'
@@ -17,7 +23,13 @@ export function discoverArgoTargets(
   settings: ArgoDiscoverySettings,
   defaults: Defaults,
   manifests = readArgoManifests(repoRoot, settings.paths)
-): { targets: Target[]; report: ArgoDiscoveryReport } {
+): {
+  targets: Target[]
+  report: ArgoDiscoveryReport
+  context: ApplicationContext
+  /** Every Application read (from files, or generated), by name: app-of-apps checks against them. */
+  applications: Map<string, KnownApplication>
+} {
   const repoURLs = [
     ...new Set([...gitRemoteURLs(repoRoot), ...settings.repoURLs].map(normalizeRepoURL))
   ].sort()
@@ -28,20 +40,29 @@ export function discoverArgoTargets(
   }
   const targets: Target[] = []
   const findings: ArgoFinding[] = [...manifests.findings]
+  const applications = new Map<string, KnownApplication>()
+  const remember = (app: Record<string, unknown>, where: ApplicationOrigin) => {
+    const name = applicationName(app)
+    if (name && !applications.has(name))
+      applications.set(name, { object: app, where, chain: [name] })
+  }
   for (const manifest of manifests.manifests) {
     const subject = `${manifest.kind} ${manifest.name || '(unnamed)'}`
     if (manifest.kind === 'Application') {
-      const { target, finding } = applicationTarget(
-        manifest.object,
-        { location: manifest.location, origin: subject, definedBy: [manifest.location.file] },
-        context
-      )
+      const where = {
+        location: manifest.location,
+        origin: subject,
+        definedBy: [manifest.location.file]
+      }
+      remember(manifest.object, where)
+      const { target, finding } = applicationTarget(manifest.object, where, context)
       if (target) targets.push(target)
       if (finding) findings.push(finding)
       continue
     }
     try {
       for (const generated of applicationSetApplications(manifest, context)) {
+        remember(generated.app, generated.where)
         const { target, finding } = applicationTarget(generated.app, generated.where, context)
         if (target) targets.push(target)
         if (finding) findings.push(finding)
@@ -55,11 +76,14 @@ export function discoverArgoTargets(
       })
     }
   }
-  return { targets, report: { settings, repoURLs, findings } }
+  return { targets, report: { settings, repoURLs, findings }, context, applications }
 }
 
 /** The Applications an ApplicationSet generates, each with where it came from. */
-function applicationSetApplications(manifest: ArgoManifest, context: ApplicationContext) {
+export function applicationSetApplications(
+  manifest: Pick<ArgoManifest, 'name' | 'object' | 'location' | 'locate'>,
+  context: ApplicationContext
+) {
   const spec = isObject(manifest.object.spec) ? manifest.object.spec : {}
   if (spec.templatePatch !== undefined)
     throw new UnsupportedGenerator('templatePatch is not supported')
@@ -67,10 +91,7 @@ function applicationSetApplications(manifest: ArgoManifest, context: Application
   const goTemplate = spec.goTemplate === true
   const generators = Array.isArray(spec.generators) ? spec.generators : []
   if (generators.length === 0) throw new UnsupportedGenerator('spec.generators is empty')
-  const apps: Array<{
-    app: Record<string, unknown>
-    where: { location: ReturnType<ArgoManifest['locate']>; origin: string; definedBy: string[] }
-  }> = []
+  const apps: Array<{ app: Record<string, unknown>; where: ApplicationOrigin }> = []
   generators.forEach((generator, index) => {
     const params = generatorParams(generator, {
       repoRoot: context.repoRoot,

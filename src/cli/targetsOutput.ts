@@ -11,6 +11,7 @@ export function targetsJson(config: HydrateConfig, source: string): string {
     path: t.path,
     type: t.type,
     source: t.source ?? t.helm?.chart ?? null,
+    ...(t.environmentBranch ? { environmentBranch: t.environmentBranch } : {}),
     ...(t.promotionBranch ? { promotionBranch: t.promotionBranch } : {}),
     from: formatLocation(t.location),
     ...(t.origin ? { origin: t.origin } : {})
@@ -29,7 +30,8 @@ export function targetsText(config: HydrateConfig, source: string): string {
   const rows = config.targets.map(t => [
     t.name,
     t.env,
-    `${t.branch}:${t.path}${t.promotionBranch ? ` (hydrateTo ${t.promotionBranch})` : ''}`,
+    // With promotion or hydrateTo, `branch` is the promotion branch; Argo CD syncs the other.
+    `${t.branch}:${t.path}${t.environmentBranch ? ` (syncs ${t.environmentBranch})` : ''}`,
     t.type,
     t.source !== undefined ? t.source || '.' : (t.helm?.chart ?? ''),
     `${formatLocation(t.location)}${t.origin ? ` ${t.origin}` : ''}`

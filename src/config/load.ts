@@ -1,13 +1,19 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { minimatch } from 'minimatch'
+import type { ApplicationContext, KnownApplication } from '../argocd/application.js'
 import { discoverArgoTargets } from '../argocd/discover.js'
 import { readArgoManifests } from '../argocd/manifests.js'
 import { ConfigError, formatLocation, UsageError } from '../errors.js'
 import { readConfigDocument, type TargetEntry } from './entries.js'
 import { CONFIG_FILE_NAMES, expandEntry } from './expand.js'
 import { resolveInsideRepo } from './paths.js'
-import { applyPromotion, type PromotionEntry } from './promotion.js'
+import {
+  applyHydrateTo,
+  applyPromotion,
+  checkHydrateToAgrees,
+  type PromotionEntry
+} from './promotion.js'
 import {
   DEFAULT_DIFF,
   DEFAULTS,
@@ -18,7 +24,8 @@ import {
   type DiffSettings,
   type HydrateConfig,
   type PolicySettings,
-  type PromotionSettings
+  type PromotionSettings,
+  type Target
 } from './types.js'
 import { validateTargets } from './validate.js'
 import { YamlReader } from './yamlReader.js'
@@ -32,8 +39,35 @@ export interface LoadOptions {
   targetFilter?: string[]
 }
 
+/**
+ * A config read up to its targets from files: hydrate.yaml's entries and the Argo CD
+ * Applications found in files. What an app-of-apps renders is added by the engine
+ * (src/engine/discovery.ts) before `completeConfig` checks the targets across each other.
+ */
+export interface ConfigDraft {
+  repoRoot: string
+  file?: string
+  defaults: Defaults
+  diff: DiffSettings
+  policy: PolicySettings
+  targets: Target[]
+  argocd?: ArgoDiscoveryReport
+  /** How discovered Applications are mapped (Argo CD discovery only): for app-of-apps children. */
+  argoContext?: ApplicationContext
+  /** The Applications read from files, by name (Argo CD discovery only). */
+  argoApplications?: Map<string, KnownApplication>
+  reader?: YamlReader
+  promotion?: PromotionEntry
+  options: LoadOptions
+}
+
 /** hydrate.yaml → entries → targets (discovery, defaults) → checks across targets. */
 export function loadConfig(repoRoot: string, options: LoadOptions = {}): HydrateConfig {
+  return completeConfig(readConfigDraft(repoRoot, options))
+}
+
+/** hydrate.yaml → entries → targets (files only: no rendering). */
+export function readConfigDraft(repoRoot: string, options: LoadOptions = {}): ConfigDraft {
   const root = path.resolve(repoRoot)
   const file = findConfigFile(root, options.configFile)
   let defaults: Defaults = { ...DEFAULTS }
@@ -71,8 +105,18 @@ export function loadConfig(repoRoot: string, options: LoadOptions = {}): Hydrate
       ]
     }
   }
-  let allTargets = entries.flatMap(entry => expandEntry(root, reader, entry, defaults))
-  let argocd: ArgoDiscoveryReport | undefined
+  const targets = entries.flatMap(entry => expandEntry(root, reader, entry, defaults))
+  const draft: ConfigDraft = {
+    repoRoot: root,
+    file,
+    defaults,
+    diff,
+    policy,
+    targets,
+    reader,
+    promotion: promotionEntry,
+    options
+  }
   if (argocdSettings) {
     for (const dir of argocdSettings.paths) {
       const checked = resolveInsideRepo(root, dir || '.')
@@ -82,24 +126,38 @@ export function loadConfig(repoRoot: string, options: LoadOptions = {}): Hydrate
         throw new ConfigError({ file: file ?? '.' }, `argocd.paths: ${dir} is not a directory`)
     }
     const discovered = discoverArgoTargets(root, argocdSettings, defaults, argoManifests)
-    allTargets.push(...discovered.targets)
-    argocd = discovered.report
-    if (allTargets.length === 0) {
-      const first = argocd.findings[0]
+    targets.push(...discovered.targets)
+    draft.argocd = discovered.report
+    draft.argoContext = discovered.context
+    draft.argoApplications = discovered.applications
+    if (targets.length === 0) {
+      const { findings } = discovered.report
+      const first = findings[0]
       throw new ConfigError(
         { file: file ?? '(Argo CD Applications)' },
         `no targets: the Argo CD Applications found give none${
           first
-            ? ` (${formatLocation(first.location)}: ${first.subject}: ${first.kind}: ${first.message}${argocd.findings.length > 1 ? `, and ${argocd.findings.length - 1} more; see hydrate targets` : ''})`
+            ? ` (${formatLocation(first.location)}: ${first.subject}: ${first.kind}: ${first.message}${findings.length > 1 ? `, and ${findings.length - 1} more; see hydrate targets` : ''})`
             : ''
         }`
       )
     }
   }
+  return draft
+}
+
+/** Checks across targets, promotion (and Argo CD's hydrateTo), then the --target filter. */
+export function completeConfig(draft: ConfigDraft): HydrateConfig {
+  const { repoRoot, file, defaults, diff, policy, argocd, reader, options } = draft
+  let allTargets = draft.targets
   validateTargets(allTargets)
   let promotion: PromotionSettings | undefined
-  if (reader && promotionEntry)
-    ({ targets: allTargets, promotion } = applyPromotion(reader, promotionEntry, allTargets))
+  if (reader && draft.promotion) {
+    ;({ targets: allTargets, promotion } = applyPromotion(reader, draft.promotion, allTargets))
+    checkHydrateToAgrees(allTargets)
+  } else if (allTargets.some(t => t.promotionBranch !== undefined)) {
+    ;({ targets: allTargets, promotion } = applyHydrateTo(allTargets))
+  }
   let targets = allTargets
   if (options.targetFilter && options.targetFilter.length > 0) {
     const globs = options.targetFilter
@@ -107,7 +165,7 @@ export function loadConfig(repoRoot: string, options: LoadOptions = {}): Hydrate
     if (targets.length === 0)
       throw new UsageError(`no target matches ${globs.map(g => JSON.stringify(g)).join(', ')}`)
   }
-  return { repoRoot: root, file, defaults, diff, policy, targets, allTargets, promotion, argocd }
+  return { repoRoot, file, defaults, diff, policy, targets, allTargets, promotion, argocd }
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Node, YAMLMap } from 'yaml'
+import { ConfigError, formatLocation } from '../errors.js'
 import { fillTemplate, placeholdersOf } from './discover.js'
 import type { PromotionEnvironment, PromotionSettings, Target } from './types.js'
 import { branchNameProblem } from './validate.js'
@@ -130,6 +131,97 @@ export function applyPromotion(
       environmentBranch: t.branch,
       branch: nextOf.get(t.env) as string
     })),
-    promotion: { environments, location: reader.locate(node) }
+    promotion: { environments, ordered: true, location: reader.locate(node) }
+  }
+}
+
+// Argo CD's source hydrator writes `hydrateTo.targetBranch` and leaves the move to
+// `syncSource.targetBranch` to a promotion: the same pair as promotion's `-next` and
+// environment branches, so a discovered Application's hydrateTo becomes its promotion branch.
+
+/** With `promotion:`: an Application's hydrateTo must be the branch promotion gives it. */
+export function checkHydrateToAgrees(targets: readonly Target[]): void {
+  for (const target of targets)
+    if (target.promotionBranch !== undefined && target.promotionBranch !== target.branch)
+      throw new ConfigError(
+        target.location,
+        `${target.origin ?? `target ${target.name}`} hydrates to ${target.promotionBranch} (spec.sourceHydrator.hydrateTo.targetBranch), but promotion.branch gives ${target.branch} for environment ${target.env}; make them agree, or drop one`
+      )
+}
+
+/**
+ * Without `promotion:`: every environment with an Application that sets hydrateTo is hydrated
+ * into that branch, its sync branch becoming the environment branch. All targets of such an
+ * environment must agree on both branches (one promotion branch per environment). No order:
+ * Argo CD's hydrator promotes each Application on its own.
+ */
+export function applyHydrateTo(targets: Target[]): {
+  targets: Target[]
+  promotion: PromotionSettings
+} {
+  const describe = (t: Target) =>
+    `${t.origin ?? `target ${t.name}`} (${formatLocation(t.location)})`
+  const first = new Map<string, Target>()
+  for (const target of targets)
+    if (target.promotionBranch !== undefined && !first.has(target.env))
+      first.set(target.env, target)
+  for (const target of targets) {
+    const model = first.get(target.env)
+    if (!model) continue
+    if (target.promotionBranch !== model.promotionBranch)
+      throw new ConfigError(
+        target.location,
+        target.promotionBranch === undefined
+          ? `${target.origin ?? `target ${target.name}`} writes ${target.branch} directly, but ${describe(model)} hydrates environment ${target.env} to ${model.promotionBranch} (spec.sourceHydrator.hydrateTo); hydrate keeps one promotion branch per environment: give it the same hydrateTo`
+          : `${target.origin ?? `target ${target.name}`} hydrates to ${target.promotionBranch}, but ${describe(model)} hydrates environment ${target.env} to ${model.promotionBranch}; hydrate keeps one promotion branch per environment`
+      )
+    if (target.branch !== model.branch)
+      throw new ConfigError(
+        target.location,
+        `${target.origin ?? `target ${target.name}`} syncs from ${target.branch}, but ${describe(model)} syncs environment ${target.env} from ${model.branch}; with hydrateTo, an environment has one sync branch`
+      )
+  }
+  const environments: PromotionEnvironment[] = [...first.values()]
+    .sort((a, b) => a.env.localeCompare(b.env))
+    .map(t => ({
+      env: t.env,
+      branch: t.branch,
+      next: t.promotionBranch as string,
+      autoMerge: false
+    }))
+  const branches = [...new Set(targets.map(t => t.branch))]
+  const all = [...branches, ...environments.map(e => e.next)]
+  for (const { env, next } of environments) {
+    const model = first.get(env) as Target
+    const problem = branchNameProblem(next)
+    if (problem)
+      throw new ConfigError(
+        model.location,
+        `spec.sourceHydrator.hydrateTo.targetBranch ${JSON.stringify(next)}: ${problem}`
+      )
+    const taken = targets.find(t => t.branch === next)
+    if (taken)
+      throw new ConfigError(
+        model.location,
+        `spec.sourceHydrator.hydrateTo.targetBranch ${next} is the branch ${describe(taken)} writes; the hydrateTo branch must differ from every sync branch`
+      )
+    const nested = all.find(b => b.startsWith(`${next}/`) || next.startsWith(`${b}/`))
+    if (nested !== undefined)
+      throw new ConfigError(
+        model.location,
+        `spec.sourceHydrator.hydrateTo.targetBranch ${next} cannot exist next to branch ${nested} (git stores one inside the other's name)`
+      )
+  }
+  const nextOf = new Map(environments.map(e => [e.env, e.next]))
+  return {
+    targets: targets.map(t => {
+      const next = nextOf.get(t.env)
+      return next === undefined ? t : { ...t, environmentBranch: t.branch, branch: next }
+    }),
+    promotion: {
+      environments,
+      ordered: false,
+      location: (first.values().next().value as Target).location
+    }
   }
 }

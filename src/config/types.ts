@@ -94,16 +94,22 @@ export interface Target {
   directory?: ArgoDirectoryOptions
   /**
    * Argo CD's `sourceHydrator.hydrateTo.targetBranch`: the branch to hydrate to before
-   * promotion to `branch`. Recorded for the promotion feature; nothing writes it yet.
+   * promotion to the sync branch. Loading makes it `branch` (the sync branch becomes
+   * `environmentBranch`), as `promotion:` does (src/config/promotion.ts).
    */
   promotionBranch?: string
   /** Where the target was declared (the `targets[]` entry, or the Application manifest). */
   location: SourceLocation
   /**
-   * With `promotion:`, the environment branch Argo CD syncs from; `branch` is then the
-   * promotion branch the target is hydrated into (docs/adr/0015).
+   * With `promotion:` or hydrateTo, the environment branch Argo CD syncs from; `branch` is
+   * then the promotion branch the target is hydrated into (docs/adr/0015, 0017).
    */
   environmentBranch?: string
+  /**
+   * The target whose rendered output declares this one's Application (app-of-apps): a change
+   * to that target's inputs affects this one too (docs/adr/0017).
+   */
+  appOfApps?: string
   /** What declared it, when discovered from Argo CD manifests (e.g. `ApplicationSet apps (apps/web)`). */
   origin?: string
   /**
@@ -173,8 +179,13 @@ export interface PromotionEnvironment {
 
 /** `promotion:` (DESIGN §7a): hydrate into `-next` branches and promote in order. */
 export interface PromotionSettings {
-  /** In promotion order. */
+  /** In promotion order (by name when unordered). */
   environments: PromotionEnvironment[]
+  /**
+   * `promotion.order` was given: an environment is proposed once the one before it carries
+   * the dry commit. False when only Argo CD's hydrateTo set promotion up (no order there).
+   */
+  ordered: boolean
   location: SourceLocation
 }
 

@@ -184,6 +184,7 @@ export async function hydrateRepository(options: HydrateOptions): Promise<Reposi
                 (config.promotion?.environments ?? []).map(e => e.next)
               ),
               environments: config.promotion?.environments ?? [],
+              ordered: config.promotion?.ordered,
               updates: write.environments,
               drySha: render.render.dry.sha,
               ancestry: plan.ancestry,

@@ -1,9 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { loadConfig } from '../config/load.js'
 import type { HydrateConfig } from '../config/types.js'
 import { formatLocation, getErrorMessage, HydrateError } from '../errors.js'
 import { GitCommandManager } from '../git/commandManager.js'
+import { loadConfigWithAppOfApps } from './discovery.js'
 import { readDryCommit, type DryCommit } from '../git/dryCommit.js'
 import type { Selection } from '../hydrate/incremental.js'
 import { buildBranchLayouts, METADATA_FILE, type BranchLayout } from '../hydrate/layout.js'
@@ -59,10 +59,7 @@ export interface LoadedRepository {
 export async function loadRepository(options: EngineOptions): Promise<LoadedRepository> {
   const started = performance.now()
   const repoRoot = await resolveRepoRoot(options.repoRoot)
-  const config = loadConfig(repoRoot, {
-    configFile: options.configFile,
-    targetFilter: options.targetFilter
-  })
+  const config = await loadConfigWithAppOfApps(repoRoot, options)
   const git = new GitCommandManager(repoRoot)
   const dry = await readDryCommit(git, 'HEAD', options.repoURL)
   await warnIfDirty(git, options.logger)
@@ -83,15 +80,13 @@ export function configSource(config: HydrateConfig): string {
     : 'the zero-config default (environments/{env})'
 }
 
-/** The load stage alone: the config and its targets (`hydrate targets`). */
-export async function loadTargets(
-  options: Pick<EngineOptions, 'repoRoot' | 'configFile' | 'targetFilter'>
-): Promise<HydrateConfig> {
+/**
+ * The load stage alone: the config and its targets (`hydrate targets`), app-of-apps
+ * children included (their parents are rendered to find them).
+ */
+export async function loadTargets(options: EngineOptions): Promise<HydrateConfig> {
   const repoRoot = await resolveRepoRoot(options.repoRoot)
-  return loadConfig(repoRoot, {
-    configFile: options.configFile,
-    targetFilter: options.targetFilter
-  })
+  return loadConfigWithAppOfApps(repoRoot, options)
 }
 
 /** load → render every target. */

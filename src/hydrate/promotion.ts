@@ -66,6 +66,8 @@ export async function planPromotions(options: {
   /** The remote after the push: every environment and promotion branch inspected. */
   remote: RemoteState
   environments: readonly PromotionEnvironment[]
+  /** Each environment waits for the one before it (`promotion.order`); else each on its own. */
+  ordered?: boolean
   updates: readonly EnvironmentUpdate[]
   drySha: string
   ancestry: Ancestry
@@ -118,7 +120,8 @@ export async function planPromotions(options: {
       entry({ kind: 'in-sync', sha: branchTip })
       continue
     }
-    const before = index > 0 ? options.environments[index - 1] : undefined
+    const before =
+      options.ordered !== false && index > 0 ? options.environments[index - 1] : undefined
     if (before && !(await carries(before))) {
       entry({ kind: 'waiting', for: before.env })
       continue

@@ -61,12 +61,27 @@ export function affectedTargets(
   const parsed = options.parsed ?? new Map<string, Obj | undefined>()
   const configChanged = config.file !== undefined && changed.includes(config.file)
   const full = options.full === true || configChanged
+  const byName = new Map(config.allTargets.map(t => [t.name, t]))
   for (const target of targets) {
     if (full) {
       reasons.set(target.name, options.full ? 'full render requested' : `${config.file} changed`)
       continue
     }
     const deps = targetDependencies(config.repoRoot, target, parsed)
+    // An app-of-apps child is declared by its parent's output: the parent's inputs are its own.
+    const seen = new Set([target.name])
+    for (
+      let parent = byName.get(target.appOfApps ?? '');
+      parent && !seen.has(parent.name);
+      parent = byName.get(parent.appOfApps ?? '')
+    ) {
+      seen.add(parent.name)
+      const inputs = targetDependencies(config.repoRoot, parent, parsed)
+      for (const file of inputs.files) deps.files.add(file)
+      for (const dir of inputs.directories) deps.directories.add(dir)
+      deps.unresolved.push(...inputs.unresolved)
+      deps.unpinned.push(...inputs.unpinned)
+    }
     if (deps.unpinned.length > 0) {
       reasons.set(target.name, `always rendered: ${deps.unpinned[0]}`)
       continue

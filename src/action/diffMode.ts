@@ -15,6 +15,7 @@ import {
 } from '../report/markdown.js'
 import type { Logger } from '../logger.js'
 import { postStickyComment } from './commentMode.js'
+import { promotionOrder } from '../config/promotion.js'
 import type { GuardedOutput } from './guardedOutput.js'
 import type { ActionSettings } from './settings.js'
 
@@ -76,7 +77,12 @@ export async function runDiff(
   const markdownFile = path.join(dir, 'rendered-diff.md')
   const jsonFile = path.join(dir, 'rendered-diff.json')
   const links = reportLinks(settings)
-  const common = { links, timings, failOn: settings.failOn }
+  const common = {
+    links,
+    timings,
+    failOn: settings.failOn,
+    environmentOrder: promotionOrder(result.head.config)
+  }
   output.file(markdownFile, renderMarkdown(report, common), 'the markdown report')
   output.file(jsonFile, renderJson(report), 'the JSON report')
   // Ignored-only changes are not changes (README "The rendered diff"); the report names them.

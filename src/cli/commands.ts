@@ -21,6 +21,7 @@ import type { DiffArgs, PushArgs, RenderArgs, TargetsArgs } from './args.js'
 import { targetsJson, targetsText } from './targetsOutput.js'
 import { formatPromotion, formatToolWarnings, formatWriteResult } from './pushOutput.js'
 import { counted } from '../plural.js'
+import { promotionOrder } from '../config/promotion.js'
 
 /** What every command gets: engine options, the run's guard, where to print. */
 export interface CommandContext {
@@ -73,7 +74,11 @@ export async function diffCommand(args: DiffArgs, context: CommandContext): Prom
   const text = context.guard.check(
     args.format === 'json'
       ? renderJson(result.report)
-      : renderMarkdown(result.report, { timings: result.timings, failOn: args.failOn }),
+      : renderMarkdown(result.report, {
+          timings: result.timings,
+          failOn: args.failOn,
+          environmentOrder: promotionOrder(result.head.config)
+        }),
     `the ${args.format} report`
   )
   if (args.out) {

@@ -1,7 +1,7 @@
 import type { Node, YAMLMap } from 'yaml'
 import { ConfigError, formatLocation } from '../errors.js'
 import { fillTemplate, placeholdersOf } from './discover.js'
-import type { PromotionEnvironment, PromotionSettings, Target } from './types.js'
+import type { HydrateConfig, PromotionEnvironment, PromotionSettings, Target } from './types.js'
 import { branchNameProblem } from './validate.js'
 import type { YamlReader } from './yamlReader.js'
 
@@ -224,4 +224,10 @@ export function applyHydrateTo(targets: Target[]): {
       location: (first.values().next().value as Target).location
     }
   }
+}
+
+/** The environments in `promotion.order`, for reports that list environments; none without it. */
+export function promotionOrder(config: HydrateConfig): string[] | undefined {
+  const promotion = config.promotion
+  return promotion?.ordered ? promotion.environments.map(e => e.env) : undefined
 }

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from '@jest/globals'
 import { configErrorOf } from '../helpers/engine.js'
 import { runCli } from '../../src/cli/run.js'
 import { captureStderr, outputSink } from '../helpers/cli.js'
+import { promotionOrder } from '../../src/config/promotion.js'
 import { loadConfig } from '../../src/config/load.js'
 import { ConfigError, UsageError } from '../../src/errors.js'
 import { cleanupTempDirs, makeRepo, tempDir } from '../helpers/repo.js'
@@ -461,6 +462,16 @@ describe('promotion:', () => {
       ['web-prod', 'env/prod-next', 'env/prod']
     ])
     expect(loadConfig(repoWithConfig(config([]).replace('promotion:\n', ''))).promotion).toBe(
+      undefined
+    )
+  })
+
+  it('gives reports the promotion order (prod before dev when so configured), none without it', () => {
+    const ordered = loadConfig(
+      repoWithConfig(config(['branch: env/{env}-next', 'order: [prod, dev]']))
+    )
+    expect(promotionOrder(ordered)).toEqual(['prod', 'dev'])
+    expect(promotionOrder(loadConfig(repoWithConfig(config([]).replace('promotion:\n', ''))))).toBe(
       undefined
     )
   })

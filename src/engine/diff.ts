@@ -2,9 +2,17 @@ import path from 'node:path'
 import { diffTargets, type DiffSide } from '../diff/targets.js'
 import type { DiffReport } from '../diff/types.js'
 import { ConfigError, getErrorMessage, UsageError } from '../errors.js'
+import { counted } from '../plural.js'
 import { GitCommandManager } from '../git/commandManager.js'
+import { readBlobs } from '../git/objects.js'
 import { mergeBase, resolveCommit, withWorktree } from '../git/revisions.js'
+import { asHydrated, diffOrder, resourcesFromBranch } from '../hydrate/branchOutput.js'
+import { RecordedOutputs } from '../hydrate/incremental.js'
+import { inspectRemote } from '../hydrate/remoteState.js'
+import type { Logger } from '../logger.js'
+import type { RenderedTarget } from '../render/index.js'
 import type { Finding } from '../policy/types.js'
+import type { Target } from '../config/types.js'
 import { Toolbox } from '../render/tools.js'
 import { ChartCache, chartCacheDir } from '../render/chartCache.js'
 import { affectedTargets, changedFiles } from '../targets/affected.js'
@@ -26,6 +34,11 @@ export interface DiffOptions extends EngineOptions {
   remote?: string
   /** Render every target, not only the affected ones. */
   full?: boolean
+  /**
+   * Render the base of every affected target, also where its environment branch already
+   * holds it (by default such a base is read from the branch: one render per target).
+   */
+  renderBase?: boolean
 }
 
 export interface RepositoryDiff {
@@ -50,11 +63,16 @@ async function loadBase(options: EngineOptions): Promise<LoadedRepository | unde
   }
 }
 
-function sideOf(render: RepositoryRender | undefined): DiffSide {
+function sideOf(render: RepositoryRender | undefined, side: 'base' | 'head'): DiffSide {
   return render
     ? {
         targets: render.config.targets,
-        rendered: render.rendered,
+        // What the diff compares is what the branches hold (and a base read from its branch
+        // gives): the hydrated key order, and for `layout: resources` the files' order.
+        rendered: render.rendered.map(r => {
+          const resources = asHydrated(r.target, r.resources)
+          return { ...r, resources: side === 'base' ? diffOrder(r.target, resources) : resources }
+        }),
         failures: render.failures,
         selected: new Set([...render.rendered, ...render.failures].map(r => r.target.name))
       }
@@ -128,41 +146,168 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
       }
       const names = new Set(targets.map(t => t.name))
       const headSelection = { render: targets.filter(t => affected.affected.has(t.name)) }
-      return logger.group('Render base and head', () =>
+      const baseTargets = (base?.config.targets ?? []).filter(
+        t => !names.has(t.name) || affected.affected.has(t.name)
+      )
+      // A base already hydrated on its branch is read from there, not rendered (ADR 0016).
+      const fromBranches =
+        base && !options.full && !options.renderBase
+          ? await baseFromBranches({ base, targets: baseTargets, baseSha, remote, toolbox, logger })
+          : []
+      const read = new Set(fromBranches.map(r => r.target.name))
+      const rendered = await logger.group('Render base and head', () =>
         bothSettled([
           timed(() => renderSelection(head, headSelection, sideOptions)),
           timed(async () =>
             base
               ? renderSelection(
                   base,
-                  {
-                    render: base.config.targets.filter(
-                      t => !names.has(t.name) || affected.affected.has(t.name)
-                    )
-                  },
+                  { render: baseTargets.filter(t => !read.has(t.name)), fromBranches },
                   sideOptions
                 )
               : undefined
           )
         ])
       )
+      const [headSide, baseSide] = rendered
+      // A branch keeps no document a render left out: where the head's render leaves some out,
+      // the base is rendered too, so the base's findings on them mark the head's pre-existing.
+      const redo = fromBranches
+        .map(r => r.target)
+        .filter(t =>
+          headSide.value.rendered.some(h => h.target.name === t.name && h.problems.length > 0)
+        )
+      if (base && baseSide.value && redo.length > 0) {
+        const again = await timed(() => renderSelection(base, { render: redo }, sideOptions))
+        baseSide.value = replaceTargets(baseSide.value, again.value)
+        baseSide.ms += again.ms
+      }
+      return [headSide, baseSide, fromBranches.length - redo.length] as const
     })
-  const [headSide, baseSide] =
+  const [headSide, baseSide, baseFromBranchCount] =
     options.head === undefined ? await compare(repoRoot) : await withWorktree(git, headSha, compare)
   const head = headSide.value
   const base = baseSide.value
-  const targets = diffTargets(sideOf(base), sideOf(head), head.config.diff)
+  const targets = diffTargets(sideOf(base, 'base'), sideOf(head, 'head'), head.config.diff)
+  const renderedOn = (side: RepositoryRender | undefined, fromBranch: number) =>
+    side ? side.rendered.length + side.failures.length - fromBranch : 0
   const report: DiffReport = {
     base: baseSha,
     head: headSha,
     targets,
-    findings: markPreExisting(head.policy.findings, base?.policy.findings ?? [])
+    findings: markPreExisting(head.policy.findings, base?.policy.findings ?? []),
+    rendering: {
+      rendered: { base: renderedOn(base, baseFromBranchCount), head: renderedOn(head, 0) },
+      fromBranches: baseFromBranchCount
+    }
   }
   return {
     report,
     base,
     head,
     timings: { headMs: headSide.ms, baseMs: baseSide.ms, totalMs: performance.now() - started }
+  }
+}
+
+/**
+ * The base targets whose output on their environment branch is what rendering them at the
+ * merge-base would give (the check incremental push makes: recorded dry commit, nothing they
+ * read changed from it to the merge-base, same tool versions), read from the branch tips in
+ * one fetch and one `git cat-file`. Anything that cannot be read or trusted is rendered.
+ */
+async function baseFromBranches(options: {
+  base: LoadedRepository
+  targets: readonly Target[]
+  baseSha: string
+  remote: string
+  toolbox: Toolbox
+  logger: Logger
+}): Promise<RenderedTarget[]> {
+  const { base, targets, baseSha, remote, toolbox, logger } = options
+  if (targets.length === 0) return []
+  const branches = [...new Set(targets.map(t => t.branch))].sort()
+  let state
+  try {
+    state = await inspectRemote(base.git, { remote, branches, logger })
+  } catch (error) {
+    logger.info(
+      `the base is rendered: the environment branches cannot be read (${getErrorMessage(error)})`
+    )
+    return []
+  }
+  const recorded = new RecordedOutputs({
+    config: base.config,
+    remote: state,
+    git: base.git,
+    toolbox,
+    at: baseSha,
+    dryRemote: remote
+  })
+  const outputs: Array<{
+    target: Target
+    files: Map<string, string>
+    tools: Record<string, string>
+    commands: string[]
+  }> = []
+  for (const target of targets) {
+    const output = await recorded.check(target)
+    if (typeof output === 'string') {
+      logger.debug(`base of ${target.name} is rendered: ${output}`)
+      continue
+    }
+    outputs.push({
+      target,
+      files: new Map([...output.files].map(([file, entry]) => [file, entry.id])),
+      tools: output.owned.tools,
+      commands: output.owned.commands
+    })
+  }
+  const blobs = await readBlobs(
+    base.git,
+    outputs.flatMap(o => [...o.files.values()])
+  )
+  const read: RenderedTarget[] = []
+  for (const { target, files, tools, commands } of outputs) {
+    const resources = resourcesFromBranch(
+      target,
+      new Map([...files].map(([file, id]) => [file, blobs.get(id)]))
+    )
+    if (typeof resources === 'string') {
+      logger.debug(`base of ${target.name} is rendered: ${resources}`)
+      continue
+    }
+    read.push({
+      target,
+      resources,
+      problems: [],
+      commands: [...commands],
+      tools: { ...tools },
+      warnings: [],
+      durationMs: 0
+    })
+  }
+  if (read.length > 0)
+    logger.info(
+      `${read.length} of ${counted(targets.length, 'base target')} read from their environment branch`
+    )
+  return read
+}
+
+/** `side` with the targets of `again` (rendered, failed, their findings) replaced by it. */
+function replaceTargets(side: RepositoryRender, again: RepositoryRender): RepositoryRender {
+  const names = new Set([...again.rendered, ...again.failures].map(r => r.target.name))
+  return {
+    ...side,
+    rendered: [...side.rendered.filter(r => !names.has(r.target.name)), ...again.rendered],
+    failures: [...side.failures.filter(f => !names.has(f.target.name)), ...again.failures],
+    errors: [...side.errors, ...again.errors],
+    policy: {
+      ...side.policy,
+      findings: [
+        ...side.policy.findings.filter(f => !names.has(f.target)),
+        ...again.policy.findings
+      ]
+    }
   }
 }
 

@@ -328,6 +328,7 @@ function render(report: DiffReport, r: Rendering): string {
     ...(failed.length > 0 ? [`${failed.length} failed`] : []),
     `resources +${total.added} ~${total.modified} -${total.removed} ↻${total.renamed}`,
     ...(report.findings.length ? [counted(report.findings.length, 'finding')] : []),
+    ...(report.rendering ? [renderingNote(report.rendering)] : []),
     ...(r.timings
       ? [
           `rendered in ${seconds(r.timings.totalMs)} (base ${seconds(r.timings.baseMs)}, head ${seconds(r.timings.headMs)})`
@@ -336,6 +337,15 @@ function render(report: DiffReport, r: Rendering): string {
   ]
   lines.push('---', `<sub>${footer.join(' · ')} · hydrate-action</sub>`, '')
   return lines.join('\n')
+}
+
+/** `2 renders (head 1, base 1)`, and how many bases came from their branch instead. */
+function renderingNote(rendering: NonNullable<DiffReport['rendering']>): string {
+  const { base, head } = rendering.rendered
+  const note = `${counted(base + head, 'render')} (head ${head}, base ${base})`
+  return rendering.fromBranches > 0
+    ? `${note}, ${rendering.fromBranches} base${rendering.fromBranches === 1 ? '' : 's'} from ${rendering.fromBranches === 1 ? 'its branch' : 'their branches'}`
+    : note
 }
 
 /** Two renderings of one report are the same when they differ only in the footer's timings. */

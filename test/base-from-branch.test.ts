@@ -335,6 +335,45 @@ describe('a one-target change on a hydrated base', () => {
     })
   })
 
+  it.each([
+    [
+      'edits what the index reads (the kustomization)',
+      (dry: string) =>
+        write(
+          dry,
+          'apps/cart/overlays/prod/kustomization.yaml',
+          'resources: [../../base]\nnamespace: cart-prod\npatches:\n  - path: patch.yaml\ncommonLabels: {tier: web}\n'
+        )
+    ],
+    [
+      'adds a file (the base is checked on its own tree)',
+      (dry: string) => {
+        write(dry, 'apps/cart/overlays/prod/extra.yaml', CM('extra', '1'))
+        write(
+          dry,
+          'apps/cart/overlays/prod/kustomization.yaml',
+          'resources: [../../base, extra.yaml]\nnamespace: cart-prod\npatches:\n  - path: patch.yaml\n'
+        )
+      }
+    ]
+  ])('renders once too when the change %s', async (_, edit) => {
+    const { dry } = makeDryWithRemote({ files: FILES })
+    const tools = countingTools()
+    await hydrateForTest(dry, { env: tools.env })
+    git(dry, 'checkout', '-q', '-b', 'one')
+    edit(dry)
+    commitAll(dry, 'cart prod')
+    const before = tools.count()
+    const options = { repoRoot: dry, base: 'main', logger: new MemoryLogger(), env: tools.env }
+    const result = await diffRepository(options)
+    expect(tools.count() - before).toBe(1)
+    expect(result.report.rendering).toEqual({ rendered: { base: 0, head: 1 }, fromBranches: 1 })
+    expect(comparable(result)).toEqual(
+      comparable(await diffRepository({ ...options, renderBase: true }))
+    )
+    expect(result.report.targets.find(t => t.name === 'cart-prod')?.status).toBe('changed')
+  })
+
   it('renders the base when the branch is not hydrated from a commit with the same inputs', async () => {
     const { dry } = makeDryWithRemote({ files: FILES })
     const tools = countingTools()

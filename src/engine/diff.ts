@@ -5,17 +5,18 @@ import { ConfigError, getErrorMessage, UsageError } from '../errors.js'
 import { counted } from '../plural.js'
 import { GitCommandManager } from '../git/commandManager.js'
 import { readBlobs } from '../git/objects.js'
-import { mergeBase, resolveCommit, withWorktree } from '../git/revisions.js'
+import { mergeBase, resolveCommit, TemporaryWorktree, withWorktree } from '../git/revisions.js'
+import { readDryCommit } from '../git/dryCommit.js'
 import { asHydrated, diffOrder, resourcesFromBranch } from '../hydrate/branchOutput.js'
 import { RecordedOutputs } from '../hydrate/incremental.js'
-import { inspectRemote } from '../hydrate/remoteState.js'
+import { inspectRemote, type RemoteState } from '../hydrate/remoteState.js'
 import type { Logger } from '../logger.js'
 import type { RenderedTarget } from '../render/index.js'
 import type { Finding } from '../policy/types.js'
-import type { Target } from '../config/types.js'
+import type { HydrateConfig, Target } from '../config/types.js'
 import { Toolbox } from '../render/tools.js'
 import { ChartCache, chartCacheDir } from '../render/chartCache.js'
-import { affectedTargets, changedFiles } from '../targets/affected.js'
+import { affectedTargets, changes } from '../targets/affected.js'
 import { restrictOptIns } from '../targets/optIns.js'
 import {
   loadRepository,
@@ -119,17 +120,42 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
     options.configFile && path.isAbsolute(options.configFile)
       ? path.relative(repoRoot, options.configFile)
       : options.configFile
-  const changed = await changedFiles(git, baseSha, options.head === undefined ? undefined : headSha)
+  const change = await changes(git, baseSha, options.head === undefined ? undefined : headSha)
+  const changed = change.files
   const toolbox = options.toolbox ?? new Toolbox(logger, options.env)
   // One cache for both sides: a chart the base and the head both use is fetched once.
   const chartCache =
     options.chartCache ?? new ChartCache(chartCacheDir(options.env ?? process.env), logger)
   const sideOptions = { ...options, configFile, toolbox, chartCache }
+  const readBranches = !options.full && !options.renderBase
+  // The environment branches, inspected once (one fetch) when a base is to be read from them.
+  let inspected: Promise<RemoteState | undefined> | undefined
+  const branchState = (branches: readonly string[]) =>
+    (inspected ??= inspectRemote(git, { remote, branches, logger }).catch((error: unknown) => {
+      logger.info(
+        `bases are rendered: the environment branches cannot be read (${getErrorMessage(error)})`
+      )
+      return undefined
+    }))
+  const branchOptions = { baseSha, remote, toolbox, logger, branchState }
 
-  const compare = (headDir: string) =>
-    withWorktree(git, baseSha, async baseDir => {
+  const compare = async (headDir: string) => {
+    // The base's files are checked out only when something needs them (a checkout costs as
+    // much as the repository is large).
+    const baseTree = new TemporaryWorktree(git, baseSha)
+    const loadBaseTree = async () => loadBase({ ...sideOptions, repoRoot: await baseTree.dir() })
+    try {
       const loaded = await loadRepository({ ...sideOptions, repoRoot: headDir })
-      const base = await loadBase({ ...sideOptions, repoRoot: baseDir })
+      // A change that only edits the content of tracked files, not the config, leaves every
+      // file and directory the config reads where it was: the merge-base's config is the
+      // head's, and its targets can be checked against their branches on the head's tree.
+      const sameLayout =
+        readBranches &&
+        change.contentOnly &&
+        !(loaded.config.file !== undefined && changed.includes(loaded.config.file))
+      let base = sameLayout
+        ? { ...loaded, dry: await readDryCommit(git, baseSha, options.repoURL), loadMs: 0 }
+        : await loadBaseTree()
       const { targets, withheld } = restrictOptIns(loaded.config.targets, base?.config.allTargets)
       for (const { target, settings } of withheld)
         logger.warning(
@@ -146,15 +172,33 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
       }
       const names = new Set(targets.map(t => t.name))
       const headSelection = { render: targets.filter(t => affected.affected.has(t.name)) }
-      const baseTargets = (base?.config.targets ?? []).filter(
-        t => !names.has(t.name) || affected.affected.has(t.name)
-      )
+      const needed = (config: HydrateConfig | undefined) =>
+        (config?.targets ?? []).filter(t => !names.has(t.name) || affected.affected.has(t.name))
       // A base already hydrated on its branch is read from there, not rendered (ADR 0016).
       const fromBranches =
-        base && !options.full && !options.renderBase
-          ? await baseFromBranches({ base, targets: baseTargets, baseSha, remote, toolbox, logger })
+        base && readBranches
+          ? await baseFromBranches({
+              base,
+              targets: needed(base.config),
+              ...branchOptions,
+              differsAt: sameLayout ? changed : undefined
+            })
           : []
       const read = new Set(fromBranches.map(r => r.target.name))
+      if (sameLayout && needed(base?.config).some(t => !read.has(t.name))) {
+        // Some base needs the merge-base's own files: checked against its branch there, else
+        // rendered there.
+        base = await loadBaseTree()
+        if (base)
+          for (const more of await baseFromBranches({
+            base,
+            targets: needed(base.config).filter(t => !read.has(t.name)),
+            ...branchOptions
+          })) {
+            fromBranches.push(more)
+            read.add(more.target.name)
+          }
+      }
       const rendered = await logger.group('Render base and head', () =>
         bothSettled([
           timed(() => renderSelection(head, headSelection, sideOptions)),
@@ -162,7 +206,7 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
             base
               ? renderSelection(
                   base,
-                  { render: baseTargets.filter(t => !read.has(t.name)), fromBranches },
+                  { render: needed(base.config).filter(t => !read.has(t.name)), fromBranches },
                   sideOptions
                 )
               : undefined
@@ -173,17 +217,29 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
       // A branch keeps no document a render left out: where the head's render leaves some out,
       // the base is rendered too, so the base's findings on them mark the head's pre-existing.
       const redo = fromBranches
-        .map(r => r.target)
-        .filter(t =>
-          headSide.value.rendered.some(h => h.target.name === t.name && h.problems.length > 0)
+        .map(r => r.target.name)
+        .filter(name =>
+          headSide.value.rendered.some(h => h.target.name === name && h.problems.length > 0)
         )
-      if (base && baseSide.value && redo.length > 0) {
-        const again = await timed(() => renderSelection(base, { render: redo }, sideOptions))
-        baseSide.value = replaceTargets(baseSide.value, again.value)
-        baseSide.ms += again.ms
+      if (redo.length > 0) {
+        const tree = baseTree.used ? base : await loadBaseTree()
+        if (tree && baseSide.value) {
+          const again = await timed(() =>
+            renderSelection(
+              tree,
+              { render: tree.config.targets.filter(t => redo.includes(t.name)) },
+              sideOptions
+            )
+          )
+          baseSide.value = replaceTargets(baseSide.value, again.value)
+          baseSide.ms += again.ms
+        }
       }
       return [headSide, baseSide, fromBranches.length - redo.length] as const
-    })
+    } finally {
+      await baseTree.remove()
+    }
+  }
   const [headSide, baseSide, baseFromBranchCount] =
     options.head === undefined ? await compare(repoRoot) : await withWorktree(git, headSha, compare)
   const head = headSide.value
@@ -222,26 +278,23 @@ async function baseFromBranches(options: {
   remote: string
   toolbox: Toolbox
   logger: Logger
+  /** The remote state of these branches (inspected once for the run). */
+  branchState: (branches: readonly string[]) => Promise<RemoteState | undefined>
+  /** Files that differ between the base's tree and the one `base` was loaded from. */
+  differsAt?: readonly string[]
 }): Promise<RenderedTarget[]> {
   const { base, targets, baseSha, remote, toolbox, logger } = options
   if (targets.length === 0) return []
-  const branches = [...new Set(targets.map(t => t.branch))].sort()
-  let state
-  try {
-    state = await inspectRemote(base.git, { remote, branches, logger })
-  } catch (error) {
-    logger.info(
-      `the base is rendered: the environment branches cannot be read (${getErrorMessage(error)})`
-    )
-    return []
-  }
+  const state = await options.branchState([...new Set(targets.map(t => t.branch))].sort())
+  if (!state) return []
   const recorded = new RecordedOutputs({
     config: base.config,
     remote: state,
     git: base.git,
     toolbox,
     at: baseSha,
-    dryRemote: remote
+    dryRemote: remote,
+    differsAt: options.differsAt
   })
   const outputs: Array<{
     target: Target

@@ -8,7 +8,7 @@ import type { RenderedTarget } from '../render/index.js'
 import type { Toolbox } from '../render/tools.js'
 import { nestedKustomizations } from '../sources/directory.js'
 import { affectedTargets, changedFiles } from '../targets/affected.js'
-import type { Obj } from '../targets/dependencies.js'
+import { changesStructure, targetDependencies, type Obj } from '../targets/dependencies.js'
 import { METADATA_FILE } from './layout.js'
 import type { RecordedDry, RemoteState } from './remoteState.js'
 import type { HydrateState, OwnedPath } from './state.js'
@@ -96,6 +96,12 @@ export class RecordedOutputs {
       at?: string
       /** Remote of the dry repository, where a recorded commit missing here is fetched. */
       dryRemote?: string
+      /**
+       * Files whose content at `at` differs from what the config's repoRoot holds (a diff
+       * that checks the merge-base on the head's tree). A target whose dependencies these
+       * may change is not checked here.
+       */
+      differsAt?: readonly string[]
     }
   ) {}
 
@@ -117,6 +123,12 @@ export class RecordedOutputs {
       return `${where} misses files of its output`
     const stop = await guard?.(record)
     if (stop) return stop
+    const { differsAt } = this.options
+    if (differsAt?.length) {
+      const deps = targetDependencies(config.repoRoot, target, this.parsed)
+      const differs = differsAt.find(file => changesStructure(deps, file))
+      if (differs) return `${differs}, which says what it reads, is not the one checked out`
+    }
     const since = verifiedAt(owned, state, record)
     const changed = await this.changedFrom(since)
     if (!changed) return `the recorded dry commit ${since.slice(0, 7)} is not available`

@@ -11,6 +11,58 @@ export interface AffectedTargets {
   full: boolean
 }
 
+/** What changed between two trees. */
+export interface Changes {
+  /** Changed paths (both sides of renames), sorted. */
+  files: string[]
+  /**
+   * Only the content of existing regular files changed: nothing added, removed, renamed,
+   * copied, or turned into (or out of) a symlink, and no mode changed. Then every path
+   * exists on both sides as the same kind of thing.
+   */
+  contentOnly: boolean
+}
+
+const REGULAR = new Set(['100644', '100755'])
+
+/**
+ * Files changed between `from` and `to`. With `to` undefined the working tree is compared,
+ * untracked files included (as added).
+ */
+export async function changes(git: GitCommandManager, from: string, to?: string): Promise<Changes> {
+  const args = [
+    'diff',
+    '--raw',
+    '-z',
+    '-M',
+    '--no-ext-diff',
+    '--no-textconv',
+    from,
+    ...(to ? [to] : [])
+  ]
+  // `:<old mode> <new mode> <old id> <new id> <status>\0<path>\0[<new path>\0]`
+  const fields = (await git.output(args)).split('\0')
+  const files = new Set<string>()
+  let contentOnly = true
+  for (let i = 0; i < fields.length;) {
+    const header = fields[i++] as string
+    if (!header.startsWith(':')) continue
+    const [oldMode = '', newMode = '', , , status = ''] = header.slice(1).split(' ')
+    const count = status.startsWith('R') || status.startsWith('C') ? 2 : 1
+    for (let j = 0; j < count; j++) files.add(fields[i++] as string)
+    if (status !== 'M' || oldMode !== newMode || !REGULAR.has(newMode)) contentOnly = false
+  }
+  if (!to) {
+    for (const file of (await git.output(['ls-files', '-z', '--others', '--exclude-standard']))
+      .split('\0')
+      .filter(Boolean)) {
+      files.add(file)
+      contentOnly = false
+    }
+  }
+  return { files: [...files].sort(), contentOnly }
+}
+
 /**
  * Files changed between `from` and `to` (both sides of renames). With `to` undefined the
  * working tree is compared, untracked files included.
@@ -20,30 +72,7 @@ export async function changedFiles(
   from: string,
   to?: string
 ): Promise<string[]> {
-  const args = [
-    'diff',
-    '--name-status',
-    '-z',
-    '-M',
-    '--no-ext-diff',
-    '--no-textconv',
-    from,
-    ...(to ? [to] : [])
-  ]
-  const fields = (await git.output(args)).split('\0').filter(Boolean)
-  const files = new Set<string>()
-  for (let i = 0; i < fields.length;) {
-    const status = fields[i++] as string
-    const count = status.startsWith('R') || status.startsWith('C') ? 2 : 1
-    for (let j = 0; j < count; j++) files.add(fields[i++] as string)
-  }
-  if (!to) {
-    for (const file of (await git.output(['ls-files', '-z', '--others', '--exclude-standard']))
-      .split('\0')
-      .filter(Boolean))
-      files.add(file)
-  }
-  return [...files].sort()
+  return (await changes(git, from, to)).files
 }
 
 /**

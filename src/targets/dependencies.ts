@@ -47,6 +47,11 @@ export interface TargetDependencies {
   refused: Reference[]
   /** Repo-relative kustomization files read, in visiting order. */
   kustomizations: string[]
+  /**
+   * What the index read to find the rest (kustomization and plugin config files, whole
+   * chart directories): a change to one of these may change the dependencies themselves.
+   */
+  structure: { files: Set<string>; directories: Set<string> }
 }
 
 /** A path or URL a kustomization names, with where it is named. */
@@ -77,7 +82,8 @@ class DependencyCollector {
     outside: [],
     remote: [],
     refused: [],
-    kustomizations: []
+    kustomizations: [],
+    structure: { files: new Set(), directories: new Set() }
   }
   private readonly visited = new Set<string>()
   private readonly walked = new Set<string>()
@@ -221,6 +227,7 @@ class DependencyCollector {
     }
     const kustomizationPath = dir ? `${dir}/${file}` : file
     this.addFile(kustomizationPath)
+    this.deps.structure.files.add(kustomizationPath)
     this.deps.kustomizations.push(kustomizationPath)
     if (!this.parsed.has(kustomizationPath)) {
       try {
@@ -285,6 +292,7 @@ class DependencyCollector {
       this.addReference(dir, entry, field)
       const resolved = this.resolve(dir, entry, field)
       if (resolved === undefined || this.isDirectory(resolved)) return
+      this.deps.structure.files.add(resolved)
       try {
         text = fs.readFileSync(path.join(this.repoRoot, resolved), 'utf8')
       } catch {
@@ -324,8 +332,11 @@ class DependencyCollector {
   /** A local chart: its directory, its file:// dependencies, and remote dependencies are unresolved. */
   helmChart(dir: string): void {
     this.addDirectory(dir, true)
-    for (const dependency of fileDependencies(this.repoRoot, dir))
+    this.deps.structure.directories.add(dir)
+    for (const dependency of fileDependencies(this.repoRoot, dir)) {
       this.addDirectory(dependency, true)
+      this.deps.structure.directories.add(dependency)
+    }
     for (const chartDir of [dir, ...fileDependencies(this.repoRoot, dir)]) {
       const absolute = path.join(this.repoRoot, chartDir)
       let dependencies: ReturnType<typeof readDependencies>
@@ -410,6 +421,14 @@ export function dependsOn(deps: TargetDependencies, file: string): boolean {
   const below = `${file}/`
   for (const dep of deps.files) if (dep.startsWith(below)) return true
   for (const dir of deps.directories) if (dir.startsWith(below)) return true
+  return false
+}
+
+/** Does a change to `file` reach what the index read to find a target's dependencies? */
+export function changesStructure(deps: TargetDependencies, file: string): boolean {
+  if (deps.structure.files.has(file)) return true
+  for (const dir of deps.structure.directories)
+    if (dir === '' || file === dir || file.startsWith(`${dir}/`)) return true
   return false
 }
 

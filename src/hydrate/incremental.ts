@@ -8,7 +8,12 @@ import type { RenderedTarget } from '../render/index.js'
 import type { Toolbox } from '../render/tools.js'
 import { nestedKustomizations } from '../sources/directory.js'
 import { affectedTargets, changedFiles } from '../targets/affected.js'
-import { changesStructure, targetDependencies, type Obj } from '../targets/dependencies.js'
+import {
+  changesStructure,
+  FileFacts,
+  targetDependencies,
+  type Obj
+} from '../targets/dependencies.js'
 import { METADATA_FILE } from './layout.js'
 import type { RecordedDry, RemoteState } from './remoteState.js'
 import type { HydrateState, OwnedPath } from './state.js'
@@ -82,8 +87,9 @@ export interface RecordedOutput {
  */
 export class RecordedOutputs {
   private readonly changedSince = new Map<string, Promise<string[] | undefined>>()
-  /** Kustomizations, read once for all targets. */
+  /** Kustomizations and file system facts, read once for all targets. */
   private readonly parsed = new Map<string, Obj | undefined>()
+  private readonly facts = new FileFacts()
 
   constructor(
     private readonly options: {
@@ -125,16 +131,17 @@ export class RecordedOutputs {
     if (stop) return stop
     const { differsAt } = this.options
     if (differsAt?.length) {
-      const deps = targetDependencies(config.repoRoot, target, this.parsed)
+      const deps = targetDependencies(config.repoRoot, target, this.parsed, this.facts)
       const differs = differsAt.find(file => changesStructure(deps, file))
       if (differs) return `${differs}, which says what it reads, is not the one checked out`
     }
     const since = verifiedAt(owned, state, record)
     const changed = await this.changedFrom(since)
     if (!changed) return `the recorded dry commit ${since.slice(0, 7)} is not available`
-    const reason = affectedTargets(config, [target], changed, { parsed: this.parsed }).reasons.get(
-      target.name
-    )
+    const reason = affectedTargets(config, [target], changed, {
+      parsed: this.parsed,
+      facts: this.facts
+    }).reasons.get(target.name)
     if (reason) return reason
     if (!sameTools(owned.tools, await expectedTools(config.repoRoot, target, toolbox)))
       return 'tool versions changed since the last hydration'

@@ -1,6 +1,6 @@
 import type { HydrateConfig, Target } from '../config/types.js'
 import type { GitCommandManager } from '../git/commandManager.js'
-import { dependsOn, targetDependencies, type Obj } from './dependencies.js'
+import { dependsOn, FileFacts, targetDependencies, type Obj } from './dependencies.js'
 
 export interface AffectedTargets {
   /** Names of targets that must be rendered. */
@@ -84,10 +84,11 @@ export function affectedTargets(
   config: HydrateConfig,
   targets: readonly Target[],
   changed: readonly string[],
-  options: { full?: boolean; parsed?: Map<string, Obj | undefined> } = {}
+  options: { full?: boolean; parsed?: Map<string, Obj | undefined>; facts?: FileFacts } = {}
 ): AffectedTargets {
   const reasons = new Map<string, string>()
   const parsed = options.parsed ?? new Map<string, Obj | undefined>()
+  const facts = options.facts ?? new FileFacts()
   const configChanged = config.file !== undefined && changed.includes(config.file)
   const full = options.full === true || configChanged
   for (const target of targets) {
@@ -95,7 +96,7 @@ export function affectedTargets(
       reasons.set(target.name, options.full ? 'full render requested' : `${config.file} changed`)
       continue
     }
-    const deps = targetDependencies(config.repoRoot, target, parsed)
+    const deps = targetDependencies(config.repoRoot, target, parsed, facts)
     if (deps.unpinned.length > 0) {
       reasons.set(target.name, `always rendered: ${deps.unpinned[0]}`)
       continue

@@ -69,6 +69,51 @@ export type { Obj }
 const REMOTE =
   /^(https?:\/\/|git@|ssh:\/\/|git::|file:|github\.com\/|gitlab\.com\/|bitbucket\.org\/|oci:\/\/)/
 
+/**
+ * What the index asks the file system (real paths, directories, kustomization files), asked
+ * once: overlays share their bases, so the same paths come up for every target. Share one
+ * across the targets of a step in which no file changes.
+ */
+export class FileFacts {
+  private readonly realPaths = new Map<string, string | NodeJS.ErrnoException>()
+  private readonly directories = new Map<string, boolean>()
+  private readonly kustomizationFiles = new Map<string, string | undefined>()
+
+  /** fs.realpathSync (one realpath(3) call); throws what it threw. */
+  realpath(absolute: string): string {
+    let real = this.realPaths.get(absolute)
+    if (real === undefined) {
+      try {
+        real = fs.realpathSync.native(absolute)
+      } catch (error) {
+        real = error as NodeJS.ErrnoException
+      }
+      this.realPaths.set(absolute, real)
+    }
+    if (typeof real !== 'string') throw real
+    return real
+  }
+
+  isDirectory(absolute: string): boolean {
+    let answer = this.directories.get(absolute)
+    if (answer === undefined) {
+      try {
+        answer = fs.statSync(absolute).isDirectory()
+      } catch {
+        answer = false
+      }
+      this.directories.set(absolute, answer)
+    }
+    return answer
+  }
+
+  kustomizationFile(absoluteDir: string): string | undefined {
+    if (!this.kustomizationFiles.has(absoluteDir))
+      this.kustomizationFiles.set(absoluteDir, findKustomization(absoluteDir))
+    return this.kustomizationFiles.get(absoluteDir)
+  }
+}
+
 function posix(p: string): string {
   return p.split(path.sep).join('/')
 }
@@ -92,9 +137,10 @@ class DependencyCollector {
   constructor(
     private readonly repoRoot: string,
     /** Parsed kustomization files, shared across targets (overlays share their bases). */
-    private readonly parsed: Map<string, Obj | undefined>
+    private readonly parsed: Map<string, Obj | undefined>,
+    private readonly facts: FileFacts
   ) {
-    this.realRoot = fs.realpathSync(repoRoot)
+    this.realRoot = facts.realpath(repoRoot)
   }
 
   /** Resolves a path written in a file under `dir` to a repo-relative path, or records why not. */
@@ -124,7 +170,7 @@ class DependencyCollector {
     let probe = relative
     for (;;) {
       try {
-        const real = fs.realpathSync(path.join(this.repoRoot, probe))
+        const real = this.facts.realpath(path.join(this.repoRoot, probe))
         const inside = path.relative(this.realRoot, real)
         if (inside.startsWith('..') || path.isAbsolute(inside)) {
           this.deps.unresolved.push(`${relative} leads outside the repository`)
@@ -188,11 +234,7 @@ class DependencyCollector {
   }
 
   private isDirectory(relative: string): boolean {
-    try {
-      return fs.statSync(path.join(this.repoRoot, relative)).isDirectory()
-    } catch {
-      return false
-    }
+    return this.facts.isDirectory(path.join(this.repoRoot, relative))
   }
 
   /** A file or directory reference: directories with a kustomization are followed. */
@@ -201,7 +243,8 @@ class DependencyCollector {
     const resolved = this.resolve(dir, ref, field)
     if (resolved === undefined) return
     if (this.isDirectory(resolved)) {
-      if (findKustomization(path.join(this.repoRoot, resolved))) this.kustomization(resolved)
+      if (this.facts.kustomizationFile(path.join(this.repoRoot, resolved)))
+        this.kustomization(resolved)
       else this.addDirectory(resolved, false)
     } else {
       this.addFile(resolved)
@@ -220,7 +263,7 @@ class DependencyCollector {
     if (dir !== logical) this.deps.files.add(logical)
     if (this.visited.has(dir)) return
     this.visited.add(dir)
-    const file = findKustomization(path.join(this.repoRoot, dir))
+    const file = this.facts.kustomizationFile(path.join(this.repoRoot, dir))
     if (!file) {
       this.deps.unresolved.push(`${dir}: no kustomization file`)
       return
@@ -385,9 +428,10 @@ function inflatedRemote(repo: string, name: string, version: unknown): RemoteCha
 export function targetDependencies(
   repoRoot: string,
   target: Target,
-  parsed = new Map<string, Obj | undefined>()
+  parsed = new Map<string, Obj | undefined>(),
+  facts = new FileFacts()
 ): TargetDependencies {
-  const collector = new DependencyCollector(repoRoot, parsed)
+  const collector = new DependencyCollector(repoRoot, parsed, facts)
   const { deps } = collector
   if (target.type === 'helm') {
     // A remote chart is named in hydrate.yaml, whose every change affects all targets.

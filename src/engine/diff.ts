@@ -94,10 +94,11 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
 }
 
 /**
- * load (head, and the base from a temporary worktree of the merge-base) → plan (affected
- * targets; read-widening settings only as the base grants them) → render both sides at the
- * same time → compare target by target, resource by resource. Render failures are reported
- * per target.
+ * load (head, and the base: the head's config when the change only edits file contents, else
+ * from a temporary worktree of the merge-base) → plan (affected targets; read-widening
+ * settings only as the base grants them; bases the environment branches already hold are read
+ * from there) → render the head and the remaining bases at the same time → compare target by
+ * target, resource by resource. Render failures are reported per target.
  */
 export async function diffRepository(options: DiffOptions): Promise<RepositoryDiff> {
   const { logger } = options

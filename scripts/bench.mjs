@@ -3,6 +3,9 @@
 // this tool side by side, the render floor, a one-app change, branch writes and the semantic
 // diff on renamed resources. Prints figures only.
 //   BENCH_APPS=40 BENCH_ENVS=3 BENCH_HELM_EVERY=10 npm run bench
+// npm run bench -- --targets 1000: the scale section instead (kustomize overlays, 4 envs):
+// cold hydration against the floor at that size, and a one-target PR at 1000, 600 and 60
+// targets (the repository shrunk and hydrated between them).
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -20,7 +23,8 @@ const HELM_EVERY = Number(process.env.BENCH_HELM_EVERY ?? 10)
 const CORES = os.availableParallelism?.() ?? os.cpus().length
 const work = path.join(root, '.work', 'bench')
 const dry = path.join(work, 'dry')
-const cli = path.join(root, 'dist', 'cli', 'index.js')
+// BENCH_CLI: another build of the CLI (default: the bundle in dist/)
+const cli = process.env.BENCH_CLI ?? path.join(root, 'dist', 'cli', 'index.js')
 const tools = path.join(root, '.tools')
 const counter = path.join(work, 'renders.log')
 const wrappers = path.join(work, 'bin')
@@ -68,7 +72,7 @@ const renders = () =>
   fs.existsSync(counter) ? fs.readFileSync(counter, 'utf8').split('\n').filter(Boolean).length : 0
 const resetRenders = () => fs.rmSync(counter, { force: true })
 
-function generate() {
+function generate(dry, APPS, ENVS, HELM_EVERY) {
   const targets = []
   for (let i = 0; i < APPS; i++) {
     const app = `app-${String(i).padStart(3, '0')}`
@@ -120,7 +124,7 @@ function generate() {
     path.join(dry, 'hydrate.yaml'),
     `version: 1\ntargets:\n  - discover: apps/{app}/overlays/{env}\n    name: "{app}-{env}"\n    path: "{app}"\n${targets.join('\n')}\n`
   )
-  git(work, 'init', '-q', '-b', 'main', dry)
+  git(path.dirname(dry), 'init', '-q', '-b', 'main', dry)
   git(dry, 'config', 'user.name', 'Bench')
   git(dry, 'config', 'user.email', 'bench@example.com')
   git(dry, 'add', '-A')
@@ -175,7 +179,12 @@ function renderCpuSeconds() {
 fs.rmSync(work, { recursive: true, force: true })
 fs.mkdirSync(work, { recursive: true })
 installWrappers()
-const targets = generate()
+const scaleFlag = process.argv.indexOf('--targets')
+if (scaleFlag !== -1) {
+  scaleBench(Number(process.argv[scaleFlag + 1]))
+  process.exit(0)
+}
+const targets = generate(dry, APPS, ENVS, HELM_EVERY)
 const bare = name => {
   const dir = path.join(work, `${name}.git`)
   git(work, 'init', '-q', '--bare', '-b', 'main', dir)
@@ -269,7 +278,7 @@ process.stdout.write(
   `naive / incremental push:      ${(naive.ms / incremental.ms).toFixed(2)}×  (target ≥ 5×)\n`
 )
 process.stdout.write(
-  `render processes per affected target: diff ${(diffRenders / Math.max(1, diffChanged)).toFixed(1)}, push ${(incrementalRenders / Math.max(1, diffChanged)).toFixed(1)}  (target ≤ 2)\n`
+  `render processes per affected target: diff ${(diffRenders / Math.max(1, diffChanged)).toFixed(1)}, push ${(incrementalRenders / Math.max(1, diffChanged)).toFixed(1)}  (target 1: the base comes from the branches)\n`
 )
 
 // Branch writes: the same trees written with git plumbing (hash-object, a temporary index,
@@ -342,3 +351,150 @@ process.stdout.write(
 )
 
 await benchRenames()
+
+/** The hydrate CLI on a repo: its stdout, wall time, and CPU (user+sys, with its children). */
+function hydrate(args, dir) {
+  const out = path.join(work, 'hydrate.out')
+  const quoted = [process.execPath, cli, ...args, '-C', dir].map(a => `'${a}'`).join(' ')
+  const run = time(() => sh(`${quoted} > '${out}' 2>/dev/null\ntimes`, dir))
+  return { ms: run.ms, cpu: cpuOfTimes(run.result), stdout: fs.readFileSync(out, 'utf8') }
+}
+
+/** The children's user+sys seconds from the last line of bash's `times`. */
+function cpuOfTimes(output) {
+  const toSeconds = t => {
+    const m = /(\d+)m([\d.]+)s/.exec(t)
+    return m ? Number(m[1]) * 60 + Number(m[2]) : 0
+  }
+  const [user, system] = output.trim().split('\n').pop().split(/\s+/)
+  return toSeconds(user) + toSeconds(system)
+}
+
+/** Total CPU (user+sys) of `kubectl kustomize` of every overlay once, CORES at a time. */
+function overlayCpuSeconds(dir) {
+  return cpuOfTimes(
+    sh(
+      `ls -d apps/*/overlays/* | xargs -P ${CORES} -I{} sh -c '"$0" kustomize "$1" >/dev/null' "${tools}/kubectl/kubectl" {}\ntimes`,
+      dir
+    )
+  )
+}
+
+function median(values) {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+}
+
+/**
+ * A pull request that changes one overlay of a hydrated repository (one affected target):
+ * `hydrate diff` RUNS times; its wall times, render processes and the report's counts.
+ */
+function onePullRequest(dir, runs = 3) {
+  git(dir, 'checkout', '-q', '-b', 'one-target')
+  const patch = path.join(dir, 'apps', 'app-000', 'overlays', 'dev', 'patch.yaml')
+  fs.writeFileSync(patch, fs.readFileSync(patch, 'utf8').replace('replicas: 1', 'replicas: 5'))
+  git(dir, 'commit', '-q', '-am', 'app-000 dev: 5 replicas')
+  const times = []
+  const cpus = []
+  let processes = 0
+  let report
+  for (let i = 0; i < runs; i++) {
+    resetRenders()
+    const run = hydrate(['diff', '--base', 'main', '--format', 'json'], dir)
+    times.push(run.ms)
+    cpus.push(run.cpu)
+    processes = renders()
+    report = JSON.parse(run.stdout)
+  }
+  git(dir, 'checkout', '-q', 'main')
+  git(dir, 'branch', '-q', '-D', 'one-target')
+  const affected = report.targets.filter(t => t.status !== 'unchanged').length
+  return {
+    times,
+    ms: median(times),
+    cpu: median(cpus),
+    processes,
+    affected,
+    rendering: report.rendering
+  }
+}
+
+/** Removes the apps from `keep` on, commits, and hydrates (incremental: it only prunes). */
+function shrink(dir, keep) {
+  for (const app of fs.readdirSync(path.join(dir, 'apps')).sort().slice(keep))
+    fs.rmSync(path.join(dir, 'apps', app), { recursive: true })
+  git(dir, 'add', '-A')
+  git(dir, 'commit', '-q', '-m', `Keep ${keep} apps`)
+  resetRenders()
+  const push = hydrate(['push'], dir)
+  return { ms: push.ms, processes: renders() }
+}
+
+function scaleBench(requested) {
+  const envs = ['dev', 'staging', 'prod', 'qa']
+  const apps = Math.ceil(requested / envs.length)
+  const scaleDry = path.join(work, 'scale')
+  const total = generate(scaleDry, apps, envs, 0)
+  const origin = path.join(work, 'scale.git')
+  git(work, 'init', '-q', '--bare', '-b', 'main', origin)
+  git(scaleDry, 'remote', 'add', 'origin', origin)
+  git(scaleDry, 'push', '-q', 'origin', 'main')
+  process.stdout.write(
+    `Scale: ${apps} apps × ${envs.length} envs = ${total} targets (kustomize overlays with strategic-merge patches); ${CORES} cores\n\n`
+  )
+  sh(`"${tools}/kubectl/kubectl" kustomize apps/app-000/overlays/dev >/dev/null`, scaleDry)
+  const floorCpu = overlayCpuSeconds(scaleDry)
+  const floorMs = (floorCpu / CORES) * 1000
+  resetRenders()
+  const cold = hydrate(['push', '--full'], scaleDry)
+  const coldRenders = renders()
+  const rows = [
+    [`floor (render CPU ${floorCpu.toFixed(2)} s / ${CORES} cores)`, seconds(floorMs), ''],
+    [
+      `hydrate push --full (cold, ${total} targets)`,
+      seconds(cold.ms),
+      `${coldRenders} render processes; CPU ${cold.cpu.toFixed(2)} s (renders and hydrate)`
+    ]
+  ]
+  const prs = []
+  for (const keep of [apps, 150, 15].filter((k, i) => i === 0 || k < apps)) {
+    if (keep < apps) {
+      const push = shrink(scaleDry, keep)
+      rows.push([
+        `  hydrate push after removing apps (${keep * envs.length} targets left)`,
+        seconds(push.ms),
+        `${push.processes} render processes`
+      ])
+    }
+    const pr = onePullRequest(scaleDry)
+    prs.push({ targets: keep * envs.length, ...pr })
+    rows.push([
+      `hydrate diff, one-target PR at ${keep * envs.length} targets (median of ${pr.times.length})`,
+      seconds(pr.ms),
+      `${pr.processes} render processes, ${pr.affected} target changes, ${pr.rendering?.fromBranches ?? '?'} base from its branch; runs ${pr.times.map(t => seconds(t)).join(', ')}; CPU ${pr.cpu.toFixed(2)} s`
+    ])
+  }
+  const width = Math.max(...rows.map(r => r[0].length))
+  for (const [label, value, note] of rows)
+    process.stdout.write(`${label.padEnd(width)}  ${value.padStart(8)}  ${note}\n`)
+  const at = n => prs.find(p => p.targets === n)
+  const big = prs[0]
+  const perTarget = big.processes / Math.max(1, big.affected)
+  process.stdout.write(
+    `\nrender processes per affected target (diff):  ${perTarget.toFixed(1)}  (goal 1)\n`
+  )
+  if (at(600) && at(60))
+    process.stdout.write(
+      `one-target PR, 600 vs 60 targets:            ${(at(600).ms / at(60).ms).toFixed(2)}×  (goal ≤ 1.5×; in CPU ${(at(600).cpu / at(60).cpu).toFixed(2)}×)\n`
+    )
+  process.stdout.write(
+    `one-target PR at ${big.targets} targets:             ${seconds(big.ms)}  (goal < 1 s)\n`
+  )
+  process.stdout.write(
+    `cold hydration / floor at ${total} targets:    ${(cold.ms / floorMs).toFixed(2)}×  (goal ≤ 1.1×; in CPU ${(cold.cpu / floorCpu).toFixed(2)}×)\n`
+  )
+  const load = os.loadavg()[0]
+  if (load > CORES)
+    process.stdout.write(
+      `\nnote: load average ${load.toFixed(1)} on ${CORES} cores: other processes share the CPUs, so wall times run long (the CPU figures do not)\n`
+    )
+}

@@ -4,7 +4,7 @@ const COMMON_OPTIONS = `  -C DIR              Repository to read (default: the c
   --config F          Config file (default: hydrate.yaml at the repo root, else the
                       zero-config layout environments/{env} -> env/{env})
   --target GLOB       Only targets whose name matches (repeatable)
-  --concurrency N     Parallel renders (default: number of CPUs)
+  --concurrency N     Parallel renders (default: number of CPUs + 1)
   --timeout SECONDS   Per render process (default: 300)
   --fail-on LEVEL     Policy findings that fail the run: error (default), warning, never
                       (a push is always blocked by error findings)

@@ -72,4 +72,9 @@ export interface DiffReport {
   head: string
   targets: TargetDiff[]
   findings: Finding[]
+  /**
+   * How the compared targets were obtained: rendered on each side, or (the base) read from
+   * the environment branch that already holds their output. Unaffected targets are neither.
+   */
+  rendering?: { rendered: { base: number; head: number }; fromBranches: number }
 }

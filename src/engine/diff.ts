@@ -2,13 +2,22 @@ import path from 'node:path'
 import { diffTargets, type DiffSide } from '../diff/targets.js'
 import type { DiffReport } from '../diff/types.js'
 import { ConfigError, getErrorMessage, UsageError } from '../errors.js'
+import { counted } from '../plural.js'
 import { GitCommandManager } from '../git/commandManager.js'
-import { mergeBase, resolveCommit, withWorktree } from '../git/revisions.js'
+import { readBlobs } from '../git/objects.js'
+import { mergeBase, resolveCommit, TemporaryWorktree, withWorktree } from '../git/revisions.js'
+import { readDryCommit } from '../git/dryCommit.js'
+import { asHydrated, diffOrder, resourcesFromBranch } from '../hydrate/branchOutput.js'
+import { RecordedOutputs } from '../hydrate/incremental.js'
+import { inspectRemote, type RemoteState } from '../hydrate/remoteState.js'
+import type { Logger } from '../logger.js'
+import type { RenderedTarget } from '../render/index.js'
 import type { Finding } from '../policy/types.js'
+import type { HydrateConfig, Target } from '../config/types.js'
 import { Toolbox } from '../render/tools.js'
 import { checkRisks } from '../risk/index.js'
 import { ChartCache, chartCacheDir } from '../render/chartCache.js'
-import { affectedTargets, changedFiles } from '../targets/affected.js'
+import { affectedTargets, changes } from '../targets/affected.js'
 import { restrictOptIns } from '../targets/optIns.js'
 import {
   loadRepository,
@@ -27,6 +36,11 @@ export interface DiffOptions extends EngineOptions {
   remote?: string
   /** Render every target, not only the affected ones. */
   full?: boolean
+  /**
+   * Render the base of every affected target, also where its environment branch already
+   * holds it (by default such a base is read from the branch: one render per target).
+   */
+  renderBase?: boolean
 }
 
 export interface RepositoryDiff {
@@ -51,11 +65,16 @@ async function loadBase(options: EngineOptions): Promise<LoadedRepository | unde
   }
 }
 
-function sideOf(render: RepositoryRender | undefined): DiffSide {
+function sideOf(render: RepositoryRender | undefined, side: 'base' | 'head'): DiffSide {
   return render
     ? {
         targets: render.config.targets,
-        rendered: render.rendered,
+        // What the diff compares is what the branches hold (and a base read from its branch
+        // gives): the hydrated key order, and for `layout: resources` the files' order.
+        rendered: render.rendered.map(r => {
+          const resources = asHydrated(r.target, r.resources)
+          return { ...r, resources: side === 'base' ? diffOrder(r.target, resources) : resources }
+        }),
         failures: render.failures,
         selected: new Set([...render.rendered, ...render.failures].map(r => r.target.name))
       }
@@ -76,10 +95,11 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
 }
 
 /**
- * load (head, and the base from a temporary worktree of the merge-base) → plan (affected
- * targets; read-widening settings only as the base grants them) → render both sides at the
- * same time → compare target by target, resource by resource. Render failures are reported
- * per target.
+ * load (head, and the base: the head's config when the change only edits file contents, else
+ * from a temporary worktree of the merge-base) → plan (affected targets; read-widening
+ * settings only as the base grants them; bases the environment branches already hold are read
+ * from there) → render the head and the remaining bases at the same time → compare target by
+ * target, resource by resource. Render failures are reported per target.
  */
 export async function diffRepository(options: DiffOptions): Promise<RepositoryDiff> {
   const { logger } = options
@@ -102,17 +122,42 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
     options.configFile && path.isAbsolute(options.configFile)
       ? path.relative(repoRoot, options.configFile)
       : options.configFile
-  const changed = await changedFiles(git, baseSha, options.head === undefined ? undefined : headSha)
+  const change = await changes(git, baseSha, options.head === undefined ? undefined : headSha)
+  const changed = change.files
   const toolbox = options.toolbox ?? new Toolbox(logger, options.env)
   // One cache for both sides: a chart the base and the head both use is fetched once.
   const chartCache =
     options.chartCache ?? new ChartCache(chartCacheDir(options.env ?? process.env), logger)
   const sideOptions = { ...options, configFile, toolbox, chartCache }
+  const readBranches = !options.full && !options.renderBase
+  // The environment branches, inspected once (one fetch) when a base is to be read from them.
+  let inspected: Promise<RemoteState | undefined> | undefined
+  const branchState = (branches: readonly string[]) =>
+    (inspected ??= inspectRemote(git, { remote, branches, logger }).catch((error: unknown) => {
+      logger.info(
+        `bases are rendered: the environment branches cannot be read (${getErrorMessage(error)})`
+      )
+      return undefined
+    }))
+  const branchOptions = { baseSha, remote, toolbox, logger, branchState }
 
-  const compare = (headDir: string) =>
-    withWorktree(git, baseSha, async baseDir => {
+  const compare = async (headDir: string) => {
+    // The base's files are checked out only when something needs them (a checkout costs as
+    // much as the repository is large).
+    const baseTree = new TemporaryWorktree(git, baseSha)
+    const loadBaseTree = async () => loadBase({ ...sideOptions, repoRoot: await baseTree.dir() })
+    try {
       const loaded = await loadRepository({ ...sideOptions, repoRoot: headDir })
-      const base = await loadBase({ ...sideOptions, repoRoot: baseDir })
+      // A change that only edits the content of tracked files, not the config, leaves every
+      // file and directory the config reads where it was: the merge-base's config is the
+      // head's, and its targets can be checked against their branches on the head's tree.
+      const sameLayout =
+        readBranches &&
+        change.contentOnly &&
+        !(loaded.config.file !== undefined && changed.includes(loaded.config.file))
+      let base = sameLayout
+        ? { ...loaded, dry: await readDryCommit(git, baseSha, options.repoURL), loadMs: 0 }
+        : await loadBaseTree()
       const { targets, withheld } = restrictOptIns(loaded.config.targets, base?.config.allTargets)
       for (const { target, settings } of withheld)
         logger.warning(
@@ -129,31 +174,82 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
       }
       const names = new Set(targets.map(t => t.name))
       const headSelection = { render: targets.filter(t => affected.affected.has(t.name)) }
-      return logger.group('Render base and head', () =>
+      const needed = (config: HydrateConfig | undefined) =>
+        (config?.targets ?? []).filter(t => !names.has(t.name) || affected.affected.has(t.name))
+      // A base already hydrated on its branch is read from there, not rendered (ADR 0018).
+      const fromBranches =
+        base && readBranches
+          ? await baseFromBranches({
+              base,
+              targets: needed(base.config),
+              ...branchOptions,
+              differsAt: sameLayout ? changed : undefined
+            })
+          : []
+      const read = new Set(fromBranches.map(r => r.target.name))
+      if (sameLayout && needed(base?.config).some(t => !read.has(t.name))) {
+        // Some base needs the merge-base's own files: checked against its branch there, else
+        // rendered there.
+        base = await loadBaseTree()
+        if (base)
+          for (const more of await baseFromBranches({
+            base,
+            targets: needed(base.config).filter(t => !read.has(t.name)),
+            ...branchOptions
+          })) {
+            fromBranches.push(more)
+            read.add(more.target.name)
+          }
+      }
+      const rendered = await logger.group('Render base and head', () =>
         bothSettled([
           timed(() => renderSelection(head, headSelection, sideOptions)),
           timed(async () =>
             base
               ? renderSelection(
                   base,
-                  {
-                    render: base.config.targets.filter(
-                      t => !names.has(t.name) || affected.affected.has(t.name)
-                    )
-                  },
+                  { render: needed(base.config).filter(t => !read.has(t.name)), fromBranches },
                   sideOptions
                 )
               : undefined
           )
         ])
       )
-    })
-  const [headSide, baseSide] =
+      const [headSide, baseSide] = rendered
+      // A branch keeps no document a render left out: where the head's render leaves some out,
+      // the base is rendered too, so the base's findings on them mark the head's pre-existing.
+      const redo = fromBranches
+        .map(r => r.target.name)
+        .filter(name =>
+          headSide.value.rendered.some(h => h.target.name === name && h.problems.length > 0)
+        )
+      if (redo.length > 0) {
+        const tree = baseTree.used ? base : await loadBaseTree()
+        if (tree && baseSide.value) {
+          const again = await timed(() =>
+            renderSelection(
+              tree,
+              { render: tree.config.targets.filter(t => redo.includes(t.name)) },
+              sideOptions
+            )
+          )
+          baseSide.value = replaceTargets(baseSide.value, again.value)
+          baseSide.ms += again.ms
+        }
+      }
+      return [headSide, baseSide, fromBranches.length - redo.length] as const
+    } finally {
+      await baseTree.remove()
+    }
+  }
+  const [headSide, baseSide, baseFromBranchCount] =
     options.head === undefined ? await compare(repoRoot) : await withWorktree(git, headSha, compare)
   const head = headSide.value
   const base = baseSide.value
-  const sides = { base: sideOf(base), head: sideOf(head) }
+  const sides = { base: sideOf(base, 'base'), head: sideOf(head, 'head') }
   const targets = diffTargets(sides.base, sides.head, head.config.diff)
+  const renderedOn = (side: RepositoryRender | undefined, fromBranch: number) =>
+    side ? side.rendered.length + side.failures.length - fromBranch : 0
   const report: DiffReport = {
     base: baseSha,
     head: headSha,
@@ -162,13 +258,116 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
     findings: [
       ...markPreExisting(head.policy.findings, base?.policy.findings ?? []),
       ...checkRisks(sides.base, sides.head, head.config.policy)
-    ]
+    ],
+    rendering: {
+      rendered: { base: renderedOn(base, baseFromBranchCount), head: renderedOn(head, 0) },
+      fromBranches: baseFromBranchCount
+    }
   }
   return {
     report,
     base,
     head,
     timings: { headMs: headSide.ms, baseMs: baseSide.ms, totalMs: performance.now() - started }
+  }
+}
+
+/**
+ * The base targets whose output on their environment branch is what rendering them at the
+ * merge-base would give (the check incremental push makes: recorded dry commit, nothing they
+ * read changed from it to the merge-base, same tool versions), read from the branch tips in
+ * one fetch and one `git cat-file`. Anything that cannot be read or trusted is rendered.
+ */
+async function baseFromBranches(options: {
+  base: LoadedRepository
+  targets: readonly Target[]
+  baseSha: string
+  remote: string
+  toolbox: Toolbox
+  logger: Logger
+  /** The remote state of these branches (inspected once for the run). */
+  branchState: (branches: readonly string[]) => Promise<RemoteState | undefined>
+  /** Files that differ between the base's tree and the one `base` was loaded from. */
+  differsAt?: readonly string[]
+}): Promise<RenderedTarget[]> {
+  const { base, targets, baseSha, remote, toolbox, logger } = options
+  if (targets.length === 0) return []
+  const state = await options.branchState([...new Set(targets.map(t => t.branch))].sort())
+  if (!state) return []
+  const recorded = new RecordedOutputs({
+    config: base.config,
+    remote: state,
+    git: base.git,
+    toolbox,
+    at: baseSha,
+    dryRemote: remote,
+    differsAt: options.differsAt
+  })
+  const outputs: Array<{
+    target: Target
+    files: Map<string, string>
+    tools: Record<string, string>
+    commands: string[]
+  }> = []
+  for (const target of targets) {
+    const output = await recorded.check(target)
+    if (typeof output === 'string') {
+      logger.debug(`base of ${target.name} is rendered: ${output}`)
+      continue
+    }
+    outputs.push({
+      target,
+      files: new Map([...output.files].map(([file, entry]) => [file, entry.id])),
+      tools: output.owned.tools,
+      commands: output.owned.commands
+    })
+  }
+  const blobs = await readBlobs(
+    base.git,
+    outputs.flatMap(o => [...o.files.values()])
+  )
+  const read: RenderedTarget[] = []
+  for (const { target, files, tools, commands } of outputs) {
+    const resources = resourcesFromBranch(
+      target,
+      new Map([...files].map(([file, id]) => [file, blobs.get(id)]))
+    )
+    if (typeof resources === 'string') {
+      logger.debug(`base of ${target.name} is rendered: ${resources}`)
+      continue
+    }
+    read.push({
+      target,
+      resources,
+      problems: [],
+      commands: [...commands],
+      tools: { ...tools },
+      warnings: [],
+      durationMs: 0
+    })
+  }
+  if (read.length > 0)
+    logger.info(
+      `${read.length} of ${counted(targets.length, 'base target')} read from their environment branch`
+    )
+  return read
+}
+
+/** `side` with the targets of `again` (rendered, failed, their findings) replaced by it. */
+function replaceTargets(side: RepositoryRender, again: RepositoryRender): RepositoryRender {
+  const names = new Set([...again.rendered, ...again.failures].map(r => r.target.name))
+  return {
+    ...side,
+    rendered: [...side.rendered.filter(r => !names.has(r.target.name)), ...again.rendered],
+    failures: [...side.failures.filter(f => !names.has(f.target.name)), ...again.failures],
+    errors: [...side.errors, ...again.errors],
+    policy: {
+      ...side.policy,
+      findings: [
+        ...side.policy.findings.filter(f => !names.has(f.target)),
+        ...again.policy.findings
+      ]
+    }
   }
 }
 

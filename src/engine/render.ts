@@ -108,9 +108,10 @@ export async function renderSelection(
   const { repoRoot, config, dry } = loaded
   const t1 = performance.now()
   const selected = selection.render
+  const fromBranches = selection.fromBranches ?? []
   if (selected.length < config.targets.length) {
     logger.info(
-      `rendering ${selected.length} affected of ${counted(config.targets.length, 'target')}${selection.reused?.length ? ` (${selection.reused.length} keep their hydrated output)` : ''}`
+      `rendering ${selected.length} affected of ${counted(config.targets.length, 'target')}${selection.reused?.length ? ` (${selection.reused.length} keep their hydrated output)` : ''}${fromBranches.length ? ` (${fromBranches.length} read from their branch)` : ''}`
     )
   }
   const { rendered: fresh, failures } = await renderTargets(selected, {
@@ -122,9 +123,9 @@ export async function renderSelection(
     toolbox: options.toolbox,
     chartCache: options.chartCache
   })
-  const rendered = [...fresh, ...(selection.reused ?? [])]
+  const rendered = [...fresh, ...fromBranches, ...(selection.reused ?? [])]
   const t2 = performance.now()
-  const policy = checkPolicy(fresh, config.policy)
+  const policy = checkPolicy([...fresh, ...fromBranches], config.policy)
   const layouts = buildBranchLayouts(dry, rendered)
   const t3 = performance.now()
   return {

@@ -104,14 +104,51 @@ export async function withWorktree<T>(
   commit: string,
   fn: (dir: string) => Promise<T>
 ): Promise<T> {
-  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'hydrate-worktree-'))
-  const dir = path.join(parent, 'tree')
-  await git.exec(['worktree', 'add', '--detach', '--quiet', dir, commit])
+  const worktree = new TemporaryWorktree(git, commit)
   try {
-    return await fn(dir)
+    return await fn(await worktree.dir())
   } finally {
-    await git.exec(['worktree', 'remove', '--force', dir], { allowFailure: true })
-    fs.rmSync(parent, { recursive: true, force: true })
-    await git.exec(['worktree', 'prune'], { allowFailure: true })
+    await worktree.remove()
+  }
+}
+
+/**
+ * A temporary detached worktree of `commit`, checked out on first use (a checkout costs
+ * as much as the repository is large) and removed by `remove()`.
+ */
+export class TemporaryWorktree {
+  private created: Promise<{ parent: string; dir: string }> | undefined
+
+  constructor(
+    private readonly git: GitCommandManager,
+    private readonly commit: string
+  ) {}
+
+  get used(): boolean {
+    return this.created !== undefined
+  }
+
+  async dir(): Promise<string> {
+    this.created ??= (async () => {
+      const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'hydrate-worktree-'))
+      const dir = path.join(parent, 'tree')
+      try {
+        await this.git.exec(['worktree', 'add', '--detach', '--quiet', dir, this.commit])
+      } catch (error) {
+        fs.rmSync(parent, { recursive: true, force: true })
+        throw error
+      }
+      return { parent, dir }
+    })()
+    return (await this.created).dir
+  }
+
+  async remove(): Promise<void> {
+    const created = await this.created?.catch(() => undefined)
+    this.created = undefined
+    if (!created) return
+    await this.git.exec(['worktree', 'remove', '--force', created.dir], { allowFailure: true })
+    fs.rmSync(created.parent, { recursive: true, force: true })
+    await this.git.exec(['worktree', 'prune'], { allowFailure: true })
   }
 }

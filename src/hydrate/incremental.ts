@@ -1,5 +1,6 @@
 import type { HydrateConfig, Target } from '../config/types.js'
 import type { GitCommandManager } from '../git/commandManager.js'
+import type { TreeEntry } from '../git/gitObjects.js'
 import type { Ancestry } from '../git/objects.js'
 import { resolveCommit } from '../git/revisions.js'
 import type { Logger } from '../logger.js'
@@ -7,7 +8,12 @@ import type { RenderedTarget } from '../render/index.js'
 import type { Toolbox } from '../render/tools.js'
 import { nestedKustomizations } from '../sources/directory.js'
 import { affectedTargets, changedFiles } from '../targets/affected.js'
-import type { Obj } from '../targets/dependencies.js'
+import {
+  changesStructure,
+  FileFacts,
+  targetDependencies,
+  type Obj
+} from '../targets/dependencies.js'
 import { METADATA_FILE } from './layout.js'
 import type { RecordedDry, RemoteState } from './remoteState.js'
 import type { HydrateState, OwnedPath } from './state.js'
@@ -17,6 +23,11 @@ export interface Selection {
   render: Target[]
   /** Targets whose branch output stays as it is (only their metadata is rewritten). */
   reused?: RenderedTarget[]
+  /**
+   * Targets read from their branch instead of rendered (a diff's base): what a render would
+   * give, so policy checks them as it checks rendered ones.
+   */
+  fromBranches?: RenderedTarget[]
 }
 
 /** Tool versions a target's render would record now. */
@@ -56,6 +67,105 @@ function verifiedAt(
   return record?.fromNote && record.drySha !== state.drySha ? record.drySha : owned.drySha
 }
 
+/** What a branch holds of one target's output, when it can stand for a render now. */
+export interface RecordedOutput {
+  owned: OwnedPath
+  /** The dry commit the files are known to match. */
+  since: string
+  /** Its manifest files (metadata and README aside), relative to the path → blob. */
+  files: Map<string, TreeEntry>
+}
+
+/**
+ * Whether each target's output on its branch is what a render of the repository at `at`
+ * would give (docs/adr/0005, 0008): the branch records the target in its state file with
+ * every file present, nothing the target reads changed from the recorded dry commit to `at`,
+ * and the tool versions are the ones a render would use now. The config itself is one of
+ * those inputs (a change to it affects every target), so the commands are the recorded ones.
+ * Shared by incremental push (`at`: the working tree) and the diff's base (`at`: the
+ * merge-base). Results of git and of the kustomizations read are kept for the whole run.
+ */
+export class RecordedOutputs {
+  private readonly changedSince = new Map<string, Promise<string[] | undefined>>()
+  /** Kustomizations and file system facts, read once for all targets. */
+  private readonly parsed = new Map<string, Obj | undefined>()
+  private readonly facts = new FileFacts()
+
+  constructor(
+    private readonly options: {
+      /** The config at `at`; its repoRoot holds the files at `at`. */
+      config: HydrateConfig
+      remote: RemoteState
+      git: GitCommandManager
+      toolbox: Toolbox
+      /** A commit; undefined: the working tree. */
+      at?: string
+      /** Remote of the dry repository, where a recorded commit missing here is fetched. */
+      dryRemote?: string
+      /**
+       * Files whose content at `at` differs from what the config's repoRoot holds (a diff
+       * that checks the merge-base on the head's tree). A target whose dependencies these
+       * may change is not checked here.
+       */
+      differsAt?: readonly string[]
+    }
+  ) {}
+
+  /** What the branch holds of `target`, or why it cannot stand for a render. */
+  async check(
+    target: Target,
+    /** A reason to stop before the recorded commit is fetched (the push's ordering guard). */
+    guard?: (record: RecordedDry | undefined) => Promise<string | undefined>
+  ): Promise<RecordedOutput | string> {
+    const { config, remote, toolbox } = this.options
+    const where = `${target.branch}:${target.path}`
+    const record = remote.recorded.get(target.branch)
+    const state = remote.states.get(target.branch)?.state
+    const tree = remote.trees.get(target.branch)
+    const owned = state?.paths[target.path]
+    if (!state || !tree) return `${target.branch} has no hydrate state`
+    if (!owned || owned.target !== target.name) return `${where} holds no output of ${target.name}`
+    if (!owned.files.every(file => tree.has(`${target.path}/${file}`)))
+      return `${where} misses files of its output`
+    const stop = await guard?.(record)
+    if (stop) return stop
+    const { differsAt } = this.options
+    if (differsAt?.length) {
+      const deps = targetDependencies(config.repoRoot, target, this.parsed, this.facts)
+      const differs = differsAt.find(file => changesStructure(deps, file))
+      if (differs) return `${differs}, which says what it reads, is not the one checked out`
+    }
+    const since = verifiedAt(owned, state, record)
+    const changed = await this.changedFrom(since)
+    if (!changed) return `the recorded dry commit ${since.slice(0, 7)} is not available`
+    const reason = affectedTargets(config, [target], changed, {
+      parsed: this.parsed,
+      facts: this.facts
+    }).reasons.get(target.name)
+    if (reason) return reason
+    if (!sameTools(owned.tools, await expectedTools(config.repoRoot, target, toolbox)))
+      return 'tool versions changed since the last hydration'
+    const files = new Map<string, TreeEntry>()
+    for (const file of owned.files) {
+      const entry = tree.get(`${target.path}/${file}`)
+      if (entry && file !== METADATA_FILE && file !== 'README.md') files.set(file, entry)
+    }
+    return { owned, since, files }
+  }
+
+  private changedFrom(since: string): Promise<string[] | undefined> {
+    let pending = this.changedSince.get(since)
+    if (!pending) {
+      const { git, at, dryRemote } = this.options
+      pending = resolveCommit(git, since, dryRemote ?? 'origin')
+        .then(commit => changedFiles(git, commit, at))
+        .catch(() => undefined)
+      this.changedSince.set(since, pending)
+    }
+    return pending
+  }
+}
+
 /**
  * Incremental hydration (docs/adr/0005): a target is rendered only when something it reads
  * changed since the dry commit its output on the branch comes from, or when the recorded
@@ -76,79 +186,28 @@ export async function selectIncremental(options: {
   const reasons = new Map<string, string>()
   const reused: RenderedTarget[] = []
   const headSha = (await git.output(['rev-parse', 'HEAD'])).trim()
-  const newer = new Map<string, Promise<boolean>>()
-  const changedSince = new Map<string, Promise<string[] | undefined>>()
-  const parsed = new Map<string, Obj | undefined>() // kustomizations, read once for all targets
+  const recorded = new RecordedOutputs({ config, remote, git, toolbox })
+  // The ordering guard first: it fetches the recorded commit with its history when needed,
+  // where the depth-1 fetch of the check would hide that it descends from HEAD.
+  const newer = async (record: RecordedDry | undefined, target: Target) =>
+    record && record.drySha !== headSha && (await ancestry.isAncestor(headSha, record.drySha))
+      ? `${target.branch} is hydrated from a newer dry commit; it will be skipped`
+      : undefined
   for (const target of config.targets) {
-    const where = `${target.branch}:${target.path}`
-    const record = remote.recorded.get(target.branch)
-    const state = remote.states.get(target.branch)?.state
-    const tree = remote.trees.get(target.branch)
-    const owned = state?.paths[target.path]
-    if (!state || !tree) {
-      reasons.set(target.name, `${target.branch} has no hydrate state`)
+    const output = await recorded.check(target, record => newer(record, target))
+    if (typeof output === 'string') {
+      reasons.set(target.name, output)
       continue
-    }
-    if (!owned || owned.target !== target.name) {
-      reasons.set(target.name, `${where} holds no output of ${target.name}`)
-      continue
-    }
-    if (!owned.files.every(file => tree.has(`${target.path}/${file}`))) {
-      reasons.set(target.name, `${where} misses files of its output`)
-      continue
-    }
-    // The ordering guard first: it fetches the recorded commit with its history when
-    // needed, where the depth-1 fetch below would hide that it descends from HEAD.
-    if (record && record.drySha !== headSha) {
-      let pending = newer.get(record.drySha)
-      if (!pending) {
-        pending = ancestry.isAncestor(headSha, record.drySha)
-        newer.set(record.drySha, pending)
-      }
-      if (await pending) {
-        reasons.set(
-          target.name,
-          `${target.branch} is hydrated from a newer dry commit; it will be skipped`
-        )
-        continue
-      }
-    }
-    const since = verifiedAt(owned, state, record)
-    let pending = changedSince.get(since)
-    if (!pending) {
-      pending = resolveCommit(git, since, 'origin')
-        .then(commit => changedFiles(git, commit))
-        .catch(() => undefined)
-      changedSince.set(since, pending)
-    }
-    const changed = await pending
-    if (!changed) {
-      reasons.set(target.name, `the recorded dry commit ${since.slice(0, 7)} is not available`)
-      continue
-    }
-    const reason = affectedTargets(config, [target], changed, { parsed }).reasons.get(target.name)
-    if (reason) {
-      reasons.set(target.name, reason)
-      continue
-    }
-    if (!sameTools(owned.tools, await expectedTools(config.repoRoot, target, toolbox))) {
-      reasons.set(target.name, `tool versions changed since the last hydration`)
-      continue
-    }
-    const files = new Map<string, { mode: string; id: string }>()
-    for (const file of owned.files) {
-      const entry = tree.get(`${target.path}/${file}`)
-      if (entry && file !== METADATA_FILE && file !== 'README.md') files.set(file, entry)
     }
     reused.push({
       target,
       resources: [],
       problems: [],
-      commands: [...owned.commands],
-      tools: { ...owned.tools },
+      commands: [...output.owned.commands],
+      tools: { ...output.owned.tools },
       warnings: [],
       durationMs: 0,
-      reused: files
+      reused: output.files
     })
   }
   for (const [name, reason] of reasons) logger.debug(`render ${name}: ${reason}`)

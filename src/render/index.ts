@@ -56,8 +56,13 @@ export interface RenderOutcome {
 
 export const DEFAULT_TIMEOUT_MS = 5 * 60 * 1000
 
+/**
+ * One render process more than there are CPUs: between one process's exit and the next
+ * one's start the event loop reaps, parses and forks (a fork costs more the larger this
+ * process is); the extra process keeps every CPU rendering meanwhile.
+ */
 export function defaultConcurrency(): number {
-  return Math.max(1, os.availableParallelism?.() ?? os.cpus().length)
+  return Math.max(1, os.availableParallelism?.() ?? os.cpus().length) + 1
 }
 
 /** A target's tool output, before parsing (the manifest tests give it to a reference encoder too). */

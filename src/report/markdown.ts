@@ -567,6 +567,7 @@ function footer(report: DiffReport, r: Rendering): string[] {
     `Base ${commitLink(r, report.base)} → head ${commitLink(r, report.head)}`,
     ...(r.links?.runUrl ? [link(r.links.runUrl, 'workflow run')] : []),
     ...(r.links?.artifactUrl ? [link(r.links.artifactUrl, 'full report')] : []),
+    ...(report.rendering ? [renderingNote(report.rendering)] : []),
     ...(r.timings
       ? [
           `rendered in ${seconds(r.timings.totalMs)} (base ${seconds(r.timings.baseMs)}, head ${seconds(r.timings.headMs)})`
@@ -645,6 +646,15 @@ function renderSummary(report: DiffReport, r: Rendering): string {
 
 function render(report: DiffReport, r: Rendering): string {
   return r.purpose === 'summary' ? renderSummary(report, r) : renderComment(report, r)
+}
+
+/** `2 renders (head 1, base 1)`, and how many bases came from their branch instead. */
+function renderingNote(rendering: NonNullable<DiffReport['rendering']>): string {
+  const { base, head } = rendering.rendered
+  const note = `${counted(base + head, 'render')} (head ${head}, base ${base})`
+  return rendering.fromBranches > 0
+    ? `${note}, ${rendering.fromBranches} base${rendering.fromBranches === 1 ? '' : 's'} from ${rendering.fromBranches === 1 ? 'its branch' : 'their branches'}`
+    : note
 }
 
 /** Two renderings of one report are the same when they differ only in the footer's timings. */

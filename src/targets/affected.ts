@@ -1,6 +1,6 @@
 import type { HydrateConfig, Target } from '../config/types.js'
 import type { GitCommandManager } from '../git/commandManager.js'
-import { dependsOn, targetDependencies, type Obj } from './dependencies.js'
+import { dependsOn, FileFacts, targetDependencies, type Obj } from './dependencies.js'
 
 export interface AffectedTargets {
   /** Names of targets that must be rendered. */
@@ -9,6 +9,58 @@ export interface AffectedTargets {
   reasons: Map<string, string>
   /** The run is a full render (config changed, or asked for). */
   full: boolean
+}
+
+/** What changed between two trees. */
+export interface Changes {
+  /** Changed paths (both sides of renames), sorted. */
+  files: string[]
+  /**
+   * Only the content of existing regular files changed: nothing added, removed, renamed,
+   * copied, or turned into (or out of) a symlink, and no mode changed. Then every path
+   * exists on both sides as the same kind of thing.
+   */
+  contentOnly: boolean
+}
+
+const REGULAR = new Set(['100644', '100755'])
+
+/**
+ * Files changed between `from` and `to`. With `to` undefined the working tree is compared,
+ * untracked files included (as added).
+ */
+export async function changes(git: GitCommandManager, from: string, to?: string): Promise<Changes> {
+  const args = [
+    'diff',
+    '--raw',
+    '-z',
+    '-M',
+    '--no-ext-diff',
+    '--no-textconv',
+    from,
+    ...(to ? [to] : [])
+  ]
+  // `:<old mode> <new mode> <old id> <new id> <status>\0<path>\0[<new path>\0]`
+  const fields = (await git.output(args)).split('\0')
+  const files = new Set<string>()
+  let contentOnly = true
+  for (let i = 0; i < fields.length;) {
+    const header = fields[i++] as string
+    if (!header.startsWith(':')) continue
+    const [oldMode = '', newMode = '', , , status = ''] = header.slice(1).split(' ')
+    const count = status.startsWith('R') || status.startsWith('C') ? 2 : 1
+    for (let j = 0; j < count; j++) files.add(fields[i++] as string)
+    if (status !== 'M' || oldMode !== newMode || !REGULAR.has(newMode)) contentOnly = false
+  }
+  if (!to) {
+    for (const file of (await git.output(['ls-files', '-z', '--others', '--exclude-standard']))
+      .split('\0')
+      .filter(Boolean)) {
+      files.add(file)
+      contentOnly = false
+    }
+  }
+  return { files: [...files].sort(), contentOnly }
 }
 
 /**
@@ -20,30 +72,7 @@ export async function changedFiles(
   from: string,
   to?: string
 ): Promise<string[]> {
-  const args = [
-    'diff',
-    '--name-status',
-    '-z',
-    '-M',
-    '--no-ext-diff',
-    '--no-textconv',
-    from,
-    ...(to ? [to] : [])
-  ]
-  const fields = (await git.output(args)).split('\0').filter(Boolean)
-  const files = new Set<string>()
-  for (let i = 0; i < fields.length;) {
-    const status = fields[i++] as string
-    const count = status.startsWith('R') || status.startsWith('C') ? 2 : 1
-    for (let j = 0; j < count; j++) files.add(fields[i++] as string)
-  }
-  if (!to) {
-    for (const file of (await git.output(['ls-files', '-z', '--others', '--exclude-standard']))
-      .split('\0')
-      .filter(Boolean))
-      files.add(file)
-  }
-  return [...files].sort()
+  return (await changes(git, from, to)).files
 }
 
 /**
@@ -55,10 +84,11 @@ export function affectedTargets(
   config: HydrateConfig,
   targets: readonly Target[],
   changed: readonly string[],
-  options: { full?: boolean; parsed?: Map<string, Obj | undefined> } = {}
+  options: { full?: boolean; parsed?: Map<string, Obj | undefined>; facts?: FileFacts } = {}
 ): AffectedTargets {
   const reasons = new Map<string, string>()
   const parsed = options.parsed ?? new Map<string, Obj | undefined>()
+  const facts = options.facts ?? new FileFacts()
   const configChanged = config.file !== undefined && changed.includes(config.file)
   const full = options.full === true || configChanged
   const byName = new Map(config.allTargets.map(t => [t.name, t]))
@@ -67,7 +97,7 @@ export function affectedTargets(
       reasons.set(target.name, options.full ? 'full render requested' : `${config.file} changed`)
       continue
     }
-    const deps = targetDependencies(config.repoRoot, target, parsed)
+    const deps = targetDependencies(config.repoRoot, target, parsed, facts)
     // An app-of-apps child is declared by its parent's output: the parent's inputs are its own.
     const seen = new Set([target.name])
     for (
@@ -76,7 +106,7 @@ export function affectedTargets(
       parent = byName.get(parent.appOfApps ?? '')
     ) {
       seen.add(parent.name)
-      const inputs = targetDependencies(config.repoRoot, parent, parsed)
+      const inputs = targetDependencies(config.repoRoot, parent, parsed, facts)
       for (const file of inputs.files) deps.files.add(file)
       for (const dir of inputs.directories) deps.directories.add(dir)
       deps.unresolved.push(...inputs.unresolved)

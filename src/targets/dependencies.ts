@@ -47,6 +47,11 @@ export interface TargetDependencies {
   refused: Reference[]
   /** Repo-relative kustomization files read, in visiting order. */
   kustomizations: string[]
+  /**
+   * What the index read to find the rest (kustomization and plugin config files, whole
+   * chart directories): a change to one of these may change the dependencies themselves.
+   */
+  structure: { files: Set<string>; directories: Set<string> }
 }
 
 /** A path or URL a kustomization names, with where it is named. */
@@ -64,6 +69,51 @@ export type { Obj }
 const REMOTE =
   /^(https?:\/\/|git@|ssh:\/\/|git::|file:|github\.com\/|gitlab\.com\/|bitbucket\.org\/|oci:\/\/)/
 
+/**
+ * What the index asks the file system (real paths, directories, kustomization files), asked
+ * once: overlays share their bases, so the same paths come up for every target. Share one
+ * across the targets of a step in which no file changes.
+ */
+export class FileFacts {
+  private readonly realPaths = new Map<string, string | NodeJS.ErrnoException>()
+  private readonly directories = new Map<string, boolean>()
+  private readonly kustomizationFiles = new Map<string, string | undefined>()
+
+  /** fs.realpathSync (one realpath(3) call); throws what it threw. */
+  realpath(absolute: string): string {
+    let real = this.realPaths.get(absolute)
+    if (real === undefined) {
+      try {
+        real = fs.realpathSync.native(absolute)
+      } catch (error) {
+        real = error as NodeJS.ErrnoException
+      }
+      this.realPaths.set(absolute, real)
+    }
+    if (typeof real !== 'string') throw real
+    return real
+  }
+
+  isDirectory(absolute: string): boolean {
+    let answer = this.directories.get(absolute)
+    if (answer === undefined) {
+      try {
+        answer = fs.statSync(absolute).isDirectory()
+      } catch {
+        answer = false
+      }
+      this.directories.set(absolute, answer)
+    }
+    return answer
+  }
+
+  kustomizationFile(absoluteDir: string): string | undefined {
+    if (!this.kustomizationFiles.has(absoluteDir))
+      this.kustomizationFiles.set(absoluteDir, findKustomization(absoluteDir))
+    return this.kustomizationFiles.get(absoluteDir)
+  }
+}
+
 function posix(p: string): string {
   return p.split(path.sep).join('/')
 }
@@ -77,7 +127,8 @@ class DependencyCollector {
     outside: [],
     remote: [],
     refused: [],
-    kustomizations: []
+    kustomizations: [],
+    structure: { files: new Set(), directories: new Set() }
   }
   private readonly visited = new Set<string>()
   private readonly walked = new Set<string>()
@@ -86,9 +137,10 @@ class DependencyCollector {
   constructor(
     private readonly repoRoot: string,
     /** Parsed kustomization files, shared across targets (overlays share their bases). */
-    private readonly parsed: Map<string, Obj | undefined>
+    private readonly parsed: Map<string, Obj | undefined>,
+    private readonly facts: FileFacts
   ) {
-    this.realRoot = fs.realpathSync(repoRoot)
+    this.realRoot = facts.realpath(repoRoot)
   }
 
   /** Resolves a path written in a file under `dir` to a repo-relative path, or records why not. */
@@ -118,7 +170,7 @@ class DependencyCollector {
     let probe = relative
     for (;;) {
       try {
-        const real = fs.realpathSync(path.join(this.repoRoot, probe))
+        const real = this.facts.realpath(path.join(this.repoRoot, probe))
         const inside = path.relative(this.realRoot, real)
         if (inside.startsWith('..') || path.isAbsolute(inside)) {
           this.deps.unresolved.push(`${relative} leads outside the repository`)
@@ -182,11 +234,7 @@ class DependencyCollector {
   }
 
   private isDirectory(relative: string): boolean {
-    try {
-      return fs.statSync(path.join(this.repoRoot, relative)).isDirectory()
-    } catch {
-      return false
-    }
+    return this.facts.isDirectory(path.join(this.repoRoot, relative))
   }
 
   /** A file or directory reference: directories with a kustomization are followed. */
@@ -195,7 +243,8 @@ class DependencyCollector {
     const resolved = this.resolve(dir, ref, field)
     if (resolved === undefined) return
     if (this.isDirectory(resolved)) {
-      if (findKustomization(path.join(this.repoRoot, resolved))) this.kustomization(resolved)
+      if (this.facts.kustomizationFile(path.join(this.repoRoot, resolved)))
+        this.kustomization(resolved)
       else this.addDirectory(resolved, false)
     } else {
       this.addFile(resolved)
@@ -214,13 +263,14 @@ class DependencyCollector {
     if (dir !== logical) this.deps.files.add(logical)
     if (this.visited.has(dir)) return
     this.visited.add(dir)
-    const file = findKustomization(path.join(this.repoRoot, dir))
+    const file = this.facts.kustomizationFile(path.join(this.repoRoot, dir))
     if (!file) {
       this.deps.unresolved.push(`${dir}: no kustomization file`)
       return
     }
     const kustomizationPath = dir ? `${dir}/${file}` : file
     this.addFile(kustomizationPath)
+    this.deps.structure.files.add(kustomizationPath)
     this.deps.kustomizations.push(kustomizationPath)
     if (!this.parsed.has(kustomizationPath)) {
       try {
@@ -285,6 +335,7 @@ class DependencyCollector {
       this.addReference(dir, entry, field)
       const resolved = this.resolve(dir, entry, field)
       if (resolved === undefined || this.isDirectory(resolved)) return
+      this.deps.structure.files.add(resolved)
       try {
         text = fs.readFileSync(path.join(this.repoRoot, resolved), 'utf8')
       } catch {
@@ -335,8 +386,11 @@ class DependencyCollector {
   /** A local chart: its directory, its file:// dependencies, and remote dependencies are unresolved. */
   helmChart(dir: string): void {
     this.addDirectory(dir, true)
-    for (const dependency of fileDependencies(this.repoRoot, dir))
+    this.deps.structure.directories.add(dir)
+    for (const dependency of fileDependencies(this.repoRoot, dir)) {
       this.addDirectory(dependency, true)
+      this.deps.structure.directories.add(dependency)
+    }
     for (const chartDir of [dir, ...fileDependencies(this.repoRoot, dir)]) {
       const absolute = path.join(this.repoRoot, chartDir)
       let dependencies: ReturnType<typeof readDependencies>
@@ -385,9 +439,10 @@ function inflatedRemote(repo: string, name: string, version: unknown): RemoteCha
 export function targetDependencies(
   repoRoot: string,
   target: Target,
-  parsed = new Map<string, Obj | undefined>()
+  parsed = new Map<string, Obj | undefined>(),
+  facts = new FileFacts()
 ): TargetDependencies {
-  const collector = new DependencyCollector(repoRoot, parsed)
+  const collector = new DependencyCollector(repoRoot, parsed, facts)
   const { deps } = collector
   // An Argo CD Application's manifest holds its options: a change to it is a change to the target.
   for (const file of target.definedBy ?? []) collector.file(file)
@@ -430,6 +485,14 @@ export function dependsOn(deps: TargetDependencies, file: string): boolean {
   const below = `${file}/`
   for (const dep of deps.files) if (dep.startsWith(below)) return true
   for (const dir of deps.directories) if (dir.startsWith(below)) return true
+  return false
+}
+
+/** Does a change to `file` reach what the index read to find a target's dependencies? */
+export function changesStructure(deps: TargetDependencies, file: string): boolean {
+  if (deps.structure.files.has(file)) return true
+  for (const dir of deps.structure.directories)
+    if (dir === '' || file === dir || file.startsWith(`${dir}/`)) return true
   return false
 }
 

@@ -111,7 +111,9 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
   const compare = (headDir: string) =>
     withWorktree(git, baseSha, async baseDir => {
       const loaded = await loadRepository({ ...sideOptions, repoRoot: headDir })
-      const base = await loadBase({ ...sideOptions, repoRoot: baseDir })
+      // A shard's plan was made for the head: the base is narrowed to it, not checked against it.
+      const baseShard = sideOptions.shard && { ...sideOptions.shard, fingerprint: undefined }
+      const base = await loadBase({ ...sideOptions, repoRoot: baseDir, shard: baseShard })
       const { targets, withheld } = restrictOptIns(loaded.config.targets, base?.config.allTargets)
       for (const { target, settings } of withheld)
         logger.warning(

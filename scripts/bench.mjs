@@ -9,6 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { benchRenames } from './bench-renames.mjs'
+import { benchShards } from './bench-shards.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const APPS = Number(process.env.BENCH_APPS ?? 40)
@@ -342,3 +343,4 @@ process.stdout.write(
 )
 
 await benchRenames()
+await benchShards()

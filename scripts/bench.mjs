@@ -12,6 +12,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { benchRenames } from './bench-renames.mjs'
+import { benchShards } from './bench-shards.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const APPS = Number(process.env.BENCH_APPS ?? 40)
@@ -351,6 +352,7 @@ process.stdout.write(
 )
 
 await benchRenames()
+await benchShards()
 
 /** The hydrate CLI on a repo: its stdout, wall time, and CPU (user+sys, with its children). */
 function hydrate(args, dir) {

@@ -49,6 +49,7 @@ describe('hydrate push', () => {
       'refs/heads/env/prod',
       'refs/heads/env/staging',
       'refs/heads/main',
+      'refs/notes/hydrate.timings',
       'refs/notes/hydrator.metadata'
     ])
     for (const branch of write.branches)
@@ -354,6 +355,7 @@ describe('hydrate push', () => {
       'refs/heads/env/dev',
       'refs/heads/env/prod',
       'refs/heads/env/staging',
+      'refs/notes/hydrate.timings',
       'refs/notes/hydrator.metadata'
     ])
     expect(Object.keys(remoteRefs(remote))).toEqual(['refs/heads/main']) // the dry repo's remote is untouched

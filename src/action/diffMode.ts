@@ -5,7 +5,10 @@ import { diffRepository, diffVerdict, enforceVerdict } from '../engine.js'
 import { isChange } from '../diff/types.js'
 import { HydrateError } from '../errors.js'
 import { commentMarker } from '../github/stickyComment.js'
-import { renderJson } from '../report/json.js'
+import type { DiffReport } from '../diff/types.js'
+import { renderJson, renderShardJson, unshardedOrder, type DiffTimings } from '../report/json.js'
+import { formatShardId, parseMatrix } from '../shard/plan.js'
+import { shardScope } from '../shard/scope.js'
 import {
   COMMENT_LIMIT,
   renderMarkdown,
@@ -24,7 +27,7 @@ interface PullRequestEvent {
   pull_request?: { number: number; base: { sha: string; ref: string }; head: { sha: string } }
 }
 
-function readEvent(): PullRequestEvent {
+export function readEvent(): PullRequestEvent {
   const file = process.env.GITHUB_EVENT_PATH
   if (!file || !fs.existsSync(file)) return {}
   return JSON.parse(fs.readFileSync(file, 'utf8')) as PullRequestEvent
@@ -61,6 +64,10 @@ export async function runDiff(
     throw new HydrateError(
       'diff mode needs a pull_request event (or the base input) to know what to compare with'
     )
+  const shard =
+    settings.shard !== undefined && settings.plan !== undefined
+      ? shardScope(parseMatrix(settings.plan, 'the plan input'), settings.shard, 'input shard')
+      : undefined
   const result = await diffRepository({
     repoRoot: settings.workingDirectory,
     configFile: settings.config,
@@ -68,12 +75,75 @@ export async function runDiff(
     concurrency: settings.concurrency,
     logger,
     base,
-    full: settings.full
+    full: settings.full,
+    shard
   })
   const { report, timings } = result
+  if (shard?.fingerprint) {
+    // A shard posts nothing: the report job merges every shard's report and posts once.
+    const file = path.join(
+      reportDir(settings),
+      `rendered-diff-shard-${shard.id.index}-of-${shard.id.count}.json`
+    )
+    output.file(
+      file,
+      renderShardJson(report, {
+        id: formatShardId(shard.id),
+        fingerprint: shard.fingerprint,
+        order: unshardedOrder(
+          report,
+          result.head.config.unshardedOrder ?? [],
+          result.base?.config.unshardedOrder ?? []
+        ),
+        timings
+      }),
+      'the shard report'
+    )
+    output.set('report-json', file)
+    setChangeOutputs(report, output)
+  } else {
+    await publishDiffReport(
+      report,
+      timings,
+      settings,
+      logger,
+      output,
+      pr?.number ?? event.number,
+      promotionOrder(result.head.config)
+    )
+  }
+  output.set('findings', JSON.stringify(report.findings))
+  enforceVerdict(diffVerdict(report, settings.failOn), logger)
+}
 
+function reportDir(settings: ActionSettings): string {
   const dir = path.join(process.env.RUNNER_TEMP ?? settings.workingDirectory, 'hydrate-report')
   fs.mkdirSync(dir, { recursive: true })
+  return dir
+}
+
+function setChangeOutputs(report: DiffReport, output: GuardedOutput): void {
+  // Ignored-only changes are not changes (README "The rendered diff"); the report names them.
+  const changed = report.targets.filter(t => isChange(t.status))
+  output.set('changed', String(changed.length > 0))
+  output.set('changed-targets', JSON.stringify(changed.map(t => t.name)))
+}
+
+/**
+ * A finished diff report out of the run: the report files, the outputs, the job summary and
+ * the sticky comment. Diff mode and report mode (the merged shard reports) both end here.
+ */
+export async function publishDiffReport(
+  report: DiffReport,
+  timings: DiffTimings | undefined,
+  settings: ActionSettings,
+  logger: Logger,
+  output: GuardedOutput,
+  prNumber: number | undefined,
+  /** With `promotion.order`, environments are listed in that order. */
+  environmentOrder?: readonly string[]
+): Promise<void> {
+  const dir = reportDir(settings)
   const markdownFile = path.join(dir, 'rendered-diff.md')
   const jsonFile = path.join(dir, 'rendered-diff.json')
   const links = reportLinks(settings)
@@ -81,14 +151,11 @@ export async function runDiff(
     links,
     timings,
     failOn: settings.failOn,
-    environmentOrder: promotionOrder(result.head.config)
+    environmentOrder
   }
   output.file(markdownFile, renderMarkdown(report, common), 'the markdown report')
   output.file(jsonFile, renderJson(report), 'the JSON report')
-  // Ignored-only changes are not changes (README "The rendered diff"); the report names them.
-  const changed = report.targets.filter(t => isChange(t.status))
-  output.set('changed', String(changed.length > 0))
-  output.set('changed-targets', JSON.stringify(changed.map(t => t.name)))
+  setChangeOutputs(report, output)
   output.set('report-markdown', markdownFile)
   output.set('report-json', jsonFile)
 
@@ -114,10 +181,6 @@ export async function runDiff(
   const commentFile = path.join(dir, 'rendered-diff-comment.md')
   output.file(commentFile, body.text, 'the comment')
   output.set('report-comment', commentFile)
-  const number = pr?.number ?? event.number
-  if (settings.comment && number && settings.repository)
-    await postStickyComment(settings, number, marker, body.text, logger)
-
-  output.set('findings', JSON.stringify(report.findings))
-  enforceVerdict(diffVerdict(report, settings.failOn), logger)
+  if (settings.comment && prNumber && settings.repository)
+    await postStickyComment(settings, prNumber, marker, body.text, logger)
 }

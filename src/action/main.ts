@@ -1,7 +1,21 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import * as core from '@actions/core'
 import { getOctokit } from '@actions/github'
-import { hydrateRepository, type RepositoryHydration } from '../engine.js'
-import { AggregateRenderError, getErrorMessage, ManifestError, RenderError } from '../errors.js'
+import { hydrateRepository, planRepository } from '../engine.js'
+import type { DryCommit } from '../git/dryCommit.js'
+import type { PromotionResult } from '../hydrate/promotion.js'
+import { formatShardId, parseMatrix, serializeMatrix } from '../shard/plan.js'
+import { pushShardReport, renderPushShardReport } from '../shard/pushReport.js'
+import { shardScope } from '../shard/scope.js'
+import {
+  AggregateRenderError,
+  getErrorMessage,
+  HydrateError,
+  ManifestError,
+  RenderError,
+  UsageError
+} from '../errors.js'
 import { loadConfig } from '../config/load.js'
 import { counted } from '../plural.js'
 import { commentMarker } from '../github/stickyComment.js'
@@ -21,6 +35,7 @@ import { GuardedLogger } from '../security/guardedLogger.js'
 import { CoreLogger } from './coreLogger.js'
 import { runComment } from './commentMode.js'
 import { runDiff } from './diffMode.js'
+import { runReport } from './reportMode.js'
 import { GuardedOutput } from './guardedOutput.js'
 import { writeHydrateSummary } from './summary.js'
 import { getSettings, resolveMode, type ActionSettings } from './settings.js'
@@ -38,8 +53,14 @@ export async function runAction(): Promise<void> {
     const logger = new GuardedLogger(new CoreLogger(), guard)
     const output = new GuardedOutput(guard)
     logger.info(`hydrate-action: ${mode} mode (event ${settings.eventName || 'unknown'})`)
+    if ((mode === 'hydrate' || mode === 'diff') && settings.plan && !settings.shard)
+      throw new UsageError(
+        'input plan without shard: a matrix job passes both (shard: ${{ matrix.shard }})'
+      )
     if (mode === 'hydrate') await runHydrate(settings, logger, output)
     else if (mode === 'comment') await runComment(settings, logger, output)
+    else if (mode === 'plan') await runPlan(settings, logger, output)
+    else if (mode === 'report') await runReport(settings, logger, output)
     else await runDiff(settings, logger, output)
     if (guard.leak)
       core.setFailed(
@@ -50,15 +71,50 @@ export async function runAction(): Promise<void> {
   }
 }
 
+/** The repository that holds the environment branches: this one, or target-repository. */
+export function branchRemote(settings: ActionSettings): string {
+  return settings.targetRepository
+    ? `${settings.serverUrl}/${settings.targetRepository}.git`
+    : 'origin'
+}
+
+/** Plan mode: the shard matrix (docs/adr/0019) as the `matrix` output. */
+async function runPlan(
+  settings: ActionSettings,
+  logger: Logger,
+  output: GuardedOutput
+): Promise<void> {
+  if (settings.shards === undefined)
+    throw new HydrateError('plan mode needs the shards input (how many matrix jobs)')
+  const plan = await planRepository({
+    repoRoot: settings.workingDirectory,
+    configFile: settings.config,
+    targetFilter: settings.targets,
+    logger,
+    repoURL: settings.repoURL,
+    shards: settings.shards,
+    remote: branchRemote(settings),
+    auth: settings.token ? { token: settings.token, serverUrl: settings.serverUrl } : undefined
+  })
+  output.set('matrix', serializeMatrix(plan.matrix))
+  for (const entry of plan.matrix.include)
+    logger.info(
+      `shard ${entry.shard}: ${counted(entry.targets, 'target')} on ${entry.branches.join(', ') || 'no branch'}${entry.retired.length ? `; prunes ${entry.retired.join(', ')}` : ''} (weight ${entry.weight}${plan.basis === 'render time' ? ' ms' : ''})`
+    )
+}
+
 async function runHydrate(
   settings: ActionSettings,
   logger: Logger,
   output: GuardedOutput
 ): Promise<void> {
-  const remote = settings.targetRepository
-    ? `${settings.serverUrl}/${settings.targetRepository}.git`
-    : 'origin'
+  const remote = branchRemote(settings)
+  const shard =
+    settings.shard !== undefined && settings.plan !== undefined
+      ? shardScope(parseMatrix(settings.plan, 'the plan input'), settings.shard, 'input shard')
+      : undefined
   const result = await hydrateRepository({
+    shard,
     repoRoot: settings.workingDirectory,
     configFile: settings.config,
     targetFilter: settings.targets,
@@ -100,7 +156,19 @@ async function runHydrate(
     logger.info(
       `${rendered.target.name}: ${counted(rendered.warnings.length, 'tool warning')} (shown in debug logging)`
     )
-  const promotions = await promote(result, settings, logger, output)
+  if (shard?.fingerprint) {
+    // The report job merges the shards' reports and does the promotion PRs and statuses once.
+    const dir = path.join(process.env.RUNNER_TEMP ?? settings.workingDirectory, 'hydrate-report')
+    fs.mkdirSync(dir, { recursive: true })
+    const file = path.join(dir, `push-shard-${shard.id.index}-of-${shard.id.count}.json`)
+    const report = pushShardReport(result.write, result.render.dry.sha, {
+      id: formatShardId(shard.id),
+      fingerprint: shard.fingerprint
+    })
+    output.file(file, renderPushShardReport(report), 'the shard push report')
+    output.set('report-json', file)
+  }
+  const promotions = await promote(result.promotion, result.render.dry, settings, logger, output)
   if (promotions) output.set('promotions', JSON.stringify(promotions))
   await writeHydrateSummary(result, settings, output, promotions)
 }
@@ -149,13 +217,13 @@ async function reportRenderFailures(
 }
 
 /** With `promotion:`: promotion PRs, commit statuses and the source PR's back-link. */
-async function promote(
-  result: RepositoryHydration,
+export async function promote(
+  promotion: PromotionResult | undefined,
+  dryCommit: DryCommit,
   settings: ActionSettings,
   logger: Logger,
   output: GuardedOutput
 ): Promise<Record<string, PublishedPromotion> | undefined> {
-  const promotion = result.promotion
   if (!promotion) return undefined
   const [dryOwner, dryRepo] = (settings.repository ?? '').split('/')
   const [owner, repo] = (settings.targetRepository ?? settings.repository ?? '').split('/')
@@ -174,7 +242,7 @@ async function promote(
       logger,
       branches: { owner, repo },
       dry: { owner: dryOwner, repo: dryRepo },
-      dryCommit: result.render.dry,
+      dryCommit,
       serverUrl: settings.serverUrl,
       commentMarker: commentMarker(settings.commentId),
       check: (text, what) => output.guard.check(text, what)

@@ -3,7 +3,7 @@ import * as core from '@actions/core'
 import { UsageError } from '../errors.js'
 import type { FailOn } from '../policy/index.js'
 
-export type Mode = 'auto' | 'diff' | 'hydrate' | 'comment'
+export type Mode = 'auto' | 'diff' | 'hydrate' | 'comment' | 'plan' | 'report'
 
 /** Every action input, parsed and validated once. */
 export interface ActionSettings {
@@ -31,6 +31,13 @@ export interface ActionSettings {
   commentFile?: string
   prNumber?: number
   headSha?: string
+  /** Plan mode: how many shards (docs/adr/0019). */
+  shards?: number
+  /** A shard job: `I/N`, with `plan` (the plan job's `matrix` output). */
+  shard?: string
+  plan?: string
+  /** Report mode: the directory of the downloaded shard reports. */
+  reports?: string
 }
 
 export const ACTIONS_BOT = {
@@ -85,13 +92,26 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): ActionSetting
     throw new UsageError(
       `input head-sha must be a full commit SHA (got ${JSON.stringify(headSha)})`
     )
+  const shardsText = core.getInput('shards').trim()
+  const shards = shardsText ? Number(shardsText) : undefined
+  if (shards !== undefined && (!Number.isInteger(shards) || shards < 1 || shards > 256))
+    throw new UsageError(
+      `input shards must be a whole number from 1 to 256, GitHub's matrix limit (got ${JSON.stringify(shardsText)})`
+    )
+  const shard = core.getInput('shard').trim() || undefined
+  const plan = core.getInput('plan').trim() || undefined
+  if (shard !== undefined && plan === undefined)
+    throw new UsageError(
+      'input shard needs the plan input too: shard: ${{ matrix.shard }} and plan: ${{ needs.plan.outputs.matrix }}'
+    )
+  const reports = core.getInput('reports').trim()
   const base = core.getInput('base').trim()
   if (base.startsWith('-'))
     throw new UsageError(`input base must be a branch, tag or commit (got ${JSON.stringify(base)})`)
   return {
     workingDirectory: path.resolve(workspace, core.getInput('working-directory') || '.'),
     config: core.getInput('config') || undefined,
-    mode: oneOf('mode', ['auto', 'diff', 'hydrate', 'comment'] as const, 'auto'),
+    mode: oneOf('mode', ['auto', 'diff', 'hydrate', 'comment', 'plan', 'report'] as const, 'auto'),
     token,
     comment: booleanInput('comment', true),
     commentId: core.getInput('comment-id') || 'default',
@@ -112,12 +132,18 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): ActionSetting
     repository: env.GITHUB_REPOSITORY,
     commentFile: core.getInput('comment-file').trim() || undefined,
     prNumber: prText ? Number(prText) : undefined,
-    headSha: headSha || undefined
+    headSha: headSha || undefined,
+    shards,
+    shard,
+    plan,
+    reports: reports ? path.resolve(workspace, reports) : undefined
   }
 }
 
 /** The event decides the mode unless `mode` says otherwise. */
-export function resolveMode(settings: ActionSettings): 'diff' | 'hydrate' | 'comment' {
+export function resolveMode(
+  settings: ActionSettings
+): 'diff' | 'hydrate' | 'comment' | 'plan' | 'report' {
   if (settings.mode !== 'auto') return settings.mode
   if (['pull_request', 'pull_request_target'].includes(settings.eventName)) return 'diff'
   if (['push', 'workflow_dispatch', 'schedule'].includes(settings.eventName)) return 'hydrate'

@@ -21,7 +21,13 @@ export interface RenderArgs extends CommonArgs {
   out?: string
 }
 
-export interface DiffArgs extends CommonArgs {
+/** `--shard I/N --plan FILE`: one shard of a plan (docs/adr/0019). */
+export interface ShardArgs {
+  shard?: string
+  plan?: string
+}
+
+export interface DiffArgs extends CommonArgs, ShardArgs {
   command: 'diff'
   base?: string
   head?: string
@@ -31,8 +37,10 @@ export interface DiffArgs extends CommonArgs {
   full: boolean
 }
 
-export interface PushArgs extends CommonArgs {
+export interface PushArgs extends CommonArgs, ShardArgs {
   command: 'push'
+  /** With --shard: where to write the shard's push report (for the report job). */
+  report?: string
   remote?: string
   dryRun: boolean
   full: boolean
@@ -44,7 +52,23 @@ export interface TargetsArgs extends CommonArgs {
   format: 'text' | 'json'
 }
 
-export type CliArgs = RenderArgs | DiffArgs | PushArgs | TargetsArgs
+export interface PlanArgs extends CommonArgs {
+  command: 'plan'
+  shards: number
+  remote?: string
+}
+
+export interface ReportArgs extends CommonArgs {
+  command: 'report'
+  /** The shard reports (files, or directories of downloaded artifacts). */
+  files: string[]
+  /** The plan, to check the reports against (optional: else they must agree among themselves). */
+  plan?: string
+  format: 'markdown' | 'json'
+  out?: string
+}
+
+export type CliArgs = RenderArgs | DiffArgs | PushArgs | TargetsArgs | PlanArgs | ReportArgs
 
 const COMMON = {
   C: { type: 'string', short: 'C' },
@@ -66,7 +90,16 @@ const OPTIONS = {
     base: { type: 'string' },
     head: { type: 'string' },
     format: { type: 'string' },
-    remote: { type: 'string' }
+    remote: { type: 'string' },
+    shard: { type: 'string' },
+    plan: { type: 'string' }
+  },
+  plan: { ...COMMON, shards: { type: 'string' }, remote: { type: 'string' } },
+  report: {
+    ...COMMON,
+    plan: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' }
   },
   targets: { ...COMMON, format: { type: 'string' } },
   push: {
@@ -75,9 +108,21 @@ const OPTIONS = {
     remote: { type: 'string' },
     'dry-run': { type: 'boolean' },
     'committer-name': { type: 'string' },
-    'committer-email': { type: 'string' }
+    'committer-email': { type: 'string' },
+    shard: { type: 'string' },
+    plan: { type: 'string' },
+    report: { type: 'string' }
   }
 } as const
+
+function shardArgs(values: { shard?: string; plan?: string }): ShardArgs {
+  // Shards never recompute the plan: the branches move while they run (docs/adr/0019).
+  if ((values.shard === undefined) !== (values.plan === undefined))
+    throw new UsageError(
+      '--shard I/N and --plan FILE go together: every shard works from the one plan hydrate plan printed'
+    )
+  return { shard: values.shard, plan: values.plan }
+}
 
 function positiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined
@@ -139,7 +184,37 @@ export function parseCommand(command: Command, args: string[]): CliArgs {
           format: oneOf(values.format, ['markdown', 'json'] as const, '--format'),
           out: values.out,
           remote: values.remote,
-          full: values.full === true
+          full: values.full === true,
+          ...shardArgs(values)
+        }
+      }
+      case 'plan': {
+        const values = parse(OPTIONS.plan)
+        const shards = positiveInt(values.shards, '--shards')
+        if (shards === undefined && values.help !== true)
+          throw new UsageError('hydrate plan needs --shards N (the number of matrix jobs)')
+        return { command, ...common(values), shards: shards ?? 1, remote: values.remote }
+      }
+      case 'report': {
+        const parsed = parseArgs({
+          args,
+          options: OPTIONS.report,
+          allowPositionals: true,
+          strict: true
+        })
+        const [action, ...files] = parsed.positionals
+        const values = parsed.values
+        if (values.help !== true && (action !== 'merge' || files.length === 0))
+          throw new UsageError(
+            'usage: hydrate report merge [--plan FILE] [--format markdown|json] [--out FILE] REPORT|DIR...'
+          )
+        return {
+          command,
+          ...common(values),
+          files,
+          plan: values.plan,
+          format: oneOf(values.format, ['markdown', 'json'] as const, '--format'),
+          out: values.out
         }
       }
       case 'targets': {
@@ -162,7 +237,9 @@ export function parseCommand(command: Command, args: string[]): CliArgs {
           remote: values.remote,
           dryRun: values['dry-run'] === true,
           full: values.full === true,
-          committer: name && email ? { name, email } : undefined
+          committer: name && email ? { name, email } : undefined,
+          ...shardArgs(values),
+          report: values.report
         }
       }
     }

@@ -8,16 +8,30 @@ import {
   enforceVerdict,
   hydrateRepository,
   loadTargets,
+  planRepository,
   renderRepository,
   renderVerdict,
   writeLayouts,
   type EngineOptions
 } from '../engine.js'
-import { UsageError } from '../errors.js'
-import { renderJson } from '../report/json.js'
+import { getErrorMessage, UsageError } from '../errors.js'
+import { mergeDiffReports, renderJson, renderShardJson, unshardedOrder } from '../report/json.js'
 import { renderMarkdown } from '../report/markdown.js'
 import type { CredentialGuard } from '../security/credentials.js'
-import type { DiffArgs, PushArgs, RenderArgs, TargetsArgs } from './args.js'
+import { readShardReports } from '../shard/load.js'
+import { formatShardId, parseMatrix, serializeMatrix, type ShardMatrix } from '../shard/plan.js'
+import { mergePushReports, pushShardReport, renderPushShardReport } from '../shard/pushReport.js'
+import { checkShards, IncompleteShardsError } from '../shard/reports.js'
+import { shardScope, type ShardScope } from '../shard/scope.js'
+import type {
+  DiffArgs,
+  PlanArgs,
+  PushArgs,
+  RenderArgs,
+  ReportArgs,
+  ShardArgs,
+  TargetsArgs
+} from './args.js'
 import { targetsJson, targetsText } from './targetsOutput.js'
 import { formatPromotion, formatToolWarnings, formatWriteResult } from './pushOutput.js'
 import { counted } from '../plural.js'
@@ -58,27 +72,59 @@ export async function renderCommand(args: RenderArgs, context: CommandContext): 
   return 0
 }
 
+function readPlan(file: string): ShardMatrix {
+  let text: string
+  try {
+    text = fs.readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new UsageError(`cannot read the plan ${file}: ${getErrorMessage(error)}`)
+  }
+  return parseMatrix(text, `the plan ${file}`)
+}
+
+function scopeOf(args: ShardArgs): ShardScope | undefined {
+  return args.shard !== undefined && args.plan !== undefined
+    ? shardScope(readPlan(args.plan), args.shard)
+    : undefined
+}
+
 export async function diffCommand(args: DiffArgs, context: CommandContext): Promise<number> {
   const { engine, stdout } = context
   if (!args.base)
     throw new UsageError(
       'hydrate diff needs --base REF (the branch or commit the change goes into)'
     )
+  const shard = scopeOf(args)
+  if (shard && args.format !== 'json')
+    throw new UsageError('a shard writes a JSON report for the merge: add --format json')
   const result = await diffRepository({
     ...engine,
+    shard,
     base: args.base,
     head: args.head,
     remote: args.remote,
     full: args.full
   })
+  const report = result.report
   const text = context.guard.check(
-    args.format === 'json'
-      ? renderJson(result.report)
-      : renderMarkdown(result.report, {
-          timings: result.timings,
-          failOn: args.failOn,
-          environmentOrder: promotionOrder(result.head.config)
-        }),
+    shard && args.shard && shard.fingerprint
+      ? renderShardJson(report, {
+          id: formatShardId(shard.id),
+          fingerprint: shard.fingerprint,
+          order: unshardedOrder(
+            report,
+            result.head.config.unshardedOrder ?? [],
+            result.base?.config.unshardedOrder ?? []
+          ),
+          timings: result.timings
+        })
+      : args.format === 'json'
+        ? renderJson(report)
+        : renderMarkdown(report, {
+            timings: result.timings,
+            failOn: args.failOn,
+            environmentOrder: promotionOrder(result.head.config)
+          }),
     `the ${args.format} report`
   )
   if (args.out) {
@@ -92,14 +138,30 @@ export async function diffCommand(args: DiffArgs, context: CommandContext): Prom
 }
 
 export async function pushCommand(args: PushArgs, context: CommandContext): Promise<number> {
+  const shard = scopeOf(args)
+  if (args.report !== undefined && !shard)
+    throw new UsageError(
+      '--report FILE writes a shard push report: it goes with --shard and --plan'
+    )
   const result = await hydrateRepository({
     ...context.engine,
+    shard,
     remote: args.remote,
     dryRun: args.dryRun,
     committer: args.committer,
     failOn: args.failOn,
     full: args.full
   })
+  if (shard?.fingerprint && args.report !== undefined) {
+    const report = pushShardReport(result.write, result.render.dry.sha, {
+      id: formatShardId(shard.id),
+      fingerprint: shard.fingerprint
+    })
+    fs.writeFileSync(
+      args.report,
+      context.guard.check(renderPushShardReport(report), 'the shard push report')
+    )
+  }
   context.stdout.write(formatWriteResult(result.write, args.dryRun))
   context.stdout.write(formatToolWarnings(result.render.rendered))
   if (result.promotion) context.stdout.write(formatPromotion(result.promotion))
@@ -113,5 +175,59 @@ export async function targetsCommand(args: TargetsArgs, context: CommandContext)
   context.stdout.write(
     args.format === 'json' ? targetsJson(config, source) : targetsText(config, source)
   )
+  return 0
+}
+
+/** `hydrate plan`: the matrix JSON on standard output. */
+export async function planCommand(args: PlanArgs, context: CommandContext): Promise<number> {
+  const plan = await planRepository({ ...context.engine, shards: args.shards, remote: args.remote })
+  context.stdout.write(`${serializeMatrix(plan.matrix)}\n`)
+  return 0
+}
+
+/**
+ * `hydrate report merge`: the shard reports as one. Refuses reports of another plan; a
+ * shard that sent nothing fails the merge, naming it, and nothing merged is printed.
+ */
+export async function reportCommand(args: ReportArgs, context: CommandContext): Promise<number> {
+  const { engine, stdout } = context
+  const plan = args.plan !== undefined ? readPlan(args.plan) : undefined
+  const reports = readShardReports(args.files)
+  const completeness = checkShards(
+    reports?.parts ?? [],
+    plan && {
+      fingerprint: plan.include[0]?.fingerprint ?? '',
+      count: plan.include.length
+    }
+  )
+  if (completeness.missing.length > 0)
+    throw new IncompleteShardsError(completeness.missing, completeness.count)
+  if (!reports) throw new UsageError('no shard reports to merge')
+  if (reports.kind === 'push') {
+    const merged = mergePushReports(reports.parts)
+    const lines = merged.branches.map(
+      b =>
+        `${b.branch}: ${b.status}${b.commit ? ` ${b.commit}` : ''}${b.changedTargets.length ? ` (${b.changedTargets.join(', ')})` : ''}${b.reason ? ` (${b.reason})` : ''}\n`
+    )
+    const text = context.guard.check(
+      args.format === 'json' ? `${JSON.stringify(merged, null, 2)}\n` : lines.join(''),
+      'the merged push report'
+    )
+    if (args.out) fs.writeFileSync(args.out, text)
+    else stdout.write(text)
+    return 0
+  }
+  const { report, timings } = mergeDiffReports(reports.parts)
+  const text = context.guard.check(
+    args.format === 'json' ? renderJson(report) : renderMarkdown(report, { timings }),
+    `the merged ${args.format} report`
+  )
+  if (args.out) {
+    fs.writeFileSync(args.out, text)
+    engine.logger.info(
+      `merged ${reports.parts.length} shard reports into ${args.out} (${args.format})`
+    )
+  } else stdout.write(text)
+  enforceVerdict(diffVerdict(report, args.failOn), engine.logger)
   return 0
 }

@@ -24,6 +24,8 @@ Options:
   --out FILE          Write the report to FILE instead of standard output
   --remote NAME       Where to fetch a missing base from (default: origin)
   --full              Render every target (default: only those whose inputs changed)
+  --shard I/N         Only shard I of the plan's N: the targets of its branches (with --plan)
+  --plan FILE         The plan hydrate plan printed (every shard uses the same one)
 ${COMMON_OPTIONS}
 `
 
@@ -61,6 +63,37 @@ Options:
                       commit each branch records; the others keep their output)
   --committer-name N  Committer of the hydrated commits (default: git config user.name)
   --committer-email E Committer email (default: git config user.email)
+  --shard I/N         Only shard I of the plan's N: its branches (with --plan); promotion is
+                      left to the report job
+  --plan FILE         The plan hydrate plan printed (every shard uses the same one)
+  --report FILE       With --shard: write the shard's push report (for hydrate report merge)
+${COMMON_OPTIONS}
+`,
+  plan: `Usage: hydrate plan --shards N [-C DIR] [--config F] [--remote NAME|URL] [--target GLOB]...
+
+Split the targets into N shards for a GitHub Actions matrix and print the matrix as JSON
+({"include":[{"shard":"1/N","branches":[...],...}]}). A branch is never split (with
+promotion:, a promotion branch goes with its environment branch), so every shard's push is
+atomic and shards never race on a branch. Shards are balanced by each target's last render
+time (noted on the branches), else by target count; the same commit, N and history give the
+same plan. Fewer branch groups than N give fewer shards.
+
+Options:
+  --shards N          How many shards (matrix jobs)
+  --remote NAME       Remote holding the environment branches (default: origin)
+${COMMON_OPTIONS}
+`,
+  report: `Usage: hydrate report merge [--plan FILE] [--format markdown|json] [--out FILE] REPORT|DIR...
+
+Merge the shard reports (hydrate diff --shard ... --format json, or hydrate push --shard ...
+--report) into one: the report an unsharded run writes, but for timings. Directories are
+searched for *.json (downloaded artifacts). A shard with no report fails the merge, naming it;
+a report of another plan is refused.
+
+Options:
+  --plan FILE         Check the reports against this plan (default: they must agree)
+  --format F          markdown (default) or json (diff reports)
+  --out FILE          Write the merged report to FILE instead of standard output
 ${COMMON_OPTIONS}
 `
 }
@@ -74,7 +107,10 @@ Usage:
   hydrate push   [-C DIR] [--config F] [--remote NAME|URL] [--dry-run] [--full]
                  [--committer-name N --committer-email E] [--target GLOB]...
   hydrate targets [-C DIR] [--config F] [--target GLOB]... [--format text|json]
+  hydrate plan   --shards N [-C DIR] [--config F] [--remote NAME|URL] [--target GLOB]...
+  hydrate report merge [--plan FILE] [--format markdown|json] [--out FILE] REPORT|DIR...
 
+  diff, push:    [--shard I/N --plan FILE]   (push: [--report FILE])
   every command: [--concurrency N] [--timeout SECONDS] [--fail-on error|warning|never] [-v]
 
 Commands:
@@ -82,6 +118,8 @@ Commands:
   diff     Show the rendered diff between a base and a head, per environment
   push     Commit them to the environment branches and push (one atomic push)
   targets  List the targets and where each was declared (for debugging discovery)
+  plan     Split the targets into N shards by branch: a GitHub Actions matrix
+  report   Merge the shard reports into one (report merge)
 
 Run \`hydrate <command> --help\` for the options.
 Exit codes: 0 success, 1 render or push failure, 2 usage or configuration error.

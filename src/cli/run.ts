@@ -11,7 +11,9 @@ import { GuardedLogger } from '../security/guardedLogger.js'
 import { parseCommand, type CliArgs } from './args.js'
 import {
   diffCommand,
+  planCommand,
   pushCommand,
+  reportCommand,
   renderCommand,
   targetsCommand,
   type CommandContext
@@ -20,7 +22,10 @@ import { HELP, USAGE, type Command } from './help.js'
 
 /** The run's credentials: the environment's, a --remote URL's, the repository's git config's. */
 async function guardFor(args: CliArgs): Promise<CredentialGuard> {
-  const remote = args.command === 'diff' || args.command === 'push' ? args.remote : undefined
+  const remote =
+    args.command === 'diff' || args.command === 'push' || args.command === 'plan'
+      ? args.remote
+      : undefined
   return new CredentialGuard([
     ...credentialsFromEnvironment(process.env),
     ...(remote ? credentialsInUrl(remote, 'the --remote URL') : []),
@@ -38,6 +43,10 @@ function runCommand(args: CliArgs, context: CommandContext): Promise<number> {
       return pushCommand(args, context)
     case 'targets':
       return targetsCommand(args, context)
+    case 'plan':
+      return planCommand(args, context)
+    case 'report':
+      return reportCommand(args, context)
   }
 }
 

@@ -205,6 +205,11 @@ export interface HydrateConfig {
   promotion?: PromotionSettings
   /** Argo CD discovery: what it read and what it skipped, and why. */
   argocd?: ArgoDiscoveryReport
+  /**
+   * A shard's config (docs/adr/0019): the names of `targets` before it was narrowed to the
+   * shard's branches, in order, so that shard reports merge into the unsharded order.
+   */
+  unshardedOrder?: readonly string[]
 }
 
 /** `argocd:` in hydrate.yaml: where Application manifests are read. */

@@ -145,7 +145,10 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
     // The base's files are checked out only when something needs them (a checkout costs as
     // much as the repository is large).
     const baseTree = new TemporaryWorktree(git, baseSha)
-    const loadBaseTree = async () => loadBase({ ...sideOptions, repoRoot: await baseTree.dir() })
+    // A shard's plan was made for the head: the base is narrowed to it, not checked against it.
+    const baseShard = sideOptions.shard && { ...sideOptions.shard, fingerprint: undefined }
+    const loadBaseTree = async () =>
+      loadBase({ ...sideOptions, repoRoot: await baseTree.dir(), shard: baseShard })
     try {
       const loaded = await loadRepository({ ...sideOptions, repoRoot: headDir })
       // A change that only edits the content of tracked files, not the config, leaves every

@@ -100,15 +100,22 @@ async function planHydration(
     targetsAt,
     promotion: config.promotion?.environments,
     dryRun: options.dryRun,
-    maxAttempts: options.maxAttempts,
+    // Shards share one notes ref: each round of rejections lets at least one through.
+    maxAttempts:
+      options.maxAttempts ?? (options.shard ? Math.max(5, options.shard.id.count + 2) : undefined),
     backoffMs: options.backoffMs,
+    maxBackoffMs: options.shard ? 8000 : undefined,
     beforePush: options.beforePush
   })
   const subset = config.targets.length < config.allTargets.length
   const branches = [...new Set(config.targets.map(t => t.branch))].sort()
   let remote = await writer.inspect(branches)
   let former: string[] = []
-  if (!subset) {
+  if (options.shard) {
+    // The plan found the retired branches from every branch's record and gave each to one shard.
+    if (!subset) former = [...options.shard.retired]
+    if (former.length > 0) remote = mergeRemote(remote, await writer.inspect(former))
+  } else if (!subset) {
     former = await formerBranches({
       git,
       remote,
@@ -175,7 +182,8 @@ export async function hydrateRepository(options: HydrateOptions): Promise<Reposi
     for (const branch of write.branches) if (branch.reason) logger.warning(branch.reason)
     const { config } = render.render
     const promotion =
-      config.promotion && !options.dryRun
+      // A shard leaves promotion to the report job, which sees every environment at once.
+      config.promotion && !options.dryRun && !options.shard
         ? await logger.group('Promotion', async () =>
             planPromotions({
               git,
@@ -211,7 +219,7 @@ async function gitIdentity(git: GitCommandManager): Promise<Identity | undefined
  * branch written before state files existed holds of ours (ADR 0008). Undefined when that
  * commit or its config cannot be read.
  */
-async function configTargetsAt(
+export async function configTargetsAt(
   git: GitCommandManager,
   drySha: string,
   current: HydrateConfig,

@@ -14,6 +14,7 @@ import type { Toolbox } from '../render/tools.js'
 import type { ChartCache } from '../render/chartCache.js'
 import type { CredentialGuard } from '../security/credentials.js'
 import { counted } from '../plural.js'
+import { narrowToShard, type ShardScope } from '../shard/scope.js'
 
 export interface EngineOptions {
   /** Repository root (`-C`). */
@@ -32,6 +33,8 @@ export interface EngineOptions {
   guard?: CredentialGuard
   /** Pinned remote charts; default: the directory `chartCacheDir(env)` names. */
   chartCache?: ChartCache
+  /** A shard of a plan (`--shard`): only the targets of its branches (docs/adr/0019). */
+  shard?: ShardScope
 }
 
 export interface RepositoryRender {
@@ -59,9 +62,10 @@ export interface LoadedRepository {
 export async function loadRepository(options: EngineOptions): Promise<LoadedRepository> {
   const started = performance.now()
   const repoRoot = await resolveRepoRoot(options.repoRoot)
-  const config = await loadConfigWithAppOfApps(repoRoot, options)
+  const loadedConfig = await loadConfigWithAppOfApps(repoRoot, options)
   const git = new GitCommandManager(repoRoot)
   const dry = await readDryCommit(git, 'HEAD', options.repoURL)
+  const config = options.shard ? narrowToShard(loadedConfig, dry.sha, options.shard) : loadedConfig
   await warnIfDirty(git, options.logger)
   options.logger.info(`${counted(config.targets.length, 'target')} from ${configSource(config)}`)
   // What Argo CD discovery left out is said on every run, never skipped silently.

@@ -15,7 +15,7 @@ import {
   seedPromotionBranches,
   type EnvironmentUpdate
 } from './promotionBranches.js'
-import { inspectRemote, NOTES_REF, type RemoteState } from './remoteState.js'
+import { inspectRemote, NOTES_REF, TIMINGS_REF, type RemoteState } from './remoteState.js'
 
 export type { Identity } from './fastImport.js'
 export type { BranchPlan, BranchStatus, FileChange, PrunedPath } from './plan.js'
@@ -58,14 +58,19 @@ export interface BranchWriterOptions {
   dryRun?: boolean
   maxAttempts?: number
   backoffMs?: number
+  /** Upper bound of one wait between attempts (default: none, doubling each time). */
+  maxBackoffMs?: number
   /** Test seam: runs after the commits are built and before the push. */
   beforePush?: (attempt: number) => Promise<void>
 }
 
 export class PushRejectedError extends HydrateError {}
 
+// A ref that moved between our fetch and our push. The last form is the receiving side's
+// compare-and-swap failing on a ref another push updated a moment earlier (shards pushing
+// the shared notes refs at once), reported on its own `remote: error:` line.
 const RACED =
-  /\[rejected\]|\(fetch first\)|non-fast-forward|stale info|\[remote rejected\].*(?:cannot lock|failed to update)/
+  /\[rejected\]|\(fetch first\)|non-fast-forward|stale info|\[remote rejected\].*(?:cannot lock|failed to update)|cannot lock ref '[^']*': is at [0-9a-f]+ but expected/
 
 /**
  * Writes branch layouts as one commit per branch, without a checkout: trees are planned in
@@ -139,6 +144,7 @@ export class BranchWriter {
               dry,
               plans,
               notesParent: remote.tips.get(NOTES_REF),
+              timingsParent: remote.tips.get(TIMINGS_REF),
               committer: this.options.committer,
               now: new Date()
             })
@@ -170,7 +176,10 @@ export class BranchWriter {
           `push rejected ${attempt} times because the branches kept moving; nothing was forced. Run again.`
         )
       }
-      const delay = (this.options.backoffMs ?? 1000) * 2 ** (attempt - 1)
+      const delay = Math.min(
+        (this.options.backoffMs ?? 1000) * 2 ** (attempt - 1),
+        this.options.maxBackoffMs ?? Infinity
+      )
       logger.warning(
         `push rejected: a branch moved since it was fetched (attempt ${attempt}/${maxAttempts}); rebuilding on the new tips in ${delay} ms`
       )
@@ -229,7 +238,14 @@ export class BranchWriter {
         })
         continue
       }
-      plans.push(await planFor(layout, !scope.subset))
+      const plan = await planFor(layout, !scope.subset)
+      if (plan.note)
+        plan.timings = renderTimings(
+          layout,
+          remote.timings?.get(layout.branch),
+          configured.get(layout.branch) ?? new Set()
+        )
+      plans.push(plan)
     }
     // Branches none of whose targets remain: what the PR diff called removed goes.
     if (!scope.subset) {
@@ -242,4 +258,21 @@ export class BranchWriter {
     }
     return plans.sort((a, b) => (a.branch < b.branch ? -1 : a.branch > b.branch ? 1 : 0))
   }
+}
+
+/**
+ * The render time of each configured path of a branch: measured now for what this run
+ * rendered, carried over from the tip's note for what it kept (incremental hydration, a
+ * `--target` subset).
+ */
+function renderTimings(
+  layout: BranchLayout,
+  previous: Readonly<Record<string, number>> | undefined,
+  configured: ReadonlySet<string>
+): Record<string, number> {
+  const timings: Record<string, number> = {}
+  for (const [dir, ms] of Object.entries(previous ?? {})) if (configured.has(dir)) timings[dir] = ms
+  for (const { target, reused, durationMs } of layout.targets)
+    if (!reused) timings[target.path] = Math.round(durationMs)
+  return timings
 }

@@ -4,7 +4,14 @@ import { argoCommitMessage, initialCommitMessage } from '../argo/commitMessage.j
 import type { GitCommandManager } from '../git/commandManager.js'
 import type { DryCommit } from '../git/dryCommit.js'
 import type { BranchPlan } from './plan.js'
-import { localRef, NEW_NOTES, NOTES_REF } from './remoteState.js'
+import {
+  localRef,
+  NEW_NOTES,
+  NEW_TIMINGS,
+  NOTES_REF,
+  serializeTimings,
+  TIMINGS_REF
+} from './remoteState.js'
 
 export interface Identity {
   name: string
@@ -23,6 +30,8 @@ export async function buildCommits(
     dry: DryCommit
     plans: BranchPlan[]
     notesParent: string | undefined
+    /** The remote tip of TIMINGS_REF (the render timings notes). */
+    timingsParent?: string
     committer: Identity
     now: Date
   }
@@ -73,6 +82,22 @@ export async function buildCommits(
     }
     chunks.push('\n')
   }
+  const notesMark = mark
+  // Render timings ride along on the same commits, in a notes ref of our own (sharding).
+  const timed = noted.filter(p => p.timings && Object.keys(p.timings).length > 0)
+  if (timed.length > 0) {
+    chunks.push(
+      `commit ${NEW_TIMINGS}\nmark :${++mark}\ncommitter ${who}\n${data(`Render timings by hydrate for ${dry.sha}`)}`
+    )
+    if (options.timingsParent) chunks.push(`from ${options.timingsParent}\n`)
+    for (const plan of timed) {
+      const target = marks.has(plan.branch)
+        ? `:${marks.get(plan.branch)}`
+        : (plan.previous as string)
+      chunks.push(`N inline ${target}\n${data(serializeTimings(plan.timings ?? {}))}`)
+    }
+    chunks.push('\n')
+  }
   chunks.push('done\n')
   const marksFile = await git.output(['rev-parse', '--git-path', `hydrate-marks-${process.pid}`])
   const marksPath = path.resolve(git.cwd, marksFile.trim())
@@ -96,7 +121,8 @@ export async function buildCommits(
       if (initial !== undefined) plan.initialCommit = exported.get(`:${initial}`)
       refspecs.push(`${plan.commit}:refs/heads/${plan.branch}`)
     }
-    if (noted.length > 0) refspecs.push(`${exported.get(`:${mark}`)}:${NOTES_REF}`)
+    if (noted.length > 0) refspecs.push(`${exported.get(`:${notesMark}`)}:${NOTES_REF}`)
+    if (timed.length > 0) refspecs.push(`${exported.get(`:${mark}`)}:${TIMINGS_REF}`)
     return refspecs
   } finally {
     fs.rmSync(marksPath, { force: true })

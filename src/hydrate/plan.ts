@@ -51,6 +51,8 @@ export interface BranchPlan {
   /** Internal: the full desired tree, and whether a note must be written. */
   files?: Map<string, PlannedFile>
   note: boolean
+  /** With the note: each owned path's last render time (TIMINGS_REF), for shard planning. */
+  timings?: Record<string, number>
 }
 
 export interface PlanInput {

@@ -6,6 +6,11 @@ import { METADATA_FILE } from './layout.js'
 import { parseState, STATE_FILE, type HydrateState } from './state.js'
 
 export const NOTES_REF = 'refs/notes/hydrator.metadata'
+/**
+ * Our own notes: per hydrated commit, how long each path's last render took (sharding
+ * balances on it). Kept out of the tree, so a wall-clock figure never changes a branch's bytes.
+ */
+export const TIMINGS_REF = 'refs/notes/hydrate.timings'
 /** Private namespace for what we fetch and build: the user's own refs are never touched. */
 const LOCAL_PREFIX = 'refs/hydrate'
 
@@ -19,6 +24,11 @@ export function localRef(kind: 'remote' | 'new', branch: string): string {
 
 export const LOCAL_NOTES = `${LOCAL_PREFIX}/remote/notes`
 export const NEW_NOTES = `${LOCAL_PREFIX}/new/notes`
+export const LOCAL_TIMINGS = `${LOCAL_PREFIX}/remote/timings`
+export const NEW_TIMINGS = `${LOCAL_PREFIX}/new/timings`
+
+/** Path → milliseconds of its last render. */
+export type RenderTimings = Record<string, number>
 
 export interface RecordedDry {
   /** The newest dry commit the branch was hydrated from (note, else root metadata). */
@@ -37,6 +47,8 @@ export interface RemoteState {
   recorded: Map<string, RecordedDry>
   /** Branch → its state file, when it has one we can read. */
   states: Map<string, { state: HydrateState; text: string }>
+  /** Branch → the render timings noted on its tip (TIMINGS_REF), when there are any. */
+  timings?: Map<string, RenderTimings>
   /** git processes spent getting this state. */
   gitProcesses: number
 }
@@ -55,14 +67,15 @@ export async function inspectRemote(
     '--refs',
     remote,
     ...branches.map(b => `refs/heads/${b}`),
-    NOTES_REF
+    NOTES_REF,
+    TIMINGS_REF
   ])
   const tips = new Map<string, string>()
   for (const line of listing.split('\n')) {
     const [sha, ref] = line.split('\t')
     if (!sha || !ref) continue
     const key = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref
-    if (key === NOTES_REF || branches.includes(key)) tips.set(key, sha)
+    if (key === NOTES_REF || key === TIMINGS_REF || branches.includes(key)) tips.set(key, sha)
   }
   let shallow: boolean | undefined
   const fetch = async (keys: string[]) => {
@@ -78,7 +91,9 @@ export async function inspectRemote(
       ...keys.map(key =>
         key === NOTES_REF
           ? `+${NOTES_REF}:${LOCAL_NOTES}`
-          : `+refs/heads/${key}:${localRef('remote', key)}`
+          : key === TIMINGS_REF
+            ? `+${TIMINGS_REF}:${LOCAL_TIMINGS}`
+            : `+refs/heads/${key}:${localRef('remote', key)}`
       )
     ])
   }
@@ -90,6 +105,13 @@ export async function inspectRemote(
     for (const [file, entry] of parseLsTree(await git.output(['ls-tree', '-r', '-z', LOCAL_NOTES])))
       noteBlobs.set(file.replace(/\//g, ''), entry.id)
   }
+  const timingBlobs = new Map<string, string>()
+  if (tips.has(TIMINGS_REF)) {
+    for (const [file, entry] of parseLsTree(
+      await git.output(['ls-tree', '-r', '-z', LOCAL_TIMINGS])
+    ))
+      timingBlobs.set(file.replace(/\//g, ''), entry.id)
+  }
   const trees = new Map<string, Map<string, TreeEntry>>()
   for (const branch of branches) {
     const tip = tips.get(branch)
@@ -100,11 +122,12 @@ export async function inspectRemote(
     branch,
     note: noteBlobs.get(tips.get(branch) as string),
     root: tree.get(METADATA_FILE)?.id,
-    state: tree.get(STATE_FILE)?.id
+    state: tree.get(STATE_FILE)?.id,
+    timings: timingBlobs.get(tips.get(branch) as string)
   }))
   const contents = await readBlobs(
     git,
-    read.flatMap(r => [r.note, r.root, r.state]).filter((id): id is string => !!id)
+    read.flatMap(r => [r.note, r.root, r.state, r.timings]).filter((id): id is string => !!id)
   )
   const dryShaIn = (branch: string, id: string | undefined): string | undefined => {
     if (!id) return undefined
@@ -120,7 +143,10 @@ export async function inspectRemote(
   }
   const recorded = new Map<string, RecordedDry>()
   const states = new Map<string, { state: HydrateState; text: string }>()
-  for (const { branch, note, root, state } of read) {
+  const timings = new Map<string, RenderTimings>()
+  for (const { branch, note, root, state, timings: timingsBlob } of read) {
+    const noted = timingsBlob ? parseTimings(contents.get(timingsBlob) ?? '') : undefined
+    if (noted) timings.set(branch, noted)
     const fromNote = dryShaIn(branch, note)
     const treeDrySha = dryShaIn(branch, root)
     const drySha = fromNote ?? treeDrySha
@@ -134,7 +160,29 @@ export async function inspectRemote(
         `${branch}: ${STATE_FILE} is not a state file hydrate can read; what is ours there is taken from the config at its recorded dry commit`
       )
   }
-  return { tips, trees, recorded, states, gitProcesses: git.processes - start }
+  return { tips, trees, recorded, states, timings, gitProcesses: git.processes - start }
+}
+
+/** The timings note's text: `{"renderMs":{"<path>":123}}`, keys sorted, final newline. */
+export function serializeTimings(timings: RenderTimings): string {
+  const sorted = Object.keys(timings)
+    .sort()
+    .map(key => [key, timings[key]])
+  return `${JSON.stringify({ renderMs: Object.fromEntries(sorted) })}\n`
+}
+
+/** A timings note; undefined when it is not one (a weight is only a hint: never an error). */
+export function parseTimings(text: string): RenderTimings | undefined {
+  try {
+    const data = (JSON.parse(text) as { renderMs?: unknown } | null)?.renderMs
+    if (!data || typeof data !== 'object' || Array.isArray(data)) return undefined
+    const timings: RenderTimings = {}
+    for (const [key, value] of Object.entries(data))
+      if (typeof value === 'number' && Number.isFinite(value) && value >= 0) timings[key] = value
+    return timings
+  } catch {
+    return undefined
+  }
 }
 
 /** Two inspections of one remote (the second for more branches) as one. */
@@ -144,6 +192,7 @@ export function mergeRemote(a: RemoteState, b: RemoteState): RemoteState {
     trees: new Map([...a.trees, ...b.trees]),
     recorded: new Map([...a.recorded, ...b.recorded]),
     states: new Map([...a.states, ...b.states]),
+    timings: new Map([...(a.timings ?? []), ...(b.timings ?? [])]),
     gitProcesses: a.gitProcesses + b.gitProcesses
   }
 }

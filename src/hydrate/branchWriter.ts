@@ -70,7 +70,7 @@ export class PushRejectedError extends HydrateError {}
 // compare-and-swap failing on a ref another push updated a moment earlier (shards pushing
 // the shared notes refs at once), reported on its own `remote: error:` line.
 const RACED =
-  /\[rejected\]|\(fetch first\)|non-fast-forward|stale info|\[remote rejected\].*(?:cannot lock|failed to update)|cannot lock ref '[^']*': is at [0-9a-f]+ but expected/
+  /\[rejected\]|\(fetch first\)|non-fast-forward|stale info|\[remote rejected\].*(?:cannot lock|failed to update)|cannot lock ref '[^']*': (?:is at [0-9a-f]+ but expected|reference already exists)/
 
 /**
  * Writes branch layouts as one commit per branch, without a checkout: trees are planned in

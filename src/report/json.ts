@@ -112,8 +112,26 @@ export function mergeDiffReports(parts: readonly DiffShardReport[]): {
           totalMs: Math.max(...timed.map(t => t.totalMs))
         }
       : undefined
+  // How the sides were obtained adds up over the shards, as one run counts it.
+  const counted = parts.map(p => p.report.rendering).filter(r => r !== undefined)
+  const rendering =
+    counted.length > 0
+      ? {
+          rendered: {
+            base: counted.reduce((n, r) => n + r.rendered.base, 0),
+            head: counted.reduce((n, r) => n + r.rendered.head, 0)
+          },
+          fromBranches: counted.reduce((n, r) => n + r.fromBranches, 0)
+        }
+      : undefined
   return {
-    report: { base: first.report.base, head: first.report.head, targets, findings },
+    report: {
+      base: first.report.base,
+      head: first.report.head,
+      targets,
+      findings,
+      ...(rendering ? { rendering } : {})
+    },
     timings
   }
 }

@@ -2,6 +2,7 @@ import type { PolicyRuleId } from '../config/types.js'
 import { describeResource, type Resource, type JsonObject as Obj } from '../manifests/resource.js'
 import { validateSchema } from './schema.js'
 import type { Severity } from './types.js'
+import { WORKLOAD_KINDS } from '../risk/objects.js'
 
 export interface RuleContext {
   target: string
@@ -91,17 +92,6 @@ function podSpecs(resource: Resource): Array<{ path: string; spec: Obj }> {
   })
 }
 
-const WORKLOADS = new Set([
-  'Pod',
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'ReplicaSet',
-  'ReplicationController',
-  'Job',
-  'CronJob'
-])
-
 /** Why an image reference is mutable, or undefined when it is pinned. */
 export function mutableImageReason(image: string, requireDigest: boolean): string | undefined {
   if (image.includes('@sha256:') || /@[a-z0-9]+:[a-f0-9]{32,}$/.test(image)) return undefined
@@ -117,7 +107,7 @@ const mutableImageTag: Rule = {
   id: 'mutable-image-tag',
   defaultSeverity: 'warning',
   check(resource, context) {
-    if (!WORKLOADS.has(resource.kind)) return []
+    if (!WORKLOAD_KINDS.has(resource.kind)) return []
     const hits: RuleHit[] = []
     for (const { path, spec } of podSpecs(resource)) {
       for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {

@@ -70,7 +70,9 @@ const FILES: Record<string, string> = {
   'plain/cm.yaml': CM('plain', '1'),
   'plain/secret.yaml': SECRET('s3cret-0'),
   'plain/job.yaml': JOB('migrate-', 'shop:1.0.0'),
-  'docs/README.md': 'docs\n'
+  'docs/README.md': 'docs\n',
+  'shared/kustomization.yaml': 'resources: [cm.yaml]\n',
+  'shared/cm.yaml': CM('shared', '0')
 }
 for (const app of ['shop', 'cart'])
   for (const env of ['dev', 'prod']) {
@@ -216,6 +218,24 @@ const EDITS: Edit[] = [
         for (const [file, content] of Object.entries(FILES))
           if (file.startsWith('apps/cart/')) write(dry, file, content)
     }
+  },
+  {
+    // What the shop dev overlay reads changes: the inputs noted before no longer hold.
+    name: 'the shop dev overlay starts or stops reading the shared directory',
+    apply: dry => {
+      const file = path.join(dry, 'apps/shop/overlays/dev/kustomization.yaml')
+      const text = fs.readFileSync(file, 'utf8')
+      fs.writeFileSync(
+        file,
+        text.includes('shared')
+          ? text.replace('resources: [../../base, ../../../../shared]', 'resources: [../../base]')
+          : text.replace('resources: [../../base]', 'resources: [../../base, ../../../../shared]')
+      )
+    }
+  },
+  {
+    name: 'the shared directory (read by the shop dev overlay, or by nothing)',
+    apply: (dry, step) => write(dry, 'shared/cm.yaml', CM('shared', `${step}`))
   },
   {
     name: 'an unrelated file',

@@ -49,6 +49,7 @@ describe('hydrate push', () => {
       'refs/heads/env/prod',
       'refs/heads/env/staging',
       'refs/heads/main',
+      'refs/notes/hydrate.inputs',
       'refs/notes/hydrate.timings',
       'refs/notes/hydrator.metadata'
     ])
@@ -355,6 +356,7 @@ describe('hydrate push', () => {
       'refs/heads/env/dev',
       'refs/heads/env/prod',
       'refs/heads/env/staging',
+      'refs/notes/hydrate.inputs',
       'refs/notes/hydrate.timings',
       'refs/notes/hydrator.metadata'
     ])

@@ -82,6 +82,7 @@ describe('push over smart HTTP with a token', () => {
         'refs/heads/env/dev',
         'refs/heads/env/prod',
         'refs/heads/env/staging',
+        'refs/notes/hydrate.inputs',
         'refs/notes/hydrate.timings',
         'refs/notes/hydrator.metadata'
       ])

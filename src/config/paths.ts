@@ -18,8 +18,9 @@ export function resolveInsideRepo(
   }
   const absolute = path.join(repoRoot, normalized)
   if (fs.existsSync(absolute)) {
-    const real = fs.realpathSync(absolute)
-    const realRoot = fs.realpathSync(repoRoot)
+    // realpath(3): one system call, where the JavaScript version stats every component.
+    const real = fs.realpathSync.native(absolute)
+    const realRoot = realRootOf(repoRoot)
     if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
       return { ok: false, reason: `${relative} is a symlink that leads outside the repository` }
     }
@@ -27,6 +28,18 @@ export function resolveInsideRepo(
       return { ok: false, reason: `${relative} is inside the repository's .git directory` }
   }
   return { ok: true, path: normalized === '.' ? '' : normalized }
+}
+
+const realRoots = new Map<string, string>()
+
+/** The repository root's real path (asked once per root: a config resolves many paths). */
+function realRootOf(repoRoot: string): string {
+  let real = realRoots.get(repoRoot)
+  if (real === undefined) {
+    real = fs.realpathSync.native(repoRoot)
+    realRoots.set(repoRoot, real)
+  }
+  return real
 }
 
 /** `real` is the repository's .git directory or inside it (credentials live in .git/config). */

@@ -18,6 +18,8 @@ import { Toolbox } from '../render/tools.js'
 import { checkRisks } from '../risk/index.js'
 import { ChartCache, chartCacheDir } from '../render/chartCache.js'
 import { affectedTargets, changes } from '../targets/affected.js'
+import { DependencyIndex, type TargetDependencies } from '../targets/dependencies.js'
+import { recordedDependencies } from '../hydrate/recordedInputs.js'
 import { restrictOptIns } from '../targets/optIns.js'
 import {
   loadRepository,
@@ -79,6 +81,30 @@ function sideOf(render: RepositoryRender | undefined, side: 'base' | 'head'): Di
         selected: new Set([...render.rendered, ...render.failures].map(r => r.target.name))
       }
     : { targets: [], rendered: [], failures: [], selected: new Set<string>() }
+}
+
+/** The dependencies the branches' inputs notes give that still hold at `at` (ADR 0020). */
+async function notedDependencies(options: {
+  state: RemoteState | undefined
+  git: GitCommandManager
+  targets: readonly Target[]
+  at: string | undefined
+  remote: string
+  logger: Logger
+}): Promise<Map<string, TargetDependencies> | undefined> {
+  const notes = options.state?.inputs
+  if (!notes || notes.size === 0) return undefined
+  const known = await recordedDependencies({
+    git: options.git,
+    notes,
+    targets: options.targets,
+    at: options.at,
+    dryRemote: options.remote
+  })
+  options.logger.info(
+    `what ${known.size} of ${counted(options.targets.length, 'target')} read comes from the inputs noted on their branches`
+  )
+  return known
 }
 
 /** Like Promise.all, but waits for both sides (worktrees removed) before it rejects. */
@@ -167,9 +193,31 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
           `target ${target}: ${settings.join(', ')} come from this change, so this diff renders without them; they apply once merged`
         )
       const head = { ...loaded, config: { ...loaded.config, targets } }
+      // What each target reads: as noted on its branch where that still holds (ADR 0020), so
+      // a one-app change reads one app's kustomizations, not the repository's.
+      const index = new DependencyIndex(
+        headDir,
+        readBranches && !options.full
+          ? await notedDependencies({
+              state: await branchState(
+                [
+                  ...new Set([...targets, ...(base?.config.targets ?? [])].map(t => t.branch))
+                ].sort()
+              ),
+              git,
+              targets,
+              at: options.head === undefined ? undefined : headSha,
+              remote,
+              logger
+            })
+          : undefined
+      )
       // Only targets whose inputs changed are rendered, on both sides (docs/adr/0005); the
       // base also renders the targets the head no longer has (removed).
-      const affected = affectedTargets(head.config, targets, changed, { full: options.full })
+      const affected = affectedTargets(head.config, targets, changed, {
+        full: options.full,
+        index
+      })
       for (const [name, reason] of affected.reasons) {
         // An unpinned chart is worth saying: pinning it would spare this render.
         if (reason.startsWith('always rendered:')) logger.info(`affected: ${name} (${reason})`)
@@ -186,7 +234,9 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
               base,
               targets: needed(base.config),
               ...branchOptions,
-              differsAt: sameLayout ? changed : undefined
+              differsAt: sameLayout ? changed : undefined,
+              // The same tree and targets: what each reads is known already.
+              index: sameLayout ? index : undefined
             })
           : []
       const read = new Set(fromBranches.map(r => r.target.name))
@@ -292,6 +342,8 @@ async function baseFromBranches(options: {
   branchState: (branches: readonly string[]) => Promise<RemoteState | undefined>
   /** Files that differ between the base's tree and the one `base` was loaded from. */
   differsAt?: readonly string[]
+  /** What the targets read in the tree `base` was loaded from, when known. */
+  index?: DependencyIndex
 }): Promise<RenderedTarget[]> {
   const { base, targets, baseSha, remote, toolbox, logger } = options
   if (targets.length === 0) return []
@@ -304,7 +356,8 @@ async function baseFromBranches(options: {
     toolbox,
     at: baseSha,
     dryRemote: remote,
-    differsAt: options.differsAt
+    differsAt: options.differsAt,
+    index: options.index
   })
   const outputs: Array<{
     target: Target

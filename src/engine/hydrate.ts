@@ -16,10 +16,12 @@ import { selectIncremental, type Selection } from '../hydrate/incremental.js'
 import { formerBranches } from '../hydrate/ownership.js'
 import { planPromotions, type PromotionResult } from '../hydrate/promotion.js'
 import { seedPromotionBranches } from '../hydrate/promotionBranches.js'
+import { recordInputs } from '../hydrate/recordedInputs.js'
 import { mergeRemote } from '../hydrate/remoteState.js'
 import type { Logger } from '../logger.js'
 import type { FailOn } from '../policy/index.js'
 import { Toolbox } from '../render/tools.js'
+import { DependencyIndex } from '../targets/dependencies.js'
 import {
   checkLayouts,
   loadRepository,
@@ -78,9 +80,11 @@ async function planHydration(
   toolbox: Toolbox,
   committer: Identity
 ): Promise<HydrationPlan> {
-  const { config } = loaded
+  const { config, dry } = loaded
   const { logger } = options
   const ancestry = new Ancestry(git, logger)
+  // What each target reads, found once: for incremental selection and the inputs notes.
+  const index = new DependencyIndex(loaded.repoRoot)
   const configs = new Map<string, Promise<readonly Target[] | undefined>>()
   const targetsAt = (drySha: string) => {
     let targets = configs.get(drySha)
@@ -99,6 +103,10 @@ async function planHydration(
     ancestry,
     targetsAt,
     promotion: config.promotion?.environments,
+    // Recorded only from a clean tree: it must be what the dry commit reads.
+    recordInputs: loaded.dirty
+      ? undefined
+      : target => recordInputs(target, index.of(target), dry.sha),
     dryRun: options.dryRun,
     // Shards share one notes ref: each round of rejections lets at least one through.
     maxAttempts:
@@ -137,7 +145,8 @@ async function planHydration(
     git,
     toolbox,
     logger,
-    full: options.full
+    full: options.full,
+    index
   })
   return { writer, ancestry, remote, selection, subset, former }
 }

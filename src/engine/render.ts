@@ -56,6 +56,8 @@ export interface LoadedRepository {
   dry: DryCommit
   git: GitCommandManager
   loadMs: number
+  /** Tracked files differ from HEAD: what is read is not the dry commit. */
+  dirty: boolean
 }
 
 /** Loads the config (file, line and column on errors) and reads the dry commit at HEAD. */
@@ -66,14 +68,14 @@ export async function loadRepository(options: EngineOptions): Promise<LoadedRepo
   const git = new GitCommandManager(repoRoot)
   const dry = await readDryCommit(git, 'HEAD', options.repoURL)
   const config = options.shard ? narrowToShard(loadedConfig, dry.sha, options.shard) : loadedConfig
-  await warnIfDirty(git, options.logger)
+  const dirty = await warnIfDirty(git, options.logger)
   options.logger.info(`${counted(config.targets.length, 'target')} from ${configSource(config)}`)
   // What Argo CD discovery left out is said on every run, never skipped silently.
   for (const finding of config.argocd?.findings ?? [])
     options.logger.warning(
       `${formatLocation(finding.location)}: ${finding.subject}: ${finding.kind}: ${finding.message}`
     )
-  return { repoRoot, config, dry, git, loadMs: performance.now() - started }
+  return { repoRoot, config, dry, git, loadMs: performance.now() - started, dirty }
 }
 
 /** Where a config's targets come from, for the log. */
@@ -157,13 +159,14 @@ export async function resolveRepoRoot(dir: string): Promise<string> {
   return top.stdout.trim()
 }
 
-async function warnIfDirty(git: GitCommandManager, logger: Logger): Promise<void> {
+/** Warns when tracked files differ from HEAD; says whether they do. */
+async function warnIfDirty(git: GitCommandManager, logger: Logger): Promise<boolean> {
   const status = await git.output(['status', '--porcelain', '--untracked-files=no'])
-  if (status.trim()) {
-    logger.warning(
-      'the working tree has uncommitted changes: they are rendered, but the metadata records HEAD as the dry commit'
-    )
-  }
+  if (!status.trim()) return false
+  logger.warning(
+    'the working tree has uncommitted changes: they are rendered, but the metadata records HEAD as the dry commit'
+  )
+  return true
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   seedPromotionBranches,
   type EnvironmentUpdate
 } from './promotionBranches.js'
+import { INPUTS_REF, nextInputsNote, type RecordedInputs } from './recordedInputs.js'
 import { inspectRemote, NOTES_REF, TIMINGS_REF, type RemoteState } from './remoteState.js'
 
 export type { Identity } from './fastImport.js'
@@ -53,6 +54,11 @@ export interface BranchWriterOptions {
   ancestry: Ancestry
   /** The config's targets at an older dry commit: ownership of branches without a state file. */
   targetsAt: TargetsAt
+  /**
+   * What a target reads at the dry commit, noted with the branch (INPUTS_REF); undefined
+   * when it cannot be told (then the diff reads the target's dependencies anew).
+   */
+  recordInputs?: (target: Target) => RecordedInputs | undefined
   /** `promotion:`: the layouts' branches are promotion branches of these environments. */
   promotion?: readonly PromotionEnvironment[]
   dryRun?: boolean
@@ -145,6 +151,7 @@ export class BranchWriter {
               plans,
               notesParent: remote.tips.get(NOTES_REF),
               timingsParent: remote.tips.get(TIMINGS_REF),
+              inputsParent: remote.tips.get(INPUTS_REF),
               committer: this.options.committer,
               now: new Date()
             })
@@ -239,12 +246,18 @@ export class BranchWriter {
         continue
       }
       const plan = await planFor(layout, !scope.subset)
-      if (plan.note)
-        plan.timings = renderTimings(
-          layout,
-          remote.timings?.get(layout.branch),
-          configured.get(layout.branch) ?? new Set()
-        )
+      const { recordInputs } = this.options
+      if (plan.note) {
+        const paths = configured.get(layout.branch) ?? new Set<string>()
+        plan.timings = renderTimings(layout, remote.timings?.get(layout.branch), paths)
+        if (recordInputs)
+          plan.inputs = nextInputsNote(
+            layout.targets.map(t => t.target),
+            recordInputs,
+            remote.inputs?.get(layout.branch),
+            paths
+          )
+      }
       plans.push(plan)
     }
     // Branches none of whose targets remain: what the PR diff called removed goes.

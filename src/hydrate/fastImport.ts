@@ -4,8 +4,10 @@ import { argoCommitMessage, initialCommitMessage } from '../argo/commitMessage.j
 import type { GitCommandManager } from '../git/commandManager.js'
 import type { DryCommit } from '../git/dryCommit.js'
 import type { BranchPlan } from './plan.js'
+import { INPUTS_REF, serializeInputs } from './recordedInputs.js'
 import {
   localRef,
+  NEW_INPUTS,
   NEW_NOTES,
   NEW_TIMINGS,
   NOTES_REF,
@@ -32,6 +34,8 @@ export async function buildCommits(
     notesParent: string | undefined
     /** The remote tip of TIMINGS_REF (the render timings notes). */
     timingsParent?: string
+    /** The remote tip of INPUTS_REF (what each target reads). */
+    inputsParent?: string
     committer: Identity
     now: Date
   }
@@ -69,32 +73,52 @@ export async function buildCommits(
     chunks.push('\n')
   }
   const noted = plans.filter(p => p.note)
-  if (noted.length > 0) {
-    chunks.push(
-      `commit ${NEW_NOTES}\nmark :${++mark}\ncommitter ${who}\n${data(`Notes added by hydrate for ${dry.sha}`)}`
-    )
-    if (options.notesParent) chunks.push(`from ${options.notesParent}\n`)
-    for (const plan of noted) {
-      const target = marks.has(plan.branch)
-        ? `:${marks.get(plan.branch)}`
-        : (plan.previous as string)
-      chunks.push(`N inline ${target}\n${data(`{"drySha":"${dry.sha}"}\n`)}`)
+  // Argo CD's note, and ours in refs of their own riding along on the same commits: render
+  // timings (sharding) and what each target reads (the diff's dependency index).
+  const notesRefs = [
+    {
+      ref: NOTES_REF,
+      local: NEW_NOTES,
+      parent: options.notesParent,
+      message: `Notes added by hydrate for ${dry.sha}`,
+      text: () => `{"drySha":"${dry.sha}"}\n`
+    },
+    {
+      ref: TIMINGS_REF,
+      local: NEW_TIMINGS,
+      parent: options.timingsParent,
+      message: `Render timings by hydrate for ${dry.sha}`,
+      text: (plan: BranchPlan) =>
+        plan.timings && Object.keys(plan.timings).length > 0
+          ? serializeTimings(plan.timings)
+          : undefined
+    },
+    {
+      ref: INPUTS_REF,
+      local: NEW_INPUTS,
+      parent: options.inputsParent,
+      message: `Target inputs by hydrate for ${dry.sha}`,
+      text: (plan: BranchPlan) =>
+        plan.inputs && Object.keys(plan.inputs).length > 0
+          ? serializeInputs(plan.inputs)
+          : undefined
     }
-    chunks.push('\n')
-  }
-  const notesMark = mark
-  // Render timings ride along on the same commits, in a notes ref of our own (sharding).
-  const timed = noted.filter(p => p.timings && Object.keys(p.timings).length > 0)
-  if (timed.length > 0) {
-    chunks.push(
-      `commit ${NEW_TIMINGS}\nmark :${++mark}\ncommitter ${who}\n${data(`Render timings by hydrate for ${dry.sha}`)}`
-    )
-    if (options.timingsParent) chunks.push(`from ${options.timingsParent}\n`)
-    for (const plan of timed) {
+  ]
+  const notesMarks = new Map<string, number>()
+  for (const notes of notesRefs) {
+    const texts = noted.flatMap(plan => {
+      const text = notes.text(plan)
+      return text === undefined ? [] : [{ plan, text }]
+    })
+    if (texts.length === 0) continue
+    notesMarks.set(notes.ref, ++mark)
+    chunks.push(`commit ${notes.local}\nmark :${mark}\ncommitter ${who}\n${data(notes.message)}`)
+    if (notes.parent) chunks.push(`from ${notes.parent}\n`)
+    for (const { plan, text } of texts) {
       const target = marks.has(plan.branch)
         ? `:${marks.get(plan.branch)}`
         : (plan.previous as string)
-      chunks.push(`N inline ${target}\n${data(serializeTimings(plan.timings ?? {}))}`)
+      chunks.push(`N inline ${target}\n${data(text)}`)
     }
     chunks.push('\n')
   }
@@ -121,8 +145,7 @@ export async function buildCommits(
       if (initial !== undefined) plan.initialCommit = exported.get(`:${initial}`)
       refspecs.push(`${plan.commit}:refs/heads/${plan.branch}`)
     }
-    if (noted.length > 0) refspecs.push(`${exported.get(`:${notesMark}`)}:${NOTES_REF}`)
-    if (timed.length > 0) refspecs.push(`${exported.get(`:${mark}`)}:${TIMINGS_REF}`)
+    for (const [ref, id] of notesMarks) refspecs.push(`${exported.get(`:${id}`)}:${ref}`)
     return refspecs
   } finally {
     fs.rmSync(marksPath, { force: true })

@@ -8,12 +8,7 @@ import type { RenderedTarget } from '../render/index.js'
 import type { Toolbox } from '../render/tools.js'
 import { nestedKustomizations } from '../sources/directory.js'
 import { affectedTargets, changedFiles } from '../targets/affected.js'
-import {
-  changesStructure,
-  FileFacts,
-  targetDependencies,
-  type Obj
-} from '../targets/dependencies.js'
+import { changesStructure, DependencyIndex } from '../targets/dependencies.js'
 import { METADATA_FILE } from './layout.js'
 import type { RecordedDry, RemoteState } from './remoteState.js'
 import type { HydrateState, OwnedPath } from './state.js'
@@ -87,9 +82,8 @@ export interface RecordedOutput {
  */
 export class RecordedOutputs {
   private readonly changedSince = new Map<string, Promise<string[] | undefined>>()
-  /** Kustomizations and file system facts, read once for all targets. */
-  private readonly parsed = new Map<string, Obj | undefined>()
-  private readonly facts = new FileFacts()
+  /** Each target's dependencies in the config's tree, read once for all targets. */
+  readonly index: DependencyIndex
 
   constructor(
     private readonly options: {
@@ -108,8 +102,12 @@ export class RecordedOutputs {
        * may change is not checked here.
        */
       differsAt?: readonly string[]
+      /** Dependencies already known for the config's tree (shared with the caller). */
+      index?: DependencyIndex
     }
-  ) {}
+  ) {
+    this.index = options.index ?? new DependencyIndex(options.config.repoRoot)
+  }
 
   /** What the branch holds of `target`, or why it cannot stand for a render. */
   async check(
@@ -131,17 +129,16 @@ export class RecordedOutputs {
     if (stop) return stop
     const { differsAt } = this.options
     if (differsAt?.length) {
-      const deps = targetDependencies(config.repoRoot, target, this.parsed, this.facts)
+      const deps = this.index.of(target)
       const differs = differsAt.find(file => changesStructure(deps, file))
       if (differs) return `${differs}, which says what it reads, is not the one checked out`
     }
     const since = verifiedAt(owned, state, record)
     const changed = await this.changedFrom(since)
     if (!changed) return `the recorded dry commit ${since.slice(0, 7)} is not available`
-    const reason = affectedTargets(config, [target], changed, {
-      parsed: this.parsed,
-      facts: this.facts
-    }).reasons.get(target.name)
+    const reason = affectedTargets(config, [target], changed, { index: this.index }).reasons.get(
+      target.name
+    )
     if (reason) return reason
     if (!sameTools(owned.tools, await expectedTools(config.repoRoot, target, toolbox)))
       return 'tool versions changed since the last hydration'
@@ -180,13 +177,15 @@ export async function selectIncremental(options: {
   toolbox: Toolbox
   logger: Logger
   full?: boolean
+  /** Dependencies of the config's targets in its tree, shared with the caller. */
+  index?: DependencyIndex
 }): Promise<Selection> {
-  const { config, remote, ancestry, git, toolbox, logger } = options
+  const { config, remote, ancestry, git, toolbox, logger, index } = options
   if (options.full) return { render: config.targets }
   const reasons = new Map<string, string>()
   const reused: RenderedTarget[] = []
   const headSha = (await git.output(['rev-parse', 'HEAD'])).trim()
-  const recorded = new RecordedOutputs({ config, remote, git, toolbox })
+  const recorded = new RecordedOutputs({ config, remote, git, toolbox, index })
   // The ordering guard first: it fetches the recorded commit with its history when needed,
   // where the depth-1 fetch of the check would hide that it descends from HEAD.
   const newer = async (record: RecordedDry | undefined, target: Target) =>

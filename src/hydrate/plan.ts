@@ -4,6 +4,7 @@ import { blobId, type TreeEntry } from '../git/gitObjects.js'
 import type { DryCommit } from '../git/dryCommit.js'
 import { METADATA_FILE, type BranchLayout } from './layout.js'
 import type { RecordedDry } from './remoteState.js'
+import type { InputsNote } from './recordedInputs.js'
 import { serializeState, STATE_FILE, type OwnedPath } from './state.js'
 
 export interface FileChange {
@@ -53,6 +54,8 @@ export interface BranchPlan {
   note: boolean
   /** With the note: each owned path's last render time (TIMINGS_REF), for shard planning. */
   timings?: Record<string, number>
+  /** With the note: what each configured path's target reads (INPUTS_REF). */
+  inputs?: InputsNote
 }
 
 export interface PlanInput {

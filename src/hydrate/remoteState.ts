@@ -3,6 +3,7 @@ import { parseLsTree, type TreeEntry } from '../git/gitObjects.js'
 import { readBlobs } from '../git/objects.js'
 import type { Logger } from '../logger.js'
 import { METADATA_FILE } from './layout.js'
+import { INPUTS_REF, parseInputs, type InputsNote } from './recordedInputs.js'
 import { parseState, STATE_FILE, type HydrateState } from './state.js'
 
 export const NOTES_REF = 'refs/notes/hydrator.metadata'
@@ -26,6 +27,8 @@ export const LOCAL_NOTES = `${LOCAL_PREFIX}/remote/notes`
 export const NEW_NOTES = `${LOCAL_PREFIX}/new/notes`
 export const LOCAL_TIMINGS = `${LOCAL_PREFIX}/remote/timings`
 export const NEW_TIMINGS = `${LOCAL_PREFIX}/new/timings`
+export const LOCAL_INPUTS = `${LOCAL_PREFIX}/remote/inputs`
+export const NEW_INPUTS = `${LOCAL_PREFIX}/new/inputs`
 
 /** Path → milliseconds of its last render. */
 export type RenderTimings = Record<string, number>
@@ -49,9 +52,18 @@ export interface RemoteState {
   states: Map<string, { state: HydrateState; text: string }>
   /** Branch → the render timings noted on its tip (TIMINGS_REF), when there are any. */
   timings?: Map<string, RenderTimings>
+  /** Branch → what each path's target reads, noted on its tip (INPUTS_REF). */
+  inputs?: Map<string, InputsNote>
   /** git processes spent getting this state. */
   gitProcesses: number
 }
+
+/** Our notes refs → the refspec that fetches each into our private namespace. */
+const OUR_NOTES = new Map([
+  [NOTES_REF, `${NOTES_REF}:${LOCAL_NOTES}`],
+  [TIMINGS_REF, `${TIMINGS_REF}:${LOCAL_TIMINGS}`],
+  [INPUTS_REF, `${INPUTS_REF}:${LOCAL_INPUTS}`]
+])
 
 const DRY_SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/
 
@@ -68,14 +80,15 @@ export async function inspectRemote(
     remote,
     ...branches.map(b => `refs/heads/${b}`),
     NOTES_REF,
-    TIMINGS_REF
+    TIMINGS_REF,
+    INPUTS_REF
   ])
   const tips = new Map<string, string>()
   for (const line of listing.split('\n')) {
     const [sha, ref] = line.split('\t')
     if (!sha || !ref) continue
     const key = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref
-    if (key === NOTES_REF || key === TIMINGS_REF || branches.includes(key)) tips.set(key, sha)
+    if (OUR_NOTES.has(key) || branches.includes(key)) tips.set(key, sha)
   }
   let shallow: boolean | undefined
   const fetch = async (keys: string[]) => {
@@ -88,30 +101,22 @@ export async function inspectRemote(
       '--quiet',
       ...(shallow ? ['--depth=1'] : []),
       remote,
-      ...keys.map(key =>
-        key === NOTES_REF
-          ? `+${NOTES_REF}:${LOCAL_NOTES}`
-          : key === TIMINGS_REF
-            ? `+${TIMINGS_REF}:${LOCAL_TIMINGS}`
-            : `+refs/heads/${key}:${localRef('remote', key)}`
-      )
+      ...keys.map(key => `+${OUR_NOTES.get(key) ?? `refs/heads/${key}:${localRef('remote', key)}`}`)
     ])
   }
   await fetch([...tips.keys()])
 
-  // The notes tree: commit → note blob. Its paths may be fanned out (ab/cdef…).
-  const noteBlobs = new Map<string, string>()
-  if (tips.has(NOTES_REF)) {
-    for (const [file, entry] of parseLsTree(await git.output(['ls-tree', '-r', '-z', LOCAL_NOTES])))
-      noteBlobs.set(file.replace(/\//g, ''), entry.id)
+  // Each notes tree: commit → note blob. Its paths may be fanned out (ab/cdef…).
+  const noteBlobsOf = async (ref: string, local: string) => {
+    const blobs = new Map<string, string>()
+    if (tips.has(ref))
+      for (const [file, entry] of parseLsTree(await git.output(['ls-tree', '-r', '-z', local])))
+        blobs.set(file.replace(/\//g, ''), entry.id)
+    return blobs
   }
-  const timingBlobs = new Map<string, string>()
-  if (tips.has(TIMINGS_REF)) {
-    for (const [file, entry] of parseLsTree(
-      await git.output(['ls-tree', '-r', '-z', LOCAL_TIMINGS])
-    ))
-      timingBlobs.set(file.replace(/\//g, ''), entry.id)
-  }
+  const noteBlobs = await noteBlobsOf(NOTES_REF, LOCAL_NOTES)
+  const timingBlobs = await noteBlobsOf(TIMINGS_REF, LOCAL_TIMINGS)
+  const inputBlobs = await noteBlobsOf(INPUTS_REF, LOCAL_INPUTS)
   const trees = new Map<string, Map<string, TreeEntry>>()
   for (const branch of branches) {
     const tip = tips.get(branch)
@@ -123,11 +128,14 @@ export async function inspectRemote(
     note: noteBlobs.get(tips.get(branch) as string),
     root: tree.get(METADATA_FILE)?.id,
     state: tree.get(STATE_FILE)?.id,
-    timings: timingBlobs.get(tips.get(branch) as string)
+    timings: timingBlobs.get(tips.get(branch) as string),
+    inputs: inputBlobs.get(tips.get(branch) as string)
   }))
   const contents = await readBlobs(
     git,
-    read.flatMap(r => [r.note, r.root, r.state, r.timings]).filter((id): id is string => !!id)
+    read
+      .flatMap(r => [r.note, r.root, r.state, r.timings, r.inputs])
+      .filter((id): id is string => !!id)
   )
   const dryShaIn = (branch: string, id: string | undefined): string | undefined => {
     if (!id) return undefined
@@ -144,9 +152,12 @@ export async function inspectRemote(
   const recorded = new Map<string, RecordedDry>()
   const states = new Map<string, { state: HydrateState; text: string }>()
   const timings = new Map<string, RenderTimings>()
-  for (const { branch, note, root, state, timings: timingsBlob } of read) {
+  const inputs = new Map<string, InputsNote>()
+  for (const { branch, note, root, state, timings: timingsBlob, inputs: inputsBlob } of read) {
     const noted = timingsBlob ? parseTimings(contents.get(timingsBlob) ?? '') : undefined
     if (noted) timings.set(branch, noted)
+    const reads = inputsBlob ? parseInputs(contents.get(inputsBlob) ?? '') : undefined
+    if (reads) inputs.set(branch, reads)
     const fromNote = dryShaIn(branch, note)
     const treeDrySha = dryShaIn(branch, root)
     const drySha = fromNote ?? treeDrySha
@@ -160,7 +171,7 @@ export async function inspectRemote(
         `${branch}: ${STATE_FILE} is not a state file hydrate can read; what is ours there is taken from the config at its recorded dry commit`
       )
   }
-  return { tips, trees, recorded, states, timings, gitProcesses: git.processes - start }
+  return { tips, trees, recorded, states, timings, inputs, gitProcesses: git.processes - start }
 }
 
 /** The timings note's text: `{"renderMs":{"<path>":123}}`, keys sorted, final newline. */
@@ -193,6 +204,7 @@ export function mergeRemote(a: RemoteState, b: RemoteState): RemoteState {
     recorded: new Map([...a.recorded, ...b.recorded]),
     states: new Map([...a.states, ...b.states]),
     timings: new Map([...(a.timings ?? []), ...(b.timings ?? [])]),
+    inputs: new Map([...(a.inputs ?? []), ...(b.inputs ?? [])]),
     gitProcesses: a.gitProcesses + b.gitProcesses
   }
 }

@@ -1,6 +1,6 @@
 import type { HydrateConfig, Target } from '../config/types.js'
 import type { GitCommandManager } from '../git/commandManager.js'
-import { dependsOn, FileFacts, targetDependencies, type Obj } from './dependencies.js'
+import { DependencyIndex, dependsOn, type TargetDependencies } from './dependencies.js'
 
 export interface AffectedTargets {
   /** Names of targets that must be rendered. */
@@ -84,11 +84,10 @@ export function affectedTargets(
   config: HydrateConfig,
   targets: readonly Target[],
   changed: readonly string[],
-  options: { full?: boolean; parsed?: Map<string, Obj | undefined>; facts?: FileFacts } = {}
+  options: { full?: boolean; index?: DependencyIndex } = {}
 ): AffectedTargets {
   const reasons = new Map<string, string>()
-  const parsed = options.parsed ?? new Map<string, Obj | undefined>()
-  const facts = options.facts ?? new FileFacts()
+  const index = options.index ?? new DependencyIndex(config.repoRoot)
   const configChanged = config.file !== undefined && changed.includes(config.file)
   const full = options.full === true || configChanged
   const byName = new Map(config.allTargets.map(t => [t.name, t]))
@@ -97,8 +96,8 @@ export function affectedTargets(
       reasons.set(target.name, options.full ? 'full render requested' : `${config.file} changed`)
       continue
     }
-    const deps = targetDependencies(config.repoRoot, target, parsed, facts)
     // An app-of-apps child is declared by its parent's output: the parent's inputs are its own.
+    const all: TargetDependencies[] = [index.of(target)]
     const seen = new Set([target.name])
     for (
       let parent = byName.get(target.appOfApps ?? '');
@@ -106,21 +105,19 @@ export function affectedTargets(
       parent = byName.get(parent.appOfApps ?? '')
     ) {
       seen.add(parent.name)
-      const inputs = targetDependencies(config.repoRoot, parent, parsed, facts)
-      for (const file of inputs.files) deps.files.add(file)
-      for (const dir of inputs.directories) deps.directories.add(dir)
-      deps.unresolved.push(...inputs.unresolved)
-      deps.unpinned.push(...inputs.unpinned)
+      all.push(index.of(parent))
     }
-    if (deps.unpinned.length > 0) {
-      reasons.set(target.name, `always rendered: ${deps.unpinned[0]}`)
+    const unpinned = all.flatMap(d => d.unpinned)
+    if (unpinned.length > 0) {
+      reasons.set(target.name, `always rendered: ${unpinned[0]}`)
       continue
     }
-    if (deps.unresolved.length > 0) {
-      reasons.set(target.name, `cannot resolve ${deps.unresolved[0]}`)
+    const unresolved = all.flatMap(d => d.unresolved)
+    if (unresolved.length > 0) {
+      reasons.set(target.name, `cannot resolve ${unresolved[0]}`)
       continue
     }
-    const hit = changed.find(file => dependsOn(deps, file))
+    const hit = changed.find(file => all.some(deps => dependsOn(deps, file)))
     if (hit) reasons.set(target.name, `${hit} changed`)
   }
   return { affected: new Set(reasons.keys()), reasons, full }

@@ -435,6 +435,38 @@ function inflatedRemote(repo: string, name: string, version: unknown): RemoteCha
     : { repo, chart: name, version: pinned }
 }
 
+/**
+ * Each target's dependencies in one tree, computed once: kustomizations and file system facts
+ * are shared across targets (overlays share their bases). `recorded` holds dependencies known
+ * to hold for this tree without reading it (docs/adr/0020); the rest are computed.
+ */
+export class DependencyIndex {
+  private readonly parsed = new Map<string, Obj | undefined>()
+  private readonly facts = new FileFacts()
+  private readonly known = new Map<string, TargetDependencies>()
+  /** Targets whose dependencies were read from the tree (not recorded). */
+  computed = 0
+
+  constructor(
+    readonly repoRoot: string,
+    private readonly recorded: ReadonlyMap<string, TargetDependencies> = new Map()
+  ) {}
+
+  /** The target's dependencies; treat as read-only (they are shared). */
+  of(target: Target): TargetDependencies {
+    let deps = this.known.get(target.name)
+    if (!deps) {
+      deps = this.recorded.get(target.name)
+      if (!deps) {
+        deps = targetDependencies(this.repoRoot, target, this.parsed, this.facts)
+        this.computed++
+      }
+      this.known.set(target.name, deps)
+    }
+    return deps
+  }
+}
+
 /** Everything a target's render reads (docs/adr/0005). Pass one `parsed` map for many targets. */
 export function targetDependencies(
   repoRoot: string,
@@ -485,6 +517,22 @@ export function dependsOn(deps: TargetDependencies, file: string): boolean {
   const below = `${file}/`
   for (const dep of deps.files) if (dep.startsWith(below)) return true
   for (const dir of deps.directories) if (dir.startsWith(below)) return true
+  return false
+}
+
+/**
+ * Could a change to `file` make the target read something else? When it reaches what the
+ * index read to find the dependencies (kustomizations, plugin configs, charts), anything the
+ * target reads (a symlink on the way, a missing file that appears, a file turned directory),
+ * or a directory the index looked for a kustomization file in. Errs toward yes.
+ */
+export function mayChangeDependencies(deps: TargetDependencies, file: string): boolean {
+  if (changesStructure(deps, file) || dependsOn(deps, file)) return true
+  for (const dep of deps.files) if (file.startsWith(`${dep}/`)) return true
+  const parent = path.posix.dirname(file)
+  const dir = parent === '.' ? '' : parent
+  for (const structure of deps.structure.files)
+    if (path.posix.dirname(structure) === (dir || '.')) return true
   return false
 }
 

@@ -62,13 +62,15 @@ export function discoverSources(repoRoot: string, pattern: string): DiscoveredSo
     const next: DiscoveredSource[] = []
     for (const current of frontier) {
       const dir = path.join(repoRoot, current.source)
-      const candidates =
-        names.length === 0 ? [segment] : listDirectories(dir).filter(n => !n.startsWith('.'))
-      for (const candidate of candidates) {
+      // A listed directory is one; a fixed segment or a symlink is asked of the file system.
+      const candidates: Array<[string, boolean]> =
+        names.length === 0
+          ? [[segment, false]]
+          : listDirectories(dir).filter(([n]) => !n.startsWith('.'))
+      for (const [candidate, known] of candidates) {
         const match = regex.exec(candidate)
         if (!match) continue
-        const full = path.join(dir, candidate)
-        if (!isDirectory(full)) continue
+        if (!known && !isDirectory(path.join(dir, candidate))) continue
         const captures = { ...current.captures }
         let consistent = true
         names.forEach((name, i) => {
@@ -88,13 +90,14 @@ export function discoverSources(repoRoot: string, pattern: string): DiscoveredSo
   return frontier.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0))
 }
 
-function listDirectories(dir: string): string[] {
+/** The directories and symlinks in `dir`, sorted; true for a directory (not a symlink). */
+function listDirectories(dir: string): Array<[string, boolean]> {
   try {
     return fs
       .readdirSync(dir, { withFileTypes: true })
       .filter(e => e.isDirectory() || e.isSymbolicLink())
-      .map(e => e.name)
-      .sort()
+      .map((e): [string, boolean] => [e.name, e.isDirectory()])
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   } catch {
     return []
   }

@@ -74,8 +74,7 @@ function buildTarget(
     const checked = resolveInsideRepo(root, rawSource)
     if (!checked.ok) fail(`source ${checked.reason}`, 'source')
     source = checked.path
-    const absolute = path.join(root, source)
-    if (!fs.existsSync(absolute) || !fs.statSync(absolute).isDirectory())
+    if (!fs.statSync(path.join(root, source), { throwIfNoEntry: false })?.isDirectory())
       fail(`source ${rawSource} is not a directory`, 'source')
   }
   const fill = (template: string, key: string, values: Record<string, string>): string => {
@@ -107,8 +106,8 @@ function buildTarget(
   const pathProblem = checkOutputPath(outputPath)
   if (pathProblem) fail(`path ${JSON.stringify(outputPath)} ${pathProblem}`, 'path')
 
-  const type =
-    entry.type ?? (entry.helm?.chart ? 'helm' : detectSourceType(path.join(root, source ?? '')))
+  const declared = entry.type ?? (entry.helm?.chart ? 'helm' : undefined)
+  const type = declared ?? detectSourceType(path.join(root, source ?? ''))
   if (
     type === 'helm' &&
     source !== undefined &&
@@ -116,7 +115,13 @@ function buildTarget(
   ) {
     fail(`type helm needs a Chart.yaml in ${source}`, 'type')
   }
-  if (type === 'kustomize' && source !== undefined && !findKustomization(path.join(root, source))) {
+  // A detected kustomize source has its kustomization file: only a declared type is checked.
+  if (
+    type === 'kustomize' &&
+    declared !== undefined &&
+    source !== undefined &&
+    !findKustomization(path.join(root, source))
+  ) {
     fail(`type kustomize needs a kustomization.yaml in ${source}`, 'type')
   }
   const helm = type === 'helm' ? (entry.helm ?? defaultHelmOptions()) : undefined

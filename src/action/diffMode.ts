@@ -6,7 +6,7 @@ import { isChange } from '../diff/types.js'
 import { HydrateError } from '../errors.js'
 import { commentMarker } from '../github/stickyComment.js'
 import type { DiffReport } from '../diff/types.js'
-import { renderJson, renderShardJson, unshardedOrder, type DiffTimings } from '../report/json.js'
+import { renderJson, renderShardDiff, type DiffTimings } from '../report/json.js'
 import { formatShardId, parseMatrix } from '../shard/plan.js'
 import { shardScope } from '../shard/scope.js'
 import {
@@ -87,16 +87,7 @@ export async function runDiff(
     )
     output.file(
       file,
-      renderShardJson(report, {
-        id: formatShardId(shard.id),
-        fingerprint: shard.fingerprint,
-        order: unshardedOrder(
-          report,
-          result.head.config.unshardedOrder ?? [],
-          result.base?.config.unshardedOrder ?? []
-        ),
-        timings
-      }),
+      renderShardDiff(result, { id: formatShardId(shard.id), fingerprint: shard.fingerprint }),
       'the shard report'
     )
     output.set('report-json', file)

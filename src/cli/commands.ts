@@ -15,7 +15,7 @@ import {
   type EngineOptions
 } from '../engine.js'
 import { getErrorMessage, UsageError } from '../errors.js'
-import { mergeDiffReports, renderJson, renderShardJson, unshardedOrder } from '../report/json.js'
+import { mergeDiffReports, renderJson, renderShardDiff } from '../report/json.js'
 import { renderMarkdown } from '../report/markdown.js'
 import type { CredentialGuard } from '../security/credentials.js'
 import { readShardReports } from '../shard/load.js'
@@ -108,16 +108,7 @@ export async function diffCommand(args: DiffArgs, context: CommandContext): Prom
   const report = result.report
   const text = context.guard.check(
     shard && args.shard && shard.fingerprint
-      ? renderShardJson(report, {
-          id: formatShardId(shard.id),
-          fingerprint: shard.fingerprint,
-          order: unshardedOrder(
-            report,
-            result.head.config.unshardedOrder ?? [],
-            result.base?.config.unshardedOrder ?? []
-          ),
-          timings: result.timings
-        })
+      ? renderShardDiff(result, { id: formatShardId(shard.id), fingerprint: shard.fingerprint })
       : args.format === 'json'
         ? renderJson(report)
         : renderMarkdown(report, {

@@ -28,6 +28,30 @@ export function renderShardJson(report: DiffReport, stamp: DiffShardStamp): stri
   return renderJson({ ...report, shard: stamp } as DiffReport)
 }
 
+/** What a shard's diff gives its report: each side's targets in their unsharded order. */
+export interface ShardDiff {
+  report: DiffReport
+  timings: DiffTimings
+  head: { config: { unshardedOrder?: readonly string[] } }
+  base?: { config: { unshardedOrder?: readonly string[] } }
+}
+
+/** A shard's diff as its JSON report, stamped with the shard's id and the plan's fingerprint. */
+export function renderShardDiff(
+  diff: ShardDiff,
+  shard: { id: string; fingerprint: string }
+): string {
+  return renderShardJson(diff.report, {
+    ...shard,
+    order: unshardedOrder(
+      diff.report,
+      diff.head.config.unshardedOrder ?? [],
+      diff.base?.config.unshardedOrder ?? []
+    ),
+    timings: diff.timings
+  })
+}
+
 /**
  * The position of each target of a shard's report in the unsharded order: the head's
  * targets in config order, then the targets only the base has, in its config order.

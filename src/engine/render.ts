@@ -8,7 +8,8 @@ import { readDryCommit, type DryCommit } from '../git/dryCommit.js'
 import type { Selection } from '../hydrate/incremental.js'
 import { buildBranchLayouts, METADATA_FILE, type BranchLayout } from '../hydrate/layout.js'
 import type { Logger } from '../logger.js'
-import { checkPolicy, type PolicyResult } from '../policy/index.js'
+import { checkPolicy, usesSchemaValidator, type PolicyResult } from '../policy/index.js'
+import { preloadSchemaValidator } from '../policy/schema.js'
 import { renderTargets, type RenderedTarget, type RenderFailure } from '../render/index.js'
 import type { Toolbox } from '../render/tools.js'
 import type { ChartCache } from '../render/chartCache.js'
@@ -118,6 +119,9 @@ export async function renderSelection(
       `rendering ${selected.length} affected of ${counted(config.targets.length, 'target')}${selection.reused?.length ? ` (${selection.reused.length} keep their hydrated output)` : ''}${fromBranches.length ? ` (${fromBranches.length} read from their branch)` : ''}`
     )
   }
+  // The validator compiles while the render processes run.
+  if (usesSchemaValidator([...selected, ...fromBranches.map(r => r.target)], config.policy))
+    preloadSchemaValidator()
   const { rendered: fresh, failures } = await renderTargets(selected, {
     repoRoot,
     logger,
@@ -129,7 +133,7 @@ export async function renderSelection(
   })
   const rendered = [...fresh, ...fromBranches, ...(selection.reused ?? [])]
   const t2 = performance.now()
-  const policy = checkPolicy([...fresh, ...fromBranches], config.policy)
+  const policy = await checkPolicy([...fresh, ...fromBranches], config.policy)
   const layouts = buildBranchLayouts(dry, rendered)
   const t3 = performance.now()
   return {

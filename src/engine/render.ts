@@ -63,11 +63,14 @@ export interface LoadedRepository {
 export async function loadRepository(options: EngineOptions): Promise<LoadedRepository> {
   const started = performance.now()
   const repoRoot = await resolveRepoRoot(options.repoRoot)
-  const loadedConfig = await loadConfigWithAppOfApps(repoRoot, options)
   const git = new GitCommandManager(repoRoot)
-  const dry = await readDryCommit(git, 'HEAD', options.repoURL)
+  // The two git reads run while the config is parsed; errors keep the config's first.
+  const reading = settledLater(readDryCommit(git, 'HEAD', options.repoURL))
+  const dirty = settledLater(isDirty(git))
+  const loadedConfig = await loadConfigWithAppOfApps(repoRoot, options)
+  const dry = await reading()
   const config = options.shard ? narrowToShard(loadedConfig, dry.sha, options.shard) : loadedConfig
-  await warnIfDirty(git, options.logger)
+  if (await dirty()) options.logger.warning(DIRTY_WARNING)
   options.logger.info(`${counted(config.targets.length, 'target')} from ${configSource(config)}`)
   // What Argo CD discovery left out is said on every run, never skipped silently.
   for (const finding of config.argocd?.findings ?? [])
@@ -148,9 +151,14 @@ export async function renderSelection(
   }
 }
 
+/** Directories `git rev-parse --show-toplevel` named: they resolve to themselves. */
+const topLevels = new Set<string>()
+
 export async function resolveRepoRoot(dir: string): Promise<string> {
   const absolute = path.resolve(dir)
   if (!fs.existsSync(absolute)) throw new HydrateError(`directory ${dir} does not exist`)
+  // A diff resolves its root, then loads from it: the second git process is spared.
+  if (topLevels.has(absolute) && fs.existsSync(path.join(absolute, '.git'))) return absolute
   const top = await new GitCommandManager(absolute).exec(['rev-parse', '--show-toplevel'], {
     allowFailure: true
   })
@@ -158,16 +166,25 @@ export async function resolveRepoRoot(dir: string): Promise<string> {
     throw new HydrateError(
       `${absolute} is not inside a git repository (the dry commit is read from git)`
     )
-  return top.stdout.trim()
+  const root = top.stdout.trim()
+  topLevels.add(root)
+  return root
 }
 
-async function warnIfDirty(git: GitCommandManager, logger: Logger): Promise<void> {
-  const status = await git.output(['status', '--porcelain', '--untracked-files=no'])
-  if (status.trim()) {
-    logger.warning(
-      'the working tree has uncommitted changes: they are rendered, but the metadata records HEAD as the dry commit'
-    )
-  }
+const DIRTY_WARNING =
+  'the working tree has uncommitted changes: they are rendered, but the metadata records HEAD as the dry commit'
+
+async function isDirty(git: GitCommandManager): Promise<boolean> {
+  return (await git.output(['status', '--porcelain', '--untracked-files=no'])).trim() !== ''
+}
+
+/**
+ * Work started now and awaited later: a rejection meanwhile is not unhandled, and is
+ * thrown where the result is awaited (never, when an earlier step throws first).
+ */
+function settledLater<T>(work: Promise<T>): () => Promise<T> {
+  work.catch(() => undefined)
+  return () => work
 }
 
 /**

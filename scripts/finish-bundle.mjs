@@ -59,5 +59,27 @@ function writeLicenses(dir) {
   fs.rmSync(statsFile)
 }
 
+// A lazily loaded chunk (kubernetes-models, 4.9 MB) holds its ES modules concatenated into one
+// module function. V8 compiles a parenthesized `function` expression with the chunk, but only
+// preparses an arrow function and parses it again when it is called: ~110 ms more for this one.
+// An ES module's function is called with `this` = its exports, and webpack has already replaced
+// the module's top-level `this` by `undefined`, so a `function` behaves the same here.
+const ES_MODULE_ARROW =
+  /^\/\*\*\*\/ \(\(__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__\) => \{$/gm
+const ES_MODULE_FUNCTION =
+  '/***/ (function(__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) {'
+
+function eagerChunkModules(dir) {
+  for (const file of fs.readdirSync(dir).filter(name => /^\d+\.index\.js$/.test(name))) {
+    const chunk = path.join(dir, file)
+    fs.writeFileSync(
+      chunk,
+      fs.readFileSync(chunk, 'utf8').replace(ES_MODULE_ARROW, ES_MODULE_FUNCTION)
+    )
+  }
+}
+
 writeLicenses(dist)
 writeLicenses(path.join(dist, 'cli'))
+eagerChunkModules(dist)
+eagerChunkModules(path.join(dist, 'cli'))

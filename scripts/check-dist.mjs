@@ -12,7 +12,19 @@ const ncc = path.join(root, 'node_modules', '.bin', 'ncc')
 const build = (entry, out) =>
   execFileSync(
     ncc,
-    ['build', entry, '-o', out, '--license', 'licenses.txt', '--target', 'es2022', '--quiet'],
+    [
+      'build',
+      entry,
+      '-o',
+      out,
+      '--license',
+      '[name].licenses.txt',
+      '--stats-out',
+      path.join(out, 'stats.json'),
+      '--target',
+      'es2022',
+      '--quiet'
+    ],
     { cwd: root, stdio: 'inherit' }
   )
 try {

@@ -14,7 +14,7 @@ import type { Logger } from '../logger.js'
 import type { RenderedTarget } from '../render/index.js'
 import type { Finding } from '../policy/types.js'
 import type { HydrateConfig, Target } from '../config/types.js'
-import { Toolbox } from '../render/tools.js'
+import { Toolbox, toolsOf } from '../render/tools.js'
 import { checkRisks } from '../risk/index.js'
 import { ChartCache, chartCacheDir } from '../render/chartCache.js'
 import { affectedTargets, changes } from '../targets/affected.js'
@@ -185,7 +185,7 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
         change.contentOnly &&
         !(loaded.config.file !== undefined && changed.includes(loaded.config.file))
       let base = sameLayout
-        ? { ...loaded, dry: await readDryCommit(git, baseSha, options.repoURL), loadMs: 0 }
+        ? { ...loaded, dry: await readDryCommit(git, baseSha, options.repoURL ?? loaded.dry.repoURL), loadMs: 0 }
         : await loadBaseTree()
       const { targets, withheld } = restrictOptIns(loaded.config.targets, base?.config.allTargets)
       for (const { target, settings } of withheld)
@@ -225,6 +225,8 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
       }
       const names = new Set(targets.map(t => t.name))
       const headSelection = { render: targets.filter(t => affected.affected.has(t.name)) }
+      // Their tool versions are looked up while the branches are read (the check needs them too).
+      toolbox.prepare(headSelection.render.flatMap(toolsOf))
       const needed = (config: HydrateConfig | undefined) =>
         (config?.targets ?? []).filter(t => !names.has(t.name) || affected.affected.has(t.name))
       // A base already hydrated on its branch is read from there, not rendered (ADR 0018).

@@ -8,7 +8,8 @@ import { readDryCommit, type DryCommit } from '../git/dryCommit.js'
 import type { Selection } from '../hydrate/incremental.js'
 import { buildBranchLayouts, METADATA_FILE, type BranchLayout } from '../hydrate/layout.js'
 import type { Logger } from '../logger.js'
-import { checkPolicy, type PolicyResult } from '../policy/index.js'
+import { checkPolicy, usesSchemaValidator, type PolicyResult } from '../policy/index.js'
+import { preloadSchemaValidator } from '../policy/schema.js'
 import { renderTargets, type RenderedTarget, type RenderFailure } from '../render/index.js'
 import type { Toolbox } from '../render/tools.js'
 import type { ChartCache } from '../render/chartCache.js'
@@ -64,18 +65,29 @@ export interface LoadedRepository {
 export async function loadRepository(options: EngineOptions): Promise<LoadedRepository> {
   const started = performance.now()
   const repoRoot = await resolveRepoRoot(options.repoRoot)
-  const loadedConfig = await loadConfigWithAppOfApps(repoRoot, options)
   const git = new GitCommandManager(repoRoot)
-  const dry = await readDryCommit(git, 'HEAD', options.repoURL)
+  // The two git reads run while the config is parsed; errors keep the config's first.
+  const reading = settledLater(readDryCommit(git, 'HEAD', options.repoURL))
+  const dirty = settledLater(isDirty(git))
+  const loadedConfig = await loadConfigWithAppOfApps(repoRoot, options)
+  const dry = await reading()
   const config = options.shard ? narrowToShard(loadedConfig, dry.sha, options.shard) : loadedConfig
-  const dirty = await warnIfDirty(git, options.logger)
+  const isDirtyTree = await dirty()
+  if (isDirtyTree) options.logger.warning(DIRTY_WARNING)
   options.logger.info(`${counted(config.targets.length, 'target')} from ${configSource(config)}`)
   // What Argo CD discovery left out is said on every run, never skipped silently.
   for (const finding of config.argocd?.findings ?? [])
     options.logger.warning(
       `${formatLocation(finding.location)}: ${finding.subject}: ${finding.kind}: ${finding.message}`
     )
-  return { repoRoot, config, dry, git, loadMs: performance.now() - started, dirty }
+  return {
+    repoRoot,
+    config,
+    dry,
+    git,
+    loadMs: performance.now() - started,
+    dirty: isDirtyTree
+  }
 }
 
 /** Where a config's targets come from, for the log. */
@@ -120,6 +132,9 @@ export async function renderSelection(
       `rendering ${selected.length} affected of ${counted(config.targets.length, 'target')}${selection.reused?.length ? ` (${selection.reused.length} keep their hydrated output)` : ''}${fromBranches.length ? ` (${fromBranches.length} read from their branch)` : ''}`
     )
   }
+  // The validator compiles while the render processes run.
+  if (usesSchemaValidator([...selected, ...fromBranches.map(r => r.target)], config.policy))
+    preloadSchemaValidator()
   const { rendered: fresh, failures } = await renderTargets(selected, {
     repoRoot,
     logger,
@@ -131,7 +146,7 @@ export async function renderSelection(
   })
   const rendered = [...fresh, ...fromBranches, ...(selection.reused ?? [])]
   const t2 = performance.now()
-  const policy = checkPolicy([...fresh, ...fromBranches], config.policy)
+  const policy = await checkPolicy([...fresh, ...fromBranches], config.policy)
   const layouts = buildBranchLayouts(dry, rendered)
   const t3 = performance.now()
   return {
@@ -146,9 +161,14 @@ export async function renderSelection(
   }
 }
 
+/** Directories `git rev-parse --show-toplevel` named: they resolve to themselves. */
+const topLevels = new Set<string>()
+
 export async function resolveRepoRoot(dir: string): Promise<string> {
   const absolute = path.resolve(dir)
   if (!fs.existsSync(absolute)) throw new HydrateError(`directory ${dir} does not exist`)
+  // A diff resolves its root, then loads from it: the second git process is spared.
+  if (topLevels.has(absolute) && fs.existsSync(path.join(absolute, '.git'))) return absolute
   const top = await new GitCommandManager(absolute).exec(['rev-parse', '--show-toplevel'], {
     allowFailure: true
   })
@@ -156,17 +176,25 @@ export async function resolveRepoRoot(dir: string): Promise<string> {
     throw new HydrateError(
       `${absolute} is not inside a git repository (the dry commit is read from git)`
     )
-  return top.stdout.trim()
+  const root = top.stdout.trim()
+  topLevels.add(root)
+  return root
 }
 
-/** Warns when tracked files differ from HEAD; says whether they do. */
-async function warnIfDirty(git: GitCommandManager, logger: Logger): Promise<boolean> {
-  const status = await git.output(['status', '--porcelain', '--untracked-files=no'])
-  if (!status.trim()) return false
-  logger.warning(
-    'the working tree has uncommitted changes: they are rendered, but the metadata records HEAD as the dry commit'
-  )
-  return true
+const DIRTY_WARNING =
+  'the working tree has uncommitted changes: they are rendered, but the metadata records HEAD as the dry commit'
+
+async function isDirty(git: GitCommandManager): Promise<boolean> {
+  return (await git.output(['status', '--porcelain', '--untracked-files=no'])).trim() !== ''
+}
+
+/**
+ * Work started now and awaited later: a rejection meanwhile is not unhandled, and is
+ * thrown where the result is awaited (never, when an earlier step throws first).
+ */
+function settledLater<T>(work: Promise<T>): () => Promise<T> {
+  work.catch(() => undefined)
+  return () => work
 }
 
 /**

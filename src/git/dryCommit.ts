@@ -67,21 +67,13 @@ export async function readDryCommit(
   ref = 'HEAD',
   repoURL?: string
 ): Promise<DryCommit> {
-  const raw = await git.output([
-    'show',
-    '-s',
-    '--format=%H%x00%an <%ae>%x00%at%x00%B',
-    '--end-of-options',
-    ref
+  // The commit and the remote's URL are read at the same time.
+  const [raw, url] = await Promise.all([
+    git.output(['show', '-s', '--format=%H%x00%an <%ae>%x00%at%x00%B', '--end-of-options', ref]),
+    repoURL ?? originUrl(git)
   ])
   const [sha = '', author = '', time = '0', ...rest] = raw.split('\0')
   const message = goTrimSpace(rest.join('\0'))
-  let url = repoURL
-  if (url === undefined) {
-    url = (
-      await git.exec(['config', '--get', 'remote.origin.url'], { allowFailure: true })
-    ).stdout.trim()
-  }
   // Only a message that names a reference trailer can yield a reference.
   const trailers = message.includes('Argocd-reference-commit-')
     ? await git.output(['interpret-trailers', '--parse'], { input: message })
@@ -94,4 +86,10 @@ export async function readDryCommit(
     trailers,
     repoURL: url ? redactUrl(url) : ''
   })
+}
+
+async function originUrl(git: GitCommandManager): Promise<string> {
+  return (
+    await git.exec(['config', '--get', 'remote.origin.url'], { allowFailure: true })
+  ).stdout.trim()
 }

@@ -154,9 +154,13 @@ export class RecordedOutputs {
     let pending = this.changedSince.get(since)
     if (!pending) {
       const { git, at, dryRemote } = this.options
-      pending = resolveCommit(git, since, dryRemote ?? 'origin')
-        .then(commit => changedFiles(git, commit, at))
-        .catch(() => undefined)
+      // Recorded at `at` itself (a diff's base read from its branch): nothing changed since.
+      pending =
+        since === at
+          ? Promise.resolve([])
+          : resolveCommit(git, since, dryRemote ?? 'origin')
+              .then(commit => changedFiles(git, commit, at))
+              .catch(() => undefined)
       this.changedSince.set(since, pending)
     }
     return pending

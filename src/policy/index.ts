@@ -1,6 +1,7 @@
-import type { PolicySettings, RuleSetting } from '../config/types.js'
+import type { PolicySettings, RuleSetting, Target } from '../config/types.js'
 import type { RenderedTarget } from '../render/index.js'
 import { RULES, type PolicyStats } from './rules.js'
+import { loadSchemaValidator, type SchemaValidator } from './schema.js'
 import type { Finding, Severity } from './types.js'
 
 export type FailOn = 'error' | 'warning' | 'never'
@@ -19,14 +20,29 @@ function severityOf(
   return local?.rules[rule.id] ?? global.rules[rule.id] ?? rule.defaultSeverity
 }
 
+/** Is the schema rule on for any of these targets (so their resources need the validator)? */
+export function usesSchemaValidator(targets: readonly Target[], global: PolicySettings): boolean {
+  const schema = RULES.find(rule => rule.id === 'schema')
+  return !!schema && targets.some(target => severityOf(schema, global, target.policy) !== 'off')
+}
+
+/** Stands in for the validator where no resource meets the schema rule. */
+const notLoaded: SchemaValidator = () => {
+  throw new Error('internal: the schema validator was not loaded')
+}
+
 /**
  * Runs every rule on every rendered target (README "Guardrails"). Findings name target, resource and
- * field, never a Secret's value.
+ * field, never a Secret's value. The schema validator is loaded only when a resource meets its rule.
  */
-export function checkPolicy(
+export async function checkPolicy(
   rendered: readonly RenderedTarget[],
   global: PolicySettings
-): PolicyResult {
+): Promise<PolicyResult> {
+  const validated = rendered.filter(item => item.resources.length > 0).map(item => item.target)
+  const validateSchema = usesSchemaValidator(validated, global)
+    ? await loadSchemaValidator()
+    : notLoaded
   const started = performance.now()
   const findings: Finding[] = []
   const stats: PolicyStats = { schemaChecked: 0, schemaSkipped: 0, sopsExempt: 0 }
@@ -35,7 +51,8 @@ export function checkPolicy(
     const context = {
       target: item.target.name,
       allowSecrets: item.target.allowSecrets,
-      requireDigest: local?.requireDigest ?? global.requireDigest ?? false
+      requireDigest: local?.requireDigest ?? global.requireDigest ?? false,
+      validateSchema
     }
     for (const rule of RULES) {
       const setting = severityOf(rule, global, local)

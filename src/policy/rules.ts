@@ -1,6 +1,6 @@
 import type { PolicyRuleId } from '../config/types.js'
 import { describeResource, type Resource, type JsonObject as Obj } from '../manifests/resource.js'
-import { validateSchema } from './schema.js'
+import type { SchemaValidator } from './schema.js'
 import type { Severity } from './types.js'
 import { WORKLOAD_KINDS } from '../risk/objects.js'
 
@@ -8,6 +8,8 @@ export interface RuleContext {
   target: string
   allowSecrets: boolean
   requireDigest: boolean
+  /** Loaded only when the schema rule is on for a target with resources. */
+  validateSchema: SchemaValidator
 }
 
 /** What a rule found on one resource (the target and severity are added by the caller). */
@@ -132,12 +134,12 @@ const mutableImageTag: Rule = {
 const schema: Rule = {
   id: 'schema',
   defaultSeverity: 'error',
-  check(resource, _context, stats) {
+  check(resource, context, stats) {
     if (isSopsEncrypted(resource.object)) {
       stats.sopsExempt++
       return []
     }
-    const result = validateSchema(resource.object)
+    const result = context.validateSchema(resource.object)
     if (!result.known) {
       stats.schemaSkipped++
       return []

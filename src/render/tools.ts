@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import type { Target } from '../config/types.js'
 import { ToolNotFoundError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import { runProcess } from '../process/run.js'
@@ -55,11 +56,27 @@ async function versionOf(
   return match?.[1] ?? 'unknown'
 }
 
+/** The tools a render runs (the renderer asks the Toolbox for them by these names). */
+export type ToolName = 'helm' | 'kustomize'
+
+/**
+ * The tools rendering `target` certainly runs. A plain directory runs kustomize only for
+ * kustomization subdirectories, so it is left out: its render finds out.
+ */
+export function toolsOf(target: Target): ToolName[] {
+  if (target.type === 'helm') return ['helm']
+  if (target.type === 'kustomize')
+    return target.kustomize?.enableHelm ? ['kustomize', 'helm'] : ['kustomize']
+  return []
+}
+
 /**
  * Finds helm and kustomize once per run and logs their versions once. Lookups are
- * lazy: a repo with only kustomize targets does not need helm.
+ * lazy: a repo with only kustomize targets does not need helm. `prepare` starts a lookup
+ * early (its version process runs meanwhile); it logs and fails only once it is asked for.
  */
 export class Toolbox {
+  private readonly lookups = new Map<ToolName, Promise<Tool | KustomizeTool>>()
   private helmPromise?: Promise<Tool>
   private kustomizePromise?: Promise<KustomizeTool>
 
@@ -68,43 +85,63 @@ export class Toolbox {
     private readonly env: NodeJS.ProcessEnv = process.env
   ) {}
 
+  /** Starts looking up tools a render will certainly need; nothing is logged or thrown here. */
+  prepare(names: Iterable<ToolName>): void {
+    for (const name of names) this.lookup(name).catch(() => undefined)
+  }
+
   helm(): Promise<Tool> {
-    this.helmPromise ??= (async () => {
-      const file = fromEnv('HELM_BIN', this.env) ?? findOnPath('helm', this.env)
-      if (!file) throw new ToolNotFoundError('helm', HINTS.helm)
-      const version = await versionOf(
-        file,
-        ['version', '--short'],
-        /v?(\d+\.\d+\.\d+[^\s+]*)/,
-        this.env
-      )
-      this.logger.info(`helm ${version} (${file})`)
-      return { path: file, version }
-    })()
+    this.helmPromise ??= this.lookup('helm').then(tool => {
+      this.logger.info(`helm ${tool.version} (${tool.path})`)
+      return tool
+    })
     return this.helmPromise
   }
 
   kustomize(): Promise<KustomizeTool> {
-    this.kustomizePromise ??= (async () => {
-      const standalone =
-        fromEnv('KUSTOMIZE_BIN', this.env) ??
-        (this.env.KUBECTL_BIN ? undefined : findOnPath('kustomize', this.env))
-      if (standalone) {
-        const version = await versionOf(standalone, ['version'], /v?(\d+\.\d+\.\d+)/, this.env)
-        this.logger.info(`kustomize ${version} (${standalone})`)
-        return { path: standalone, version, kind: 'kustomize' as const }
-      }
-      const kubectl = fromEnv('KUBECTL_BIN', this.env) ?? findOnPath('kubectl', this.env)
-      if (!kubectl) throw new ToolNotFoundError('kustomize', HINTS.kustomize)
-      const version = await versionOf(
-        kubectl,
-        ['version', '--client'],
-        /Kustomize Version:\s*v?(\S+)/,
-        this.env
+    this.kustomizePromise ??= (this.lookup('kustomize') as Promise<KustomizeTool>).then(tool => {
+      this.logger.info(
+        `${tool.kind === 'kubectl' ? 'kubectl kustomize' : 'kustomize'} ${tool.version} (${tool.path})`
       )
-      this.logger.info(`kubectl kustomize ${version} (${kubectl})`)
-      return { path: kubectl, version, kind: 'kubectl' as const }
-    })()
+      return tool
+    })
     return this.kustomizePromise
   }
+
+  private lookup(name: 'helm'): Promise<Tool>
+  private lookup(name: 'kustomize'): Promise<KustomizeTool>
+  private lookup(name: ToolName): Promise<Tool | KustomizeTool>
+  private lookup(name: ToolName): Promise<Tool | KustomizeTool> {
+    let pending = this.lookups.get(name)
+    if (!pending) {
+      pending = name === 'helm' ? findHelm(this.env) : findKustomize(this.env)
+      this.lookups.set(name, pending)
+    }
+    return pending
+  }
+}
+
+async function findHelm(env: NodeJS.ProcessEnv): Promise<Tool> {
+  const file = fromEnv('HELM_BIN', env) ?? findOnPath('helm', env)
+  if (!file) throw new ToolNotFoundError('helm', HINTS.helm)
+  const version = await versionOf(file, ['version', '--short'], /v?(\d+\.\d+\.\d+[^\s+]*)/, env)
+  return { path: file, version }
+}
+
+async function findKustomize(env: NodeJS.ProcessEnv): Promise<KustomizeTool> {
+  const standalone =
+    fromEnv('KUSTOMIZE_BIN', env) ?? (env.KUBECTL_BIN ? undefined : findOnPath('kustomize', env))
+  if (standalone) {
+    const version = await versionOf(standalone, ['version'], /v?(\d+\.\d+\.\d+)/, env)
+    return { path: standalone, version, kind: 'kustomize' }
+  }
+  const kubectl = fromEnv('KUBECTL_BIN', env) ?? findOnPath('kubectl', env)
+  if (!kubectl) throw new ToolNotFoundError('kustomize', HINTS.kustomize)
+  const version = await versionOf(
+    kubectl,
+    ['version', '--client'],
+    /Kustomize Version:\s*v?(\S+)/,
+    env
+  )
+  return { path: kubectl, version, kind: 'kubectl' }
 }

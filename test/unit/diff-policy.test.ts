@@ -1,9 +1,9 @@
-import { describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import { DEFAULT_DIFF, type Target } from '../../src/config/types.js'
 import { diffResources } from '../../src/diff/resources.js'
 import { diffVerdict, renderVerdict, type RepositoryRender } from '../../src/engine.js'
 import { parseManifests } from '../../src/manifests/parse.js'
-import { checkPolicy } from '../../src/policy/index.js'
+import { checkPolicy, type PolicyResult } from '../../src/policy/index.js'
 import type { RenderedTarget } from '../../src/render/index.js'
 import type { DiffReport } from '../../src/diff/types.js'
 import { restrictOptIns } from '../../src/targets/optIns.js'
@@ -43,7 +43,7 @@ describe('objects with only generateName in the diff and the rules', () => {
   const job = (image: string, args: string) =>
     `apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: migrate-\n  namespace: db\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{ name: m, image: "${image}", args: [${args}] }]\n`
 
-  it('an ignore rule may name the generateName; findings name the object readably', () => {
+  it('an ignore rule may name the generateName; findings name the object readably', async () => {
     const base = rendered(`${job('migrate:1', 'a')}---\n${job('migrate:1', 'b')}`)
     const head = rendered(`${job('migrate:1', 'a')}---\n${job('migrate', 'b2')}`)
     const ignore = [
@@ -53,7 +53,7 @@ describe('objects with only generateName in the diff and the rules', () => {
     expect(resources.map(r => [r.name, r.change])).toEqual([['migrate-*#2', 'modified']])
     expect(resources[0]?.diff).toContain('-          image: migrate:1\n+          image: migrate\n')
     expect(resources[0]?.diff).not.toContain('b2')
-    const findings = checkPolicy([head], { rules: {} }).findings
+    const { findings } = await checkPolicy([head], { rules: {} })
     expect(findings.map(f => `${f.rule} ${f.resource}`)).toEqual([
       'mutable-image-tag Job db/migrate-*#2'
     ])
@@ -64,7 +64,10 @@ describe('policy and the verdict', () => {
   const items = rendered(
     `apiVersion: v1\nkind: SecretList\nitems:\n  - metadata:\n      name: listed\n    stringData:\n      token: abc\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector: { matchLabels: { app: web } }\n  template:\n    metadata: { labels: { app: web } }\n    spec:\n      containers: [{ name: web, image: nginx }]\n`
   )
-  const policy = checkPolicy([items], { rules: {} })
+  let policy: PolicyResult
+  beforeAll(async () => {
+    policy = await checkPolicy([items], { rules: {} })
+  })
 
   it('sees List items and untagged images', () => {
     expect(policy.findings.map(f => `${f.severity} ${f.rule} ${f.resource}`)).toEqual([

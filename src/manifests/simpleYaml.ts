@@ -3,9 +3,9 @@
  * single-line scalars, `---` between documents. parseAllDocuments builds a syntax tree per
  * document, which costs more than the rest of hydrating a target; this reads that common
  * subset straight into the values `document.toJS({ mapAsMap: true })` gives under
- * KUBERNETES_YAML. Anything outside the subset (comments, anchors, tags, block or multi-line
- * scalars, flow collections other than `{}`/`[]`, escapes, duplicate keys, `List` kinds,
- * empty documents) returns undefined and the caller parses with the yaml package.
+ * KUBERNETES_YAML. Anything outside the subset (anchors, tags, block or multi-line scalars,
+ * flow collections other than `{}`/`[]`, escapes, comments after a value, duplicate keys,
+ * `List` kinds, empty documents) returns undefined and the caller parses with the yaml package.
  */
 import { resolvePlain } from './goScalars.js'
 
@@ -31,14 +31,19 @@ export function parseSimpleDocuments(text: string): unknown[] | undefined {
   const chunks: Line[][] = [[]]
   const rows = text.split('\n')
   if (rows[rows.length - 1] === '') rows.pop()
+  let opened = false
   for (const row of rows) {
     if (row === '---') {
-      chunks.push([])
+      // A leading `---` (helm's output) opens the first document.
+      if (opened || (chunks[0] as Line[]).length > 0) chunks.push([])
+      opened = true
       continue
     }
     const content = row.trimStart()
-    // Blank lines, comments and trailing spaces change how scalars fold or end.
-    if (content === '' || content.startsWith('#') || content.endsWith(' ')) return undefined
+    // Blank and comment lines hold no value: only scalars this path refuses (block and
+    // multi-line ones) would take them in.
+    if (content === '' || content.startsWith('#')) continue
+    if (content.endsWith(' ')) return undefined
     ;(chunks[chunks.length - 1] as Line[]).push({ indent: row.length - content.length, content })
   }
   try {

@@ -135,15 +135,32 @@ describe('the fast path for simple YAML', () => {
     expect(read).toBeGreaterThan(SCALARS.length)
   })
 
+  it('reads helm-style output (a leading ---, comment and blank lines) as the yaml package does', () => {
+    for (const text of [
+      `---\n# Source: c/templates/all.yaml\n${kustomizeOutput}\n---\n# Source: c/templates/b.yaml\nkind: B\n`,
+      '# before\n---\na: 1\n',
+      '# before\n\na: 1\n---\nb:\n# between\n  c: 2\n\n  # indented\n  d:\n  - 1\n',
+      'a: 1\n\nb: 2\n'
+    ]) {
+      expect(parseSimpleDocuments(text)).toBeDefined()
+      expect({ text, value: parseSimpleDocuments(text) }).toEqual({
+        text,
+        value: viaYamlPackage(text)
+      })
+    }
+  })
+
   it('leaves everything outside its subset to the yaml package', () => {
     for (const text of [
       '',
-      '---\na: 1\n',
+      '---\n---\na: 1\n',
       'a: 1\n---\n',
       'a: 1\n---\n---\nb: 2\n',
-      'a: 1\n\nb: 2\n',
       'a: 1 \n',
-      'a: 1\n# comment\n',
+      'a: 1 # comment\n',
+      'a: |\n  # text\n',
+      '# only a comment\n',
+      'a: 1\n---\n# only a comment\n',
       'a: |\n  text\n',
       'a: b\n  c\n',
       'a: 1\na: 2\n',
@@ -164,8 +181,9 @@ describe('the fast path for simple YAML', () => {
 
   it('gives parseManifests the same resources and problems as the yaml package', () => {
     const text = `${kustomizeOutput}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: Bad_Name\n---\n- a\n`
-    // A trailing comment sends the same text down the yaml package's path.
-    expect(parseManifests(text, 't')).toEqual(parseManifests(`${text}# end\n`, 't'))
+    // A trailing empty document sends the same text down the yaml package's path.
+    expect(parseManifests(text, 't')).toEqual(parseManifests(`${text}---\n`, 't'))
+    expect(parseSimpleDocuments(`${text}---\n`)).toBeUndefined()
     expect(parseSimpleDocuments(text)).toBeDefined()
   })
 })

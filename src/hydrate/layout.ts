@@ -87,6 +87,23 @@ function sortedMap(entries: Array<[string, string | ExistingBlob]>): BranchFiles
   return new Map(entries.sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b))))
 }
 
+/**
+ * Each directory that holds some of `files` (at any depth) → those files, in their order:
+ * the files below a target's path without testing every file of the branch per target.
+ */
+export function filesByDirectory(files: Iterable<string>): Map<string, string[]> {
+  const byDirectory = new Map<string, string[]>()
+  for (const file of files) {
+    for (let slash = file.indexOf('/'); slash !== -1; slash = file.indexOf('/', slash + 1)) {
+      const directory = file.slice(0, slash)
+      const list = byDirectory.get(directory)
+      if (list) list.push(file)
+      else byDirectory.set(directory, [file])
+    }
+  }
+  return byDirectory
+}
+
 /** The state entry of each target: the files it wrote in its path, tools and commands. */
 function stateOf(
   dry: DryCommit,
@@ -94,14 +111,14 @@ function stateOf(
   entries: ReadonlyArray<[string, string | ExistingBlob]>
 ): HydrateState {
   const paths: Record<string, OwnedPath> = {}
+  const byDirectory = filesByDirectory(entries.map(([file]) => file))
   for (const rendered of targets) {
     const prefix = `${rendered.target.path}/`
     paths[rendered.target.path] = {
       target: rendered.target.name,
       drySha: dry.sha,
-      files: entries
-        .filter(([file]) => file.startsWith(prefix))
-        .map(([file]) => file.slice(prefix.length))
+      files: (byDirectory.get(rendered.target.path) ?? [])
+        .map(file => file.slice(prefix.length))
         .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))),
       tools: { ...rendered.tools },
       commands: [...rendered.commands]

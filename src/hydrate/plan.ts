@@ -2,7 +2,7 @@ import path from 'node:path'
 import { HydrateError } from '../errors.js'
 import { blobId, type TreeEntry } from '../git/gitObjects.js'
 import type { DryCommit } from '../git/dryCommit.js'
-import { METADATA_FILE, type BranchLayout } from './layout.js'
+import { filesByDirectory, METADATA_FILE, type BranchLayout } from './layout.js'
 import type { RecordedDry } from './remoteState.js'
 import type { InputsNote } from './recordedInputs.js'
 import { serializeState, STATE_FILE, type OwnedPath } from './state.js'
@@ -91,14 +91,17 @@ const isOutput = (name: string) => !PER_PATH_METADATA.has(name)
  */
 function outputChanged(
   dir: string,
+  /** The layout's files below `dir`, in layout order. */
+  below: readonly string[],
   layoutFiles: ReadonlyMap<string, PlannedFile>,
   existing: ReadonlyMap<string, TreeEntry>,
   owned: OwnedPath | undefined
 ): boolean {
   const prefix = `${dir}/`
   const names = new Set<string>()
-  for (const [file, entry] of layoutFiles) {
-    if (!file.startsWith(prefix) || !isOutput(file.slice(prefix.length))) continue
+  for (const file of below) {
+    if (!isOutput(file.slice(prefix.length))) continue
+    const entry = layoutFiles.get(file) as PlannedFile
     names.add(file.slice(prefix.length))
     const before = existing.get(file)
     if (!before || before.id !== entry.id || before.mode !== entry.mode) return true
@@ -142,17 +145,18 @@ export function planBranch(input: PlanInput): BranchPlan {
     )
   }
   const changedTargets: string[] = []
+  const plannedByDirectory = filesByDirectory(planned.keys())
   for (const { target } of layout.targets) {
     const previous = owned.get(target.path)
-    if (!outputChanged(target.path, planned, existing, previous)) {
+    const below = plannedByDirectory.get(target.path) ?? []
+    if (!outputChanged(target.path, below, planned, existing, previous)) {
       // Unchanged: its files stay, and so does what the state says of them.
       if (previous) paths[target.path] = previous
       continue
     }
     changedTargets.push(target.name)
     for (const file of previous?.files ?? []) files.delete(`${target.path}/${file}`)
-    const prefix = `${target.path}/`
-    for (const [file, entry] of planned) if (file.startsWith(prefix)) files.set(file, entry)
+    for (const file of below) files.set(file, planned.get(file) as PlannedFile)
     paths[target.path] = layout.state.paths[target.path] as OwnedPath
   }
   changedTargets.push(...pruned.map(p => p.target))

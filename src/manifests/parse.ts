@@ -21,6 +21,7 @@ import {
   type Resource,
   type ResourceId
 } from './resource.js'
+import { parseSimpleDocuments } from './simpleYaml.js'
 import { KUBERNETES_YAML } from './yaml11.js'
 
 /**
@@ -100,9 +101,20 @@ export function parseManifests(
 ): ParsedManifests {
   const sources = typeof input === 'string' ? [{ text: input }] : input
   const problems: ManifestProblem[] = []
-  const entries: Array<{ document: Document; position: string }> = []
+  const entries: ParsedDocument[] = []
   for (const source of sources) {
     const where = source.origin === undefined ? '' : `${source.origin}: `
+    const simple = parseSimpleDocuments(source.text)
+    if (simple) {
+      simple.forEach((raw, index) =>
+        entries.push({
+          raw: () => raw,
+          isMapping: raw instanceof Map,
+          position: `${where}document ${index + 1}`
+        })
+      )
+      continue
+    }
     const lineCounter = new LineCounter()
     const documents = parseAllDocuments(source.text, { ...KUBERNETES_YAML, lineCounter })
     const list = Array.isArray(documents) ? documents : [documents]
@@ -122,17 +134,17 @@ export function parseManifests(
           message: `${position}: duplicate key ${duplicate} (only the last is kept; Kubernetes' strict decoding rejects it)`
         })
       }
-      entries.push(...expandList(document, position))
+      for (const entry of expandList(document, position))
+        if (entry.document.contents !== null)
+          entries.push(fromDocument(entry.document, entry.position))
     })
   }
   const resources: Resource[] = []
   const seen = new Map<string, string>()
   /** Objects seen so far per group/kind/namespace/generateName: the next one's ordinal. */
   const generated = new Map<string, number>()
-  for (const { document, position } of entries) {
-    if (document.contents === null) continue
-    // Maps keep their keys' types, so that keys become strings as Kubernetes makes them.
-    const raw: unknown = document.toJS({ maxAliasCount: 1000, mapAsMap: true })
+  for (const { position, isMapping, ...entry } of entries) {
+    const raw = entry.raw()
     let plain: unknown
     try {
       plain = toPlain(raw, '')
@@ -141,7 +153,7 @@ export function parseManifests(
       throw new ManifestError(target, `${position}: ${error.message}`)
     }
     if (plain === null || plain === undefined) continue
-    if (!isMap(document.contents) || typeof plain !== 'object' || Array.isArray(plain)) {
+    if (!isMapping || typeof plain !== 'object' || Array.isArray(plain)) {
       problems.push({
         rule: 'invalid-resource',
         resource: position,
@@ -233,6 +245,22 @@ export function parseManifests(
     resources.push({ ...identity, apiVersion, id, object, yaml })
   }
   return { resources, problems }
+}
+
+/** A document of the input: its value (as toJS reads it), read once it is needed. */
+interface ParsedDocument {
+  raw: () => unknown
+  isMapping: boolean
+  position: string
+}
+
+function fromDocument(document: Document, position: string): ParsedDocument {
+  return {
+    // Maps keep their keys' types, so that keys become strings as Kubernetes makes them.
+    raw: () => document.toJS({ maxAliasCount: 1000, mapAsMap: true }),
+    isMapping: isMap(document.contents),
+    position
+  }
 }
 
 function nonEmptyString(value: unknown): string | undefined {

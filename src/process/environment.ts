@@ -57,7 +57,11 @@ export function childEnvironment(
   extra: NodeJS.ProcessEnv = {}
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
-  for (const [name, value] of Object.entries(base))
-    if (value !== undefined && isAllowed(name, purpose)) env[name] = value
+  // Names first: reading a value of process.env is a call into the runtime, once per spawn.
+  for (const name of Object.keys(base)) {
+    if (!isAllowed(name, purpose)) continue
+    const value = base[name]
+    if (value !== undefined) env[name] = value
+  }
   return { ...env, ...extra }
 }

@@ -45,7 +45,9 @@ export function runProcess(
         options.purpose ?? 'render',
         options.extraEnv
       ),
-      stdio: ['pipe', 'pipe', 'pipe'],
+      // No input: /dev/null, as immediate an end of input as an empty pipe, and one pipe
+      // (a socket and its stream) less per process.
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       shell: false
     })
     const stdout: Buffer[] = []
@@ -58,9 +60,9 @@ export function runProcess(
             child.kill('SIGKILL')
           }, options.timeoutMs)
         : undefined
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
-    child.stdin.on('error', () => undefined) // the program may exit before reading all input
+    child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk))
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk))
+    child.stdin?.on('error', () => undefined) // the program may exit before reading all input
     child.on('error', error => {
       if (timer) clearTimeout(timer)
       reject(error)
@@ -85,6 +87,6 @@ export function runProcess(
         wallMs
       })
     })
-    child.stdin.end(options.input ?? '')
+    child.stdin?.end(options.input)
   })
 }

@@ -125,7 +125,9 @@ export async function renderTargets(
       repoRoot: options.repoRoot,
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       tempDir,
-      env: options.env ?? process.env,
+      // A copy: each render's allow-listed environment is then read from a plain object,
+      // not through process.env's lookups into the runtime.
+      env: { ...(options.env ?? process.env) },
       extraEnv: { HELM_PLUGINS: fs.mkdtempSync(path.join(tempDir, 'no-helm-plugins-')) },
       kustomizations: new Map(),
       chartCache:

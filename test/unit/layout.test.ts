@@ -6,6 +6,7 @@ import { redactUrl } from '../../src/git/redact.js'
 import {
   GITATTRIBUTES,
   buildBranchLayouts,
+  filesByDirectory,
   pathMetadata,
   pathReadme,
   resourceFileName,
@@ -163,5 +164,16 @@ describe('redactUrl', () => {
       'https://github.com/org/repo.git'
     )
     expect(redactUrl('git@github.com:org/repo.git')).toBe('git@github.com:org/repo.git')
+  })
+})
+
+describe('filesByDirectory', () => {
+  it('lists, per directory, the files below it at any depth, in their order', () => {
+    const files = ['a/x', 'ab/y', 'a/b/z', 'top', 'a/b/w', '/rooted']
+    const byDirectory = filesByDirectory(files)
+    for (const directory of ['a', 'a/b', 'ab', '', 'b'])
+      expect(byDirectory.get(directory) ?? []).toEqual(
+        files.filter(file => file.startsWith(`${directory}/`))
+      )
   })
 })

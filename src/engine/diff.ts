@@ -185,7 +185,11 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
         change.contentOnly &&
         !(loaded.config.file !== undefined && changed.includes(loaded.config.file))
       let base = sameLayout
-        ? { ...loaded, dry: await readDryCommit(git, baseSha, options.repoURL ?? loaded.dry.repoURL), loadMs: 0 }
+        ? {
+            ...loaded,
+            dry: await readDryCommit(git, baseSha, options.repoURL ?? loaded.dry.repoURL),
+            loadMs: 0
+          }
         : await loadBaseTree()
       const { targets, withheld } = restrictOptIns(loaded.config.targets, base?.config.allTargets)
       for (const { target, settings } of withheld)

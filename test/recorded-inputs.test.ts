@@ -68,6 +68,20 @@ const changedTargets = (result: RepositoryDiff) =>
     .map(t => `${t.name} ${t.status}`)
     .sort()
 
+/**
+ * A pull request that changes one overlay's replicas: only that target changes, with the notes
+ * as when everything is read anew. Returns the log of the diff with the notes.
+ */
+async function replicasPullRequest(dry: string, app: string, env: string): Promise<string> {
+  git(dry, 'checkout', '-q', '-b', 'one')
+  write(dry, `apps/${app}/overlays/${env}/patch.yaml`, PATCH(app, 7))
+  commitAll(dry, `${app} ${env}: 7 replicas`)
+  const { noted, fresh, log } = await bothWays(dry)
+  expect(changedTargets(noted)).toEqual([`${app}-${env} changed`])
+  expect(changedTargets(noted)).toEqual(changedTargets(fresh))
+  return log
+}
+
 function notesOn(remote: string, branch: string) {
   const text = git(remote, 'notes', `--ref=${INPUTS_REF}`, 'show', `refs/heads/${branch}`)
   return parseInputs(text)
@@ -103,13 +117,8 @@ describe('the inputs notes (what each target reads, noted with its branch)', () 
   it('a one-app change reads no other target: what unaffected targets read comes from the notes', async () => {
     const { dry } = makeDryWithRemote({ files: FILES })
     await hydrateForTest(dry)
-    git(dry, 'checkout', '-q', '-b', 'one')
-    write(dry, 'apps/cart/overlays/prod/patch.yaml', PATCH('cart', 7))
-    commitAll(dry, 'cart prod: 7 replicas')
-    const { noted, fresh, log } = await bothWays(dry)
+    const log = await replicasPullRequest(dry, 'cart', 'prod')
     expect(log).toContain('what 4 of 5 targets read comes from the inputs noted on their branches')
-    expect(changedTargets(noted)).toEqual(['cart-prod changed'])
-    expect(changedTargets(noted)).toEqual(changedTargets(fresh))
   })
 
   it.each([
@@ -177,12 +186,7 @@ describe('the inputs notes (what each target reads, noted with its branch)', () 
     )
     git(clone, 'notes', `--ref=${INPUTS_REF}`, 'add', '-f', '-m', '{"inputs": [1, 2]}', 'env/dev')
     git(clone, 'push', '-q', 'origin', INPUTS_REF)
-    git(dry, 'checkout', '-q', '-b', 'one')
-    write(dry, 'apps/shop/overlays/dev/patch.yaml', PATCH('shop', 3))
-    commitAll(dry, 'shop dev: 3 replicas')
-    const { noted, fresh, log } = await bothWays(dry)
+    const log = await replicasPullRequest(dry, 'shop', 'dev')
     expect(log).toContain('what 2 of 5 targets read comes from the inputs noted on their branches')
-    expect(changedTargets(noted)).toEqual(['shop-dev changed'])
-    expect(changedTargets(noted)).toEqual(changedTargets(fresh))
   })
 })

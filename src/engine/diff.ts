@@ -21,6 +21,7 @@ import { affectedTargets, changes } from '../targets/affected.js'
 import { DependencyIndex, type TargetDependencies } from '../targets/dependencies.js'
 import { recordedDependencies } from '../hydrate/recordedInputs.js'
 import { restrictOptIns } from '../targets/optIns.js'
+import { keepBasePolicy } from '../policy/basePolicy.js'
 import {
   loadRepository,
   renderSelection,
@@ -191,10 +192,19 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
             loadMs: 0
           }
         : await loadBaseTree()
-      const { targets, withheld } = restrictOptIns(loaded.config.targets, base?.config.allTargets)
-      for (const { target, settings } of withheld)
+      const optIns = restrictOptIns(loaded.config.targets, base?.config.allTargets)
+      for (const { target, settings } of optIns.withheld)
         logger.warning(
           `target ${target}: ${settings.join(', ')} come from this change, so this diff renders without them; they apply once merged`
+        )
+      // Nor may a change weaken the rules its own output is checked by.
+      const { targets, kept } = keepBasePolicy(
+        { policy: loaded.config.policy, targets: optIns.targets },
+        base && { policy: base.config.policy, targets: base.config.allTargets }
+      )
+      for (const { target, rules } of kept)
+        logger.warning(
+          `target ${target}: this change weakens policy ${rules.join(', ')}; this diff checks with the base's settings; they apply once merged`
         )
       const head = { ...loaded, config: { ...loaded.config, targets } }
       // What each target reads: as noted on its branch where that still holds (ADR 0020), so

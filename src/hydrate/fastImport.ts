@@ -15,6 +15,14 @@ import {
   TIMINGS_REF
 } from './remoteState.js'
 
+/** A note's text, or none for a record with nothing in it. */
+function unlessEmpty<T extends object>(
+  record: T | undefined,
+  serialize: (record: T) => string
+): string | undefined {
+  return record && Object.keys(record).length > 0 ? serialize(record) : undefined
+}
+
 export interface Identity {
   name: string
   email: string
@@ -88,20 +96,14 @@ export async function buildCommits(
       local: NEW_TIMINGS,
       parent: options.timingsParent,
       message: `Render timings by hydrate for ${dry.sha}`,
-      text: (plan: BranchPlan) =>
-        plan.timings && Object.keys(plan.timings).length > 0
-          ? serializeTimings(plan.timings)
-          : undefined
+      text: (plan: BranchPlan) => unlessEmpty(plan.timings, serializeTimings)
     },
     {
       ref: INPUTS_REF,
       local: NEW_INPUTS,
       parent: options.inputsParent,
       message: `Target inputs by hydrate for ${dry.sha}`,
-      text: (plan: BranchPlan) =>
-        plan.inputs && Object.keys(plan.inputs).length > 0
-          ? serializeInputs(plan.inputs)
-          : undefined
+      text: (plan: BranchPlan) => unlessEmpty(plan.inputs, serializeInputs)
     }
   ]
   const notesMarks = new Map<string, number>()

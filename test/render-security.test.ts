@@ -91,8 +91,9 @@ describe.each(HELM_VERSIONS)('hostile charts ($label)', ({ bin }) => {
     })
     fs.symlinkSync('../../../.git/config', path.join(repo, 'charts/evil/templates/config'))
     const result = await render(repo, env)
-    expect(result.errors[0]?.message).toMatch(
-      /charts\/evil\/templates\/config resolves to .*\/\.git\/config, inside the repository's \.git directory/
+    // Relative to the repository: the message does not carry the workspace's absolute path.
+    expect(result.errors[0]?.message).toContain(
+      "charts/evil/templates/config resolves to .git/config, inside the repository's .git directory"
     )
   })
 
@@ -499,7 +500,7 @@ describe('what an attacker tried after the second hardening', () => {
     })
     fs.symlinkSync('../../../.git/config', path.join(plugin, 'k/charts/c/g'))
     expect((await render(plugin)).errors[0]?.message).toContain(
-      "/.git/config, inside the repository's .git directory"
+      "resolves to .git/config, inside the repository's .git directory"
     )
   })
 

@@ -87,6 +87,13 @@ export class InputGuard {
     return path.relative(this.repoRoot, absolute).split(path.sep).join('/') || '.'
   }
 
+  /** A resolved path as a message shows it: inside the repository (its .git), relative to it. */
+  private shownReal(real: string): string {
+    return isUnder(this.realRoot, real)
+      ? path.relative(this.realRoot, real).split(path.sep).join('/') || '.'
+      : real
+  }
+
   /** One file or directory the render reads: refused when it leads somewhere it may not. */
   checkPath(relative: string): void {
     const absolute = path.join(this.repoRoot, relative)
@@ -97,7 +104,7 @@ export class InputGuard {
     this.fail(
       real === absolute
         ? `${shown} is ${why}; a render reads only files inside the repository`
-        : `${shown} resolves to ${real}, ${why}; a render reads only files inside the repository`
+        : `${shown} resolves to ${this.shownReal(real)}, ${why}; a render reads only files inside the repository`
     )
   }
 
@@ -219,7 +226,7 @@ export class InputGuard {
       }
       const real = this.realPath(path.resolve(this.repoRoot, ref.dir, ref.ref))
       const why = this.refusal(real)
-      if (why) this.fail(`${where} resolves to ${real}, ${why}`)
+      if (why) this.fail(`${where} resolves to ${this.shownReal(real)}, ${why}`)
     }
   }
 

@@ -2,10 +2,9 @@ import path from 'node:path'
 import { loadConfig } from '../config/load.js'
 import type { HydrateConfig, Target } from '../config/types.js'
 import { getErrorMessage } from '../errors.js'
-import { GitAuthHelper } from '../git/auth.js'
 import { GitCommandManager } from '../git/commandManager.js'
 import { Ancestry } from '../git/objects.js'
-import { checkUserRef, resolveCommit, withWorktree } from '../git/revisions.js'
+import { resolveCommit, withWorktree } from '../git/revisions.js'
 import {
   BranchWriter,
   type Identity,
@@ -26,12 +25,12 @@ import {
   checkLayouts,
   loadRepository,
   renderSelection,
-  resolveRepoRoot,
   type EngineOptions,
   type LoadedRepository,
   type RepositoryRender
 } from './render.js'
 import { enforceVerdict, renderVerdict } from './verdict.js'
+import { withRemoteGit } from './remoteGit.js'
 
 export interface HydrateOptions extends EngineOptions {
   /** Remote name or URL of the repository that holds the environment branches. */
@@ -157,13 +156,7 @@ async function planHydration(
  */
 export async function hydrateRepository(options: HydrateOptions): Promise<RepositoryHydration> {
   const { logger } = options
-  const repoRoot = await resolveRepoRoot(options.repoRoot)
-  if (options.remote !== undefined) checkUserRef(options.remote, 'the remote')
-  const auth = options.auth
-    ? new GitAuthHelper(options.auth.token, options.auth.serverUrl)
-    : undefined
-  try {
-    const git = new GitCommandManager(repoRoot, auth?.configure() ?? {})
+  return withRemoteGit(options, async (git, repoRoot) => {
     const committer = options.committer ?? (await gitIdentity(git)) ?? DEFAULT_COMMITTER
     const toolbox = options.toolbox ?? new Toolbox(logger, options.env)
     const engine = { ...options, repoRoot, toolbox }
@@ -212,9 +205,7 @@ export async function hydrateRepository(options: HydrateOptions): Promise<Reposi
         : undefined
     // Every git process of the run's plumbing: inspection, change detection, writes, push.
     return { render: render.render, write: { ...write, gitProcesses: git.processes }, promotion }
-  } finally {
-    auth?.remove()
-  }
+  })
 }
 
 async function gitIdentity(git: GitCommandManager): Promise<Identity | undefined> {

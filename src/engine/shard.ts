@@ -1,16 +1,14 @@
 import type { Target } from '../config/types.js'
 import type { DryCommit } from '../git/dryCommit.js'
-import { GitAuthHelper } from '../git/auth.js'
-import { GitCommandManager } from '../git/commandManager.js'
 import { Ancestry } from '../git/objects.js'
-import { checkUserRef } from '../git/revisions.js'
 import { formerBranches } from '../hydrate/ownership.js'
 import { planPromotions, type PromotionResult } from '../hydrate/promotion.js'
 import type { EnvironmentUpdate } from '../hydrate/promotionBranches.js'
 import { inspectRemote } from '../hydrate/remoteState.js'
 import { planShards, type ShardPlan } from '../shard/plan.js'
 import { configTargetsAt } from './hydrate.js'
-import { loadRepository, resolveRepoRoot, type EngineOptions } from './render.js'
+import { loadRepository, type EngineOptions } from './render.js'
+import { withRemoteGit } from './remoteGit.js'
 
 export interface ShardPlanOptions extends EngineOptions {
   /** Shards wanted (the plan has fewer when there are fewer branch groups). */
@@ -26,14 +24,8 @@ export interface ShardPlanOptions extends EngineOptions {
  */
 export async function planRepository(options: ShardPlanOptions): Promise<ShardPlan> {
   const { logger } = options
-  const repoRoot = await resolveRepoRoot(options.repoRoot)
   const remoteName = options.remote ?? 'origin'
-  if (options.remote !== undefined) checkUserRef(options.remote, 'the remote')
-  const auth = options.auth
-    ? new GitAuthHelper(options.auth.token, options.auth.serverUrl)
-    : undefined
-  try {
-    const git = new GitCommandManager(repoRoot, auth?.configure() ?? {})
+  return withRemoteGit(options, async (git, repoRoot) => {
     const loaded = await loadRepository({ ...options, repoRoot, shard: undefined })
     const { config } = loaded
     const environments = config.promotion?.environments ?? []
@@ -84,9 +76,7 @@ export async function planRepository(options: ShardPlanOptions): Promise<ShardPl
       `${plan.matrix.include.length} shard${plan.matrix.include.length === 1 ? '' : 's'} of ${config.targets.length} targets on ${branches.length} branches, balanced by ${plan.basis}${plan.matrix.include.length < options.shards ? ` (${options.shards} asked for; a branch is never split)` : ''}`
     )
     return plan
-  } finally {
-    auth?.remove()
-  }
+  })
 }
 
 export interface BranchPromotionOptions extends EngineOptions {
@@ -105,12 +95,7 @@ export async function promotionFromBranches(
   options: BranchPromotionOptions
 ): Promise<{ promotion: PromotionResult; dry: DryCommit } | undefined> {
   const { logger } = options
-  const repoRoot = await resolveRepoRoot(options.repoRoot)
-  const auth = options.auth
-    ? new GitAuthHelper(options.auth.token, options.auth.serverUrl)
-    : undefined
-  try {
-    const git = new GitCommandManager(repoRoot, auth?.configure() ?? {})
+  return withRemoteGit(options, async (git, repoRoot) => {
     const loaded = await loadRepository({ ...options, repoRoot, shard: undefined })
     const { config } = loaded
     if (!config.promotion) return undefined
@@ -131,7 +116,5 @@ export async function promotionFromBranches(
       diff: config.diff
     })
     return { promotion, dry: loaded.dry }
-  } finally {
-    auth?.remove()
-  }
+  })
 }

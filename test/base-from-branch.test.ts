@@ -7,26 +7,12 @@ import { renderJson } from '../src/report/json.js'
 import { renderMarkdown } from '../src/report/markdown.js'
 import { hydrateForTest } from './helpers/engine.js'
 import { cleanupTempDirs, commitAll, git, makeDryWithRemote } from './helpers/repo.js'
+import { CM, DEPLOYMENT } from './helpers/manifests.js'
+import { prng } from './helpers/random.js'
 import { countingTools } from './helpers/tools.js'
 
 afterAll(cleanupTempDirs)
 
-/** mulberry32: a seeded PRNG, so a failing sequence replays from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const CM = (name: string, value: string) =>
-  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  value: "${value}"\n`
-const DEPLOYMENT = (name: string, replicas: number, image: string) =>
-  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  replicas: ${replicas}\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata: {labels: {app: ${name}}}\n    spec:\n      containers: [{name: main, image: "${image}"}]\n`
 const JOB = (prefix: string, image: string) =>
   `apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: ${prefix}\n  annotations: {argocd.argoproj.io/hook: PreSync}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: m, image: "${image}"}]\n`
 const SECRET = (value: string) =>

@@ -4,24 +4,12 @@ import { afterAll, describe, expect, it } from '@jest/globals'
 import { hydrateRepository, type HydrateOptions } from '../src/engine.js'
 import { MemoryLogger } from '../src/logger.js'
 import { cleanupTempDirs, commitAll, git, makeDryWithRemote, tempDir } from './helpers/repo.js'
+import { CM } from './helpers/manifests.js'
+import { prng } from './helpers/random.js'
 import { toolEnv } from './helpers/tools.js'
 
 afterAll(cleanupTempDirs)
 
-/** mulberry32: a small seeded PRNG, so a failing sequence can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const CM = (name: string, value: string) =>
-  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  value: "${value}"\n`
 const OVERLAY =
   'resources: [../../base]\nconfigMapGenerator:\n  - name: shop-config\n    files: [app.conf]\n'
 const chartTarget = (env: string) =>

@@ -6,16 +6,13 @@ import { INPUTS_REF, parseInputs } from '../src/hydrate/recordedInputs.js'
 import { MemoryLogger } from '../src/logger.js'
 import { hydrateForTest } from './helpers/engine.js'
 import { cleanupTempDirs, commitAll, git, makeDryWithRemote } from './helpers/repo.js'
+import { CM, DEPLOYMENT } from './helpers/manifests.js'
 import { toolEnv } from './helpers/tools.js'
 
 afterAll(cleanupTempDirs)
 
-const DEPLOYMENT = (name: string, replicas: number) =>
-  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  replicas: ${replicas}\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata: {labels: {app: ${name}}}\n    spec:\n      containers: [{name: main, image: "${name}:1.0.0"}]\n`
 const PATCH = (name: string, replicas: number) =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  replicas: ${replicas}\n`
-const CM = (name: string, value: string) =>
-  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  value: "${value}"\n`
 
 const FILES: Record<string, string> = {
   'hydrate.yaml': [
@@ -38,7 +35,7 @@ const FILES: Record<string, string> = {
 }
 for (const app of ['shop', 'cart']) {
   FILES[`apps/${app}/base/kustomization.yaml`] = 'resources: [deploy.yaml]\n'
-  FILES[`apps/${app}/base/deploy.yaml`] = DEPLOYMENT(app, 1)
+  FILES[`apps/${app}/base/deploy.yaml`] = DEPLOYMENT(app, 1, `${app}:1.0.0`)
   for (const env of ['dev', 'prod']) {
     FILES[`apps/${app}/overlays/${env}/kustomization.yaml`] =
       `resources: [../../base]\nnamespace: ${app}-${env}\npatches:\n  - path: patch.yaml\n`

@@ -4,6 +4,7 @@ import type { GitCommandManager } from '../git/commandManager.js'
 import { resolveCommit } from '../git/revisions.js'
 import { changedFiles } from '../targets/affected.js'
 import { mayChangeDependencies, type TargetDependencies } from '../targets/dependencies.js'
+import { byBytes, DRY_SHA, sortKeys } from './state.js'
 
 /**
  * Our own notes (docs/adr/0020): per hydrated branch tip, what each path's target reads, as
@@ -28,21 +29,8 @@ export interface RecordedInputs {
 /** Path → what the target written there reads. */
 export type InputsNote = Record<string, RecordedInputs>
 
-const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/
 const HEX = /^[0-9a-f]{64}$/
-const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b))
 const sorted = (values: Iterable<string>) => [...new Set(values)].sort(byBytes)
-
-function stable(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(stable)
-  if (value && typeof value === 'object')
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort(byBytes)
-        .map(key => [key, stable((value as Record<string, unknown>)[key])])
-    )
-  return value
-}
 
 /**
  * The target as the index reads it; where it is declared does not change what it reads.
@@ -104,7 +92,7 @@ function dependenciesOf(entry: RecordedInputs): TargetDependencies {
 
 /** The note's text: one line of JSON, keys sorted, final newline. */
 export function serializeInputs(note: InputsNote): string {
-  return `${JSON.stringify(stable({ inputs: note }))}\n`
+  return `${JSON.stringify(sortKeys({ inputs: note }))}\n`
 }
 
 const isStrings = (value: unknown): value is string[] =>
@@ -126,7 +114,7 @@ export function parseInputs(text: string): InputsNote | undefined {
       entry &&
       typeof entry.target === 'string' &&
       typeof entry.drySha === 'string' &&
-      SHA.test(entry.drySha) &&
+      DRY_SHA.test(entry.drySha) &&
       typeof entry.definition === 'string' &&
       HEX.test(entry.definition) &&
       isStrings(entry.files) &&

@@ -4,7 +4,7 @@ import { readBlobs } from '../git/objects.js'
 import type { Logger } from '../logger.js'
 import { METADATA_FILE } from './layout.js'
 import { INPUTS_REF, parseInputs, type InputsNote } from './recordedInputs.js'
-import { parseState, STATE_FILE, type HydrateState } from './state.js'
+import { DRY_SHA, parseState, STATE_FILE, type HydrateState } from './state.js'
 
 export const NOTES_REF = 'refs/notes/hydrator.metadata'
 /**
@@ -64,8 +64,6 @@ const OUR_NOTES = new Map([
   [TIMINGS_REF, `${TIMINGS_REF}:${LOCAL_TIMINGS}`],
   [INPUTS_REF, `${INPUTS_REF}:${LOCAL_INPUTS}`]
 ])
-
-const DRY_SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/
 
 /** The remote state of some branches: tips, trees, the drySha each records, state files. */
 export async function inspectRemote(

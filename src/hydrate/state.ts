@@ -5,6 +5,9 @@
  */
 export const STATE_FILE = 'hydrate.state.json'
 
+/** A full commit id, SHA-1 or SHA-256. */
+export const DRY_SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/
+
 /** One path we own on the branch. */
 export interface OwnedPath {
   /** The target that wrote it. */
@@ -25,9 +28,11 @@ export interface HydrateState {
   paths: Record<string, OwnedPath>
 }
 
-const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b))
+/** Bytewise order (Go's sort of strings), not UTF-16 code units. */
+export const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b))
 
-function sortKeys(value: unknown): unknown {
+/** `value` with every object's keys in bytewise order, recursively (deterministic JSON). */
+export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys)
   if (value && typeof value === 'object') {
     const object = value as Record<string, unknown>

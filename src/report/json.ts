@@ -1,6 +1,5 @@
 import type { DiffReport } from '../diff/types.js'
-import { getErrorMessage } from '../errors.js'
-import { readStamp, ShardReportError, type ShardStamp } from '../shard/reports.js'
+import { readShardJson, ShardReportError, type ShardStamp } from '../shard/reports.js'
 
 /** The JSON report (README "The rendered diff") (secrets are already masked in every diff). */
 export function renderJson(report: DiffReport): string {
@@ -80,13 +79,7 @@ export interface DiffShardReport {
 
 /** Reads a shard's JSON report; anything else is a ShardReportError naming the file. */
 export function parseDiffShardReport(text: string, file: string): DiffShardReport {
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch (error) {
-    throw new ShardReportError(`${file} is not JSON: ${getErrorMessage(error)}`)
-  }
-  const stamp = readStamp(data, file)
+  const { data, stamp } = readShardJson(text, file)
   const { shard, ...report } = data as DiffReport & { shard: DiffShardStamp }
   if (
     typeof report.base !== 'string' ||

@@ -1,11 +1,10 @@
-import { getErrorMessage } from '../errors.js'
 import type {
   BranchStatus,
   EnvironmentUpdate,
   PrunedPath,
   WriteResult
 } from '../hydrate/branchWriter.js'
-import { readStamp, ShardReportError, type ShardStamp } from './reports.js'
+import { readShardJson, ShardReportError, type ShardStamp } from './reports.js'
 
 /** What a shard's push did to one branch (the report job's outputs and summary). */
 export interface PushedBranch {
@@ -59,13 +58,7 @@ export function parsePushShardReport(
   text: string,
   file: string
 ): { file: string; stamp: ShardStamp; report: PushShardReport } {
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch (error) {
-    throw new ShardReportError(`${file} is not JSON: ${getErrorMessage(error)}`)
-  }
-  const stamp = readStamp(data, file)
+  const { data, stamp } = readShardJson(text, file)
   const report = data as Partial<PushShardReport>
   if (
     report.kind !== 'hydrate-push' ||

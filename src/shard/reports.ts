@@ -1,4 +1,4 @@
-import { HydrateError } from '../errors.js'
+import { getErrorMessage, HydrateError } from '../errors.js'
 import { formatShardId, parseShardId } from './plan.js'
 
 /** What every shard report carries: which shard of which plan wrote it. */
@@ -22,6 +22,17 @@ export class IncompleteShardsError extends HydrateError {
       `shard${missing.length === 1 ? '' : 's'} ${missing.join(', ')} of ${count} sent no report (failed or cancelled): the merged report is incomplete`
     )
   }
+}
+
+/** A shard report file's JSON and its stamp; anything else is a ShardReportError naming the file. */
+export function readShardJson(text: string, file: string): { data: unknown; stamp: ShardStamp } {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (error) {
+    throw new ShardReportError(`${file} is not JSON: ${getErrorMessage(error)}`)
+  }
+  return { data, stamp: readStamp(data, file) }
 }
 
 export function readStamp(data: unknown, file: string): ShardStamp {

@@ -444,8 +444,6 @@ export class DependencyIndex {
   private readonly parsed = new Map<string, Obj | undefined>()
   private readonly facts = new FileFacts()
   private readonly known = new Map<string, TargetDependencies>()
-  /** Targets whose dependencies were read from the tree (not recorded). */
-  computed = 0
 
   constructor(
     readonly repoRoot: string,
@@ -456,11 +454,9 @@ export class DependencyIndex {
   of(target: Target): TargetDependencies {
     let deps = this.known.get(target.name)
     if (!deps) {
-      deps = this.recorded.get(target.name)
-      if (!deps) {
-        deps = targetDependencies(this.repoRoot, target, this.parsed, this.facts)
-        this.computed++
-      }
+      deps =
+        this.recorded.get(target.name) ??
+        targetDependencies(this.repoRoot, target, this.parsed, this.facts)
       this.known.set(target.name, deps)
     }
     return deps

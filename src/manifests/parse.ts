@@ -22,6 +22,7 @@ import {
   type ResourceId
 } from './resource.js'
 import { parseSimpleDocuments } from './simpleYaml.js'
+import { assertValuesIntact } from './valuesIntact.js'
 import { KUBERNETES_YAML } from './yaml11.js'
 
 /**
@@ -238,7 +239,9 @@ export function parseManifests(
     seen.set(id, position)
     let yaml: string
     try {
-      yaml = encodeArgoDocument(toArgoValue(raw))
+      const value = toArgoValue(raw)
+      yaml = encodeArgoDocument(value)
+      assertValuesIntact(target, label, value, yaml)
     } catch (error) {
       if (!(error instanceof UnrepresentableValueError)) throw error
       throw new ManifestError(target, `${position} (${label}): ${error.message}`)

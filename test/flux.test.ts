@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { renderRepository } from '../src/engine.js'
+import { targetsJson, targetsText } from '../src/cli/targetsOutput.js'
+import { configSource, renderRepository } from '../src/engine.js'
 import { formatLocation } from '../src/errors.js'
 import { MemoryLogger } from '../src/logger.js'
 import { cleanupTempDirs, makeRepo } from './helpers/repo.js'
@@ -59,6 +60,12 @@ function cluster(env: string, replicas: number): Record<string, string> {
 const FILES: Record<string, string> = {
   ...cluster('dev', 1),
   ...cluster('prod', 3),
+  'clusters/dev/cluster-secrets.yaml': yaml(
+    'apiVersion: v1',
+    'kind: Secret',
+    'metadata: {name: cluster-secrets, namespace: flux-system}',
+    `data: {TOKEN: ${Buffer.from('dev-t0ken').toString('base64')}}`
+  ),
   'clusters/prod/extras.yaml': kustomization('extras', [
     'path: ./apps/base',
     'postBuild:',
@@ -77,6 +84,7 @@ const FILES: Record<string, string> = {
     '  escaped: $${NOT_A_VARIABLE}',
     '  unset: "[${UNSET}]"',
     '  shell: $HOME',
+    '  token: ${TOKEN:=none}',
     '---',
     'apiVersion: v1',
     'kind: ConfigMap',
@@ -165,8 +173,12 @@ describe('zero-config Flux: targets from Kustomizations', () => {
       tier: 'standard',
       escaped: '${NOT_A_VARIABLE}',
       unset: '[]',
-      shell: '$HOME'
+      shell: '$HOME',
+      token: 'none' // the optional Secret is only in clusters/dev
     })
+    expect(
+      (objects('apps-dev')['ConfigMap/settings'] as { data: { token: unknown } }).data.token
+    ).toBe('dev-t0ken')
     // The substituted text is YAML again: a number where the variable stood.
     expect((prod['Deployment/web'] as { spec: { replicas: unknown } }).spec.replicas).toBe(3)
     expect(
@@ -193,12 +205,37 @@ describe('zero-config Flux: targets from Kustomizations', () => {
       'ConfigMap/cluster-vars',
       'GitRepository/flux-system',
       'Kustomization/apps',
-      'Kustomization/flux-system'
+      'Kustomization/flux-system',
+      'Secret/cluster-secrets'
     ])
+    // hydrate targets lists the targets and every skip with its reason.
+    const listed = JSON.parse(targetsJson(config, configSource(config))) as {
+      config: string
+      targets: Array<{ name: string; from: string; origin?: string }>
+      findings: Array<{ at: string; subject: string; kind: string }>
+    }
+    expect(listed.config).toBe('the Flux Kustomizations of the repository (no hydrate.yaml)')
+    expect(listed.targets.find(t => t.name === 'monitoring-dev')?.origin).toBe(
+      'Kustomization monitoring (in the output of apps-dev)'
+    )
+    expect(listed.findings).toEqual([
+      expect.objectContaining({
+        at: 'clusters/prod/extras.yaml:1:1',
+        subject: 'Kustomization extras (prod)',
+        kind: 'invalid'
+      })
+    ])
+    expect(targetsText(config, configSource(config))).toContain(
+      'Not rendered (1):\n  clusters/prod/extras.yaml:1:1  Kustomization extras (prod): invalid: postBuild.substituteFrom: ConfigMap extra-vars'
+    )
     // The README's commands say that variables were substituted, never their values.
     const apps = result.rendered.find(r => r.target.name === 'apps-prod')
     expect(apps?.commands).toContain(
       "# then Flux's post-build substitution (flux envsubst) of CLUSTER_NAME, DOMAIN, REPLICAS"
+    )
+    const dev = result.rendered.find(r => r.target.name === 'apps-dev')
+    expect(JSON.stringify([dev?.commands, result.config.targets.map(t => t.origin)])).not.toContain(
+      'dev-t0ken'
     )
   })
 })

@@ -101,7 +101,7 @@ describe('the bundled action (dist/index.js) on a pull_request event', () => {
       /🟡 <a href="[^"]*\/tree\/env\/prod\/cluster">cluster-prod<\/a> 1 added · ⚠️ 1 finding/
     )
     expect(comments[0]?.body).toContain(
-      '> - <b>plaintext-secret</b> · prod / cluster-prod · <code>Secret webapp/db</code>: Secret would be committed to Git in plaintext (stringData.password)'
+      '> - <b>plaintext-secret</b> · prod / cluster-prod · <code>Secret webapp/db</code>: cluster/prod/db-secret.yaml: Secret would be committed to Git in plaintext (stringData.password)'
     )
     expect(JSON.parse(run.outputs.findings ?? '[]')).toEqual([
       expect.objectContaining({

@@ -56,9 +56,27 @@ function expectSameBytes(ours: string, theirs: string, objects: number): void {
   )
 }
 
+/**
+ * Strings written differently from yaml.v3 on purpose (docs/adr/0006): a leading line break
+ * (yaml.v3 drops it, go-yaml issue 76) or a YAML 1.1-only break (NEL, LS, PS) unescaped.
+ */
+const DELIBERATE = /^[\n\r\u0085\u2028\u2029]|[\u0085\u2028\u2029]/
+
+/** The value with such strings (keys too) made ordinary, so every other byte is compared. */
+function agreed(value: GoValue): GoValue {
+  const fix = (s: string) =>
+    DELIBERATE.test(s) ? `x${s.replace(/[\u0085\u2028\u2029]/g, '\n')}` : s
+  if (typeof value === 'string') return fix(value)
+  if (Array.isArray(value)) return value.map(agreed)
+  if (value === null || typeof value !== 'object') return value
+  const out: GoMap = Object.create(null) as GoMap
+  for (const [key, item] of Object.entries(value)) out[fix(key)] = agreed(item)
+  return out
+}
+
 /** Values as the hydrator holds them → ours vs the Go encoder fed the same JSON. */
 function compareValues(values: unknown[]): string {
-  const objects = values.map(v => toArgoValue(v))
+  const objects = values.map(v => agreed(toArgoValue(v)))
   const ours = joinArgoDocuments(objects.map(encodeArgoDocument))
   expectSameBytes(ours, argoReference(bin, objects.map(goJson).join('\n'), 'json'), objects.length)
   return ours
@@ -165,6 +183,29 @@ describe('manifest.yaml is byte for byte what Argo CD writes (Go yaml.v3 referen
       '1:20',
       '2001-12-14'
     ])
+  })
+
+  it('writes the strings yaml.v3 would corrupt so that Kubernetes reads them back intact', () => {
+    // No NEL: go-yaml v2 reads even its escape `\N` as a space (docs/adr/0006).
+    const strings = ['\nfirst line\n', '\n', '\n\nx', '\r\nx', '\u2028x\n', 'a\u2029', ' \u2028x']
+    const value = toArgoValue({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'a' },
+      data: Object.fromEntries(strings.map((v, i) => [`k${i}`, v]))
+    })
+    const theirs = argoReference(bin, goJson(value), 'json')
+    const ours = encodeArgoDocument(value)
+    expect(ours).not.toBe(theirs)
+    expect(theirs).toContain('  k0: |2\n    first line\n')
+    expect(ours).toContain('  k0: "\\nfirst line\\n"\n')
+    // Read by Go (sigs.k8s.io/yaml, as Kubernetes reads manifest.yaml) and written again:
+    // yaml.v3's own bytes lose the break, ours give back the value.
+    expect(argoReference(bin, theirs, 'yaml')).not.toBe(theirs)
+    expect(argoReference(bin, ours, 'yaml')).toBe(theirs)
+    expect(parseManifests(ours, 'web').resources[0]?.object.data).toEqual(
+      Object.fromEntries(strings.map((v, i) => [`k${i}`, v]))
+    )
   })
 
   it('refuses values that have no JSON form, as Kubernetes does', () => {

@@ -141,12 +141,12 @@ describe('policy rules on real rendered output', () => {
     )
     const messages = result.policy.findings.map(f => f.message)
     expect(messages).toContain(
-      'spec.template.spec.initContainers[0] (migrate) image ghcr.io/example/migrate has no tag (it means :latest)'
+      'images/deploy.yaml: spec.template.spec.initContainers[0] (migrate) image ghcr.io/example/migrate has no tag (it means :latest)'
     )
     expect(messages).toContain(
-      'spec.jobTemplate.spec.template.spec.containers[0] (report) image busybox:latest uses the mutable tag :latest'
+      'images/cron.yaml: spec.jobTemplate.spec.template.spec.containers[0] (report) image busybox:latest uses the mutable tag :latest'
     )
-    expect(messages).toContain('v1 Service: /spec/ports/0/port must be integer')
+    expect(messages).toContain('invalid/svc.yaml: v1 Service: /spec/ports/0/port must be integer')
     expect(messages.filter(m => m.startsWith('Secret would be committed')).sort()).toEqual([
       'Secret would be committed to Git in plaintext (data.password); use SOPS, Sealed Secrets or External Secrets, or set allowSecrets: true on the target',
       'Secret would be committed to Git in plaintext (data.token); use SOPS, Sealed Secrets or External Secrets, or set allowSecrets: true on the target'
@@ -344,7 +344,7 @@ describe('where findings go', () => {
     ).toBe(true)
     const markdown = renderMarkdown(result.report)
     expect(markdown).toContain(
-      '> - <b>plaintext-secret</b> · prod / clean · <code>Secret leaked</code>: Secret would be committed'
+      '> - <b>plaintext-secret</b> · prod / clean · <code>Secret leaked</code>: clean/secret.yaml: Secret would be committed'
     )
     // Pre-existing findings are collapsed in one line with their count, apart from the new.
     const [fresh, preExisting] = markdown.split('<details><summary>2 pre-existing findings')

@@ -16,12 +16,14 @@ export function targetsJson(config: HydrateConfig, source: string): string {
     from: formatLocation(t.location),
     ...(t.origin ? { origin: t.origin } : {})
   }))
-  const findings = (config.argocd?.findings ?? []).map(f => ({
-    at: formatLocation(f.location),
-    subject: f.subject,
-    kind: f.kind,
-    message: f.message
-  }))
+  const findings = [...(config.argocd?.findings ?? []), ...(config.flux?.findings ?? [])].map(
+    f => ({
+      at: formatLocation(f.location),
+      subject: f.subject,
+      kind: f.kind,
+      message: f.message
+    })
+  )
   return `${JSON.stringify({ config: source, repoURLs: config.argocd?.repoURLs, targets, findings }, null, 2)}\n`
 }
 
@@ -47,7 +49,7 @@ export function targetsText(config: HydrateConfig, source: string): string {
   if (config.argocd)
     text += `This repository: ${config.argocd.repoURLs.join(', ') || '(no git remote; set argocd.repoURLs)'}\n`
   text += `${line(header)}\n${rows.map(line).join('\n')}\n`
-  const findings = config.argocd?.findings ?? []
+  const findings = [...(config.argocd?.findings ?? []), ...(config.flux?.findings ?? [])]
   if (findings.length > 0) {
     text += `\nNot rendered (${findings.length}):\n`
     for (const f of findings)

@@ -5,8 +5,11 @@ import type { ApplicationContext, KnownApplication } from '../argocd/application
 import { discoverArgoTargets } from '../argocd/discover.js'
 import { readArgoManifests } from '../argocd/manifests.js'
 import { ConfigError, formatLocation, UsageError } from '../errors.js'
+import { clusterOf } from '../flux/kustomization.js'
+import { readFluxObjects } from '../flux/objects.js'
 import { readConfigDocument, type TargetEntry } from './entries.js'
 import { CONFIG_FILE_NAMES, expandEntry } from './expand.js'
+import { discoverFluxTargets, fluxReport, type FluxContext } from './fluxTargets.js'
 import { resolveInsideRepo } from './paths.js'
 import {
   applyHydrateTo,
@@ -59,6 +62,8 @@ export interface ConfigDraft {
   reader?: YamlReader
   promotion?: PromotionEntry
   options: LoadOptions
+  /** Zero-config Flux: for the Kustomizations rendered output declares (src/engine/fluxDiscovery.ts). */
+  fluxContext?: FluxContext
 }
 
 /** hydrate.yaml → entries → targets (discovery, defaults) → checks across targets. */
@@ -78,6 +83,7 @@ export function readConfigDraft(repoRoot: string, options: LoadOptions = {}): Co
   let promotionEntry: PromotionEntry | undefined
   let argocdSettings: ArgoDiscoverySettings | undefined
   let argoManifests: ReturnType<typeof readArgoManifests> | undefined
+  let fluxObjects: ReturnType<typeof readFluxObjects> | undefined
   if (file) {
     const text = fs.readFileSync(path.join(root, file), 'utf8')
     reader = new YamlReader(file, text)
@@ -90,10 +96,14 @@ export function readConfigDraft(repoRoot: string, options: LoadOptions = {}): Co
       argocd: argocdSettings
     } = readConfigDocument(reader))
   } else {
-    // Zero config: the repository's Argo CD Applications when it has any, else environments/{env}.
+    // Zero config: the repository's Argo CD Applications when it has any, else its Flux
+    // Kustomizations, else environments/{env}.
     argoManifests = readArgoManifests(root, [''])
-    if (argoManifests.manifests.length > 0) {
-      argocdSettings = { paths: [''], repoURLs: [] }
+    fluxObjects = argoManifests.manifests.length > 0 ? undefined : readFluxObjects(root)
+    if (!fluxObjects?.kustomizations.some(k => clusterOf(k.location.file) !== undefined))
+      fluxObjects = undefined
+    if (argoManifests.manifests.length > 0 || fluxObjects) {
+      if (!fluxObjects) argocdSettings = { paths: [''], repoURLs: [] }
       entries = []
     } else {
       entries = [
@@ -116,6 +126,17 @@ export function readConfigDraft(repoRoot: string, options: LoadOptions = {}): Co
     reader,
     promotion: promotionEntry,
     options
+  }
+  if (fluxObjects) {
+    const discovered = discoverFluxTargets(root, defaults, fluxObjects)
+    targets.push(...discovered.targets)
+    draft.fluxContext = discovered.context
+    const [first, ...more] = fluxReport(discovered.context).findings
+    if (targets.length === 0)
+      throw new ConfigError(
+        { file: '(Flux Kustomizations)' },
+        `no targets: no Flux Kustomization in clusters/<env>/ gives one${first ? ` (${formatLocation(first.location)}: ${first.subject}: ${first.kind}: ${first.message}${more.length > 0 ? `, and ${more.length} more; see hydrate targets` : ''})` : ''}`
+      )
   }
   if (argocdSettings) {
     for (const dir of argocdSettings.paths) {
@@ -165,7 +186,19 @@ export function completeConfig(draft: ConfigDraft): HydrateConfig {
     if (targets.length === 0)
       throw new UsageError(`no target matches ${globs.map(g => JSON.stringify(g)).join(', ')}`)
   }
-  return { repoRoot, file, defaults, diff, policy, targets, allTargets, promotion, argocd }
+  const flux = draft.fluxContext ? fluxReport(draft.fluxContext) : undefined
+  return {
+    repoRoot,
+    file,
+    defaults,
+    diff,
+    policy,
+    targets,
+    allTargets,
+    promotion,
+    argocd,
+    ...(flux ? { flux } : {})
+  }
 }
 
 /**

@@ -117,6 +117,11 @@ export interface Target {
    * ApplicationSet manifest, a git files generator's file): a change to one affects it.
    */
   definedBy?: string[]
+  /**
+   * Flux's postBuild variables (zero-config Flux): substituted into the rendered output as
+   * Flux's kustomize-controller does (src/flux/substitute.ts).
+   */
+  fluxSubstitute?: Record<string, string>
 }
 
 export interface Defaults {
@@ -205,6 +210,8 @@ export interface HydrateConfig {
   promotion?: PromotionSettings
   /** Argo CD discovery: what it read and what it skipped, and why. */
   argocd?: ArgoDiscoveryReport
+  /** Flux discovery (zero config): what it skipped, and why. */
+  flux?: FluxDiscoveryReport
   /**
    * A shard's config (docs/adr/0019): the names of `targets` before it was narrowed to the
    * shard's branches, in order, so that shard reports merge into the unsharded order.
@@ -234,6 +241,10 @@ export interface ArgoDiscoveryReport {
   settings: ArgoDiscoverySettings
   /** Normalized URLs taken as this repository. */
   repoURLs: string[]
+  findings: ArgoFinding[]
+}
+
+export interface FluxDiscoveryReport {
   findings: ArgoFinding[]
 }
 

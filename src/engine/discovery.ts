@@ -8,6 +8,7 @@ import { renderTargets } from '../render/index.js'
 import type { ChartCache } from '../render/chartCache.js'
 import type { Toolbox } from '../render/tools.js'
 import { targetDependencies } from '../targets/dependencies.js'
+import { discoverNestedKustomizations } from './fluxDiscovery.js'
 
 // The discovery phase between loading and planning: Applications that only exist in the
 // rendered output of an app-of-apps target (docs/adr/0017). Config → targets → render keeps
@@ -35,6 +36,7 @@ export async function loadConfigWithAppOfApps(
     targetFilter: options.targetFilter
   })
   await discoverAppOfApps(draft, options)
+  await discoverNestedKustomizations(draft, options, mayDeclareApplications)
   return completeConfig(draft)
 }
 
@@ -89,7 +91,7 @@ const MARKER = 'argoproj.io'
  * undo incremental hydration. Only files inside the repository are read. A template that
  * assembles the string from pieces is not seen: its Applications stay objects on its branch.
  */
-export function mayDeclareApplications(repoRoot: string, target: Target): boolean {
+export function mayDeclareApplications(repoRoot: string, target: Target, marker = MARKER): boolean {
   if (target.source === undefined) return false // a remote chart: not this repository's
   const deps = targetDependencies(repoRoot, target)
   const realRoot = fs.realpathSync(repoRoot)
@@ -114,7 +116,7 @@ export function mayDeclareApplications(repoRoot: string, target: Target): boolea
         .sort()
         .some(name => mentions(path.posix.join(relative, name)))
     if (!stat.isFile() || stat.size > MAX_SCANNED_BYTES) return false
-    return fs.readFileSync(real, 'utf8').includes(MARKER)
+    return fs.readFileSync(real, 'utf8').includes(marker)
   }
   const definedBy = new Set(target.definedBy ?? [])
   // Its own Application manifest names argoproj.io, but is not rendered.

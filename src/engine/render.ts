@@ -93,8 +93,9 @@ export async function loadRepository(options: EngineOptions): Promise<LoadedRepo
 /** Where a config's targets come from, for the log. */
 export function configSource(config: HydrateConfig): string {
   if (config.file) return config.argocd ? `${config.file} and Argo CD Applications` : config.file
-  return config.argocd
-    ? 'the Argo CD Applications of the repository (no hydrate.yaml)'
+  if (config.argocd) return 'the Argo CD Applications of the repository (no hydrate.yaml)'
+  return config.flux
+    ? 'the Flux Kustomizations of the repository (no hydrate.yaml)'
     : 'the zero-config default (environments/{env})'
 }
 

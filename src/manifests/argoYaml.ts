@@ -13,6 +13,9 @@ const BEST_INDENT = 2
 /** yaml.v3 writes a key longer than this (in bytes) as an explicit `? key`. */
 const SIMPLE_KEY_MAX = 128
 
+/** Line breaks of YAML 1.1 only: a YAML 1.2 reader takes them as text. */
+const UNICODE_BREAK = /[\u0085\u2028\u2029]/
+
 type Style = 'plain' | 'single' | 'double' | 'literal'
 /** The emitter state under a node: only a block sequence item indents differently. */
 type Parent = 'sequence' | 'other'
@@ -99,6 +102,10 @@ class Emitter {
       style = 'single'
     if (style === 'single' && !analysis.singleQuotedAllowed) style = 'double'
     if (style === 'literal' && (!analysis.blockAllowed || simpleKey)) style = 'double'
+    // Values come first (docs/adr/0006): yaml.v3 writes `|2` and drops a leading break
+    // (go-yaml issue 76), and NEL/LS/PS outside escapes read back differently in YAML 1.2.
+    if (style === 'literal' && isBreak(value.charAt(0))) style = 'double'
+    if (style !== 'double' && UNICODE_BREAK.test(value)) style = 'double'
     this.increaseIndent(true, parent)
     if (style === 'plain') this.writePlain(value)
     else if (style === 'single') this.writeSingle(value)

@@ -22,6 +22,7 @@ import {
   type ResourceId
 } from './resource.js'
 import { parseSimpleDocuments } from './simpleYaml.js'
+import { assertValuesIntact } from './valuesIntact.js'
 import { KUBERNETES_YAML } from './yaml11.js'
 
 /**
@@ -110,7 +111,8 @@ export function parseManifests(
         entries.push({
           raw: () => raw,
           isMapping: raw instanceof Map,
-          position: `${where}document ${index + 1}`
+          position: `${where}document ${index + 1}`,
+          origin: source.origin
         })
       )
       continue
@@ -136,14 +138,14 @@ export function parseManifests(
       }
       for (const entry of expandList(document, position))
         if (entry.document.contents !== null)
-          entries.push(fromDocument(entry.document, entry.position))
+          entries.push(fromDocument(entry.document, entry.position, source.origin))
     })
   }
   const resources: Resource[] = []
   const seen = new Map<string, string>()
   /** Objects seen so far per group/kind/namespace/generateName: the next one's ordinal. */
   const generated = new Map<string, number>()
-  for (const { position, isMapping, ...entry } of entries) {
+  for (const { position, isMapping, origin, ...entry } of entries) {
     const raw = entry.raw()
     let plain: unknown
     try {
@@ -237,12 +239,14 @@ export function parseManifests(
     seen.set(id, position)
     let yaml: string
     try {
-      yaml = encodeArgoDocument(toArgoValue(raw))
+      const value = toArgoValue(raw)
+      yaml = encodeArgoDocument(value)
+      assertValuesIntact(target, label, value, yaml)
     } catch (error) {
       if (!(error instanceof UnrepresentableValueError)) throw error
       throw new ManifestError(target, `${position} (${label}): ${error.message}`)
     }
-    resources.push({ ...identity, apiVersion, id, object, yaml })
+    resources.push({ ...identity, apiVersion, id, object, yaml, ...(origin ? { origin } : {}) })
   }
   return { resources, problems }
 }
@@ -252,10 +256,12 @@ interface ParsedDocument {
   raw: () => unknown
   isMapping: boolean
   position: string
+  origin?: string
 }
 
-function fromDocument(document: Document, position: string): ParsedDocument {
+function fromDocument(document: Document, position: string, origin?: string): ParsedDocument {
   return {
+    origin,
     // Maps keep their keys' types, so that keys become strings as Kubernetes makes them.
     raw: () => document.toJS({ maxAliasCount: 1000, mapAsMap: true }),
     isMapping: isMap(document.contents),

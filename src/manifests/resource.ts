@@ -23,6 +23,8 @@ export interface Resource extends ResourceId {
   object: Record<string, unknown>
   /** This resource as Argo CD's hydrator writes it (yaml.v3), ending with a newline. */
   yaml: string
+  /** The file it was read from (a plain directory's), named in its findings. */
+  origin?: string
 }
 
 /** Kinds that are cluster-scoped: their identity never carries a namespace. */

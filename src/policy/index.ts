@@ -69,8 +69,10 @@ export async function checkPolicy(
       }
       if (!rule.check) continue
       for (const resource of item.resources) {
-        for (const hit of rule.check(resource, context, stats))
-          findings.push({ target: item.target.name, rule: rule.id, severity, ...hit })
+        for (const hit of rule.check(resource, context, stats)) {
+          const message = resource.origin ? `${resource.origin}: ${hit.message}` : hit.message
+          findings.push({ target: item.target.name, rule: rule.id, severity, ...hit, message })
+        }
       }
     }
   }

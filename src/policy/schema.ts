@@ -51,31 +51,83 @@ function modelRegistry(models: Record<string, unknown>): Map<string, ModelClass>
   return registry
 }
 
+interface SchemaErrorDetail {
+  instancePath?: string
+  keyword?: string
+  message?: string
+  params?: Record<string, unknown>
+}
+
+/** What kubernetes-models accepts as `format: byte` (unwrapped standard base64). */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+
 function validatorOf(registry: ReadonlyMap<string, ModelClass>): SchemaValidator {
   return object => {
     const Model = registry.get(`${String(object.apiVersion)}/${String(object.kind)}`)
     if (!Model) return { known: false }
-    try {
-      new Model(object).validate()
-      return { known: true, errors: [] }
-    } catch (error) {
-      const details = (
-        error as {
-          errors?: Array<{
-            instancePath?: string
-            message?: string
-            params?: Record<string, unknown>
-          }>
-        }
-      ).errors
-      if (Array.isArray(details) && details.length > 0) {
-        const messages = details.map(
-          d =>
-            `${d.instancePath || '/'} ${d.message ?? 'is invalid'}${d.params?.allowedValues ? ` (${JSON.stringify(d.params.allowedValues)})` : ''}`
-        )
-        return { known: true, errors: [...new Set(messages)] }
+    // A copy whose wrapped base64 is unwrapped, one round per field the schema names.
+    let checked = object
+    for (;;) {
+      const details = schemaErrors(Model, checked)
+      if (details === undefined) return { known: true, errors: [] }
+      if (!Array.isArray(details)) return { known: true, errors: [details] }
+      const unwrapped = unwrapBase64(checked, details)
+      if (unwrapped) {
+        checked = unwrapped
+        continue
       }
-      return { known: true, errors: [getErrorMessage(error)] }
+      const messages = details.map(
+        d =>
+          `${d.instancePath || '/'} ${d.message ?? 'is invalid'}${d.params?.allowedValues ? ` (${JSON.stringify(d.params.allowedValues)})` : ''}`
+      )
+      return { known: true, errors: [...new Set(messages)] }
     }
   }
+}
+
+/** undefined: valid; the schema's errors; or the message of another failure. */
+function schemaErrors(
+  Model: ModelClass,
+  object: Record<string, unknown>
+): SchemaErrorDetail[] | string | undefined {
+  try {
+    new Model(object).validate()
+    return undefined
+  } catch (error) {
+    const details = (error as { errors?: SchemaErrorDetail[] }).errors
+    return Array.isArray(details) && details.length > 0 ? details : getErrorMessage(error)
+  }
+}
+
+/**
+ * The API server decodes `format: byte` with Go's base64 decoder, which skips line breaks
+ * (kustomize wraps a binaryData file's base64 over lines). A copy of `object` with each such
+ * failing value unwrapped, or undefined when no error is of that kind.
+ */
+function unwrapBase64(
+  object: Record<string, unknown>,
+  details: readonly SchemaErrorDetail[]
+): Record<string, unknown> | undefined {
+  let copy: Record<string, unknown> | undefined
+  for (const detail of details) {
+    if (detail.keyword !== 'format' || detail.params?.format !== 'byte') continue
+    const keys = (detail.instancePath ?? '')
+      .split('/')
+      .slice(1)
+      .map(key => key.replace(/~1/g, '/').replace(/~0/g, '~'))
+    const last = keys.pop()
+    if (last === undefined) continue
+    copy ??= structuredClone(object)
+    let parent: unknown = copy
+    for (const key of keys) parent = (parent as Record<string, unknown> | undefined)?.[key]
+    if (typeof parent !== 'object' || parent === null) continue
+    const holder = parent as Record<string, unknown>
+    const value = holder[last]
+    if (typeof value !== 'string' || !/[\r\n]/.test(value)) continue
+    const joined = value.replace(/[\r\n]/g, '')
+    if (!BASE64.test(joined)) continue
+    holder[last] = joined
+    return copy
+  }
+  return undefined
 }

@@ -12,6 +12,7 @@ import { renderArgoDirectory, renderDirectory } from './directory.js'
 import { renderHelm } from './helm.js'
 import { InputGuard } from './inputGuard.js'
 import { renderKustomize } from './kustomize.js'
+import { withFluxSubstitution } from './fluxSubstitution.js'
 import { mapWithConcurrency } from '../process/pool.js'
 import { Toolbox } from './tools.js'
 import type { RawRender, RenderContext } from './types.js'
@@ -67,6 +68,16 @@ export function defaultConcurrency(): number {
 
 /** A target's tool output, before parsing (the manifest tests give it to a reference encoder too). */
 export async function renderRaw(
+  target: Target,
+  context: RenderContext,
+  toolbox: Toolbox,
+  deps: TargetDependencies
+): Promise<RawRender> {
+  const raw = await renderTool(target, context, toolbox, deps)
+  return target.fluxSubstitute ? withFluxSubstitution(target, raw, target.fluxSubstitute) : raw
+}
+
+async function renderTool(
   target: Target,
   context: RenderContext,
   toolbox: Toolbox,

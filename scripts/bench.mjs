@@ -449,12 +449,20 @@ function scaleBench(requested) {
   resetRenders()
   const cold = hydrate(['push', '--full'], scaleDry)
   const coldRenders = renders()
+  resetRenders()
+  const verify = hydrate(['verify'], scaleDry)
+  const verifyRenders = renders()
   const rows = [
     [`floor (render CPU ${floorCpu.toFixed(2)} s / ${CORES} cores)`, seconds(floorMs), ''],
     [
       `hydrate push --full (cold, ${total} targets)`,
       seconds(cold.ms),
       `${coldRenders} render processes; CPU ${cold.cpu.toFixed(2)} s (renders and hydrate)`
+    ],
+    [
+      `hydrate verify (${total} targets, every branch)`,
+      seconds(verify.ms),
+      `${verifyRenders} render processes; CPU ${verify.cpu.toFixed(2)} s`
     ]
   ]
   const prs = []

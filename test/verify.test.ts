@@ -145,6 +145,45 @@ describe('hydrate verify', () => {
     expect(json.branches.map(b => b.drift)).toEqual([true, false])
   })
 
+  it('masks Secret values in the diff of an edit', async () => {
+    const { dry, remote } = makeDryWithRemote({
+      files: {
+        'hydrate.yaml': [
+          'version: 1',
+          'targets:',
+          '  - name: creds',
+          '    env: dev',
+          '    source: creds',
+          '    path: creds',
+          '    allowSecrets: true',
+          ''
+        ].join('\n'),
+        'creds/secret.yaml': [
+          'apiVersion: v1',
+          'kind: Secret',
+          'metadata:',
+          '  name: creds',
+          'stringData:',
+          '  password: rendered-s3cret',
+          ''
+        ].join('\n')
+      }
+    })
+    await hydrateForTest(dry, { env: toolEnv(HELM3) })
+    const work = path.join(tempDir(), 'branches')
+    git(path.dirname(work), 'clone', '-q', '-b', 'env/dev', remote, work)
+    const file = path.join(work, 'creds/manifest.yaml')
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('rendered-s3cret', 'hand-s3cret'))
+    git(work, '-c', 'user.name=A', '-c', 'user.email=a@example.com', 'commit', '-qam', 'edit')
+    git(work, 'push', '-q', 'origin', 'env/dev')
+    const report = await verify(dry)
+    expect(states(report)).toEqual(['env/dev:creds:edited'])
+    const diff = report.branches[0]?.findings[0]?.diff ?? ''
+    expect(diff).toContain('-  password: "<secret: 15 bytes, before change>"')
+    expect(diff).toContain('+  password: "<secret: 11 bytes, changed>"')
+    expect(diff).not.toContain('s3cret')
+  })
+
   it('--repair restores the edited path and nothing else, noted as a hydration', async () => {
     const { dry, remote, onBranch } = await hydrated()
     onBranch('env/dev', dir => {

@@ -69,11 +69,11 @@ export async function verifyRepository(options: VerifyOptions): Promise<VerifyRe
         git,
         engine,
         paths: refs,
-        cleanHead: loaded.dirty ? undefined : loaded.dry.sha,
-        remote
+        cleanHead: loaded.dirty ? undefined : loaded.dry.sha
       })
     )
-    const ancestry = new Ancestry(git, logger, remote)
+    // Dry commits live in the dry repository (origin), whatever holds the branches.
+    const ancestry = new Ancestry(git, logger)
     const stale = new StaleCheck({
       git,
       ancestry,

@@ -22,7 +22,6 @@ export async function renderRecorded(options: {
   paths: readonly OwnedPathRef[]
   /** HEAD of the working tree, when it is clean (then it serves its own commit). */
   cleanHead: string | undefined
-  remote: string
 }): Promise<{ expected: Map<string, ExpectedPath>; renders: number }> {
   const { git, engine } = options
   const byDry = new Map<string, OwnedPathRef[]>()
@@ -38,7 +37,8 @@ export async function renderRecorded(options: {
     try {
       let dir = engine.repoRoot
       if (worktree) {
-        await resolveCommit(git, drySha, options.remote)
+        // A depth-1 clone may lack it: fetched from the dry repository (origin).
+        await resolveCommit(git, drySha)
         dir = await worktree.dir()
       }
       const loaded = await loadRepository({

@@ -69,7 +69,7 @@ export async function repairBranches(options: {
     fixed.set(branch, done)
     let group = byDry.get(record.drySha)
     if (!group) {
-      await resolveCommit(git, record.drySha, options.remote)
+      await resolveCommit(git, record.drySha)
       group = { dry: await readDryCommit(git, record.drySha, options.repoURL), plans: [] }
       byDry.set(record.drySha, group)
     }

@@ -4,8 +4,8 @@
 // diff on renamed resources. Prints figures only.
 //   BENCH_APPS=40 BENCH_ENVS=3 BENCH_HELM_EVERY=10 npm run bench
 // npm run bench -- --targets 1000: the scale section instead (kustomize overlays, 4 envs):
-// cold hydration against the floor at that size, and a one-target PR at 1000, 600 and 60
-// targets (the repository shrunk and hydrated between them).
+// cold hydration against the floor at that size, then a verify of every branch, and a
+// one-target PR at 1000, 600 and 60 targets (the repository shrunk and hydrated between them).
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -449,12 +449,20 @@ function scaleBench(requested) {
   resetRenders()
   const cold = hydrate(['push', '--full'], scaleDry)
   const coldRenders = renders()
+  resetRenders()
+  const verify = hydrate(['verify'], scaleDry)
+  const verifyRenders = renders()
   const rows = [
     [`floor (render CPU ${floorCpu.toFixed(2)} s / ${CORES} cores)`, seconds(floorMs), ''],
     [
       `hydrate push --full (cold, ${total} targets)`,
       seconds(cold.ms),
       `${coldRenders} render processes; CPU ${cold.cpu.toFixed(2)} s (renders and hydrate)`
+    ],
+    [
+      `hydrate verify (${total} targets, every branch)`,
+      seconds(verify.ms),
+      `${verifyRenders} render processes; CPU ${verify.cpu.toFixed(2)} s`
     ]
   ]
   const prs = []

@@ -36,6 +36,7 @@ import { CoreLogger } from './coreLogger.js'
 import { runComment } from './commentMode.js'
 import { runDiff } from './diffMode.js'
 import { runReport } from './reportMode.js'
+import { runVerify } from './verifyMode.js'
 import { GuardedOutput } from './guardedOutput.js'
 import { writeHydrateSummary } from './summary.js'
 import { getSettings, resolveMode, type ActionSettings } from './settings.js'
@@ -61,6 +62,7 @@ export async function runAction(): Promise<void> {
     else if (mode === 'comment') await runComment(settings, logger, output)
     else if (mode === 'plan') await runPlan(settings, logger, output)
     else if (mode === 'report') await runReport(settings, logger, output)
+    else if (mode === 'verify') await runVerify(settings, logger, output, branchRemote(settings))
     else await runDiff(settings, logger, output)
     if (guard.leak)
       core.setFailed(

@@ -3,7 +3,7 @@ import * as core from '@actions/core'
 import { UsageError } from '../errors.js'
 import type { FailOn } from '../policy/index.js'
 
-export type Mode = 'auto' | 'diff' | 'hydrate' | 'comment' | 'plan' | 'report'
+export type Mode = 'auto' | 'diff' | 'hydrate' | 'comment' | 'plan' | 'report' | 'verify'
 
 /** Every action input, parsed and validated once. */
 export interface ActionSettings {
@@ -111,7 +111,11 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): ActionSetting
   return {
     workingDirectory: path.resolve(workspace, core.getInput('working-directory') || '.'),
     config: core.getInput('config') || undefined,
-    mode: oneOf('mode', ['auto', 'diff', 'hydrate', 'comment', 'plan', 'report'] as const, 'auto'),
+    mode: oneOf(
+      'mode',
+      ['auto', 'diff', 'hydrate', 'comment', 'plan', 'report', 'verify'] as const,
+      'auto'
+    ),
     token,
     comment: booleanInput('comment', true),
     commentId: core.getInput('comment-id') || 'default',
@@ -141,9 +145,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): ActionSetting
 }
 
 /** The event decides the mode unless `mode` says otherwise. */
-export function resolveMode(
-  settings: ActionSettings
-): 'diff' | 'hydrate' | 'comment' | 'plan' | 'report' {
+export function resolveMode(settings: ActionSettings): Exclude<Mode, 'auto'> {
   if (settings.mode !== 'auto') return settings.mode
   if (['pull_request', 'pull_request_target'].includes(settings.eventName)) return 'diff'
   if (['push', 'workflow_dispatch', 'schedule'].includes(settings.eventName)) return 'hydrate'

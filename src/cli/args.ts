@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import { getErrorMessage, UsageError } from '../errors.js'
 import type { FailOn } from '../policy/index.js'
 import type { Command } from './help.js'
+import { parseVerify, type VerifyArgs } from './verifyArgs.js'
 
 /** Flags every command takes. */
 export interface CommonArgs {
@@ -68,9 +69,10 @@ export interface ReportArgs extends CommonArgs {
   out?: string
 }
 
-export type CliArgs = RenderArgs | DiffArgs | PushArgs | TargetsArgs | PlanArgs | ReportArgs
+export type CliArgs =
+  RenderArgs | DiffArgs | PushArgs | TargetsArgs | PlanArgs | ReportArgs | VerifyArgs
 
-const COMMON = {
+export const COMMON = {
   C: { type: 'string', short: 'C' },
   config: { type: 'string' },
   target: { type: 'string', multiple: true },
@@ -132,7 +134,11 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
   return n
 }
 
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string) {
+export function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  flag: string
+) {
   const chosen = value ?? allowed[0]
   if (!allowed.includes(chosen as T))
     throw new UsageError(
@@ -141,7 +147,7 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   return chosen as T
 }
 
-function common(values: {
+export function common(values: {
   C?: string
   config?: string
   target?: string[]
@@ -166,10 +172,12 @@ function common(values: {
 
 /** The command line of one command, typed; a bad flag or value is a UsageError (exit 2). */
 export function parseCommand(command: Command, args: string[]): CliArgs {
-  const parse = <O extends (typeof OPTIONS)[Command]>(options: O) =>
+  const parse = <O extends (typeof OPTIONS)[Exclude<Command, 'verify'>]>(options: O) =>
     parseArgs({ args, options, allowPositionals: false, strict: true }).values
   try {
     switch (command) {
+      case 'verify':
+        return parseVerify(args)
       case 'render': {
         const values = parse(OPTIONS.render)
         return { command, ...common(values), out: values.out }

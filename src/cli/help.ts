@@ -1,4 +1,5 @@
 /** The CLI's help texts (README "CLI"). */
+import { VERIFY_HELP } from './verifyArgs.js'
 
 const COMMON_OPTIONS = `  -C DIR              Repository to read (default: the current directory)
   --config F          Config file (default: hydrate.yaml at the repo root, else the
@@ -30,6 +31,7 @@ ${COMMON_OPTIONS}
 `
 
 export const HELP = {
+  verify: VERIFY_HELP,
   diff: DIFF_HELP,
   targets: `Usage: hydrate targets [-C DIR] [--config F] [--target GLOB]... [--format text|json]
 
@@ -109,6 +111,8 @@ Usage:
   hydrate targets [-C DIR] [--config F] [--target GLOB]... [--format text|json]
   hydrate plan   --shards N [-C DIR] [--config F] [--remote NAME|URL] [--target GLOB]...
   hydrate report merge [--plan FILE] [--format markdown|json] [--out FILE] REPORT|DIR...
+  hydrate verify [-C DIR] [--config F] [--remote NAME|URL] [--branch B]... [--format text|json]
+                 [--out FILE] [--repair [--prune-stray]] [--tools-from recorded|path]
 
   diff, push:    [--shard I/N --plan FILE]   (push: [--report FILE])
   every command: [--concurrency N] [--timeout SECONDS] [--fail-on error|warning|never] [-v]
@@ -120,9 +124,10 @@ Commands:
   targets  List the targets and where each was declared (for debugging discovery)
   plan     Split the targets into N shards by branch: a GitHub Actions matrix
   report   Merge the shard reports into one (report merge)
+  verify   Prove each environment branch equal to a re-render of what it records
 
 Run \`hydrate <command> --help\` for the options.
-Exit codes: 0 success, 1 render or push failure, 2 usage or configuration error.
+Exit codes: 0 success, 1 render, push or drift failure, 2 usage or configuration error.
 `
 
 export type Command = keyof typeof HELP

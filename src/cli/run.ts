@@ -19,11 +19,15 @@ import {
   type CommandContext
 } from './commands.js'
 import { HELP, USAGE, type Command } from './help.js'
+import { verifyCommand } from './verifyCommand.js'
 
 /** The run's credentials: the environment's, a --remote URL's, the repository's git config's. */
 async function guardFor(args: CliArgs): Promise<CredentialGuard> {
   const remote =
-    args.command === 'diff' || args.command === 'push' || args.command === 'plan'
+    args.command === 'diff' ||
+    args.command === 'push' ||
+    args.command === 'plan' ||
+    args.command === 'verify'
       ? args.remote
       : undefined
   return new CredentialGuard([
@@ -47,6 +51,8 @@ function runCommand(args: CliArgs, context: CommandContext): Promise<number> {
       return planCommand(args, context)
     case 'report':
       return reportCommand(args, context)
+    case 'verify':
+      return verifyCommand(args, context)
   }
 }
 

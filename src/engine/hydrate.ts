@@ -3,6 +3,7 @@ import { loadConfig } from '../config/load.js'
 import type { HydrateConfig, Target } from '../config/types.js'
 import { getErrorMessage } from '../errors.js'
 import { GitCommandManager } from '../git/commandManager.js'
+import { checkSigningKey } from '../git/commitSigner.js'
 import { Ancestry } from '../git/objects.js'
 import { resolveCommit, withWorktree } from '../git/revisions.js'
 import {
@@ -46,6 +47,11 @@ export interface HydrateOptions extends EngineOptions {
   failOn?: FailOn
   /** Render every target, not only those affected since each branch's recorded dry commit. */
   full?: boolean
+  /**
+   * Sign every commit with this private key (SSH or PGP, unencrypted; docs/adr/0035). It is
+   * written to a private temporary folder (under `tempDir`) only while commits are made.
+   */
+  signingKey?: { text: string; tempDir?: string }
 }
 
 export interface RepositoryHydration {
@@ -107,6 +113,7 @@ async function planHydration(
       ? undefined
       : target => recordInputs(target, index.of(target), dry.sha),
     dryRun: options.dryRun,
+    signingKey: options.signingKey,
     // Shards share one notes ref: each round of rejections lets at least one through.
     maxAttempts:
       options.maxAttempts ?? (options.shard ? Math.max(5, options.shard.id.count + 2) : undefined),
@@ -156,6 +163,7 @@ async function planHydration(
  */
 export async function hydrateRepository(options: HydrateOptions): Promise<RepositoryHydration> {
   const { logger } = options
+  if (options.signingKey) checkSigningKey(options.signingKey.text)
   return withRemoteGit(options, async (git, repoRoot) => {
     const committer = options.committer ?? (await gitIdentity(git)) ?? DEFAULT_COMMITTER
     const toolbox = options.toolbox ?? new Toolbox(logger, options.env)

@@ -32,6 +32,9 @@ import {
   persistedCredentials
 } from '../security/credentials.js'
 import { GuardedLogger } from '../security/guardedLogger.js'
+import { signingKeyCredentials } from '../security/signingKey.js'
+import { provenanceRun } from '../provenance/run.js'
+import { HYDRATE_VERSION } from '../version.js'
 import { CoreLogger } from './coreLogger.js'
 import { runComment } from './commentMode.js'
 import { runDiff } from './diffMode.js'
@@ -47,7 +50,8 @@ export async function runAction(): Promise<void> {
     const settings = getSettings()
     guard = new CredentialGuard([
       ...credentialsFromEnvironment(process.env),
-      ...(await persistedCredentials(settings.workingDirectory))
+      ...(await persistedCredentials(settings.workingDirectory)),
+      ...(settings.signingKey ? signingKeyCredentials(settings.signingKey) : [])
     ])
     const mode = resolveMode(settings)
     const logger = new GuardedLogger(new CoreLogger(), guard)
@@ -127,7 +131,11 @@ async function runHydrate(
     failOn: settings.failOn,
     full: settings.full,
     guard: output.guard,
-    auth: settings.token ? { token: settings.token, serverUrl: settings.serverUrl } : undefined
+    auth: settings.token ? { token: settings.token, serverUrl: settings.serverUrl } : undefined,
+    signingKey: settings.signingKey
+      ? { text: settings.signingKey, tempDir: process.env.RUNNER_TEMP }
+      : undefined,
+    provenance: provenanceRun(process.env, HYDRATE_VERSION, new Date())
   }).catch(async (error: unknown) => {
     await reportRenderFailures(error, settings, logger, output)
     throw error
@@ -145,6 +153,14 @@ async function runHydrate(
   )
   output.set('changed-targets', JSON.stringify(changedTargets))
   output.set('commits', JSON.stringify(commits))
+  if (result.provenance && result.provenance.subject.length > 0) {
+    const file = path.join(
+      process.env.RUNNER_TEMP ?? settings.workingDirectory,
+      'hydrate-provenance.intoto.json'
+    )
+    output.file(file, `${JSON.stringify(result.provenance, null, 2)}\n`, 'the provenance statement')
+    output.set('provenance', file)
+  }
   for (const branch of branches) {
     logger.info(
       `${branch.branch}: ${branch.status}${branch.commit ? ` ${branch.commit}` : ''}${branch.changedTargets.length ? ` (${branch.changedTargets.join(', ')})` : ''}`

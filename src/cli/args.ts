@@ -45,6 +45,10 @@ export interface PushArgs extends CommonArgs, ShardArgs {
   dryRun: boolean
   full: boolean
   committer?: { name: string; email: string }
+  /** A private key file (SSH or PGP) that signs every commit (docs/provenance.md). */
+  signingKey?: string
+  /** Where to write the push's provenance statement (in-toto, SLSA provenance v1). */
+  provenance?: string
 }
 
 export interface TargetsArgs extends CommonArgs {
@@ -111,7 +115,9 @@ const OPTIONS = {
     'committer-email': { type: 'string' },
     shard: { type: 'string' },
     plan: { type: 'string' },
-    report: { type: 'string' }
+    report: { type: 'string' },
+    'signing-key': { type: 'string' },
+    provenance: { type: 'string' }
   }
 } as const
 
@@ -239,7 +245,9 @@ export function parseCommand(command: Command, args: string[]): CliArgs {
           full: values.full === true,
           committer: name && email ? { name, email } : undefined,
           ...shardArgs(values),
-          report: values.report
+          report: values.report,
+          signingKey: values['signing-key'],
+          provenance: values.provenance
         }
       }
     }

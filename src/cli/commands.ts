@@ -12,7 +12,8 @@ import {
   renderRepository,
   renderVerdict,
   writeLayouts,
-  type EngineOptions
+  type EngineOptions,
+  type RepositoryHydration
 } from '../engine.js'
 import { getErrorMessage, UsageError } from '../errors.js'
 import { mergeDiffReports, renderJson, renderShardDiff } from '../report/json.js'
@@ -35,6 +36,8 @@ import type {
 import { targetsJson, targetsText } from './targetsOutput.js'
 import { formatPromotion, formatToolWarnings, formatWriteResult } from './pushOutput.js'
 import { counted } from '../plural.js'
+import { provenanceRun } from '../provenance/run.js'
+import { HYDRATE_VERSION } from '../version.js'
 import { promotionOrder } from '../config/promotion.js'
 
 /** What every command gets: engine options, the run's guard, where to print. */
@@ -141,8 +144,13 @@ export async function pushCommand(args: PushArgs, context: CommandContext): Prom
     dryRun: args.dryRun,
     committer: args.committer,
     failOn: args.failOn,
-    full: args.full
+    full: args.full,
+    signingKey: args.signingKey ? { text: readSigningKey(args.signingKey) } : undefined,
+    provenance: args.provenance
+      ? provenanceRun(process.env, HYDRATE_VERSION, new Date())
+      : undefined
   })
+  if (args.provenance !== undefined) writeProvenance(args.provenance, result, context)
   if (shard?.fingerprint && args.report !== undefined) {
     const report = pushShardReport(result.write, result.render.dry.sha, {
       id: formatShardId(shard.id),
@@ -157,6 +165,30 @@ export async function pushCommand(args: PushArgs, context: CommandContext): Prom
   context.stdout.write(formatToolWarnings(result.render.rendered))
   if (result.promotion) context.stdout.write(formatPromotion(result.promotion))
   return 0
+}
+
+/** The text of a --signing-key file; unreadable is a usage error. */
+export function readSigningKey(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new UsageError(`--signing-key ${file}: ${getErrorMessage(error)}`)
+  }
+}
+
+/** The provenance statement, through the guard; none when the push wrote no branch. */
+function writeProvenance(file: string, result: RepositoryHydration, context: CommandContext): void {
+  if (!result.provenance || result.provenance.subject.length === 0) {
+    context.engine.logger.warning(`no provenance statement written to ${file}: nothing was pushed`)
+    return
+  }
+  fs.writeFileSync(
+    file,
+    context.guard.check(
+      `${JSON.stringify(result.provenance, null, 2)}\n`,
+      'the provenance statement'
+    )
+  )
 }
 
 /** Lists the targets (discovered or configured) and where each was declared. */

@@ -67,6 +67,10 @@ Options:
                       left to the report job
   --plan FILE         The plan hydrate plan printed (every shard uses the same one)
   --report FILE       With --shard: write the shard's push report (for hydrate report merge)
+  --signing-key FILE  Sign every commit with this private key: SSH (gpg.format ssh) or an
+                      armored PGP key, without a passphrase (docs/provenance.md)
+  --provenance FILE   Write an in-toto statement (SLSA provenance v1) of what was pushed:
+                      every manifest on the branches written, with its sha256
 ${COMMON_OPTIONS}
 `,
   plan: `Usage: hydrate plan --shards N [-C DIR] [--config F] [--remote NAME|URL] [--target GLOB]...
@@ -105,7 +109,8 @@ Usage:
   hydrate diff   [-C DIR] [--config F] --base REF [--head REF] [--format markdown|json]
                  [--out FILE] [--remote NAME|URL] [--full] [--target GLOB]...
   hydrate push   [-C DIR] [--config F] [--remote NAME|URL] [--dry-run] [--full]
-                 [--committer-name N --committer-email E] [--target GLOB]...
+                 [--committer-name N --committer-email E] [--signing-key FILE]
+                 [--provenance FILE] [--target GLOB]...
   hydrate targets [-C DIR] [--config F] [--target GLOB]... [--format text|json]
   hydrate plan   --shards N [-C DIR] [--config F] [--remote NAME|URL] [--target GLOB]...
   hydrate report merge [--plan FILE] [--format markdown|json] [--out FILE] REPORT|DIR...

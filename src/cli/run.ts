@@ -8,6 +8,7 @@ import {
   persistedCredentials
 } from '../security/credentials.js'
 import { GuardedLogger } from '../security/guardedLogger.js'
+import { signingKeyCredentials } from '../security/signingKey.js'
 import { parseCommand, type CliArgs } from './args.js'
 import {
   diffCommand,
@@ -15,12 +16,13 @@ import {
   pushCommand,
   reportCommand,
   renderCommand,
+  readSigningKey,
   targetsCommand,
   type CommandContext
 } from './commands.js'
 import { HELP, USAGE, type Command } from './help.js'
 
-/** The run's credentials: the environment's, a --remote URL's, the repository's git config's. */
+/** The run's credentials: the environment's, a --remote URL's, the repository's git config's, the signing key. */
 async function guardFor(args: CliArgs): Promise<CredentialGuard> {
   const remote =
     args.command === 'diff' || args.command === 'push' || args.command === 'plan'
@@ -29,7 +31,10 @@ async function guardFor(args: CliArgs): Promise<CredentialGuard> {
   return new CredentialGuard([
     ...credentialsFromEnvironment(process.env),
     ...(remote ? credentialsInUrl(remote, 'the --remote URL') : []),
-    ...(fs.existsSync(args.repoRoot) ? await persistedCredentials(args.repoRoot) : [])
+    ...(fs.existsSync(args.repoRoot) ? await persistedCredentials(args.repoRoot) : []),
+    ...(args.command === 'push' && args.signingKey
+      ? signingKeyCredentials(readSigningKey(args.signingKey))
+      : [])
   ])
 }
 

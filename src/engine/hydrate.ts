@@ -20,7 +20,13 @@ import { recordInputs } from '../hydrate/recordedInputs.js'
 import { mergeRemote } from '../hydrate/remoteState.js'
 import type { Logger } from '../logger.js'
 import type { FailOn } from '../policy/index.js'
+import { ChartCache, chartCacheDir } from '../render/chartCache.js'
 import { Toolbox } from '../render/tools.js'
+import {
+  provenanceStatement,
+  type ProvenanceRun,
+  type ProvenanceStatement
+} from '../provenance/statement.js'
 import { DependencyIndex } from '../targets/dependencies.js'
 import {
   checkLayouts,
@@ -52,6 +58,8 @@ export interface HydrateOptions extends EngineOptions {
    * written to a private temporary folder (under `tempDir`) only while commits are made.
    */
   signingKey?: { text: string; tempDir?: string }
+  /** Who runs the push: with it, a provenance statement of what was pushed (docs/provenance.md). */
+  provenance?: ProvenanceRun
 }
 
 export interface RepositoryHydration {
@@ -59,6 +67,8 @@ export interface RepositoryHydration {
   write: WriteResult
   /** With `promotion:` (and a push): where each environment's promotion stands. */
   promotion?: PromotionResult
+  /** With `provenance` and a push that made commits: the in-toto statement. */
+  provenance?: ProvenanceStatement
 }
 
 export const DEFAULT_COMMITTER: Identity = {
@@ -167,7 +177,9 @@ export async function hydrateRepository(options: HydrateOptions): Promise<Reposi
   return withRemoteGit(options, async (git, repoRoot) => {
     const committer = options.committer ?? (await gitIdentity(git)) ?? DEFAULT_COMMITTER
     const toolbox = options.toolbox ?? new Toolbox(logger, options.env)
-    const engine = { ...options, repoRoot, toolbox }
+    const chartCache =
+      options.chartCache ?? new ChartCache(chartCacheDir(options.env ?? process.env), logger)
+    const engine = { ...options, repoRoot, toolbox, chartCache }
     const render = await logger.group('Render', async () => {
       const loaded = await loadRepository(engine)
       const plan = await planHydration(loaded, git, options, toolbox, committer)
@@ -211,8 +223,26 @@ export async function hydrateRepository(options: HydrateOptions): Promise<Reposi
             })
           )
         : undefined
+    const provenance =
+      options.provenance && write.pushed
+        ? await provenanceStatement({
+            git,
+            dry: render.render.dry,
+            branches: write.branches,
+            configFile: config.file,
+            targets: config.allTargets,
+            tools: await toolbox.found(),
+            charts: await chartCache.used(),
+            run: options.provenance
+          })
+        : undefined
     // Every git process of the run's plumbing: inspection, change detection, writes, push.
-    return { render: render.render, write: { ...write, gitProcesses: git.processes }, promotion }
+    return {
+      render: render.render,
+      write: { ...write, gitProcesses: git.processes },
+      promotion,
+      provenance
+    }
   })
 }
 

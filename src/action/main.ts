@@ -34,6 +34,7 @@ import {
 import { GuardedLogger } from '../security/guardedLogger.js'
 import { signingKeyCredentials } from '../security/signingKey.js'
 import { provenanceRun } from '../provenance/run.js'
+import { imagesJson } from '../images/listing.js'
 import { HYDRATE_VERSION } from '../version.js'
 import { CoreLogger } from './coreLogger.js'
 import { runComment } from './commentMode.js'
@@ -135,7 +136,8 @@ async function runHydrate(
     signingKey: settings.signingKey
       ? { text: settings.signingKey, tempDir: process.env.RUNNER_TEMP }
       : undefined,
-    provenance: provenanceRun(process.env, HYDRATE_VERSION, new Date())
+    provenance: provenanceRun(process.env, HYDRATE_VERSION, new Date()),
+    images: 'all'
   }).catch(async (error: unknown) => {
     await reportRenderFailures(error, settings, logger, output)
     throw error
@@ -153,6 +155,8 @@ async function runHydrate(
   )
   output.set('changed-targets', JSON.stringify(changedTargets))
   output.set('commits', JSON.stringify(commits))
+  if (result.images?.images)
+    output.set('images', imagesJson({ images: result.images.images, unread: [] }).trim())
   if (result.provenance && result.provenance.subject.length > 0) {
     const file = path.join(
       process.env.RUNNER_TEMP ?? settings.workingDirectory,

@@ -72,7 +72,15 @@ export interface ReportArgs extends CommonArgs {
   out?: string
 }
 
-export type CliArgs = RenderArgs | DiffArgs | PushArgs | TargetsArgs | PlanArgs | ReportArgs
+export interface ImagesArgs extends CommonArgs {
+  command: 'images'
+  from: 'branches' | 'render'
+  remote?: string
+  format: 'text' | 'json'
+}
+
+export type CliArgs =
+  RenderArgs | DiffArgs | PushArgs | TargetsArgs | PlanArgs | ReportArgs | ImagesArgs
 
 const COMMON = {
   C: { type: 'string', short: 'C' },
@@ -106,6 +114,12 @@ const OPTIONS = {
     out: { type: 'string' }
   },
   targets: { ...COMMON, format: { type: 'string' } },
+  images: {
+    ...COMMON,
+    from: { type: 'string' },
+    remote: { type: 'string' },
+    format: { type: 'string' }
+  },
   push: {
     ...COMMON,
     full: { type: 'boolean' },
@@ -228,6 +242,16 @@ export function parseCommand(command: Command, args: string[]): CliArgs {
         return {
           command,
           ...common(values),
+          format: oneOf(values.format, ['text', 'json'] as const, '--format')
+        }
+      }
+      case 'images': {
+        const values = parse(OPTIONS.images)
+        return {
+          command,
+          ...common(values),
+          from: oneOf(values.from, ['branches', 'render'] as const, '--from'),
+          remote: values.remote,
           format: oneOf(values.format, ['text', 'json'] as const, '--format')
         }
       }

@@ -7,6 +7,7 @@ import {
   diffVerdict,
   enforceVerdict,
   hydrateRepository,
+  listImages,
   loadTargets,
   planRepository,
   renderRepository,
@@ -26,6 +27,7 @@ import { checkShards, IncompleteShardsError } from '../shard/reports.js'
 import { shardScope, type ShardScope } from '../shard/scope.js'
 import type {
   DiffArgs,
+  ImagesArgs,
   PlanArgs,
   PushArgs,
   RenderArgs,
@@ -34,6 +36,8 @@ import type {
   TargetsArgs
 } from './args.js'
 import { targetsJson, targetsText } from './targetsOutput.js'
+import { imagesJson, imagesText } from '../images/listing.js'
+import { formatImageChange } from '../images/containerImages.js'
 import { formatPromotion, formatToolWarnings, formatWriteResult } from './pushOutput.js'
 import { counted } from '../plural.js'
 import { provenanceRun } from '../provenance/run.js'
@@ -148,7 +152,8 @@ export async function pushCommand(args: PushArgs, context: CommandContext): Prom
     signingKey: args.signingKey ? { text: readSigningKey(args.signingKey) } : undefined,
     provenance: args.provenance
       ? provenanceRun(process.env, HYDRATE_VERSION, new Date())
-      : undefined
+      : undefined,
+    images: 'changes'
   })
   if (args.provenance !== undefined) writeProvenance(args.provenance, result, context)
   if (shard?.fingerprint && args.report !== undefined) {
@@ -164,7 +169,16 @@ export async function pushCommand(args: PushArgs, context: CommandContext): Prom
   context.stdout.write(formatWriteResult(result.write, args.dryRun))
   context.stdout.write(formatToolWarnings(result.render.rendered))
   if (result.promotion) context.stdout.write(formatPromotion(result.promotion))
+  for (const change of result.images?.changes ?? [])
+    context.stdout.write(`image ${formatImageChange(change)}\n`)
   return 0
+}
+
+/** The container images per environment, from the branches or a render. */
+export async function imagesCommand(args: ImagesArgs, context: CommandContext): Promise<number> {
+  const listing = await listImages({ ...context.engine, from: args.from, remote: args.remote })
+  context.stdout.write(args.format === 'json' ? imagesJson(listing) : imagesText(listing))
+  return listing.unread.length > 0 ? 1 : 0
 }
 
 /** The text of a --signing-key file; unreadable is a usage error. */

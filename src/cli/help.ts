@@ -73,6 +73,19 @@ Options:
                       every manifest on the branches written, with its sha256
 ${COMMON_OPTIONS}
 `,
+  images: `Usage: hydrate images [-C DIR] [--config F] [--from branches|render] [--remote NAME|URL] [--format text|json] [--target GLOB]...
+
+List every container image each environment runs — containers, init and ephemeral
+containers of Pods, workload templates, Jobs and CronJobs — with its tag and digest, per
+environment, target, resource and container.
+
+Options:
+  --from branches     Read the environment branches Argo CD syncs (default)
+  --from render       Render the working tree instead
+  --remote NAME       Remote name or URL holding the environment branches (default: origin)
+  --format text|json  Output format (default: text)
+${COMMON_OPTIONS}
+`,
   plan: `Usage: hydrate plan --shards N [-C DIR] [--config F] [--remote NAME|URL] [--target GLOB]...
 
 Split the targets into N shards for a GitHub Actions matrix and print the matrix as JSON
@@ -112,6 +125,7 @@ Usage:
                  [--committer-name N --committer-email E] [--signing-key FILE]
                  [--provenance FILE] [--target GLOB]...
   hydrate targets [-C DIR] [--config F] [--target GLOB]... [--format text|json]
+  hydrate images [-C DIR] [--config F] [--from branches|render] [--format text|json]
   hydrate plan   --shards N [-C DIR] [--config F] [--remote NAME|URL] [--target GLOB]...
   hydrate report merge [--plan FILE] [--format markdown|json] [--out FILE] REPORT|DIR...
 
@@ -123,6 +137,7 @@ Commands:
   diff     Show the rendered diff between a base and a head, per environment
   push     Commit them to the environment branches and push (one atomic push)
   targets  List the targets and where each was declared (for debugging discovery)
+  images   List the container images each environment runs (tag and digest)
   plan     Split the targets into N shards by branch: a GitHub Actions matrix
   report   Merge the shard reports into one (report merge)
 

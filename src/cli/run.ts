@@ -12,6 +12,7 @@ import { signingKeyCredentials } from '../security/signingKey.js'
 import { parseCommand, type CliArgs } from './args.js'
 import {
   diffCommand,
+  imagesCommand,
   planCommand,
   pushCommand,
   reportCommand,
@@ -25,7 +26,10 @@ import { HELP, USAGE, type Command } from './help.js'
 /** The run's credentials: the environment's, a --remote URL's, the repository's git config's, the signing key. */
 async function guardFor(args: CliArgs): Promise<CredentialGuard> {
   const remote =
-    args.command === 'diff' || args.command === 'push' || args.command === 'plan'
+    args.command === 'diff' ||
+    args.command === 'push' ||
+    args.command === 'plan' ||
+    args.command === 'images'
       ? args.remote
       : undefined
   return new CredentialGuard([
@@ -52,6 +56,8 @@ function runCommand(args: CliArgs, context: CommandContext): Promise<number> {
       return planCommand(args, context)
     case 'report':
       return reportCommand(args, context)
+    case 'images':
+      return imagesCommand(args, context)
   }
 }
 

@@ -36,6 +36,7 @@ import {
   type LoadedRepository,
   type RepositoryRender
 } from './render.js'
+import { pushedImages, type PushedImages } from './images.js'
 import { enforceVerdict, renderVerdict } from './verdict.js'
 import { withRemoteGit } from './remoteGit.js'
 
@@ -60,6 +61,8 @@ export interface HydrateOptions extends EngineOptions {
   signingKey?: { text: string; tempDir?: string }
   /** Who runs the push: with it, a provenance statement of what was pushed (docs/provenance.md). */
   provenance?: ProvenanceRun
+  /** After a push, the images it changed ('changes'), or also every image on the branches ('all'). */
+  images?: 'changes' | 'all'
 }
 
 export interface RepositoryHydration {
@@ -69,6 +72,8 @@ export interface RepositoryHydration {
   promotion?: PromotionResult
   /** With `provenance` and a push that made commits: the in-toto statement. */
   provenance?: ProvenanceStatement
+  /** With `images` and a push. */
+  images?: PushedImages
 }
 
 export const DEFAULT_COMMITTER: Identity = {
@@ -236,12 +241,23 @@ export async function hydrateRepository(options: HydrateOptions): Promise<Reposi
             run: options.provenance
           })
         : undefined
+    const images =
+      options.images && write.pushed
+        ? await pushedImages(
+            git,
+            config.allTargets,
+            write.branches,
+            plan.remote,
+            options.images === 'all'
+          )
+        : undefined
     // Every git process of the run's plumbing: inspection, change detection, writes, push.
     return {
       render: render.render,
       write: { ...write, gitProcesses: git.processes },
       promotion,
-      provenance
+      provenance,
+      images
     }
   })
 }

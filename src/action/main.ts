@@ -162,8 +162,24 @@ async function runHydrate(
       process.env.RUNNER_TEMP ?? settings.workingDirectory,
       'hydrate-provenance.intoto.json'
     )
+    const { subject, predicate } = result.provenance
     output.file(file, `${JSON.stringify(result.provenance, null, 2)}\n`, 'the provenance statement')
+    // The two halves actions/attest takes: the predicate, and the subjects as sha256sum lines.
+    const predicateFile = file.replace(/\.intoto\.json$/, '.predicate.json')
+    const checksumsFile = file.replace(/\.intoto\.json$/, '.checksums.txt')
+    output.file(
+      predicateFile,
+      `${JSON.stringify(predicate, null, 2)}\n`,
+      'the provenance predicate'
+    )
+    output.file(
+      checksumsFile,
+      subject.map(s => `${s.digest.sha256}  ${s.name}\n`).join(''),
+      'the provenance checksums'
+    )
     output.set('provenance', file)
+    output.set('provenance-predicate', predicateFile)
+    output.set('provenance-checksums', checksumsFile)
   }
   for (const branch of branches) {
     logger.info(

@@ -193,6 +193,42 @@ describe('policy rules on real rendered output', () => {
     ).toBe(true)
   })
 
+  it('requires digests only in the environments requireDigest lists', async () => {
+    const config = [
+      'version: 1',
+      'policy:',
+      '  rules: { schema: off }',
+      '  requireDigest: [prod]',
+      'targets:',
+      '  - { name: images-dev, env: dev, source: images }',
+      '  - { name: images-prod, env: prod, source: images }',
+      ''
+    ].join('\n')
+    const repo = makeRepo({ files: { ...FILES, 'hydrate.yaml': config } })
+    const result = await renderRepository({
+      repoRoot: repo,
+      logger: new MemoryLogger(),
+      env: toolEnv()
+    })
+    const pinned = (target: string) =>
+      result.policy.findings.filter(
+        f => f.target === target && f.message.includes('is not pinned by digest')
+      )
+    expect(pinned('images-dev')).toEqual([])
+    expect(pinned('images-prod').map(f => f.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('registry:5000/envoy:v1.31.0 is not pinned by digest')
+      ])
+    )
+    fs.writeFileSync(
+      path.join(repo, 'hydrate.yaml'),
+      config.replace('requireDigest: [prod]', 'requireDigest: {prod: true}')
+    )
+    await expect(
+      renderRepository({ repoRoot: repo, logger: new MemoryLogger(), env: toolEnv() })
+    ).rejects.toThrow(/hydrate\.yaml:4:18: .*requireDigest/)
+  })
+
   it('rejects unknown rules and bad severities in the config with line and column', async () => {
     const repo = makeRepo({
       files: {

@@ -121,4 +121,20 @@ describe('keepBasePolicy', () => {
     expect(same.targets).toEqual(base.targets)
     expect(keepBasePolicy(head, undefined).kept).toEqual([])
   })
+
+  it("keeps the base's requireDigest for a target whose environment the head's list drops", () => {
+    const envTarget = (name: string, env: string): Target => ({ name, env }) as unknown as Target
+    const base = {
+      policy: { rules: {}, requireDigest: ['prod'] },
+      targets: [envTarget('web-prod', 'prod')]
+    }
+    const head = {
+      policy: { rules: {}, requireDigest: ['staging'] },
+      targets: [envTarget('web-prod', 'prod'), envTarget('web-dev', 'dev')]
+    }
+    const { targets, kept } = keepBasePolicy(head, base)
+    expect(kept).toEqual([{ target: 'web-prod', rules: ['requireDigest'] }])
+    expect(targets[0]?.policy?.requireDigest).toBe(true)
+    expect(targets[1]?.policy).toBeUndefined()
+  })
 })

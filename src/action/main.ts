@@ -32,6 +32,10 @@ import {
   persistedCredentials
 } from '../security/credentials.js'
 import { GuardedLogger } from '../security/guardedLogger.js'
+import { signingKeyCredentials } from '../security/signingKey.js'
+import { provenanceRun } from '../provenance/run.js'
+import { imagesJson } from '../images/listing.js'
+import { HYDRATE_VERSION } from '../version.js'
 import { CoreLogger } from './coreLogger.js'
 import { runComment } from './commentMode.js'
 import { runDiff } from './diffMode.js'
@@ -48,7 +52,8 @@ export async function runAction(): Promise<void> {
     const settings = getSettings()
     guard = new CredentialGuard([
       ...credentialsFromEnvironment(process.env),
-      ...(await persistedCredentials(settings.workingDirectory))
+      ...(await persistedCredentials(settings.workingDirectory)),
+      ...(settings.signingKey ? signingKeyCredentials(settings.signingKey) : [])
     ])
     const mode = resolveMode(settings)
     const logger = new GuardedLogger(new CoreLogger(), guard)
@@ -129,7 +134,12 @@ async function runHydrate(
     failOn: settings.failOn,
     full: settings.full,
     guard: output.guard,
-    auth: settings.token ? { token: settings.token, serverUrl: settings.serverUrl } : undefined
+    auth: settings.token ? { token: settings.token, serverUrl: settings.serverUrl } : undefined,
+    signingKey: settings.signingKey
+      ? { text: settings.signingKey, tempDir: process.env.RUNNER_TEMP }
+      : undefined,
+    provenance: provenanceRun(process.env, HYDRATE_VERSION, new Date()),
+    images: 'all'
   }).catch(async (error: unknown) => {
     await reportRenderFailures(error, settings, logger, output)
     throw error
@@ -147,6 +157,32 @@ async function runHydrate(
   )
   output.set('changed-targets', JSON.stringify(changedTargets))
   output.set('commits', JSON.stringify(commits))
+  if (result.images?.images)
+    output.set('images', imagesJson({ images: result.images.images, unread: [] }).trim())
+  if (result.provenance && result.provenance.subject.length > 0) {
+    const file = path.join(
+      process.env.RUNNER_TEMP ?? settings.workingDirectory,
+      'hydrate-provenance.intoto.json'
+    )
+    const { subject, predicate } = result.provenance
+    output.file(file, `${JSON.stringify(result.provenance, null, 2)}\n`, 'the provenance statement')
+    // The two halves actions/attest takes: the predicate, and the subjects as sha256sum lines.
+    const predicateFile = file.replace(/\.intoto\.json$/, '.predicate.json')
+    const checksumsFile = file.replace(/\.intoto\.json$/, '.checksums.txt')
+    output.file(
+      predicateFile,
+      `${JSON.stringify(predicate, null, 2)}\n`,
+      'the provenance predicate'
+    )
+    output.file(
+      checksumsFile,
+      subject.map(s => `${s.digest.sha256}  ${s.name}\n`).join(''),
+      'the provenance checksums'
+    )
+    output.set('provenance', file)
+    output.set('provenance-predicate', predicateFile)
+    output.set('provenance-checksums', checksumsFile)
+  }
   for (const branch of branches) {
     logger.info(
       `${branch.branch}: ${branch.status}${branch.commit ? ` ${branch.commit}` : ''}${branch.changedTargets.length ? ` (${branch.changedTargets.join(', ')})` : ''}`

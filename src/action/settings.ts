@@ -22,6 +22,8 @@ export interface ActionSettings {
   /** owner/name of the repository that receives the branches (default: this one). */
   targetRepository?: string
   committer: { name: string; email: string }
+  /** The private key that signs every commit (docs/provenance.md). */
+  signingKey?: string
   eventName: string
   /** The `base` input: what to compare with instead of the pull request's base. */
   base?: string
@@ -130,6 +132,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): ActionSetting
       name: core.getInput('committer-name') || ACTIONS_BOT.name,
       email: core.getInput('committer-email') || ACTIONS_BOT.email
     },
+    signingKey: core.getInput('signing-key').trim() || undefined,
     eventName: env.GITHUB_EVENT_NAME ?? '',
     base: base || undefined,
     serverUrl: server,

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import type { RepositoryHydration } from '../engine.js'
 import type { PublishedPromotion } from '../github/promotions.js'
+import { formatImageChange } from '../images/containerImages.js'
 import { escapeText } from '../report/escape.js'
 import type { GuardedOutput } from './guardedOutput.js'
 import type { ActionSettings } from './settings.js'
@@ -75,6 +76,11 @@ export async function writeHydrateSummary(
           : 'push: false — nothing was pushed.',
       true
     )
+  const changes = result.images?.changes ?? []
+  if (changes.length > 0)
+    core.summary
+      .addHeading('Images that changed', 3)
+      .addList(changes.map(change => escapeText(formatImageChange(change))))
   if (result.promotion) {
     core.summary.addHeading('Promotion', 3).addTable([
       [

@@ -46,6 +46,10 @@ export interface PushArgs extends CommonArgs, ShardArgs {
   dryRun: boolean
   full: boolean
   committer?: { name: string; email: string }
+  /** A private key file (SSH or PGP) that signs every commit (docs/provenance.md). */
+  signingKey?: string
+  /** Where to write the push's provenance statement (in-toto, SLSA provenance v1). */
+  provenance?: string
 }
 
 export interface TargetsArgs extends CommonArgs {
@@ -69,8 +73,15 @@ export interface ReportArgs extends CommonArgs {
   out?: string
 }
 
+export interface ImagesArgs extends CommonArgs {
+  command: 'images'
+  from: 'branches' | 'render'
+  remote?: string
+  format: 'text' | 'json'
+}
+
 export type CliArgs =
-  RenderArgs | DiffArgs | PushArgs | TargetsArgs | PlanArgs | ReportArgs | VerifyArgs
+  RenderArgs | DiffArgs | PushArgs | TargetsArgs | PlanArgs | ReportArgs | ImagesArgs | VerifyArgs
 
 export const COMMON = {
   C: { type: 'string', short: 'C' },
@@ -104,6 +115,12 @@ const OPTIONS = {
     out: { type: 'string' }
   },
   targets: { ...COMMON, format: { type: 'string' } },
+  images: {
+    ...COMMON,
+    from: { type: 'string' },
+    remote: { type: 'string' },
+    format: { type: 'string' }
+  },
   push: {
     ...COMMON,
     full: { type: 'boolean' },
@@ -113,7 +130,9 @@ const OPTIONS = {
     'committer-email': { type: 'string' },
     shard: { type: 'string' },
     plan: { type: 'string' },
-    report: { type: 'string' }
+    report: { type: 'string' },
+    'signing-key': { type: 'string' },
+    provenance: { type: 'string' }
   }
 } as const
 
@@ -233,6 +252,16 @@ export function parseCommand(command: Command, args: string[]): CliArgs {
           format: oneOf(values.format, ['text', 'json'] as const, '--format')
         }
       }
+      case 'images': {
+        const values = parse(OPTIONS.images)
+        return {
+          command,
+          ...common(values),
+          from: oneOf(values.from, ['branches', 'render'] as const, '--from'),
+          remote: values.remote,
+          format: oneOf(values.format, ['text', 'json'] as const, '--format')
+        }
+      }
       case 'push': {
         const values = parse(OPTIONS.push)
         const name = values['committer-name']
@@ -247,7 +276,9 @@ export function parseCommand(command: Command, args: string[]): CliArgs {
           full: values.full === true,
           committer: name && email ? { name, email } : undefined,
           ...shardArgs(values),
-          report: values.report
+          report: values.report,
+          signingKey: values['signing-key'],
+          provenance: values.provenance
         }
       }
     }

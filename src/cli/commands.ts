@@ -7,12 +7,14 @@ import {
   diffVerdict,
   enforceVerdict,
   hydrateRepository,
+  listImages,
   loadTargets,
   planRepository,
   renderRepository,
   renderVerdict,
   writeLayouts,
-  type EngineOptions
+  type EngineOptions,
+  type RepositoryHydration
 } from '../engine.js'
 import { getErrorMessage, UsageError } from '../errors.js'
 import { mergeDiffReports, renderJson, renderShardDiff } from '../report/json.js'
@@ -25,6 +27,7 @@ import { checkShards, IncompleteShardsError } from '../shard/reports.js'
 import { shardScope, type ShardScope } from '../shard/scope.js'
 import type {
   DiffArgs,
+  ImagesArgs,
   PlanArgs,
   PushArgs,
   RenderArgs,
@@ -33,8 +36,12 @@ import type {
   TargetsArgs
 } from './args.js'
 import { targetsJson, targetsText } from './targetsOutput.js'
+import { imagesJson, imagesText } from '../images/listing.js'
+import { formatImageChange } from '../images/containerImages.js'
 import { formatPromotion, formatToolWarnings, formatWriteResult } from './pushOutput.js'
 import { counted } from '../plural.js'
+import { provenanceRun } from '../provenance/run.js'
+import { HYDRATE_VERSION } from '../version.js'
 import { promotionOrder } from '../config/promotion.js'
 
 /** What every command gets: engine options, the run's guard, where to print. */
@@ -141,8 +148,14 @@ export async function pushCommand(args: PushArgs, context: CommandContext): Prom
     dryRun: args.dryRun,
     committer: args.committer,
     failOn: args.failOn,
-    full: args.full
+    full: args.full,
+    signingKey: args.signingKey ? { text: readSigningKey(args.signingKey) } : undefined,
+    provenance: args.provenance
+      ? provenanceRun(process.env, HYDRATE_VERSION, new Date())
+      : undefined,
+    images: 'changes'
   })
+  if (args.provenance !== undefined) writeProvenance(args.provenance, result, context)
   if (shard?.fingerprint && args.report !== undefined) {
     const report = pushShardReport(result.write, result.render.dry.sha, {
       id: formatShardId(shard.id),
@@ -156,7 +169,40 @@ export async function pushCommand(args: PushArgs, context: CommandContext): Prom
   context.stdout.write(formatWriteResult(result.write, args.dryRun))
   context.stdout.write(formatToolWarnings(result.render.rendered))
   if (result.promotion) context.stdout.write(formatPromotion(result.promotion))
+  for (const change of result.images?.changes ?? [])
+    context.stdout.write(`image ${formatImageChange(change)}\n`)
   return 0
+}
+
+/** The container images per environment, from the branches or a render. */
+export async function imagesCommand(args: ImagesArgs, context: CommandContext): Promise<number> {
+  const listing = await listImages({ ...context.engine, from: args.from, remote: args.remote })
+  context.stdout.write(args.format === 'json' ? imagesJson(listing) : imagesText(listing))
+  return listing.unread.length > 0 ? 1 : 0
+}
+
+/** The text of a --signing-key file; unreadable is a usage error. */
+export function readSigningKey(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new UsageError(`--signing-key ${file}: ${getErrorMessage(error)}`)
+  }
+}
+
+/** The provenance statement, through the guard; none when the push wrote no branch. */
+function writeProvenance(file: string, result: RepositoryHydration, context: CommandContext): void {
+  if (!result.provenance || result.provenance.subject.length === 0) {
+    context.engine.logger.warning(`no provenance statement written to ${file}: nothing was pushed`)
+    return
+  }
+  fs.writeFileSync(
+    file,
+    context.guard.check(
+      `${JSON.stringify(result.provenance, null, 2)}\n`,
+      'the provenance statement'
+    )
+  )
 }
 
 /** Lists the targets (discovered or configured) and where each was declared. */

@@ -69,6 +69,23 @@ Options:
                       left to the report job
   --plan FILE         The plan hydrate plan printed (every shard uses the same one)
   --report FILE       With --shard: write the shard's push report (for hydrate report merge)
+  --signing-key FILE  Sign every commit with this private key: SSH (gpg.format ssh) or an
+                      armored PGP key, without a passphrase (docs/provenance.md)
+  --provenance FILE   Write an in-toto statement (SLSA provenance v1) of what was pushed:
+                      every manifest on the branches written, with its sha256
+${COMMON_OPTIONS}
+`,
+  images: `Usage: hydrate images [-C DIR] [--config F] [--from branches|render] [--remote NAME|URL] [--format text|json] [--target GLOB]...
+
+List every container image each environment runs — containers, init and ephemeral
+containers of Pods, workload templates, Jobs and CronJobs — with its tag and digest, per
+environment, target, resource and container.
+
+Options:
+  --from branches     Read the environment branches Argo CD syncs (default)
+  --from render       Render the working tree instead
+  --remote NAME       Remote name or URL holding the environment branches (default: origin)
+  --format text|json  Output format (default: text)
 ${COMMON_OPTIONS}
 `,
   plan: `Usage: hydrate plan --shards N [-C DIR] [--config F] [--remote NAME|URL] [--target GLOB]...
@@ -107,8 +124,10 @@ Usage:
   hydrate diff   [-C DIR] [--config F] --base REF [--head REF] [--format markdown|json]
                  [--out FILE] [--remote NAME|URL] [--full] [--target GLOB]...
   hydrate push   [-C DIR] [--config F] [--remote NAME|URL] [--dry-run] [--full]
-                 [--committer-name N --committer-email E] [--target GLOB]...
+                 [--committer-name N --committer-email E] [--signing-key FILE]
+                 [--provenance FILE] [--target GLOB]...
   hydrate targets [-C DIR] [--config F] [--target GLOB]... [--format text|json]
+  hydrate images [-C DIR] [--config F] [--from branches|render] [--format text|json]
   hydrate plan   --shards N [-C DIR] [--config F] [--remote NAME|URL] [--target GLOB]...
   hydrate report merge [--plan FILE] [--format markdown|json] [--out FILE] REPORT|DIR...
   hydrate verify [-C DIR] [--config F] [--remote NAME|URL] [--branch B]... [--format text|json]
@@ -122,6 +141,7 @@ Commands:
   diff     Show the rendered diff between a base and a head, per environment
   push     Commit them to the environment branches and push (one atomic push)
   targets  List the targets and where each was declared (for debugging discovery)
+  images   List the container images each environment runs (tag and digest)
   plan     Split the targets into N shards by branch: a GitHub Actions matrix
   report   Merge the shard reports into one (report merge)
   verify   Prove each environment branch equal to a re-render of what it records

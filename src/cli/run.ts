@@ -8,32 +8,39 @@ import {
   persistedCredentials
 } from '../security/credentials.js'
 import { GuardedLogger } from '../security/guardedLogger.js'
+import { signingKeyCredentials } from '../security/signingKey.js'
 import { parseCommand, type CliArgs } from './args.js'
 import {
   diffCommand,
+  imagesCommand,
   planCommand,
   pushCommand,
   reportCommand,
   renderCommand,
+  readSigningKey,
   targetsCommand,
   type CommandContext
 } from './commands.js'
 import { HELP, USAGE, type Command } from './help.js'
 import { verifyCommand } from './verifyCommand.js'
 
-/** The run's credentials: the environment's, a --remote URL's, the repository's git config's. */
+/** The run's credentials: the environment's, a --remote URL's, the repository's git config's, the signing key. */
 async function guardFor(args: CliArgs): Promise<CredentialGuard> {
   const remote =
     args.command === 'diff' ||
     args.command === 'push' ||
     args.command === 'plan' ||
-    args.command === 'verify'
+    args.command === 'verify' ||
+    args.command === 'images'
       ? args.remote
       : undefined
   return new CredentialGuard([
     ...credentialsFromEnvironment(process.env),
     ...(remote ? credentialsInUrl(remote, 'the --remote URL') : []),
-    ...(fs.existsSync(args.repoRoot) ? await persistedCredentials(args.repoRoot) : [])
+    ...(fs.existsSync(args.repoRoot) ? await persistedCredentials(args.repoRoot) : []),
+    ...(args.command === 'push' && args.signingKey
+      ? signingKeyCredentials(readSigningKey(args.signingKey))
+      : [])
   ])
 }
 
@@ -53,6 +60,8 @@ function runCommand(args: CliArgs, context: CommandContext): Promise<number> {
       return reportCommand(args, context)
     case 'verify':
       return verifyCommand(args, context)
+    case 'images':
+      return imagesCommand(args, context)
   }
 }
 

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { isScalar } from 'yaml'
+import { isScalar, isSeq } from 'yaml'
 import type { Node, YAMLMap } from 'yaml'
 import type { SourceLocation } from '../errors.js'
 import {
@@ -188,7 +188,11 @@ function readPolicy(reader: YamlReader, item: Node | undefined, what: string): P
       rules[rule] = setting
     }
   }
-  return { rules, requireDigest: reader.boolean(node, 'requireDigest', what) }
+  const digest = reader.node(node, 'requireDigest')
+  const requireDigest = isSeq(digest)
+    ? reader.stringList(node, 'requireDigest', what)
+    : reader.boolean(node, 'requireDigest', what)
+  return { rules, requireDigest }
 }
 
 function readDiff(reader: YamlReader, item: Node | undefined): DiffSettings {

@@ -167,8 +167,11 @@ export type RuleSetting = 'error' | 'warning' | 'off'
 /** `policy:` at the top level or on a target; a target's settings override the global ones. */
 export interface PolicySettings {
   rules: Partial<Record<PolicyRuleId, RuleSetting>>
-  /** mutable-image-tag's stricter mode: every image must be pinned by digest. */
-  requireDigest?: boolean
+  /**
+   * mutable-image-tag's stricter mode: every image must be pinned by digest — everywhere
+   * (true), or only in the environments listed (`[prod]`).
+   */
+  requireDigest?: boolean | readonly string[]
 }
 
 /** One environment of `promotion.order`, resolved. */

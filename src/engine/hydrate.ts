@@ -3,6 +3,7 @@ import { loadConfig } from '../config/load.js'
 import type { HydrateConfig, Target } from '../config/types.js'
 import { getErrorMessage } from '../errors.js'
 import { GitCommandManager } from '../git/commandManager.js'
+import { checkSigningKey } from '../git/commitSigner.js'
 import { Ancestry } from '../git/objects.js'
 import { resolveCommit, withWorktree } from '../git/revisions.js'
 import {
@@ -19,7 +20,13 @@ import { recordInputs } from '../hydrate/recordedInputs.js'
 import { mergeRemote } from '../hydrate/remoteState.js'
 import type { Logger } from '../logger.js'
 import type { FailOn } from '../policy/index.js'
+import { ChartCache, chartCacheDir } from '../render/chartCache.js'
 import { Toolbox } from '../render/tools.js'
+import {
+  provenanceStatement,
+  type ProvenanceRun,
+  type ProvenanceStatement
+} from '../provenance/statement.js'
 import { DependencyIndex } from '../targets/dependencies.js'
 import {
   checkLayouts,
@@ -29,6 +36,7 @@ import {
   type LoadedRepository,
   type RepositoryRender
 } from './render.js'
+import { pushedImages, type PushedImages } from './images.js'
 import { enforceVerdict, renderVerdict } from './verdict.js'
 import { withRemoteGit } from './remoteGit.js'
 
@@ -46,6 +54,15 @@ export interface HydrateOptions extends EngineOptions {
   failOn?: FailOn
   /** Render every target, not only those affected since each branch's recorded dry commit. */
   full?: boolean
+  /**
+   * Sign every commit with this private key (SSH or PGP, unencrypted; docs/adr/0035). It is
+   * written to a private temporary folder (under `tempDir`) only while commits are made.
+   */
+  signingKey?: { text: string; tempDir?: string }
+  /** Who runs the push: with it, a provenance statement of what was pushed (docs/provenance.md). */
+  provenance?: ProvenanceRun
+  /** After a push, the images it changed ('changes'), or also every image on the branches ('all'). */
+  images?: 'changes' | 'all'
 }
 
 export interface RepositoryHydration {
@@ -53,6 +70,10 @@ export interface RepositoryHydration {
   write: WriteResult
   /** With `promotion:` (and a push): where each environment's promotion stands. */
   promotion?: PromotionResult
+  /** With `provenance` and a push that made commits: the in-toto statement. */
+  provenance?: ProvenanceStatement
+  /** With `images` and a push. */
+  images?: PushedImages
 }
 
 export const DEFAULT_COMMITTER: Identity = {
@@ -107,6 +128,7 @@ async function planHydration(
       ? undefined
       : target => recordInputs(target, index.of(target), dry.sha),
     dryRun: options.dryRun,
+    signingKey: options.signingKey,
     // Shards share one notes ref: each round of rejections lets at least one through.
     maxAttempts:
       options.maxAttempts ?? (options.shard ? Math.max(5, options.shard.id.count + 2) : undefined),
@@ -156,10 +178,13 @@ async function planHydration(
  */
 export async function hydrateRepository(options: HydrateOptions): Promise<RepositoryHydration> {
   const { logger } = options
+  if (options.signingKey) checkSigningKey(options.signingKey.text)
   return withRemoteGit(options, async (git, repoRoot) => {
     const committer = options.committer ?? (await gitIdentity(git)) ?? DEFAULT_COMMITTER
     const toolbox = options.toolbox ?? new Toolbox(logger, options.env)
-    const engine = { ...options, repoRoot, toolbox }
+    const chartCache =
+      options.chartCache ?? new ChartCache(chartCacheDir(options.env ?? process.env), logger)
+    const engine = { ...options, repoRoot, toolbox, chartCache }
     const render = await logger.group('Render', async () => {
       const loaded = await loadRepository(engine)
       const plan = await planHydration(loaded, git, options, toolbox, committer)
@@ -203,8 +228,37 @@ export async function hydrateRepository(options: HydrateOptions): Promise<Reposi
             })
           )
         : undefined
+    const provenance =
+      options.provenance && write.pushed
+        ? await provenanceStatement({
+            git,
+            dry: render.render.dry,
+            branches: write.branches,
+            configFile: config.file,
+            targets: config.allTargets,
+            tools: await toolbox.found(),
+            charts: await chartCache.used(),
+            run: options.provenance
+          })
+        : undefined
+    const images =
+      options.images && write.pushed
+        ? await pushedImages(
+            git,
+            config.allTargets,
+            write.branches,
+            plan.remote,
+            options.images === 'all'
+          )
+        : undefined
     // Every git process of the run's plumbing: inspection, change detection, writes, push.
-    return { render: render.render, write: { ...write, gitProcesses: git.processes }, promotion }
+    return {
+      render: render.render,
+      write: { ...write, gitProcesses: git.processes },
+      promotion,
+      provenance,
+      images
+    }
   })
 }
 

@@ -28,7 +28,18 @@ export function parseCatFileBatch(
   output: Buffer,
   requests: string[]
 ): Map<string, string | undefined> {
-  const results = new Map<string, string | undefined>()
+  const texts = new Map<string, string | undefined>()
+  for (const [request, bytes] of parseCatFileBatchBytes(output, requests))
+    texts.set(request, bytes?.toString('utf8'))
+  return texts
+}
+
+/** parseCatFileBatch with each content as the bytes git stored. */
+export function parseCatFileBatchBytes(
+  output: Buffer,
+  requests: string[]
+): Map<string, Buffer | undefined> {
+  const results = new Map<string, Buffer | undefined>()
   let offset = 0
   for (const request of requests) {
     const newline = output.indexOf(0x0a, offset)
@@ -39,7 +50,7 @@ export function parseCatFileBatch(
       continue
     }
     const size = Number(header.split(' ')[2])
-    results.set(request, output.subarray(offset, offset + size).toString('utf8'))
+    results.set(request, output.subarray(offset, offset + size))
     offset += size + 1
   }
   return results

@@ -1,4 +1,4 @@
-import { parseCatFileBatch } from './gitObjects.js'
+import { parseCatFileBatch, parseCatFileBatchBytes } from './gitObjects.js'
 import type { Logger } from '../logger.js'
 import type { GitCommandManager } from './commandManager.js'
 
@@ -7,12 +7,28 @@ export async function readBlobs(
   git: GitCommandManager,
   ids: readonly string[]
 ): Promise<Map<string, string | undefined>> {
+  return readBatch(git, ids, parseCatFileBatch)
+}
+
+/** readBlobs, as the bytes git stored (for digests of exact content). */
+export async function readBlobBytes(
+  git: GitCommandManager,
+  ids: readonly string[]
+): Promise<Map<string, Buffer | undefined>> {
+  return readBatch(git, ids, parseCatFileBatchBytes)
+}
+
+async function readBatch<T>(
+  git: GitCommandManager,
+  ids: readonly string[],
+  parse: (output: Buffer, requests: string[]) => Map<string, T | undefined>
+): Promise<Map<string, T | undefined>> {
   const unique = [...new Set(ids)]
   if (unique.length === 0) return new Map()
   const batch = await git.exec(['cat-file', '--batch'], {
     input: unique.map(id => `${id}\n`).join('')
   })
-  return parseCatFileBatch(batch.stdoutBuffer, unique)
+  return parse(batch.stdoutBuffer, unique)
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { PromotionEnvironment, Target } from '../config/types.js'
 import { HydrateError } from '../errors.js'
 import type { GitCommandManager } from '../git/commandManager.js'
+import { CommitSigner } from '../git/commitSigner.js'
 import type { DryCommit } from '../git/dryCommit.js'
 import type { Ancestry } from '../git/objects.js'
 import { redactUrl, redactUrls } from '../git/redact.js'
@@ -62,6 +63,8 @@ export interface BranchWriterOptions {
   /** `promotion:`: the layouts' branches are promotion branches of these environments. */
   promotion?: readonly PromotionEnvironment[]
   dryRun?: boolean
+  /** Signs every commit written to a branch (docs/adr/0035): the key, on disk only in `write`. */
+  signingKey?: { text: string; tempDir?: string }
   maxAttempts?: number
   backoffMs?: number
   /** Upper bound of one wait between attempts (default: none, doubling each time). */
@@ -109,6 +112,26 @@ export class BranchWriter {
     scope: WriteScope,
     initial?: RemoteState
   ): Promise<WriteResult> {
+    const { signingKey, dryRun } = this.options
+    // Renders are done by now: the key is on disk only while commits are made.
+    const signer =
+      signingKey && !dryRun
+        ? await CommitSigner.create(signingKey.text, signingKey.tempDir)
+        : undefined
+    try {
+      return await this.writeSigned(dry, layouts, scope, initial, signer)
+    } finally {
+      signer?.dispose()
+    }
+  }
+
+  private async writeSigned(
+    dry: DryCommit,
+    layouts: readonly BranchLayout[],
+    scope: WriteScope,
+    initial: RemoteState | undefined,
+    signer: CommitSigner | undefined
+  ): Promise<WriteResult> {
     const { logger } = this.options
     const maxAttempts = this.options.maxAttempts ?? 5
     const startProcesses = this.git.processes - (initial?.gitProcesses ?? 0)
@@ -153,7 +176,8 @@ export class BranchWriter {
               timingsParent: remote.tips.get(TIMINGS_REF),
               inputsParent: remote.tips.get(INPUTS_REF),
               committer: this.options.committer,
-              now: new Date()
+              now: new Date(),
+              signer
             })
           : []
       const environments = await environmentRefspecs({

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { argoCommitMessage, initialCommitMessage } from '../argo/commitMessage.js'
 import type { GitCommandManager } from '../git/commandManager.js'
+import type { CommitSigner } from '../git/commitSigner.js'
 import type { DryCommit } from '../git/dryCommit.js'
 import type { BranchPlan } from './plan.js'
 import { INPUTS_REF, serializeInputs } from './recordedInputs.js'
@@ -14,6 +15,8 @@ import {
   serializeTimings,
   TIMINGS_REF
 } from './remoteState.js'
+
+const data = (text: string) => `data ${Buffer.byteLength(text, 'utf8')}\n${text}\n`
 
 /** A note's text, or none for a record with nothing in it. */
 function unlessEmpty<T extends object>(
@@ -46,11 +49,13 @@ export async function buildCommits(
     inputsParent?: string
     committer: Identity
     now: Date
+    /** Signs the branch commits (initial and hydrated); the notes commits stay unsigned. */
+    signer?: CommitSigner
   }
 ): Promise<string[]> {
-  const { dry, plans } = options
-  const who = `${options.committer.name} <${options.committer.email}> ${Math.floor(options.now.getTime() / 1000)} +0000`
-  const data = (text: string) => `data ${Buffer.byteLength(text, 'utf8')}\n${text}\n`
+  const { dry, plans, signer } = options
+  const seconds = Math.floor(options.now.getTime() / 1000)
+  const who = `${options.committer.name} <${options.committer.email}> ${seconds} +0000`
   const message = argoCommitMessage(dry)
   const chunks: string[] = []
   const marks = new Map<string, number>()
@@ -79,6 +84,26 @@ export async function buildCommits(
       else chunks.push(`M ${entry.mode} ${entry.id} ${quoted}\n`)
     }
     chunks.push('\n')
+  }
+  // git fast-import cannot sign: with a signer it builds the branch commits' trees, each
+  // commit is then made again by `git commit-tree -S`, and the notes go onto the signed ones.
+  let branchCommits: Map<string, string> | undefined
+  if (signer) {
+    const unsigned = await fastImport(git, [...chunks, 'done\n'])
+    branchCommits = await signCommits(git, signer, unsigned, {
+      plans,
+      marks,
+      initialMarks,
+      dry,
+      options,
+      seconds
+    })
+    chunks.length = 0
+  }
+  const noteTarget = (plan: BranchPlan) => {
+    const id = marks.get(plan.branch)
+    if (id === undefined) return plan.previous as string
+    return branchCommits?.get(`:${id}`) ?? `:${id}`
   }
   const noted = plans.filter(p => p.note)
   // Argo CD's note, and ours in refs of their own riding along on the same commits: render
@@ -117,39 +142,100 @@ export async function buildCommits(
     chunks.push(`commit ${notes.local}\nmark :${mark}\ncommitter ${who}\n${data(notes.message)}`)
     if (notes.parent) chunks.push(`from ${notes.parent}\n`)
     for (const { plan, text } of texts) {
-      const target = marks.has(plan.branch)
-        ? `:${marks.get(plan.branch)}`
-        : (plan.previous as string)
-      chunks.push(`N inline ${target}\n${data(text)}`)
+      chunks.push(`N inline ${noteTarget(plan)}\n${data(text)}`)
     }
     chunks.push('\n')
   }
-  chunks.push('done\n')
+  const exported = new Map([
+    ...(branchCommits ?? []),
+    ...(chunks.length > 0 ? await fastImport(git, [...chunks, 'done\n']) : [])
+  ])
+  const refspecs: string[] = []
+  for (const plan of plans) {
+    const id = marks.get(plan.branch)
+    if (id === undefined) continue
+    plan.commit = exported.get(`:${id}`)
+    const initial = initialMarks.get(plan.branch)
+    if (initial !== undefined) plan.initialCommit = exported.get(`:${initial}`)
+    refspecs.push(`${plan.commit}:refs/heads/${plan.branch}`)
+  }
+  for (const [ref, id] of notesMarks) refspecs.push(`${exported.get(`:${id}`)}:${ref}`)
+  return refspecs
+}
+
+/** Runs one `git fast-import` over `chunks`; returns its marks (`:N` → object id). */
+async function fastImport(git: GitCommandManager, chunks: string[]): Promise<Map<string, string>> {
   const marksFile = await git.output(['rev-parse', '--git-path', `hydrate-marks-${process.pid}`])
   const marksPath = path.resolve(git.cwd, marksFile.trim())
   try {
     await git.exec(['fast-import', '--quiet', '--force', '--done', `--export-marks=${marksPath}`], {
       input: chunks.join('')
     })
-    const exported = new Map(
+    return new Map(
       fs
         .readFileSync(marksPath, 'utf8')
         .split('\n')
         .filter(Boolean)
         .map(line => line.split(' ') as [string, string])
     )
-    const refspecs: string[] = []
-    for (const plan of plans) {
-      const id = marks.get(plan.branch)
-      if (id === undefined) continue
-      plan.commit = exported.get(`:${id}`)
-      const initial = initialMarks.get(plan.branch)
-      if (initial !== undefined) plan.initialCommit = exported.get(`:${initial}`)
-      refspecs.push(`${plan.commit}:refs/heads/${plan.branch}`)
-    }
-    for (const [ref, id] of notesMarks) refspecs.push(`${exported.get(`:${id}`)}:${ref}`)
-    return refspecs
   } finally {
     fs.rmSync(marksPath, { force: true })
   }
+}
+
+/**
+ * The branch commits made again with a signature, in the order a branch grows (its initial
+ * commit first): same tree, message, committer and time; the marks map to the signed ids.
+ */
+async function signCommits(
+  git: GitCommandManager,
+  signer: CommitSigner,
+  unsigned: ReadonlyMap<string, string>,
+  context: {
+    plans: readonly BranchPlan[]
+    marks: ReadonlyMap<string, number>
+    initialMarks: ReadonlyMap<string, number>
+    dry: DryCommit
+    options: { committer: Identity }
+    seconds: number
+  }
+): Promise<Map<string, string>> {
+  const signed = new Map<string, string>()
+  const { committer } = context.options
+  const date = `${context.seconds} +0000`
+  const env = {
+    ...signer.gitEnv(),
+    GIT_AUTHOR_NAME: committer.name,
+    GIT_AUTHOR_EMAIL: committer.email,
+    GIT_AUTHOR_DATE: date,
+    GIT_COMMITTER_NAME: committer.name,
+    GIT_COMMITTER_EMAIL: committer.email,
+    GIT_COMMITTER_DATE: date
+  }
+  const commitTree = async (mark: number, message: string, parent: string | undefined) => {
+    const tree = `${unsigned.get(`:${mark}`)}^{tree}`
+    const parents = parent ? ['-p', parent] : []
+    const id = (
+      await git.output([...signer.gitConfig(), 'commit-tree', '-S', ...parents, '-F', '-', tree], {
+        input: message,
+        env
+      })
+    ).trim()
+    signed.set(`:${mark}`, id)
+    return id
+  }
+  for (const plan of context.plans) {
+    const id = context.marks.get(plan.branch)
+    if (id === undefined) continue
+    let parent = plan.previous
+    const initial = context.initialMarks.get(plan.branch)
+    if (initial !== undefined)
+      parent = await commitTree(
+        initial,
+        initialCommitMessage(plan.initialBranch ?? plan.branch),
+        undefined
+      )
+    await commitTree(id, argoCommitMessage(context.dry), parent)
+  }
+  return signed
 }

@@ -6,6 +6,7 @@ import {
   type Target
 } from '../config/types.js'
 import { RISK_RULES } from '../risk/rules.js'
+import { digestRequired } from './digest.js'
 import { RULES } from './rules.js'
 
 const RANK: Record<RuleSetting, number> = { off: 0, warning: 1, error: 2 }
@@ -21,9 +22,6 @@ function settingOf(
 ): RuleSetting {
   return local?.rules[id] ?? global.rules[id] ?? DEFAULTS.get(id) ?? 'error'
 }
-
-const digestOf = (global: PolicySettings, local: PolicySettings | undefined) =>
-  local?.requireDigest ?? global.requireDigest ?? false
 
 /**
  * A pull request's targets checked with rules no weaker than its base's: a rule the change
@@ -51,7 +49,10 @@ export function keepBasePolicy(
       said.push(`${id} (${before}, not ${now})`)
     }
     const requireDigest =
-      digestOf(base.policy, granted) && !digestOf(head.policy, target.policy) ? true : undefined
+      digestRequired(base.policy, granted, target.env) &&
+      !digestRequired(head.policy, target.policy, target.env)
+        ? true
+        : undefined
     if (requireDigest) said.push('requireDigest')
     if (said.length === 0) return target
     kept.push({ target: target.name, rules: said })

@@ -1,5 +1,6 @@
 import type { PolicySettings, RuleSetting, Target } from '../config/types.js'
 import type { RenderedTarget } from '../render/index.js'
+import { digestRequired } from './digest.js'
 import { RULES, type PolicyStats } from './rules.js'
 import { loadSchemaValidator, type SchemaValidator } from './schema.js'
 import type { Finding, Severity } from './types.js'
@@ -51,7 +52,7 @@ export async function checkPolicy(
     const context = {
       target: item.target.name,
       allowSecrets: item.target.allowSecrets,
-      requireDigest: local?.requireDigest ?? global.requireDigest ?? false,
+      requireDigest: digestRequired(global, local, item.target.env),
       validateSchema
     }
     for (const rule of RULES) {

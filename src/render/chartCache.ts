@@ -92,6 +92,7 @@ export function archiveMismatch(file: string, chart: PinnedChart): string | unde
 export class ChartCache {
   /** One fetch per key per run: the targets and both sides of a diff share it. */
   private readonly pending = new Map<string, Promise<CachedChart>>()
+  private readonly charts = new Map<string, PinnedChart>()
 
   constructor(
     readonly dir: string,
@@ -105,8 +106,20 @@ export class ChartCache {
     if (!pending) {
       pending = this.load(chart, key, download)
       this.pending.set(key, pending)
+      this.charts.set(key, chart)
     }
     return pending
+  }
+
+  /** The charts this run used (fetched or from the cache) and their archives' sha256. */
+  async used(): Promise<Array<{ chart: PinnedChart; sha256: string }>> {
+    const used: Array<{ chart: PinnedChart; sha256: string }> = []
+    for (const [key, pending] of this.pending) {
+      const cached = await pending.catch(() => undefined)
+      const chart = this.charts.get(key)
+      if (cached && chart) used.push({ chart, sha256: cached.sha256 })
+    }
+    return used
   }
 
   private entryDir(chart: PinnedChart, key: string): string {

@@ -108,6 +108,16 @@ export class Toolbox {
     return this.kustomizePromise
   }
 
+  /** The tools found so far (a lookup that failed or never started is left out). */
+  async found(): Promise<Array<{ name: ToolName; tool: Tool | KustomizeTool }>> {
+    const found: Array<{ name: ToolName; tool: Tool | KustomizeTool }> = []
+    for (const [name, pending] of this.lookups) {
+      const tool = await pending.catch(() => undefined)
+      if (tool) found.push({ name, tool })
+    }
+    return found.sort((a, b) => a.name.localeCompare(b.name))
+  }
+
   private lookup(name: 'helm'): Promise<Tool>
   private lookup(name: 'kustomize'): Promise<KustomizeTool>
   private lookup(name: ToolName): Promise<Tool | KustomizeTool>

@@ -3,8 +3,6 @@ import path from 'node:path'
 import * as core from '@actions/core'
 import { getOctokit } from '@actions/github'
 import { hydrateRepository, planRepository } from '../engine.js'
-import type { DryCommit } from '../git/dryCommit.js'
-import type { PromotionResult } from '../hydrate/promotion.js'
 import { formatShardId, parseMatrix, serializeMatrix } from '../shard/plan.js'
 import { pushShardReport, renderPushShardReport } from '../shard/pushReport.js'
 import { shardScope } from '../shard/scope.js'
@@ -16,25 +14,17 @@ import {
   RenderError,
   UsageError
 } from '../errors.js'
-import { loadConfig } from '../config/load.js'
+import { loadConfig } from '../engine/loadConfig.js'
 import { counted } from '../plural.js'
-import { commentMarker } from '../github/stickyComment.js'
-import {
-  octokitPromotionGitHub,
-  publishPromotions,
-  publishRenderFailures,
-  type PublishedPromotion
-} from '../github/promotions.js'
+import { octokitPromotionGitHub, publishRenderFailures } from '../github/promotions.js'
 import type { Logger } from '../logger.js'
-import {
-  CredentialGuard,
-  credentialsFromEnvironment,
-  persistedCredentials
-} from '../security/credentials.js'
+import { CredentialGuard, credentialsFromEnvironment } from '../security/credentials.js'
+import { persistedCredentials } from '../git/persistedCredentials.js'
 import { GuardedLogger } from '../security/guardedLogger.js'
 import { CoreLogger } from './coreLogger.js'
 import { runComment } from './commentMode.js'
 import { runDiff } from './diffMode.js'
+import { branchRemote, promote } from './promote.js'
 import { runReport } from './reportMode.js'
 import { GuardedOutput } from './guardedOutput.js'
 import { writeHydrateSummary } from './summary.js'
@@ -69,13 +59,6 @@ export async function runAction(): Promise<void> {
   } catch (error) {
     core.setFailed(guard.redact(getErrorMessage(error), 'the error message'))
   }
-}
-
-/** The repository that holds the environment branches: this one, or target-repository. */
-export function branchRemote(settings: ActionSettings): string {
-  return settings.targetRepository
-    ? `${settings.serverUrl}/${settings.targetRepository}.git`
-    : 'origin'
 }
 
 /** Plan mode: the shard matrix (docs/adr/0019) as the `matrix` output. */
@@ -214,38 +197,4 @@ async function reportRenderFailures(
     targetUrl: runId ? `${settings.serverUrl}/${owner}/${repo}/actions/runs/${runId}` : undefined,
     check: (text, what) => output.guard.check(text, what)
   })
-}
-
-/** With `promotion:`: promotion PRs, commit statuses and the source PR's back-link. */
-export async function promote(
-  promotion: PromotionResult | undefined,
-  dryCommit: DryCommit,
-  settings: ActionSettings,
-  logger: Logger,
-  output: GuardedOutput
-): Promise<Record<string, PublishedPromotion> | undefined> {
-  if (!promotion) return undefined
-  const [dryOwner, dryRepo] = (settings.repository ?? '').split('/')
-  const [owner, repo] = (settings.targetRepository ?? settings.repository ?? '').split('/')
-  if (!settings.token || !owner || !repo || !dryOwner || !dryRepo) {
-    logger.warning(
-      'promotion: no token or repository (GITHUB_REPOSITORY) to open promotion PRs and set statuses with; the branches are pushed'
-    )
-    return undefined
-  }
-  const octokit = getOctokit(settings.token, {
-    baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com'
-  })
-  return logger.group('Promotion PRs and statuses', () =>
-    publishPromotions(promotion, {
-      github: octokitPromotionGitHub(octokit, logger),
-      logger,
-      branches: { owner, repo },
-      dry: { owner: dryOwner, repo: dryRepo },
-      dryCommit,
-      serverUrl: settings.serverUrl,
-      commentMarker: commentMarker(settings.commentId),
-      check: (text, what) => output.guard.check(text, what)
-    })
-  )
 }

@@ -6,7 +6,7 @@ import { HydrateError } from '../errors.js'
 import { commentMarker } from '../github/stickyComment.js'
 import type { Logger } from '../logger.js'
 import { escapeText } from '../report/escape.js'
-import { mergeDiffReports } from '../report/json.js'
+import { mergeDiffReports } from '../shard/diffReport.js'
 import { readShardReports, type ShardReports } from '../shard/load.js'
 import { parseMatrix } from '../shard/plan.js'
 import { mergePushReports } from '../shard/pushReport.js'
@@ -14,7 +14,7 @@ import { checkShards, IncompleteShardsError, type ShardCompleteness } from '../s
 import { postStickyComment } from './commentMode.js'
 import { publishDiffReport, readEvent } from './diffMode.js'
 import type { GuardedOutput } from './guardedOutput.js'
-import { branchRemote, promote } from './main.js'
+import { branchRemote, promote } from './promote.js'
 import type { ActionSettings } from './settings.js'
 
 const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target']

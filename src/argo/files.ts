@@ -1,4 +1,4 @@
-import type { DryCommit, ReferenceCommit } from '../git/dryCommit.js'
+import type { DryCommit, ReferenceCommit } from './dryCommit.js'
 import { goJsonEncode, type GoJsonValue } from './goJson.js'
 
 /**

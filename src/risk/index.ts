@@ -5,7 +5,6 @@ import type { Finding } from '../policy/types.js'
 import { DEFAULT_KUBE_VERSION } from './removedApis.js'
 import { RISK_RULES, type RiskHit } from './rules.js'
 
-export { highlightChanges } from './highlights.js'
 export { RISK_RULES } from './rules.js'
 export { DEFAULT_KUBE_VERSION } from './removedApis.js'
 

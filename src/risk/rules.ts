@@ -1,7 +1,7 @@
 import type { PolicyRuleId } from '../config/types.js'
 import { describeResource, type JsonObject as Obj, type Resource } from '../manifests/resource.js'
 import type { Severity } from '../policy/types.js'
-import { at, parseQuantity, sameValue } from './objects.js'
+import { at, parseQuantity, sameValue } from '../manifests/objects.js'
 import { removedApi } from './removedApis.js'
 
 /** What a risk rule found on one resource; the target and severity are added by the caller. */

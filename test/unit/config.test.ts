@@ -5,7 +5,7 @@ import { configErrorOf } from '../helpers/engine.js'
 import { runCli } from '../../src/cli/run.js'
 import { captureStderr, outputSink } from '../helpers/cli.js'
 import { promotionOrder } from '../../src/config/promotion.js'
-import { loadConfig } from '../../src/config/load.js'
+import { loadConfig } from '../../src/engine/loadConfig.js'
 import { ConfigError, UsageError } from '../../src/errors.js'
 import { cleanupTempDirs, makeRepo, tempDir } from '../helpers/repo.js'
 

@@ -28,20 +28,19 @@ interface PullRequestEvent {
   pull_request?: { number: number; base: { sha: string; ref: string }; head: { sha: string } }
 }
 
-export function readEvent(): PullRequestEvent {
-  const file = process.env.GITHUB_EVENT_PATH
+export function readEvent(settings: Pick<ActionSettings, 'eventPath'>): PullRequestEvent {
+  const file = settings.eventPath
   if (!file || !fs.existsSync(file)) return {}
   return JSON.parse(fs.readFileSync(file, 'utf8')) as PullRequestEvent
 }
 
 /** Links the report gives: commits, the environment branches, this run. */
 export function reportLinks(
-  settings: Pick<ActionSettings, 'serverUrl' | 'repository' | 'targetRepository'>,
-  env: NodeJS.ProcessEnv = process.env
+  settings: Pick<ActionSettings, 'serverUrl' | 'repository' | 'targetRepository' | 'runId'>
 ): ReportLinks {
   const url = (repository: string | undefined) =>
     repository ? `${settings.serverUrl}/${repository}` : undefined
-  const runId = env.GITHUB_RUN_ID
+  const runId = settings.runId
   return {
     repositoryUrl: url(settings.repository),
     branchesUrl: url(settings.targetRepository ?? settings.repository),
@@ -58,7 +57,7 @@ export async function runDiff(
   logger: Logger,
   output: GuardedOutput
 ): Promise<void> {
-  const event = readEvent()
+  const event = readEvent(settings)
   const pr = event.pull_request
   const base = settings.base ?? pr?.base.sha
   if (!base)
@@ -109,7 +108,7 @@ export async function runDiff(
 }
 
 function reportDir(settings: ActionSettings): string {
-  const dir = path.join(process.env.RUNNER_TEMP ?? settings.workingDirectory, 'hydrate-report')
+  const dir = settings.reportDirectory
   fs.mkdirSync(dir, { recursive: true })
   return dir
 }
@@ -152,7 +151,7 @@ export async function publishDiffReport(
   output.set('report-json', jsonFile)
 
   const hint = `The full report is in the job summary and in the \`report-markdown\` output file (${path.basename(markdownFile)}) for artifact upload.`
-  if (process.env.GITHUB_STEP_SUMMARY) {
+  if (settings.stepSummary) {
     // Next to the comment: every finding and every full diff, not a second copy of it.
     const summary = renderMarkdownWithin(report, SUMMARY_LIMIT - 1024, {
       ...common,

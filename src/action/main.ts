@@ -32,11 +32,12 @@ import { getSettings, resolveMode, type ActionSettings } from './settings.js'
 
 /** The action front: inputs → engine → outputs. The one place errors are reported. */
 export async function runAction(): Promise<void> {
-  let guard = new CredentialGuard(credentialsFromEnvironment(process.env))
+  const env = process.env
+  let guard = new CredentialGuard(credentialsFromEnvironment(env))
   try {
-    const settings = getSettings()
+    const settings = getSettings(env)
     guard = new CredentialGuard([
-      ...credentialsFromEnvironment(process.env),
+      ...credentialsFromEnvironment(env),
       ...(await persistedCredentials(settings.workingDirectory))
     ])
     const mode = resolveMode(settings)
@@ -141,7 +142,7 @@ async function runHydrate(
     )
   if (shard?.fingerprint) {
     // The report job merges the shards' reports and does the promotion PRs and statuses once.
-    const dir = path.join(process.env.RUNNER_TEMP ?? settings.workingDirectory, 'hydrate-report')
+    const dir = settings.reportDirectory
     fs.mkdirSync(dir, { recursive: true })
     const file = path.join(dir, `push-shard-${shard.id.index}-of-${shard.id.count}.json`)
     const report = pushShardReport(result.write, result.render.dry.sha, {
@@ -172,7 +173,7 @@ async function reportRenderFailures(
   output: GuardedOutput
 ): Promise<void> {
   const failed = failedTargets(error)
-  const sha = process.env.GITHUB_SHA
+  const sha = settings.sha
   const [owner, repo] = (settings.repository ?? '').split('/')
   if (failed.length === 0 || !sha || !owner || !repo || !settings.token) return
   let config
@@ -186,9 +187,9 @@ async function reportRenderFailures(
   for (const target of config.allTargets.filter(t => failed.includes(t.name)))
     failedByEnv.set(target.env, [...(failedByEnv.get(target.env) ?? []), target.name])
   const octokit = getOctokit(settings.token, {
-    baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com'
+    baseUrl: settings.apiUrl
   })
-  const runId = process.env.GITHUB_RUN_ID
+  const runId = settings.runId
   await publishRenderFailures(new Map([...failedByEnv].sort(([a], [b]) => a.localeCompare(b))), {
     github: octokitPromotionGitHub(octokit, logger),
     logger,

@@ -38,7 +38,7 @@ export async function promote(
     return undefined
   }
   const octokit = getOctokit(settings.token, {
-    baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com'
+    baseUrl: settings.apiUrl
   })
   return logger.group('Promotion PRs and statuses', () =>
     publishPromotions(promotion, {

@@ -59,7 +59,7 @@ async function reportDiff(
   output: GuardedOutput
 ): Promise<void> {
   const parts = reports?.kind === 'diff' ? reports.parts : []
-  const event = readEvent()
+  const event = readEvent(settings)
   const prNumber = event.pull_request?.number ?? event.number
   if (completeness.missing.length === 0) {
     const { report, timings } = mergeDiffReports(parts)
@@ -77,7 +77,7 @@ async function reportDiff(
     `Shard${completeness.missing.length === 1 ? '' : 's'} ${completeness.missing.map(id => `\`${id}\``).join(', ')} of ${completeness.count} sent no report (the job failed or was cancelled), so this pull request's rendered diff is not shown. Re-run the failed jobs of the workflow.`
   ].join('\n')
   const marker = commentMarker(settings.commentId)
-  if (process.env.GITHUB_STEP_SUMMARY) {
+  if (settings.stepSummary) {
     core.summary.addRaw(notice, true)
     if (parts.length > 0) {
       const { report } = mergeDiffReports(parts)
@@ -116,7 +116,7 @@ async function reportPush(
       )
     )
   )
-  const dir = path.join(process.env.RUNNER_TEMP ?? settings.workingDirectory, 'hydrate-report')
+  const dir = settings.reportDirectory
   fs.mkdirSync(dir, { recursive: true })
   const file = path.join(dir, 'hydrate-push.json')
   output.file(file, `${JSON.stringify(merged, null, 2)}\n`, 'the merged push report')
@@ -144,7 +144,7 @@ async function reportPush(
     : undefined
   if (promotions) output.set('promotions', JSON.stringify(promotions))
 
-  if (!process.env.GITHUB_STEP_SUMMARY) return
+  if (!settings.stepSummary) return
   const code = (text: string) => `<code>${escapeText(text)}</code>`
   core.summary
     .addHeading('Hydrated environment branches', 2)

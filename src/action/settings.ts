@@ -38,6 +38,19 @@ export interface ActionSettings {
   plan?: string
   /** Report mode: the directory of the downloaded shard reports. */
   reports?: string
+  // The runner's environment, read here once with the inputs (as actions/checkout does).
+  apiUrl: string
+  /** The event payload file (GITHUB_EVENT_PATH). */
+  eventPath?: string
+  /** The commit the workflow runs for (GITHUB_SHA). */
+  sha?: string
+  runId?: string
+  /** GITHUB_STEP_SUMMARY is set: there is a job summary to write. */
+  stepSummary: boolean
+  /** The runner's temporary directory (RUNNER_TEMP): credential files go there. */
+  runnerTemp?: string
+  /** Where the report files go: under RUNNER_TEMP, else under the working directory. */
+  reportDirectory: string
 }
 
 export const ACTIONS_BOT = {
@@ -108,8 +121,9 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): ActionSetting
   const base = core.getInput('base').trim()
   if (base.startsWith('-'))
     throw new UsageError(`input base must be a branch, tag or commit (got ${JSON.stringify(base)})`)
+  const workingDirectory = path.resolve(workspace, core.getInput('working-directory') || '.')
   return {
-    workingDirectory: path.resolve(workspace, core.getInput('working-directory') || '.'),
+    workingDirectory,
     config: core.getInput('config') || undefined,
     mode: oneOf('mode', ['auto', 'diff', 'hydrate', 'comment', 'plan', 'report'] as const, 'auto'),
     token,
@@ -136,7 +150,14 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): ActionSetting
     shards,
     shard,
     plan,
-    reports: reports ? path.resolve(workspace, reports) : undefined
+    reports: reports ? path.resolve(workspace, reports) : undefined,
+    apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+    eventPath: env.GITHUB_EVENT_PATH || undefined,
+    sha: env.GITHUB_SHA || undefined,
+    runId: env.GITHUB_RUN_ID || undefined,
+    stepSummary: !!env.GITHUB_STEP_SUMMARY,
+    runnerTemp: env.RUNNER_TEMP || undefined,
+    reportDirectory: path.join(env.RUNNER_TEMP || workingDirectory, 'hydrate-report')
   }
 }
 

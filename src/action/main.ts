@@ -28,7 +28,7 @@ import { branchRemote, promote } from './promote.js'
 import { runReport } from './reportMode.js'
 import { GuardedOutput } from './guardedOutput.js'
 import { writeHydrateSummary } from './summary.js'
-import { getSettings, resolveMode, type ActionSettings } from './settings.js'
+import { getSettings, remoteAuth, resolveMode, type ActionSettings } from './settings.js'
 
 /** The action front: inputs → engine → outputs. The one place errors are reported. */
 export async function runAction(): Promise<void> {
@@ -78,7 +78,7 @@ async function runPlan(
     repoURL: settings.repoURL,
     shards: settings.shards,
     remote: branchRemote(settings),
-    auth: settings.token ? { token: settings.token, serverUrl: settings.serverUrl } : undefined
+    auth: remoteAuth(settings)
   })
   output.set('matrix', serializeMatrix(plan.matrix))
   for (const entry of plan.matrix.include)
@@ -111,7 +111,7 @@ async function runHydrate(
     failOn: settings.failOn,
     full: settings.full,
     guard: output.guard,
-    auth: settings.token ? { token: settings.token, serverUrl: settings.serverUrl } : undefined
+    auth: remoteAuth(settings)
   }).catch(async (error: unknown) => {
     await reportRenderFailures(error, settings, logger, output)
     throw error

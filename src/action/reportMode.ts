@@ -15,7 +15,7 @@ import { postStickyComment } from './commentMode.js'
 import { publishDiffReport, readEvent } from './diffMode.js'
 import type { GuardedOutput } from './guardedOutput.js'
 import { branchRemote, promote } from './promote.js'
-import type { ActionSettings } from './settings.js'
+import { remoteAuth, type ActionSettings } from './settings.js'
 
 const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target']
 
@@ -132,7 +132,7 @@ async function reportPush(
     logger,
     repoURL: settings.repoURL,
     remote: branchRemote(settings),
-    auth: settings.token ? { token: settings.token, serverUrl: settings.serverUrl } : undefined,
+    auth: remoteAuth(settings),
     updates: merged.environments
   })
   if (promoted && promoted.dry.sha !== merged.drySha)

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import * as core from '@actions/core'
 import { UsageError } from '../errors.js'
+import type { RemoteAuth } from '../git/auth.js'
 import type { FailOn } from '../policy/index.js'
 
 export type Mode = 'auto' | 'diff' | 'hydrate' | 'comment' | 'plan' | 'report'
@@ -159,6 +160,13 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): ActionSetting
     runnerTemp: env.RUNNER_TEMP || undefined,
     reportDirectory: path.join(env.RUNNER_TEMP || workingDirectory, 'hydrate-report')
   }
+}
+
+/** The token for the branches' remote; its temporary git config goes under RUNNER_TEMP. */
+export function remoteAuth(settings: ActionSettings): RemoteAuth | undefined {
+  return settings.token
+    ? { token: settings.token, serverUrl: settings.serverUrl, tempDir: settings.runnerTemp }
+    : undefined
 }
 
 /** The event decides the mode unless `mode` says otherwise. */

@@ -3,6 +3,7 @@ import { loadConfig } from './loadConfig.js'
 import type { HydrateConfig, Target } from '../config/types.js'
 import { getErrorMessage } from '../errors.js'
 import { GitCommandManager } from '../git/commandManager.js'
+import type { RemoteAuth } from '../git/auth.js'
 import { Ancestry } from '../git/objects.js'
 import { resolveCommit, withWorktree } from '../git/revisions.js'
 import {
@@ -38,7 +39,7 @@ export interface HydrateOptions extends EngineOptions {
   dryRun?: boolean
   committer?: Identity
   /** Token auth for an HTTPS remote (the action's `token`). */
-  auth?: { token: string; serverUrl: string }
+  auth?: RemoteAuth
   maxAttempts?: number
   backoffMs?: number
   beforePush?: (attempt: number) => Promise<void>

@@ -1,4 +1,5 @@
 import type { Target } from '../config/types.js'
+import type { RemoteAuth } from '../git/auth.js'
 import type { DryCommit } from '../git/dryCommit.js'
 import { Ancestry } from '../git/objects.js'
 import { formerBranches } from '../hydrate/ownership.js'
@@ -15,7 +16,7 @@ export interface ShardPlanOptions extends EngineOptions {
   shards: number
   /** Remote name or URL of the repository that holds the environment branches. */
   remote?: string
-  auth?: { token: string; serverUrl: string }
+  auth?: RemoteAuth
 }
 
 /**
@@ -81,7 +82,7 @@ export async function planRepository(options: ShardPlanOptions): Promise<ShardPl
 
 export interface BranchPromotionOptions extends EngineOptions {
   remote?: string
-  auth?: { token: string; serverUrl: string }
+  auth?: RemoteAuth
   /** What the shard pushes did to the environment branches (from their reports). */
   updates: readonly EnvironmentUpdate[]
 }

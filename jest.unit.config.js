@@ -1,4 +1,5 @@
-// The unit tests: pure modules only, no helm, kubectl or network (`npm run test:unit`).
+// The unit tests: pure modules only, no helm, kubectl, git, network or other process
+// (`npm run test:unit`; `npm test` runs them first, then the integration tests).
 import base from './jest.config.js'
 
 /** @type {import('jest').Config} */

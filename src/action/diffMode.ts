@@ -114,7 +114,7 @@ function reportDir(settings: ActionSettings): string {
 }
 
 function setChangeOutputs(report: DiffReport, output: GuardedOutput): void {
-  // Ignored-only changes are not changes (README "The rendered diff"); the report names them.
+  // Ignored-only changes are not changes (docs/rendered-diff.md); the report names them.
   const changed = report.targets.filter(t => isChange(t.status))
   output.set('changed', String(changed.length > 0))
   output.set('changed-targets', JSON.stringify(changed.map(t => t.name)))

@@ -4,7 +4,7 @@ export type { ReferenceCommit } from './references.js'
 
 /**
  * The dry commit a hydration comes from, with the fields as Argo CD's hydrator derives
- * them (README "Output layout"): everything in the metadata and the commit message.
+ * them (docs/output-layout.md): everything in the metadata and the commit message.
  */
 export interface DryCommit {
   sha: string

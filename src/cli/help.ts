@@ -1,4 +1,4 @@
-/** The CLI's help texts (README "CLI"). */
+/** The CLI's help texts (docs/cli.md). */
 
 const COMMON_OPTIONS = `  -C DIR              Repository to read (default: the current directory)
   --config F          Config file (default: hydrate.yaml at the repo root, else the

@@ -43,7 +43,7 @@ export async function planRepository(options: ShardPlanOptions): Promise<ShardPl
       logger
     })
     let retired: string[] = []
-    // A --target subset prunes nothing (README "Subsets"), so it retires nothing either.
+    // A --target subset prunes nothing (docs/output-layout.md "Subsets"), so it retires nothing either.
     if (config.targets.length === config.allTargets.length) {
       const ancestry = new Ancestry(git, logger)
       const cache = new Map<string, Promise<readonly Target[] | undefined>>()

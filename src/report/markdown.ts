@@ -12,7 +12,7 @@ export const COMMENT_LIMIT = 65_536
 export const SUMMARY_LIMIT = 1024 * 1024
 
 /**
- * Detail levels, from the full report down to the table alone (README "The rendered diff":
+ * Detail levels, from the full report down to the table alone (docs/rendered-diff.md:
  * size): the largest diffs summarized first, then every diff cut, then names, then the table.
  */
 export type DetailLevel = 'full' | 'summarized' | 'truncated' | 'names' | 'table'

@@ -36,7 +36,7 @@ export interface RiskRule {
 const is = (resource: Resource | undefined, group: string, ...kinds: string[]) =>
   !!resource && resource.group === group && kinds.includes(resource.kind)
 
-/** Fields the API server refuses to change, per group/kind (README "Guardrails"). */
+/** Fields the API server refuses to change, per group/kind (docs/policy.md). */
 const IMMUTABLE_FIELDS: Array<{ group: string; kinds: string[]; fields: string[][] }> = [
   {
     group: 'apps',

@@ -7,5 +7,6 @@ export default {
   ...base,
   testMatch: ['**/test/unit/**/*.test.ts'],
   globalSetup: undefined,
+  setupFiles: ['./test/unit-no-processes.ts'],
   testTimeout: 30000
 }

@@ -12,7 +12,7 @@ export function formatLocation(location: SourceLocation): string {
   return `${location.file}:${location.line}:${location.column ?? 1}`
 }
 
-/** Base class: every error the engine raises on purpose. `exitCode` follows the CLI contract (README "CLI"). */
+/** Base class: every error the engine raises on purpose. `exitCode` follows the CLI contract (docs/cli.md). */
 export class HydrateError extends Error {
   readonly exitCode: number = 1
   constructor(message: string, options?: { cause?: unknown }) {

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { loadConfig } from '../src/config/load.js'
+import { loadConfig } from '../src/engine/loadConfig.js'
 import { diffRepository } from '../src/engine.js'
 import { GitCommandManager } from '../src/git/commandManager.js'
 import { MemoryLogger } from '../src/logger.js'

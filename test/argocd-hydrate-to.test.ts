@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { loadConfig } from '../src/config/load.js'
+import { loadConfig } from '../src/engine/loadConfig.js'
 import { formatLocation } from '../src/errors.js'
 import { configErrorOf, hydrateForTest } from './helpers/engine.js'
 import {

@@ -10,9 +10,9 @@ import { byIdentity, parseStream } from './helpers/yaml.js'
 
 afterAll(cleanupTempDirs)
 
-/** The `hydrate.yaml` blocks of the README's "Layouts we read" section, in order. */
+/** The `hydrate.yaml` blocks of the "Layouts we read" section of docs/layouts.md, in order. */
 function readmeLayoutConfigs(): string[] {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+  const readme = fs.readFileSync(path.join(ROOT, 'docs', 'layouts.md'), 'utf8')
   const start = readme.indexOf('\n## Layouts we read\n')
   const end = readme.indexOf('\n## ', start + 1)
   const section = readme.slice(start, end)
@@ -25,7 +25,7 @@ function copy(from: string, to: string, into: string): void {
   fs.cpSync(path.join(EXAMPLE_REPO, from), path.join(into, to), { recursive: true })
 }
 
-/** A repository of each shape; the config comes from the README, so a broken one fails. */
+/** A repository of each shape; the config comes from docs/layouts.md, so a broken one fails. */
 const layouts: Array<{
   name: string
   build: (dir: string) => void
@@ -101,7 +101,7 @@ const layouts: Array<{
   }
 ]
 
-describe('the README layouts', () => {
+describe('the layouts of docs/layouts.md', () => {
   it('has one config per layout tested here', () => {
     expect(configs).toHaveLength(layouts.length)
   })
@@ -109,7 +109,7 @@ describe('the README layouts', () => {
   describe.each(layouts.map((layout, i) => ({ ...layout, config: configs[i] ?? '' })))(
     '$name',
     ({ build, targets, check, config }) => {
-      it('renders every target with the README config, as the tools do', async () => {
+      it('renders every target with the documented config, as the tools do', async () => {
         const repo = makeRepo({ files: { 'hydrate.yaml': config } })
         build(repo)
         const result = await renderRepository({

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { configErrorOf } from './helpers/engine.js'
 import { runCli } from '../src/cli/run.js'
-import { loadConfig } from '../src/config/load.js'
+import { loadConfig } from '../src/engine/loadConfig.js'
 import { ConfigError } from '../src/errors.js'
 import {
   cleanupTempDirs,

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from '@jest/globals'
 import type { PolicySettings, Target } from '../src/config/types.js'
 import { diffRepository } from '../src/engine.js'
 import { MemoryLogger } from '../src/logger.js'
-import { keepBasePolicy } from '../src/policy/basePolicy.js'
+import { keepBasePolicy } from '../src/risk/basePolicy.js'
 import { cleanupTempDirs, commitAll, git, makeDryWithRemote } from './helpers/repo.js'
 import { toolEnv } from './helpers/tools.js'
 

@@ -20,12 +20,41 @@ afterAll(cleanupTempDirs)
 const TOKEN = 'ghs_TestToken0123456789abcdefABCDEF'
 const BASIC = Buffer.from(`x-access-token:${TOKEN}`).toString('base64')
 
-/** Samples every process's argument list while `work` runs; returns those that held a secret. */
+/** The processes this test started: this worker's descendants (git and its helpers). */
+function ownProcesses(): string[] {
+  const parents = new Map<string, string>()
+  for (const pid of fs.readdirSync('/proc').filter(p => /^\d+$/.test(p))) {
+    try {
+      // `pid (comm) state ppid …`; comm may hold spaces and parentheses.
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+      parents.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? '')
+    } catch {
+      // the process ended
+    }
+  }
+  const own = new Set([String(process.pid)])
+  for (let grew = true; grew;) {
+    grew = false
+    for (const [pid, parent] of parents)
+      if (!own.has(pid) && own.has(parent)) {
+        own.add(pid)
+        grew = true
+      }
+  }
+  own.delete(String(process.pid))
+  return [...own]
+}
+
+/**
+ * Samples the argument lists of every process (a leak anywhere counts) and the environment
+ * of this test's own processes while `work` runs: the secrets seen, and the auth config
+ * files under `authRoot` that our git processes were given (GIT_CONFIG_VALUE_0).
+ */
 async function watchArgumentLists<T>(
+  authRoot: string,
   work: () => Promise<T>
 ): Promise<{ result: T; leaks: string[]; samples: number; authFiles: Set<string> }> {
   const leaks: string[] = []
-  /** The temporary auth config files our git processes were given (GIT_CONFIG_VALUE_0). */
   const authFiles = new Set<string>()
   let samples = 0
   const sample = () => {
@@ -34,9 +63,15 @@ async function watchArgumentLists<T>(
       try {
         const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')
         if (cmdline.includes(TOKEN) || cmdline.includes(BASIC)) leaks.push(cmdline)
+      } catch {
+        // the process ended
+      }
+    }
+    for (const pid of ownProcesses()) {
+      try {
         const environ = fs.readFileSync(`/proc/${pid}/environ`, 'utf8')
-        const auth = /(?:^|\0)GIT_CONFIG_VALUE_0=([^\0]*hydrate-auth-[^\0]*)/.exec(environ)
-        if (auth?.[1]) authFiles.add(auth[1])
+        const auth = /(?:^|\0)GIT_CONFIG_VALUE_0=([^\0]*)/.exec(environ)
+        if (auth?.[1]?.startsWith(authRoot + path.sep)) authFiles.add(auth[1])
       } catch {
         // the process ended
       }
@@ -68,12 +103,14 @@ describe('push over smart HTTP with a token', () => {
         'AUTHORIZATION: basic c3RhbGU6Y3JlZGVudGlhbA=='
       )
       const logger = new MemoryLogger()
-      const { result, leaks, samples, authFiles } = await watchArgumentLists(() =>
+      // The auth config goes under a root of this test's own, as under RUNNER_TEMP in a run.
+      const authRoot = tempDir('hydrate-runner-temp-')
+      const { result, leaks, samples, authFiles } = await watchArgumentLists(authRoot, () =>
         hydrateRepository({
           repoRoot: dry,
           logger,
           env: toolEnv(),
-          auth: { token: TOKEN, serverUrl: server.url },
+          auth: { token: TOKEN, serverUrl: server.url, tempDir: authRoot },
           committer: { name: 'bot', email: 'bot@example.com' }
         })
       )
@@ -95,11 +132,12 @@ describe('push over smart HTTP with a token', () => {
       expect(server.requests.length).toBeGreaterThan(2)
       expect(server.requests.every(r => r.authorizationHeaders === 1 && r.authorized)).toBe(true)
       expect(server.requests.some(r => r.path.endsWith('/git-receive-pack'))).toBe(true)
-      // The temporary config is gone, and nothing was written to the repo's own config.
-      // (Only the files our own git processes were given: other suites run beside this one.)
+      // Our git processes were given a config under the injected root; it is gone, and
+      // nothing was written to the repo's own config.
       expect(authFiles.size).toBeGreaterThan(0)
       for (const file of authFiles)
         expect({ file, exists: fs.existsSync(file) }).toEqual({ file, exists: false })
+      expect(fs.readdirSync(authRoot)).toEqual([])
       expect(fs.readFileSync(path.join(dry, '.git', 'config'), 'utf8')).not.toContain(BASIC)
       expect(
         JSON.parse(

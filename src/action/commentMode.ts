@@ -10,7 +10,7 @@ import type { ActionSettings } from './settings.js'
 
 function octokitFor(settings: ActionSettings) {
   return getOctokit(settings.token, {
-    baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com'
+    baseUrl: settings.apiUrl
   })
 }
 

@@ -6,7 +6,8 @@ import { isChange } from '../diff/types.js'
 import { HydrateError } from '../errors.js'
 import { commentMarker } from '../github/stickyComment.js'
 import type { DiffReport } from '../diff/types.js'
-import { renderJson, renderShardDiff, type DiffTimings } from '../report/json.js'
+import { renderJson } from '../report/json.js'
+import { renderShardDiff, type DiffTimings } from '../shard/diffReport.js'
 import { formatShardId, parseMatrix } from '../shard/plan.js'
 import { shardScope } from '../shard/scope.js'
 import {
@@ -27,20 +28,19 @@ interface PullRequestEvent {
   pull_request?: { number: number; base: { sha: string; ref: string }; head: { sha: string } }
 }
 
-export function readEvent(): PullRequestEvent {
-  const file = process.env.GITHUB_EVENT_PATH
+export function readEvent(settings: Pick<ActionSettings, 'eventPath'>): PullRequestEvent {
+  const file = settings.eventPath
   if (!file || !fs.existsSync(file)) return {}
   return JSON.parse(fs.readFileSync(file, 'utf8')) as PullRequestEvent
 }
 
 /** Links the report gives: commits, the environment branches, this run. */
 export function reportLinks(
-  settings: Pick<ActionSettings, 'serverUrl' | 'repository' | 'targetRepository'>,
-  env: NodeJS.ProcessEnv = process.env
+  settings: Pick<ActionSettings, 'serverUrl' | 'repository' | 'targetRepository' | 'runId'>
 ): ReportLinks {
   const url = (repository: string | undefined) =>
     repository ? `${settings.serverUrl}/${repository}` : undefined
-  const runId = env.GITHUB_RUN_ID
+  const runId = settings.runId
   return {
     repositoryUrl: url(settings.repository),
     branchesUrl: url(settings.targetRepository ?? settings.repository),
@@ -57,7 +57,7 @@ export async function runDiff(
   logger: Logger,
   output: GuardedOutput
 ): Promise<void> {
-  const event = readEvent()
+  const event = readEvent(settings)
   const pr = event.pull_request
   const base = settings.base ?? pr?.base.sha
   if (!base)
@@ -108,13 +108,13 @@ export async function runDiff(
 }
 
 function reportDir(settings: ActionSettings): string {
-  const dir = path.join(process.env.RUNNER_TEMP ?? settings.workingDirectory, 'hydrate-report')
+  const dir = settings.reportDirectory
   fs.mkdirSync(dir, { recursive: true })
   return dir
 }
 
 function setChangeOutputs(report: DiffReport, output: GuardedOutput): void {
-  // Ignored-only changes are not changes (README "The rendered diff"); the report names them.
+  // Ignored-only changes are not changes (docs/rendered-diff.md); the report names them.
   const changed = report.targets.filter(t => isChange(t.status))
   output.set('changed', String(changed.length > 0))
   output.set('changed-targets', JSON.stringify(changed.map(t => t.name)))
@@ -151,7 +151,7 @@ export async function publishDiffReport(
   output.set('report-json', jsonFile)
 
   const hint = `The full report is in the job summary and in the \`report-markdown\` output file (${path.basename(markdownFile)}) for artifact upload.`
-  if (process.env.GITHUB_STEP_SUMMARY) {
+  if (settings.stepSummary) {
     // Next to the comment: every finding and every full diff, not a second copy of it.
     const summary = renderMarkdownWithin(report, SUMMARY_LIMIT - 1024, {
       ...common,

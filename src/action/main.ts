@@ -3,8 +3,6 @@ import path from 'node:path'
 import * as core from '@actions/core'
 import { getOctokit } from '@actions/github'
 import { hydrateRepository, planRepository } from '../engine.js'
-import type { DryCommit } from '../git/dryCommit.js'
-import type { PromotionResult } from '../hydrate/promotion.js'
 import { formatShardId, parseMatrix, serializeMatrix } from '../shard/plan.js'
 import { pushShardReport, renderPushShardReport } from '../shard/pushReport.js'
 import { shardScope } from '../shard/scope.js'
@@ -16,42 +14,33 @@ import {
   RenderError,
   UsageError
 } from '../errors.js'
-import { loadConfig } from '../config/load.js'
+import { loadConfig } from '../engine/loadConfig.js'
 import { counted } from '../plural.js'
-import { commentMarker } from '../github/stickyComment.js'
-import {
-  octokitPromotionGitHub,
-  publishPromotions,
-  publishRenderFailures,
-  type PublishedPromotion
-} from '../github/promotions.js'
+import { octokitPromotionGitHub, publishRenderFailures } from '../github/promotions.js'
 import type { Logger } from '../logger.js'
-import {
-  CredentialGuard,
-  credentialsFromEnvironment,
-  persistedCredentials
-} from '../security/credentials.js'
+import { CredentialGuard, credentialsFromEnvironment } from '../security/credentials.js'
+import { persistedCredentials } from '../git/persistedCredentials.js'
 import { GuardedLogger } from '../security/guardedLogger.js'
 import { signingKeyCredentials } from '../security/signingKey.js'
-import { provenanceRun } from '../provenance/run.js'
 import { imagesJson } from '../images/listing.js'
-import { HYDRATE_VERSION } from '../version.js'
 import { CoreLogger } from './coreLogger.js'
 import { runComment } from './commentMode.js'
 import { runDiff } from './diffMode.js'
+import { branchRemote, promote } from './promote.js'
 import { runReport } from './reportMode.js'
 import { runVerify } from './verifyMode.js'
 import { GuardedOutput } from './guardedOutput.js'
 import { writeHydrateSummary } from './summary.js'
-import { getSettings, resolveMode, type ActionSettings } from './settings.js'
+import { getSettings, remoteAuth, resolveMode, type ActionSettings } from './settings.js'
 
 /** The action front: inputs → engine → outputs. The one place errors are reported. */
 export async function runAction(): Promise<void> {
-  let guard = new CredentialGuard(credentialsFromEnvironment(process.env))
+  const env = process.env
+  let guard = new CredentialGuard(credentialsFromEnvironment(env))
   try {
-    const settings = getSettings()
+    const settings = getSettings(env)
     guard = new CredentialGuard([
-      ...credentialsFromEnvironment(process.env),
+      ...credentialsFromEnvironment(env),
       ...(await persistedCredentials(settings.workingDirectory)),
       ...(settings.signingKey ? signingKeyCredentials(settings.signingKey) : [])
     ])
@@ -78,13 +67,6 @@ export async function runAction(): Promise<void> {
   }
 }
 
-/** The repository that holds the environment branches: this one, or target-repository. */
-export function branchRemote(settings: ActionSettings): string {
-  return settings.targetRepository
-    ? `${settings.serverUrl}/${settings.targetRepository}.git`
-    : 'origin'
-}
-
 /** Plan mode: the shard matrix (docs/adr/0019) as the `matrix` output. */
 async function runPlan(
   settings: ActionSettings,
@@ -101,7 +83,7 @@ async function runPlan(
     repoURL: settings.repoURL,
     shards: settings.shards,
     remote: branchRemote(settings),
-    auth: settings.token ? { token: settings.token, serverUrl: settings.serverUrl } : undefined
+    auth: remoteAuth(settings)
   })
   output.set('matrix', serializeMatrix(plan.matrix))
   for (const entry of plan.matrix.include)
@@ -134,11 +116,11 @@ async function runHydrate(
     failOn: settings.failOn,
     full: settings.full,
     guard: output.guard,
-    auth: settings.token ? { token: settings.token, serverUrl: settings.serverUrl } : undefined,
+    auth: remoteAuth(settings),
     signingKey: settings.signingKey
-      ? { text: settings.signingKey, tempDir: process.env.RUNNER_TEMP }
+      ? { text: settings.signingKey, tempDir: settings.runnerTemp }
       : undefined,
-    provenance: provenanceRun(process.env, HYDRATE_VERSION, new Date()),
+    provenance: settings.provenanceRun,
     images: 'all'
   }).catch(async (error: unknown) => {
     await reportRenderFailures(error, settings, logger, output)
@@ -161,7 +143,7 @@ async function runHydrate(
     output.set('images', imagesJson({ images: result.images.images, unread: [] }).trim())
   if (result.provenance && result.provenance.subject.length > 0) {
     const file = path.join(
-      process.env.RUNNER_TEMP ?? settings.workingDirectory,
+      settings.runnerTemp ?? settings.workingDirectory,
       'hydrate-provenance.intoto.json'
     )
     const { subject, predicate } = result.provenance
@@ -196,7 +178,7 @@ async function runHydrate(
     )
   if (shard?.fingerprint) {
     // The report job merges the shards' reports and does the promotion PRs and statuses once.
-    const dir = path.join(process.env.RUNNER_TEMP ?? settings.workingDirectory, 'hydrate-report')
+    const dir = settings.reportDirectory
     fs.mkdirSync(dir, { recursive: true })
     const file = path.join(dir, `push-shard-${shard.id.index}-of-${shard.id.count}.json`)
     const report = pushShardReport(result.write, result.render.dry.sha, {
@@ -227,7 +209,7 @@ async function reportRenderFailures(
   output: GuardedOutput
 ): Promise<void> {
   const failed = failedTargets(error)
-  const sha = process.env.GITHUB_SHA
+  const sha = settings.sha
   const [owner, repo] = (settings.repository ?? '').split('/')
   if (failed.length === 0 || !sha || !owner || !repo || !settings.token) return
   let config
@@ -241,9 +223,9 @@ async function reportRenderFailures(
   for (const target of config.allTargets.filter(t => failed.includes(t.name)))
     failedByEnv.set(target.env, [...(failedByEnv.get(target.env) ?? []), target.name])
   const octokit = getOctokit(settings.token, {
-    baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com'
+    baseUrl: settings.apiUrl
   })
-  const runId = process.env.GITHUB_RUN_ID
+  const runId = settings.runId
   await publishRenderFailures(new Map([...failedByEnv].sort(([a], [b]) => a.localeCompare(b))), {
     github: octokitPromotionGitHub(octokit, logger),
     logger,
@@ -252,38 +234,4 @@ async function reportRenderFailures(
     targetUrl: runId ? `${settings.serverUrl}/${owner}/${repo}/actions/runs/${runId}` : undefined,
     check: (text, what) => output.guard.check(text, what)
   })
-}
-
-/** With `promotion:`: promotion PRs, commit statuses and the source PR's back-link. */
-export async function promote(
-  promotion: PromotionResult | undefined,
-  dryCommit: DryCommit,
-  settings: ActionSettings,
-  logger: Logger,
-  output: GuardedOutput
-): Promise<Record<string, PublishedPromotion> | undefined> {
-  if (!promotion) return undefined
-  const [dryOwner, dryRepo] = (settings.repository ?? '').split('/')
-  const [owner, repo] = (settings.targetRepository ?? settings.repository ?? '').split('/')
-  if (!settings.token || !owner || !repo || !dryOwner || !dryRepo) {
-    logger.warning(
-      'promotion: no token or repository (GITHUB_REPOSITORY) to open promotion PRs and set statuses with; the branches are pushed'
-    )
-    return undefined
-  }
-  const octokit = getOctokit(settings.token, {
-    baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com'
-  })
-  return logger.group('Promotion PRs and statuses', () =>
-    publishPromotions(promotion, {
-      github: octokitPromotionGitHub(octokit, logger),
-      logger,
-      branches: { owner, repo },
-      dry: { owner: dryOwner, repo: dryRepo },
-      dryCommit,
-      serverUrl: settings.serverUrl,
-      commentMarker: commentMarker(settings.commentId),
-      check: (text, what) => output.guard.check(text, what)
-    })
-  )
 }

@@ -6,7 +6,7 @@ import { HydrateError } from '../errors.js'
 import { commentMarker } from '../github/stickyComment.js'
 import type { Logger } from '../logger.js'
 import { escapeText } from '../report/escape.js'
-import { mergeDiffReports } from '../report/json.js'
+import { mergeDiffReports } from '../shard/diffReport.js'
 import { readShardReports, type ShardReports } from '../shard/load.js'
 import { parseMatrix } from '../shard/plan.js'
 import { mergePushReports } from '../shard/pushReport.js'
@@ -14,8 +14,8 @@ import { checkShards, IncompleteShardsError, type ShardCompleteness } from '../s
 import { postStickyComment } from './commentMode.js'
 import { publishDiffReport, readEvent } from './diffMode.js'
 import type { GuardedOutput } from './guardedOutput.js'
-import { branchRemote, promote } from './main.js'
-import type { ActionSettings } from './settings.js'
+import { branchRemote, promote } from './promote.js'
+import { remoteAuth, type ActionSettings } from './settings.js'
 
 const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target']
 
@@ -59,7 +59,7 @@ async function reportDiff(
   output: GuardedOutput
 ): Promise<void> {
   const parts = reports?.kind === 'diff' ? reports.parts : []
-  const event = readEvent()
+  const event = readEvent(settings)
   const prNumber = event.pull_request?.number ?? event.number
   if (completeness.missing.length === 0) {
     const { report, timings } = mergeDiffReports(parts)
@@ -77,7 +77,7 @@ async function reportDiff(
     `Shard${completeness.missing.length === 1 ? '' : 's'} ${completeness.missing.map(id => `\`${id}\``).join(', ')} of ${completeness.count} sent no report (the job failed or was cancelled), so this pull request's rendered diff is not shown. Re-run the failed jobs of the workflow.`
   ].join('\n')
   const marker = commentMarker(settings.commentId)
-  if (process.env.GITHUB_STEP_SUMMARY) {
+  if (settings.stepSummary) {
     core.summary.addRaw(notice, true)
     if (parts.length > 0) {
       const { report } = mergeDiffReports(parts)
@@ -116,7 +116,7 @@ async function reportPush(
       )
     )
   )
-  const dir = path.join(process.env.RUNNER_TEMP ?? settings.workingDirectory, 'hydrate-report')
+  const dir = settings.reportDirectory
   fs.mkdirSync(dir, { recursive: true })
   const file = path.join(dir, 'hydrate-push.json')
   output.file(file, `${JSON.stringify(merged, null, 2)}\n`, 'the merged push report')
@@ -132,7 +132,7 @@ async function reportPush(
     logger,
     repoURL: settings.repoURL,
     remote: branchRemote(settings),
-    auth: settings.token ? { token: settings.token, serverUrl: settings.serverUrl } : undefined,
+    auth: remoteAuth(settings),
     updates: merged.environments
   })
   if (promoted && promoted.dry.sha !== merged.drySha)
@@ -144,7 +144,7 @@ async function reportPush(
     : undefined
   if (promotions) output.set('promotions', JSON.stringify(promotions))
 
-  if (!process.env.GITHUB_STEP_SUMMARY) return
+  if (!settings.stepSummary) return
   const code = (text: string) => `<code>${escapeText(text)}</code>`
   core.summary
     .addHeading('Hydrated environment branches', 2)

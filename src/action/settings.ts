@@ -1,6 +1,10 @@
 import path from 'node:path'
 import * as core from '@actions/core'
 import { UsageError } from '../errors.js'
+import { provenanceRun } from '../provenance/run.js'
+import type { ProvenanceRun } from '../provenance/statement.js'
+import { HYDRATE_VERSION } from '../version.js'
+import type { RemoteAuth } from '../git/auth.js'
 import type { FailOn } from '../policy/index.js'
 
 export type Mode = 'auto' | 'diff' | 'hydrate' | 'comment' | 'plan' | 'report' | 'verify'
@@ -24,6 +28,8 @@ export interface ActionSettings {
   committer: { name: string; email: string }
   /** The private key that signs every commit (docs/provenance.md). */
   signingKey?: string
+  /** Who runs a push, for its provenance statement: the workflow and run. */
+  provenanceRun: ProvenanceRun
   eventName: string
   /** The `base` input: what to compare with instead of the pull request's base. */
   base?: string
@@ -40,6 +46,19 @@ export interface ActionSettings {
   plan?: string
   /** Report mode: the directory of the downloaded shard reports. */
   reports?: string
+  // The runner's environment, read here once with the inputs (as actions/checkout does).
+  apiUrl: string
+  /** The event payload file (GITHUB_EVENT_PATH). */
+  eventPath?: string
+  /** The commit the workflow runs for (GITHUB_SHA). */
+  sha?: string
+  runId?: string
+  /** GITHUB_STEP_SUMMARY is set: there is a job summary to write. */
+  stepSummary: boolean
+  /** The runner's temporary directory (RUNNER_TEMP): credential files go there. */
+  runnerTemp?: string
+  /** Where the report files go: under RUNNER_TEMP, else under the working directory. */
+  reportDirectory: string
 }
 
 export const ACTIONS_BOT = {
@@ -110,8 +129,9 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): ActionSetting
   const base = core.getInput('base').trim()
   if (base.startsWith('-'))
     throw new UsageError(`input base must be a branch, tag or commit (got ${JSON.stringify(base)})`)
+  const workingDirectory = path.resolve(workspace, core.getInput('working-directory') || '.')
   return {
-    workingDirectory: path.resolve(workspace, core.getInput('working-directory') || '.'),
+    workingDirectory,
     config: core.getInput('config') || undefined,
     mode: oneOf(
       'mode',
@@ -133,6 +153,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): ActionSetting
       email: core.getInput('committer-email') || ACTIONS_BOT.email
     },
     signingKey: core.getInput('signing-key').trim() || undefined,
+    provenanceRun: provenanceRun(env, HYDRATE_VERSION, new Date()),
     eventName: env.GITHUB_EVENT_NAME ?? '',
     base: base || undefined,
     serverUrl: server,
@@ -143,8 +164,22 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): ActionSetting
     shards,
     shard,
     plan,
-    reports: reports ? path.resolve(workspace, reports) : undefined
+    reports: reports ? path.resolve(workspace, reports) : undefined,
+    apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+    eventPath: env.GITHUB_EVENT_PATH || undefined,
+    sha: env.GITHUB_SHA || undefined,
+    runId: env.GITHUB_RUN_ID || undefined,
+    stepSummary: !!env.GITHUB_STEP_SUMMARY,
+    runnerTemp: env.RUNNER_TEMP || undefined,
+    reportDirectory: path.join(env.RUNNER_TEMP || workingDirectory, 'hydrate-report')
   }
+}
+
+/** The token for the branches' remote; its temporary git config goes under RUNNER_TEMP. */
+export function remoteAuth(settings: ActionSettings): RemoteAuth | undefined {
+  return settings.token
+    ? { token: settings.token, serverUrl: settings.serverUrl, tempDir: settings.runnerTemp }
+    : undefined
 }
 
 /** The event decides the mode unless `mode` says otherwise. */

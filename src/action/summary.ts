@@ -13,7 +13,7 @@ export async function writeHydrateSummary(
   output: GuardedOutput,
   promotions?: Record<string, PublishedPromotion>
 ): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return
+  if (!settings.stepSummary) return
   const repository = settings.targetRepository ?? settings.repository
   const link = (sha: string) =>
     repository

@@ -1,4 +1,4 @@
-import type { DryCommit } from '../git/dryCommit.js'
+import type { DryCommit } from './dryCommit.js'
 
 /**
  * `git stripspace` (what `git commit -m` does to a message): trailing white space of each

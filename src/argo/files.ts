@@ -1,8 +1,8 @@
-import type { DryCommit, ReferenceCommit } from '../git/dryCommit.js'
+import type { DryCommit, ReferenceCommit } from './dryCommit.js'
 import { goJsonEncode, type GoJsonValue } from './goJson.js'
 
 /**
- * The files Argo CD's source hydrator writes besides manifest.yaml, byte for byte (README
+ * The files Argo CD's source hydrator writes besides manifest.yaml, byte for byte (docs/output-layout.md
  * "Output layout", ADR 0010): `.gitattributes`, the root and per-path `hydrator.metadata`
  * (Go's json Encoder, two-space indent, no HTML escaping, struct field order, omitempty)
  * and the per-path README.md (its default template).

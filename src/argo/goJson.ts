@@ -1,6 +1,6 @@
 /**
  * The bytes Go's encoding/json Encoder writes with SetIndent("", "  ") and
- * SetEscapeHTML(false), as Argo CD's hydrator writes hydrator.metadata (README "Output
+ * SetEscapeHTML(false), as Argo CD's hydrator writes hydrator.metadata (docs/output-layout.md "Output
  * layout", ADR 0010). Only what that metadata holds: strings, arrays and objects whose
  * keys come in struct field order.
  */

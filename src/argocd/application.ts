@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- split pending (issue 24) */
 import fs from 'node:fs'
 import path from 'node:path'
 import { stringify } from 'yaml'
@@ -19,7 +20,7 @@ import { detectSourceType, findKustomization } from '../sources/kind.js'
 import { isExactVersion } from '../sources/remoteChart.js'
 import { isObject } from './manifests.js'
 
-// One Application → one target, with Argo CD's semantics field by field (README "Using your
+// One Application → one target, with Argo CD's semantics field by field (docs/argocd.md "Using your
 // Argo CD Applications"). What cannot be rendered as Argo CD would is a finding, never a guess.
 
 /** The label or annotation that names an Application's environment (when no hydrator branch). */

@@ -4,6 +4,10 @@ import { isMap, isSeq, LineCounter, parseAllDocuments } from 'yaml'
 import type { Document, Node } from 'yaml'
 import type { SourceLocation } from '../errors.js'
 import type { ArgoFinding } from '../config/types.js'
+import { isObject } from '../manifests/isObject.js'
+
+// Other argocd/ modules take it from here.
+export { isObject }
 
 export type ArgoKind = 'Application' | 'ApplicationSet'
 
@@ -89,10 +93,6 @@ function locateIn(
   }
   const range = (node as Node | undefined)?.range
   return range ? at(range[0]) : undefined
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** `*.yaml`/`*.yml` below `dir`, repo-relative, skipping dot-entries, `.git` and chart directories. */

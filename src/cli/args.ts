@@ -1,21 +1,10 @@
-import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { getErrorMessage, UsageError } from '../errors.js'
-import type { FailOn } from '../policy/index.js'
 import type { Command } from './help.js'
 import { parseVerify, type VerifyArgs } from './verifyArgs.js'
+import { common, COMMON, oneOf, positiveInt, type CommonArgs } from './commonArgs.js'
 
-/** Flags every command takes. */
-export interface CommonArgs {
-  repoRoot: string
-  configFile?: string
-  targetFilter?: string[]
-  concurrency?: number
-  timeoutMs?: number
-  failOn: FailOn
-  verbose: boolean
-  help: boolean
-}
+export type { CommonArgs } from './commonArgs.js'
 
 export interface RenderArgs extends CommonArgs {
   command: 'render'
@@ -83,17 +72,6 @@ export interface ImagesArgs extends CommonArgs {
 export type CliArgs =
   RenderArgs | DiffArgs | PushArgs | TargetsArgs | PlanArgs | ReportArgs | ImagesArgs | VerifyArgs
 
-export const COMMON = {
-  C: { type: 'string', short: 'C' },
-  config: { type: 'string' },
-  target: { type: 'string', multiple: true },
-  concurrency: { type: 'string' },
-  timeout: { type: 'string' },
-  'fail-on': { type: 'string' },
-  verbose: { type: 'boolean', short: 'v' },
-  help: { type: 'boolean', short: 'h' }
-} as const
-
 const OPTIONS = {
   render: { ...COMMON, out: { type: 'string' } },
   diff: {
@@ -143,50 +121,6 @@ function shardArgs(values: { shard?: string; plan?: string }): ShardArgs {
       '--shard I/N and --plan FILE go together: every shard works from the one plan hydrate plan printed'
     )
   return { shard: values.shard, plan: values.plan }
-}
-
-function positiveInt(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`${flag} must be a positive whole number (got ${JSON.stringify(value)})`)
-  return n
-}
-
-export function oneOf<T extends string>(
-  value: string | undefined,
-  allowed: readonly T[],
-  flag: string
-) {
-  const chosen = value ?? allowed[0]
-  if (!allowed.includes(chosen as T))
-    throw new UsageError(
-      `${flag} must be ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]} (got ${JSON.stringify(value)})`
-    )
-  return chosen as T
-}
-
-export function common(values: {
-  C?: string
-  config?: string
-  target?: string[]
-  concurrency?: string
-  timeout?: string
-  'fail-on'?: string
-  verbose?: boolean
-  help?: boolean
-}): CommonArgs {
-  const timeout = positiveInt(values.timeout, '--timeout')
-  return {
-    repoRoot: path.resolve(values.C ?? '.'),
-    configFile: values.config,
-    targetFilter: values.target,
-    concurrency: positiveInt(values.concurrency, '--concurrency'),
-    timeoutMs: timeout === undefined ? undefined : timeout * 1000,
-    failOn: oneOf(values['fail-on'], ['error', 'warning', 'never'] as const, '--fail-on'),
-    verbose: values.verbose === true,
-    help: values.help === true
-  }
 }
 
 /** The command line of one command, typed; a bad flag or value is a UsageError (exit 2). */

@@ -17,7 +17,8 @@ import {
   type RepositoryHydration
 } from '../engine.js'
 import { getErrorMessage, UsageError } from '../errors.js'
-import { mergeDiffReports, renderJson, renderShardDiff } from '../report/json.js'
+import { renderJson } from '../report/json.js'
+import { mergeDiffReports, renderShardDiff } from '../shard/diffReport.js'
 import { renderMarkdown } from '../report/markdown.js'
 import type { CredentialGuard } from '../security/credentials.js'
 import { readShardReports } from '../shard/load.js'

@@ -1,4 +1,4 @@
-/** The CLI's help texts (README "CLI"). */
+/** The CLI's help texts (docs/cli.md). */
 import { VERIFY_HELP } from './verifyArgs.js'
 
 const COMMON_OPTIONS = `  -C DIR              Repository to read (default: the current directory)

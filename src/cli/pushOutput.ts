@@ -12,7 +12,7 @@ export function formatToolWarnings(rendered: readonly RenderedTarget[]): string 
   const lines = warned.map(r => `  ${r.target.name}: ${counted(r.warnings.length, 'tool warning')}`)
   return `Tool warnings (-v prints them):\n${lines.join('\n')}\n`
 }
-import type { PromotionResult } from '../hydrate/promotion.js'
+import type { PromotionResult } from '../promotion/plan.js'
 
 /** What `hydrate push` prints: per branch its outcome, changed targets and paths. */
 export function formatWriteResult(result: WriteResult, dryRun: boolean): string {

@@ -4,9 +4,9 @@ import { ConsoleLogger } from '../logger.js'
 import {
   CredentialGuard,
   credentialsFromEnvironment,
-  credentialsInUrl,
-  persistedCredentials
+  credentialsInUrl
 } from '../security/credentials.js'
+import { persistedCredentials } from '../git/persistedCredentials.js'
 import { GuardedLogger } from '../security/guardedLogger.js'
 import { signingKeyCredentials } from '../security/signingKey.js'
 import { parseCommand, type CliArgs } from './args.js'

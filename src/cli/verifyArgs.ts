@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { UsageError } from '../errors.js'
 import type { ToolsFrom } from '../verify/types.js'
-import { common, COMMON, oneOf, type CommonArgs } from './args.js'
+import { common, COMMON, oneOf, type CommonArgs } from './commonArgs.js'
 
 export interface VerifyArgs extends CommonArgs {
   command: 'verify'

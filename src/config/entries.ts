@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- split pending (issue 24) */
 import path from 'node:path'
 import { isScalar, isSeq } from 'yaml'
 import type { Node, YAMLMap } from 'yaml'

@@ -38,7 +38,7 @@ export function expandEntry(
       if (!reader) {
         throw new ConfigError(
           { file: CONFIG_FILE_NAMES[0] as string },
-          `no hydrate.yaml and no directory matches the zero-config default "${ZERO_CONFIG_DISCOVER}"; add a hydrate.yaml (see README)`
+          `no hydrate.yaml and no directory matches the zero-config default "${ZERO_CONFIG_DISCOVER}"; add a hydrate.yaml (see docs/configuration.md)`
         )
       }
       fail(`discover pattern ${JSON.stringify(entry.discover)} matches no directory`, 'discover')

@@ -5,7 +5,7 @@ import type { HydrateConfig, PromotionEnvironment, PromotionSettings, Target } f
 import { branchNameProblem } from './validate.js'
 import type { YamlReader } from './yamlReader.js'
 
-// `promotion:` of hydrate.yaml (DESIGN §7a): read with positions, then checked against the
+// `promotion:` of hydrate.yaml (docs/promotion.md): read with positions, then checked against the
 // targets, whose environments it orders.
 
 const PROMOTION_KEYS = ['branch', 'order', 'autoMerge'] as const

@@ -1,6 +1,8 @@
 import type { SourceLocation } from '../errors.js'
+import type { SourceType } from '../sources/kind.js'
 
-export type SourceType = 'helm' | 'kustomize' | 'directory'
+export type { SourceType } from '../sources/kind.js'
+
 export type Layout = 'manifest' | 'resources'
 
 export interface HelmOptions {
@@ -185,7 +187,7 @@ export interface PromotionEnvironment {
   autoMerge: boolean
 }
 
-/** `promotion:` (DESIGN §7a): hydrate into `-next` branches and promote in order. */
+/** `promotion:` (docs/promotion.md): hydrate into `-next` branches and promote in order. */
 export interface PromotionSettings {
   /** In promotion order (by name when unordered). */
   environments: PromotionEnvironment[]

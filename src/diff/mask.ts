@@ -1,5 +1,5 @@
 /**
- * Secret masking (README "Security model"). Every value under `data`/`stringData` of a Secret, and inside
+ * Secret masking (docs/security.md). Every value under `data`/`stringData` of a Secret, and inside
  * its `kubectl.kubernetes.io/last-applied-configuration` annotation, becomes a token that
  * says how long it is and whether it changed. It runs on objects, before any text exists.
  */

@@ -3,7 +3,7 @@ import { manifestFiles } from '../hydrate/layout.js'
 import type { RenderedTarget, RenderFailure } from '../render/index.js'
 import { ignoredDifferences } from './ignore.js'
 import { diffResources } from './resources.js'
-import { highlightChanges } from '../risk/highlights.js'
+import { highlightChanges } from './highlights.js'
 import type { ChangeCounts, TargetDiff } from './types.js'
 
 /** What one side of the diff rendered: its targets, and per target a result or a failure. */

@@ -33,7 +33,7 @@ export interface ChangeCounts {
 
 /**
  * A change a reviewer looks for first, read from the objects rather than the diff text
- * (README "The rendered diff"): an image, the replicas, a container's requests or limits.
+ * (docs/rendered-diff.md): an image, the replicas, a container's requests or limits.
  * `resource` is `Kind namespace/name`; null means the field is not set on that side.
  */
 export type Highlight =
@@ -66,7 +66,7 @@ export interface TargetDiff {
   highlights?: Highlight[]
 }
 
-/** The JSON report (README "The rendered diff"). */
+/** The JSON report (docs/rendered-diff.md). */
 export interface DiffReport {
   base: string
   head: string

@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- split pending (issue 24) */
 import path from 'node:path'
 import { diffTargets, type DiffSide } from '../diff/targets.js'
 import type { DiffReport } from '../diff/types.js'
@@ -21,7 +22,7 @@ import { affectedTargets, changes } from '../targets/affected.js'
 import { DependencyIndex, type TargetDependencies } from '../targets/dependencies.js'
 import { recordedDependencies } from '../hydrate/recordedInputs.js'
 import { restrictOptIns } from '../targets/optIns.js'
-import { keepBasePolicy } from '../policy/basePolicy.js'
+import { keepBasePolicy } from '../risk/basePolicy.js'
 import {
   loadRepository,
   renderSelection,

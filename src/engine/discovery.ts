@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { childTargets, type DiscoveredTarget } from '../argocd/appOfApps.js'
-import { completeConfig, readConfigDraft, type ConfigDraft } from '../config/load.js'
+import { completeConfig, readConfigDraft, type ConfigDraft } from './loadConfig.js'
 import type { HydrateConfig, Target } from '../config/types.js'
 import type { Logger } from '../logger.js'
 import { renderTargets } from '../render/index.js'

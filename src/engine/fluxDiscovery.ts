@@ -1,4 +1,4 @@
-import type { ConfigDraft } from '../config/load.js'
+import type { ConfigDraft } from './loadConfig.js'
 import { fluxTarget } from '../config/fluxTargets.js'
 import type { Target } from '../config/types.js'
 import { FLUX_KUSTOMIZE_GROUP, isFluxKustomization } from '../flux/objects.js'

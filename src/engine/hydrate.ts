@@ -1,9 +1,10 @@
 import path from 'node:path'
-import { loadConfig } from '../config/load.js'
+import { loadConfig } from './loadConfig.js'
 import type { HydrateConfig, Target } from '../config/types.js'
 import { getErrorMessage } from '../errors.js'
 import { GitCommandManager } from '../git/commandManager.js'
 import { checkSigningKey } from '../git/commitSigner.js'
+import type { RemoteAuth } from '../git/auth.js'
 import { Ancestry } from '../git/objects.js'
 import { resolveCommit, withWorktree } from '../git/revisions.js'
 import {
@@ -14,7 +15,7 @@ import {
 } from '../hydrate/branchWriter.js'
 import { selectIncremental, type Selection } from '../hydrate/incremental.js'
 import { formerBranches } from '../hydrate/ownership.js'
-import { planPromotions, type PromotionResult } from '../hydrate/promotion.js'
+import { planPromotions, type PromotionResult } from '../promotion/plan.js'
 import { seedPromotionBranches } from '../hydrate/promotionBranches.js'
 import { recordInputs } from '../hydrate/recordedInputs.js'
 import { mergeRemote } from '../hydrate/remoteState.js'
@@ -46,7 +47,7 @@ export interface HydrateOptions extends EngineOptions {
   dryRun?: boolean
   committer?: Identity
   /** Token auth for an HTTPS remote (the action's `token`). */
-  auth?: { token: string; serverUrl: string }
+  auth?: RemoteAuth
   maxAttempts?: number
   backoffMs?: number
   beforePush?: (attempt: number) => Promise<void>

@@ -1,4 +1,4 @@
-import { GitAuthHelper } from '../git/auth.js'
+import { GitAuthHelper, type RemoteAuth } from '../git/auth.js'
 import { GitCommandManager } from '../git/commandManager.js'
 import { checkUserRef } from '../git/revisions.js'
 import { resolveRepoRoot } from './render.js'
@@ -9,7 +9,7 @@ export interface RemoteGitOptions {
   /** Remote name or URL; checked before any git process sees it. */
   remote?: string
   /** Token auth for an HTTPS remote (the action's `token`). */
-  auth?: { token: string; serverUrl: string }
+  auth?: RemoteAuth
 }
 
 /**
@@ -23,7 +23,7 @@ export async function withRemoteGit<T>(
   const repoRoot = await resolveRepoRoot(options.repoRoot)
   if (options.remote !== undefined) checkUserRef(options.remote, 'the remote')
   const auth = options.auth
-    ? new GitAuthHelper(options.auth.token, options.auth.serverUrl)
+    ? new GitAuthHelper(options.auth.token, options.auth.serverUrl, options.auth.tempDir)
     : undefined
   try {
     return await work(new GitCommandManager(repoRoot, auth?.configure() ?? {}), repoRoot)

@@ -44,7 +44,7 @@ export interface RepositoryRender {
   rendered: RenderedTarget[]
   failures: RenderFailure[]
   errors: HydrateError[]
-  /** Policy findings on the rendered output (README "Guardrails"). */
+  /** Policy findings on the rendered output (docs/policy.md). */
   policy: PolicyResult
   layouts: BranchLayout[]
   timings: { configMs: number; renderMs: number; layoutMs: number }

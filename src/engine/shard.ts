@@ -1,8 +1,9 @@
 import type { Target } from '../config/types.js'
+import type { RemoteAuth } from '../git/auth.js'
 import type { DryCommit } from '../git/dryCommit.js'
 import { Ancestry } from '../git/objects.js'
 import { formerBranches } from '../hydrate/ownership.js'
-import { planPromotions, type PromotionResult } from '../hydrate/promotion.js'
+import { planPromotions, type PromotionResult } from '../promotion/plan.js'
 import type { EnvironmentUpdate } from '../hydrate/promotionBranches.js'
 import { inspectRemote } from '../hydrate/remoteState.js'
 import { planShards, type ShardPlan } from '../shard/plan.js'
@@ -15,7 +16,7 @@ export interface ShardPlanOptions extends EngineOptions {
   shards: number
   /** Remote name or URL of the repository that holds the environment branches. */
   remote?: string
-  auth?: { token: string; serverUrl: string }
+  auth?: RemoteAuth
 }
 
 /**
@@ -42,7 +43,7 @@ export async function planRepository(options: ShardPlanOptions): Promise<ShardPl
       logger
     })
     let retired: string[] = []
-    // A --target subset prunes nothing (README "Subsets"), so it retires nothing either.
+    // A --target subset prunes nothing (docs/output-layout.md "Subsets"), so it retires nothing either.
     if (config.targets.length === config.allTargets.length) {
       const ancestry = new Ancestry(git, logger)
       const cache = new Map<string, Promise<readonly Target[] | undefined>>()
@@ -81,7 +82,7 @@ export async function planRepository(options: ShardPlanOptions): Promise<ShardPl
 
 export interface BranchPromotionOptions extends EngineOptions {
   remote?: string
-  auth?: { token: string; serverUrl: string }
+  auth?: RemoteAuth
   /** What the shard pushes did to the environment branches (from their reports). */
   updates: readonly EnvironmentUpdate[]
 }

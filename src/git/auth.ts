@@ -2,6 +2,14 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
+/** A token for the remote's server, and where its temporary config file may go. */
+export interface RemoteAuth {
+  token: string
+  serverUrl: string
+  /** The directory for the temporary config (the runner's RUNNER_TEMP); default os.tmpdir(). */
+  tempDir?: string
+}
+
 /**
  * Puts a token in an `http.<origin>/.extraheader` inside a temporary git config file that
  * only our git processes include (through GIT_CONFIG_* variables, not arguments), and
@@ -15,7 +23,8 @@ export class GitAuthHelper {
   constructor(
     private readonly token: string,
     /** e.g. https://github.com/ — the header is sent to this origin only. */
-    private readonly serverUrl: string
+    private readonly serverUrl: string,
+    private readonly tempDir: string = os.tmpdir()
   ) {}
 
   /** The base64 form that appears in the header; callers mask it too. */
@@ -25,7 +34,7 @@ export class GitAuthHelper {
 
   /** Environment for git processes that talk to the remote. */
   configure(): NodeJS.ProcessEnv {
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hydrate-auth-'))
+    this.dir = fs.mkdtempSync(path.join(this.tempDir, 'hydrate-auth-'))
     const file = path.join(this.dir, 'auth.gitconfig')
     const origin = new URL(this.serverUrl).origin
     const content = `[http "${origin}/"]\n\textraheader =\n\textraheader = AUTHORIZATION: basic ${this.basicCredential}\n`

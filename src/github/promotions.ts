@@ -1,6 +1,7 @@
+/* eslint-disable max-lines -- split pending (issue 24) */
 import { getErrorMessage } from '../errors.js'
 import type { DryCommit } from '../git/dryCommit.js'
-import type { EnvironmentPromotion, PromotionResult } from '../hydrate/promotion.js'
+import type { EnvironmentPromotion, PromotionResult } from '../promotion/plan.js'
 import type { Logger } from '../logger.js'
 import { escapeText } from '../report/escape.js'
 import { COMMENT_LIMIT, renderMarkdownWithin } from '../report/markdown.js'
@@ -13,7 +14,7 @@ import {
   type PullRequestRef
 } from './stickyComment.js'
 
-// The GitHub side of promotion (DESIGN §7a): one promotion PR per environment, a commit
+// The GitHub side of promotion (docs/promotion.md): one promotion PR per environment, a commit
 // status per environment on the dry commit, and the merged source PR told where its change
 // landed. Calls a token may not make (403 and the like) become warnings.
 

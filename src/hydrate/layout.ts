@@ -144,7 +144,7 @@ export function branchLayout(
 }
 
 /**
- * Pure: rendered targets → the files of each environment branch (README "Output layout"). The same
+ * Pure: rendered targets → the files of each environment branch (docs/output-layout.md). The same
  * inputs always give the same bytes.
  */
 export function buildBranchLayouts(

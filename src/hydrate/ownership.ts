@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { CONFIG_FILE_NAMES } from '../config/load.js'
+import { CONFIG_FILE_NAMES } from '../config/expand.js'
 import type { Target } from '../config/types.js'
 import type { GitCommandManager } from '../git/commandManager.js'
 import type { TreeEntry } from '../git/gitObjects.js'

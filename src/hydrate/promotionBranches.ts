@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js'
 import type { BranchPlan } from './plan.js'
 import { localRef, type RemoteState } from './remoteState.js'
 
-// The branch side of promotion (DESIGN §7a, docs/adr/0015): a promotion branch starts from
+// The branch side of promotion (docs/adr/0015): a promotion branch starts from
 // its environment branch, so the two always share history, and an autoMerge environment's
 // branch moves by fast-forward only, in the hydration's atomic push.
 

@@ -1,6 +1,6 @@
 import type { Target } from '../config/types.js'
 import { describeResource, type Resource } from '../manifests/resource.js'
-import { isWorkload, podSpec } from '../risk/objects.js'
+import { isWorkload, podSpec } from '../manifests/objects.js'
 
 export type ContainerField = 'containers' | 'initContainers' | 'ephemeralContainers'
 

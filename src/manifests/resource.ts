@@ -1,7 +1,7 @@
 /** A plain JSON-like object (a parsed manifest or a part of it). */
 export type JsonObject = Record<string, unknown>
 
-/** group/kind/namespace/name: the version is not part of identity (README "The rendered diff"). */
+/** group/kind/namespace/name: the version is not part of identity (docs/rendered-diff.md). */
 export interface ResourceId {
   group: string
   kind: string

@@ -33,7 +33,7 @@ const notLoaded: SchemaValidator = () => {
 }
 
 /**
- * Runs every rule on every rendered target (README "Guardrails"). Findings name target, resource and
+ * Runs every rule on every rendered target (docs/policy.md). Findings name target, resource and
  * field, never a Secret's value. The schema validator is loaded only when a resource meets its rule.
  */
 export async function checkPolicy(

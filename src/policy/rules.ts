@@ -2,7 +2,7 @@ import type { PolicyRuleId } from '../config/types.js'
 import { describeResource, type Resource, type JsonObject as Obj } from '../manifests/resource.js'
 import type { SchemaValidator } from './schema.js'
 import type { Severity } from './types.js'
-import { WORKLOAD_KINDS } from '../risk/objects.js'
+import { WORKLOAD_KINDS } from '../manifests/objects.js'
 
 export interface RuleContext {
   target: string

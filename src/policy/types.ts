@@ -1,6 +1,6 @@
 export type Severity = 'error' | 'warning'
 
-/** A policy finding, as the JSON report holds it (README "The rendered diff"). */
+/** A policy finding, as the JSON report holds it (docs/rendered-diff.md). */
 export interface Finding {
   target: string
   /** `Kind namespace/name`, or '' for the whole target. */

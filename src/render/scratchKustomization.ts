@@ -1,12 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { parse, stringify } from 'yaml'
-import {
-  applyKustomizeEdits,
-  KustomizeEditError,
-  kustomizeEditCommands
-} from '../argocd/kustomizeEdit.js'
-import { isObject } from '../argocd/manifests.js'
+import { applyKustomizeEdits, KustomizeEditError, kustomizeEditCommands } from './kustomizeEdit.js'
+import { isObject } from '../manifests/isObject.js'
 import type { KustomizeEdits, Target } from '../config/types.js'
 import { getErrorMessage, RenderError } from '../errors.js'
 import { findKustomization } from '../sources/kind.js'

@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- split pending (issue 24) */
 import { describeResource } from '../manifests/resource.js'
 import { isChange, type DiffReport, type ResourceChange, type TargetDiff } from '../diff/types.js'
 import { failsOn, type FailOn } from '../policy/index.js'
@@ -11,7 +12,7 @@ export const COMMENT_LIMIT = 65_536
 export const SUMMARY_LIMIT = 1024 * 1024
 
 /**
- * Detail levels, from the full report down to the table alone (README "The rendered diff":
+ * Detail levels, from the full report down to the table alone (docs/rendered-diff.md:
  * size): the largest diffs summarized first, then every diff cut, then names, then the table.
  */
 export type DetailLevel = 'full' | 'summarized' | 'truncated' | 'names' | 'table'
@@ -39,7 +40,7 @@ export interface MarkdownOptions {
   failOn?: FailOn
   /**
    * Environments in this order (promotion order); the others after them, in report order.
-   * Hook for `promotion.order` (DESIGN §7a): the caller passes it when the config has one.
+   * Hook for `promotion.order` (docs/promotion.md): the caller passes it when the config has one.
    */
   environmentOrder?: readonly string[]
   /**

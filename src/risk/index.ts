@@ -5,7 +5,6 @@ import type { Finding } from '../policy/types.js'
 import { DEFAULT_KUBE_VERSION } from './removedApis.js'
 import { RISK_RULES, type RiskHit } from './rules.js'
 
-export { highlightChanges } from './highlights.js'
 export { RISK_RULES } from './rules.js'
 export { DEFAULT_KUBE_VERSION } from './removedApis.js'
 
@@ -15,7 +14,7 @@ export function kubeVersionOf(target: Target): string {
 }
 
 /**
- * Risk signals of a diff (README "Guardrails"): each rule compares the base and the head of
+ * Risk signals of a diff (docs/policy.md): each rule compares the base and the head of
  * every resource a target adds, changes or removes. Severities follow `policy.rules` like the
  * other rules (the head's config; a target's own over the global). Findings of head-only rules
  * that the base has on the same resource too are marked pre-existing. Targets that failed to

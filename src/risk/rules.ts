@@ -1,7 +1,7 @@
 import type { PolicyRuleId } from '../config/types.js'
 import { describeResource, type JsonObject as Obj, type Resource } from '../manifests/resource.js'
 import type { Severity } from '../policy/types.js'
-import { at, parseQuantity, sameValue } from './objects.js'
+import { at, parseQuantity, sameValue } from '../manifests/objects.js'
 import { removedApi } from './removedApis.js'
 
 /** What a risk rule found on one resource; the target and severity are added by the caller. */
@@ -36,7 +36,7 @@ export interface RiskRule {
 const is = (resource: Resource | undefined, group: string, ...kinds: string[]) =>
   !!resource && resource.group === group && kinds.includes(resource.kind)
 
-/** Fields the API server refuses to change, per group/kind (README "Guardrails"). */
+/** Fields the API server refuses to change, per group/kind (docs/policy.md). */
 const IMMUTABLE_FIELDS: Array<{ group: string; kinds: string[]; fields: string[][] }> = [
   {
     group: 'apps',

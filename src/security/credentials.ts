@@ -1,5 +1,4 @@
 import { HydrateError } from '../errors.js'
-import { GitCommandManager } from '../git/commandManager.js'
 
 /** A credential of this run: what it is called (never its value) and its value. */
 export interface Credential {
@@ -65,15 +64,6 @@ export function credentialsInExtraHeaders(configListing: string): Credential[] {
     }
   }
   return found.filter(c => c.value.length >= MIN_LENGTH)
-}
-
-/** What the repository's git config persists (actions/checkout's extraheader), as credentials. */
-export async function persistedCredentials(repoDir: string): Promise<Credential[]> {
-  const listing = await new GitCommandManager(repoDir).exec(
-    ['config', '--get-regexp', '^http\\..*\\.extraheader$'],
-    { allowFailure: true }
-  )
-  return credentialsInExtraHeaders(listing.stdout)
 }
 
 /**

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { getErrorMessage } from '../errors.js'
-import { parseDiffShardReport, type DiffShardReport } from '../report/json.js'
+import { parseDiffShardReport, type DiffShardReport } from './diffReport.js'
 import { isPushReport, parsePushShardReport, type PushShardReport } from './pushReport.js'
 import { ShardReportError, type ShardStamp } from './reports.js'
 

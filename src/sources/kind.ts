@@ -1,6 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { SourceType } from '../config/types.js'
+
+/** How a source directory renders. */
+export type SourceType = 'helm' | 'kustomize' | 'directory'
 
 /** The kustomization file of a directory, as kustomize looks for it. */
 export function findKustomization(dir: string): string | undefined {

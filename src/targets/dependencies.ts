@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- split pending (issue 24) */
 import fs from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'

@@ -1,5 +1,5 @@
 import { expect } from '@jest/globals'
-import { loadConfig } from '../../src/config/load.js'
+import { loadConfig } from '../../src/engine/loadConfig.js'
 import { hydrateRepository, type HydrateOptions } from '../../src/engine.js'
 import { ConfigError } from '../../src/errors.js'
 import { MemoryLogger } from '../../src/logger.js'

@@ -12,7 +12,7 @@ import {
   applyKustomizeEdits,
   KustomizeEditError,
   parseImageArgument
-} from '../../src/argocd/kustomizeEdit.js'
+} from '../../src/render/kustomizeEdit.js'
 import { normalizeRepoURL, remoteURLsOf } from '../../src/argocd/repoUrl.js'
 import type { KustomizeEdits } from '../../src/config/types.js'
 import { escapeSetValue } from '../../src/render/helm.js'

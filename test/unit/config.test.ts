@@ -2,14 +2,19 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { configErrorOf } from '../helpers/engine.js'
-import { runCli } from '../../src/cli/run.js'
-import { captureStderr, outputSink } from '../helpers/cli.js'
 import { promotionOrder } from '../../src/config/promotion.js'
-import { loadConfig } from '../../src/config/load.js'
+import { loadConfig } from '../../src/engine/loadConfig.js'
 import { ConfigError, UsageError } from '../../src/errors.js'
-import { cleanupTempDirs, makeRepo, tempDir } from '../helpers/repo.js'
+import { cleanupTempDirs, tempDir, writeFiles } from '../helpers/repo.js'
 
 afterAll(cleanupTempDirs)
+
+/** A directory holding `files` (config loading reads files only: no git needed). */
+function filesDir(files: Record<string, string>): string {
+  const dir = tempDir('hydrate-config-')
+  writeFiles(dir, files)
+  return dir
+}
 
 const KUSTOMIZATION = 'resources: [cm.yaml]\n'
 const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n'
@@ -26,7 +31,7 @@ const APP_FILES = {
 }
 
 function repoWithConfig(config: string, extra: Record<string, string> = {}): string {
-  return makeRepo({ files: { ...APP_FILES, ...extra, 'hydrate.yaml': config } })
+  return filesDir({ ...APP_FILES, ...extra, 'hydrate.yaml': config })
 }
 
 /** Loads the config and returns the ConfigError it raises. */
@@ -132,12 +137,10 @@ describe('valid configurations', () => {
   })
 
   it('uses the zero-config default when there is no hydrate.yaml', () => {
-    const repo = makeRepo({
-      files: {
-        'environments/dev/cm.yaml': CM,
-        'environments/prod/kustomization.yaml': KUSTOMIZATION,
-        'environments/prod/cm.yaml': CM
-      }
+    const repo = filesDir({
+      'environments/dev/cm.yaml': CM,
+      'environments/prod/kustomization.yaml': KUSTOMIZATION,
+      'environments/prod/cm.yaml': CM
     })
     const config = loadConfig(repo)
     expect(config.file).toBeUndefined()
@@ -184,15 +187,13 @@ describe('YAML features in hydrate.yaml', () => {
 
 describe('discover with exclude (the Flux layout: apps/base beside apps/{env})', () => {
   it('leaves out the directories the globs match', () => {
-    const repo = makeRepo({
-      files: {
-        'apps/base/kustomization.yaml': KUSTOMIZATION,
-        'apps/base/cm.yaml': CM,
-        'apps/dev/kustomization.yaml': 'resources: [../base]\n',
-        'apps/prod/kustomization.yaml': 'resources: [../base]\n',
-        'hydrate.yaml':
-          'version: 1\ntargets:\n  - discover: apps/{env}\n    exclude: [apps/base]\n    name: "apps-{env}"\n    path: apps\n'
-      }
+    const repo = filesDir({
+      'apps/base/kustomization.yaml': KUSTOMIZATION,
+      'apps/base/cm.yaml': CM,
+      'apps/dev/kustomization.yaml': 'resources: [../base]\n',
+      'apps/prod/kustomization.yaml': 'resources: [../base]\n',
+      'hydrate.yaml':
+        'version: 1\ntargets:\n  - discover: apps/{env}\n    exclude: [apps/base]\n    name: "apps-{env}"\n    path: apps\n'
     })
     expect(loadConfig(repo).targets.map(t => t.name)).toEqual(['apps-dev', 'apps-prod'])
     expect(
@@ -223,7 +224,7 @@ describe('configuration errors name file, line and column', () => {
   })
 
   it('refuses a hydrate.yaml that is a symlink leaving the repository', () => {
-    const repo = makeRepo({ files: APP_FILES })
+    const repo = filesDir(APP_FILES)
     fs.symlinkSync('/etc/hostname', path.join(repo, 'hydrate.yaml'))
     expect(() => loadConfig(repo)).toThrow(
       'hydrate.yaml: config file hydrate.yaml is a symlink that leads outside the repository'
@@ -396,41 +397,10 @@ describe('configuration errors name file, line and column', () => {
   })
 
   it('names the zero-config default when nothing matches it', () => {
-    const repo = makeRepo({ files: { 'README.md': 'nothing to hydrate\n' } })
+    const repo = filesDir({ 'README.md': 'nothing to hydrate\n' })
     expect(() => loadConfig(repo)).toThrow(
       /no hydrate\.yaml and no directory matches the zero-config default "environments\/\{env\}"/
     )
-  })
-})
-
-describe('CLI exit codes', () => {
-  const sink = outputSink
-
-  it('exits 2 on a configuration error, naming line and column on stderr', async () => {
-    const repo = repoWithConfig(
-      'version: 1\ntargets:\n  - name: a\n    env: dev\n    sourc: plain\n'
-    )
-    const stderr = await captureStderr(async () => {
-      expect(await runCli(['render', '-C', repo, '--out', tempDir()], sink().stream)).toBe(2)
-    })
-    expect(stderr).toContain('hydrate.yaml:5:5: unknown key "sourc"')
-  })
-
-  it('exits 2 on unknown commands and flags, 0 on --help', async () => {
-    const out = sink()
-    expect(await runCli(['render', '--help'], out.stream)).toBe(0)
-    expect(out.text()).toContain(
-      'Usage: hydrate render [-C DIR] [--config F] [--out DIR] [--target GLOB]'
-    )
-    const quiet = process.stderr.write
-    process.stderr.write = (() => true) as typeof process.stderr.write
-    try {
-      expect(await runCli(['frobnicate'], sink().stream)).toBe(2)
-      expect(await runCli(['render', '--bogus'], sink().stream)).toBe(2)
-      expect(await runCli(['render', '--concurrency', 'zero'], sink().stream)).toBe(2)
-    } finally {
-      process.stderr.write = quiet
-    }
   })
 })
 

@@ -229,7 +229,12 @@ describe('the push job summary', () => {
           layouts: [{ branch: 'env/dev', targets: [{ target: { name: evil }, resources: [] }] }]
         }
       } as unknown as RepositoryHydration
-      const settings = { serverUrl: 'https://github.com', repository: 'acme/dry', push: true }
+      const settings = {
+        serverUrl: 'https://github.com',
+        repository: 'acme/dry',
+        push: true,
+        stepSummary: true
+      }
       await writeHydrateSummary(
         result,
         settings as ActionSettings,

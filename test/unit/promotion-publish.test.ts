@@ -5,7 +5,7 @@ import {
   type PromotionGitHub,
   type PullRequest
 } from '../../src/github/promotions.js'
-import type { PromotionResult } from '../../src/hydrate/promotion.js'
+import type { PromotionResult } from '../../src/promotion/plan.js'
 import { MemoryLogger } from '../../src/logger.js'
 
 const SHA = 'a'.repeat(40)

@@ -341,13 +341,13 @@ describe('the job summary adds to the comment', () => {
 describe('links from the runner', () => {
   it('point at the run only when its id is digits', () => {
     const settings = { serverUrl: 'https://github.com', repository: 'acme/dry' }
-    expect(reportLinks(settings, { GITHUB_RUN_ID: '12345' })).toEqual({
+    expect(reportLinks({ ...settings, runId: '12345' })).toEqual({
       repositoryUrl: 'https://github.com/acme/dry',
       branchesUrl: 'https://github.com/acme/dry',
       runUrl: 'https://github.com/acme/dry/actions/runs/12345'
     })
-    expect(reportLinks(settings, { GITHUB_RUN_ID: '1"><img>' }).runUrl).toBeUndefined()
-    expect(reportLinks({ serverUrl: 'https://github.com' }, {})).toEqual({
+    expect(reportLinks({ ...settings, runId: '1"><img>' }).runUrl).toBeUndefined()
+    expect(reportLinks({ serverUrl: 'https://github.com' })).toEqual({
       repositoryUrl: undefined,
       branchesUrl: undefined,
       runUrl: undefined

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import type { HydrateConfig, PromotionEnvironment, Target } from '../../src/config/types.js'
 import type { DiffReport, TargetDiff } from '../../src/diff/types.js'
 import { UsageError } from '../../src/errors.js'
-import { mergeDiffReports, unshardedOrder } from '../../src/report/json.js'
+import { mergeDiffReports, unshardedOrder } from '../../src/shard/diffReport.js'
 import {
   parseMatrix,
   parseShardId,

@@ -1,8 +1,8 @@
 import type { DiffSettings } from '../config/types.js'
-import { applyIgnoreRules } from '../diff/ignore.js'
-import type { Highlight } from '../diff/types.js'
+import { applyIgnoreRules } from './ignore.js'
+import type { Highlight } from './types.js'
 import { describeResource, type Resource } from '../manifests/resource.js'
-import { at, containers, isWorkload, podSpec, sameValue } from './objects.js'
+import { at, containers, isWorkload, podSpec, sameValue } from '../manifests/objects.js'
 
 const RESOURCE_FIELDS = [
   'requests.cpu',

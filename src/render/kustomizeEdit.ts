@@ -1,6 +1,6 @@
 import type { KustomizeEdits } from '../config/types.js'
-import { commandLine } from '../render/shellQuote.js'
-import { isObject } from './manifests.js'
+import { commandLine } from './shellQuote.js'
+import { isObject } from '../manifests/isObject.js'
 
 // What `kustomize edit …` does to a kustomization, for the edits Argo CD's repo-server runs
 // before `kustomize build` (util/kustomize: namePrefix, nameSuffix, images, replicas,

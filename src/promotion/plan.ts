@@ -7,12 +7,12 @@ import type { TreeEntry } from '../git/gitObjects.js'
 import { readBlobs, type Ancestry } from '../git/objects.js'
 import { parseManifests } from '../manifests/parse.js'
 import type { Resource } from '../manifests/resource.js'
-import { METADATA_FILE } from './layout.js'
-import type { EnvironmentUpdate } from './promotionBranches.js'
-import type { RemoteState } from './remoteState.js'
-import type { HydrateState } from './state.js'
+import { METADATA_FILE } from '../hydrate/layout.js'
+import type { EnvironmentUpdate } from '../hydrate/promotionBranches.js'
+import type { RemoteState } from '../hydrate/remoteState.js'
+import type { HydrateState } from '../hydrate/state.js'
 
-// What each environment's promotion stands at after a push (DESIGN §7a, docs/adr/0015).
+// What each environment's promotion stands at after a push (docs/adr/0015).
 // Pure decisions over the branches as the remote holds them; the action front turns them
 // into pull requests and commit statuses, the CLI prints them.
 

@@ -1,4 +1,4 @@
-import type { JsonObject as Obj, Resource } from '../manifests/resource.js'
+import type { JsonObject as Obj, Resource } from './resource.js'
 
 /** The value at a dotted path of plain keys, or undefined. */
 export function at(object: unknown, path: readonly string[]): unknown {

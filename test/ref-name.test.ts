@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from '@jest/globals'
-import { refNameProblem } from '../../src/git/refName.js'
+import { refNameProblem } from '../src/git/refName.js'
 
 /** Our pure check against git's own, on names that each rule accepts or refuses. */
 const NAMES = [

@@ -5,18 +5,18 @@ import type { ApplicationContext, KnownApplication } from '../argocd/application
 import { discoverArgoTargets } from '../argocd/discover.js'
 import { readArgoManifests } from '../argocd/manifests.js'
 import { ConfigError, formatLocation, UsageError } from '../errors.js'
+import { readConfigDocument, type TargetEntry } from '../config/entries.js'
+import { CONFIG_FILE_NAMES, expandEntry } from '../config/expand.js'
+import { discoverFluxTargets, fluxReport, type FluxContext } from '../config/fluxTargets.js'
+import { resolveInsideRepo } from '../config/paths.js'
 import { clusterOf } from '../flux/kustomization.js'
 import { readFluxObjects } from '../flux/objects.js'
-import { readConfigDocument, type TargetEntry } from './entries.js'
-import { CONFIG_FILE_NAMES, expandEntry } from './expand.js'
-import { discoverFluxTargets, fluxReport, type FluxContext } from './fluxTargets.js'
-import { resolveInsideRepo } from './paths.js'
 import {
   applyHydrateTo,
   applyPromotion,
   checkHydrateToAgrees,
   type PromotionEntry
-} from './promotion.js'
+} from '../config/promotion.js'
 import {
   DEFAULT_DIFF,
   DEFAULTS,
@@ -29,11 +29,11 @@ import {
   type PolicySettings,
   type PromotionSettings,
   type Target
-} from './types.js'
-import { validateTargets } from './validate.js'
-import { YamlReader } from './yamlReader.js'
+} from '../config/types.js'
+import { validateTargets } from '../config/validate.js'
+import { YamlReader } from '../config/yamlReader.js'
 
-export { CONFIG_FILE_NAMES } from './expand.js'
+export { CONFIG_FILE_NAMES } from '../config/expand.js'
 
 export interface LoadOptions {
   /** Config file, relative to the repo root or absolute. Default: hydrate.yaml if present. */

@@ -5,9 +5,9 @@ import {
   type RuleSetting,
   type Target
 } from '../config/types.js'
-import { RISK_RULES } from '../risk/rules.js'
-import { digestRequired } from './digest.js'
-import { RULES } from './rules.js'
+import { digestRequired } from '../policy/digest.js'
+import { RULES } from '../policy/rules.js'
+import { RISK_RULES } from './rules.js'
 
 const RANK: Record<RuleSetting, number> = { off: 0, warning: 1, error: 2 }
 

@@ -6,6 +6,7 @@ import { RenderError } from '../errors.js'
 import type { Reference, TargetDependencies } from '../targets/dependencies.js'
 import { parse } from 'yaml'
 import { archiveFiles } from '../sources/chartArchive.js'
+import { isGitEntry } from './gitFreeCopy.js'
 
 /** Where `helm dependency build` reads dependency repositories from. */
 const CHART_DEPENDENCY_FILES = [
@@ -39,6 +40,8 @@ function isUnder(prefix: string, file: string): boolean {
 export class InputGuard {
   private readonly realRoot: string
   private readonly walked = new Set<string>()
+  /** `.git` entries below the directories walked (repo-relative). */
+  private readonly gitEntries: string[] = []
 
   constructor(
     private readonly repoRoot: string,
@@ -58,7 +61,10 @@ export class InputGuard {
   /** Why an absolute, resolved path may not be read, or undefined when it may. */
   private refusal(real: string): string | undefined {
     if (isGitDirectory(this.realRoot, real)) return "inside the repository's .git directory"
-    if (isUnder(this.realRoot, real)) return undefined
+    if (isUnder(this.realRoot, real))
+      return path.relative(this.realRoot, real).split(path.sep).some(isGitEntry)
+        ? "inside a nested repository's .git (a submodule, worktree or checkout)"
+        : undefined
     if (SYSTEM_PREFIXES.some(prefix => isUnder(prefix, real)))
       return 'a system path, never readable'
     return this.allowOutside
@@ -128,13 +134,15 @@ export class InputGuard {
     }
     for (const entry of entries) {
       const child = relative ? `${relative}/${entry.name}` : entry.name
-      if (entry.isSymbolicLink()) {
+      if (isGitEntry(entry.name)) {
+        this.gitEntries.push(child)
+      } else if (entry.isSymbolicLink()) {
         this.checkPath(child)
         const stat = fs.statSync(path.join(this.repoRoot, child), { throwIfNoEntry: false })
         if (stat?.isDirectory()) this.walk(child)
         else if (entry.name === 'values.schema.json') this.checkSchemaFile(child)
         else if (entry.name.endsWith('.tgz')) this.checkArchive(child)
-      } else if (entry.isDirectory() && entry.name !== '.git') {
+      } else if (entry.isDirectory()) {
         this.walk(child)
       } else if (entry.name === 'values.schema.json') {
         this.checkSchemaFile(child)
@@ -245,5 +253,18 @@ export class InputGuard {
       this.checkChart(dir)
     }
     for (const file of deps.files) this.checkPath(file)
+    this.checkGitEntries()
+  }
+
+  /**
+   * helm renders a copy of its chart without `.git`, and plain directories skip dot-entries;
+   * kustomize reads the directories it loads whole (chart homes) in place: refused.
+   */
+  private checkGitEntries(): void {
+    const [entry] = this.gitEntries
+    if (this.target.type !== 'kustomize' || entry === undefined) return
+    this.fail(
+      `${entry} is a .git entry in a directory kustomize reads as a whole (a chart home); helm would load it into .Files, with the credentials in its config`
+    )
   }
 }

@@ -243,7 +243,9 @@ export class InputGuard {
     if (this.target.source !== undefined) this.checkPath(this.target.source)
     for (const ref of deps.refused)
       this.fail(
-        `${ref.dir || '.'}: ${ref.field} ${ref.ref} is refused: helm would load plugins from it, and run them`
+        ref.why
+          ? `${ref.ref}: ${ref.field} ${ref.why}`
+          : `${ref.dir || '.'}: ${ref.field} ${ref.ref} is refused: helm would load plugins from it, and run them`
       )
     this.checkReferences(deps.remote, true)
     this.checkReferences(deps.outside, false)

@@ -16,6 +16,7 @@ import {
 } from './promotion.js'
 import {
   DEFAULT_DIFF,
+  DEFAULT_REMOTE,
   DEFAULTS,
   ZERO_CONFIG_DISCOVER,
   type ArgoDiscoveryReport,
@@ -25,6 +26,7 @@ import {
   type HydrateConfig,
   type PolicySettings,
   type PromotionSettings,
+  type RemoteSettings,
   type Target
 } from './types.js'
 import { validateTargets } from './validate.js'
@@ -50,6 +52,7 @@ export interface ConfigDraft {
   defaults: Defaults
   diff: DiffSettings
   policy: PolicySettings
+  remote: RemoteSettings
   targets: Target[]
   argocd?: ArgoDiscoveryReport
   /** How discovered Applications are mapped (Argo CD discovery only): for app-of-apps children. */
@@ -73,6 +76,7 @@ export function readConfigDraft(repoRoot: string, options: LoadOptions = {}): Co
   let defaults: Defaults = { ...DEFAULTS }
   let diff: DiffSettings = { ...DEFAULT_DIFF }
   let policy: PolicySettings = { rules: {} }
+  let remote: RemoteSettings = { ...DEFAULT_REMOTE }
   let entries: TargetEntry[]
   let reader: YamlReader | undefined
   let promotionEntry: PromotionEntry | undefined
@@ -87,7 +91,8 @@ export function readConfigDraft(repoRoot: string, options: LoadOptions = {}): Co
       diff,
       policy,
       promotion: promotionEntry,
-      argocd: argocdSettings
+      argocd: argocdSettings,
+      remote
     } = readConfigDocument(reader))
   } else {
     // Zero config: the repository's Argo CD Applications when it has any, else environments/{env}.
@@ -112,6 +117,7 @@ export function readConfigDraft(repoRoot: string, options: LoadOptions = {}): Co
     defaults,
     diff,
     policy,
+    remote,
     targets,
     reader,
     promotion: promotionEntry,
@@ -148,7 +154,7 @@ export function readConfigDraft(repoRoot: string, options: LoadOptions = {}): Co
 
 /** Checks across targets, promotion (and Argo CD's hydrateTo), then the --target filter. */
 export function completeConfig(draft: ConfigDraft): HydrateConfig {
-  const { repoRoot, file, defaults, diff, policy, argocd, reader, options } = draft
+  const { repoRoot, file, defaults, diff, policy, remote, argocd, reader, options } = draft
   let allTargets = draft.targets
   validateTargets(allTargets)
   let promotion: PromotionSettings | undefined
@@ -165,7 +171,18 @@ export function completeConfig(draft: ConfigDraft): HydrateConfig {
     if (targets.length === 0)
       throw new UsageError(`no target matches ${globs.map(g => JSON.stringify(g)).join(', ')}`)
   }
-  return { repoRoot, file, defaults, diff, policy, targets, allTargets, promotion, argocd }
+  return {
+    repoRoot,
+    file,
+    defaults,
+    diff,
+    policy,
+    remote,
+    targets,
+    allTargets,
+    promotion,
+    argocd
+  }
 }
 
 /**

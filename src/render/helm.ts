@@ -19,6 +19,7 @@ import { getErrorMessage, RenderError } from '../errors.js'
 import { runProcess } from '../process/run.js'
 import { ChartDownloadError, type PinnedChart } from './chartCache.js'
 import { copyWithoutGit, gitEntriesBelow } from './gitFreeCopy.js'
+import { checkDependencyRepositories, checkFetch } from './remoteFetches.js'
 import { commandLine, shellQuote } from './shellQuote.js'
 import { redactToolOutput, runRenderTool, toolErrorOutput, toolWarnings } from './toolOutput.js'
 import type { Tool } from './tools.js'
@@ -48,6 +49,7 @@ async function pullChart(
   plainHttp: boolean,
   into: string
 ): Promise<void> {
+  checkFetch(context, 'chart repository', chart.repo ?? chart.chart)
   const args = [
     'pull',
     chart.chart,
@@ -197,7 +199,11 @@ export async function renderHelm(
       // The same charts/ that `dependency build` would download, so it stays the command shown.
       if (await vendorPinnedDependencies(target, context, helm, chartArg))
         commands.push(commandLine(['helm', ...buildArgs]))
-      else await run(['dependency', 'build', chartArg], buildArgs, stage)
+      else {
+        // helm fetches what the chart names: only from where the base allows.
+        checkDependencyRepositories(target, context, stage, chartDirs)
+        await run(['dependency', 'build', chartArg], buildArgs, stage)
+      }
     }
   } else {
     chartArg = chartDisplay = options.chart as string

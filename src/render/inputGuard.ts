@@ -7,6 +7,7 @@ import type { Reference, TargetDependencies } from '../targets/dependencies.js'
 import { parse } from 'yaml'
 import { archiveFiles } from '../sources/chartArchive.js'
 import { isGitEntry } from './gitFreeCopy.js'
+import { RemoteAllowList } from '../security/remoteAllow.js'
 
 /** Where `helm dependency build` reads dependency repositories from. */
 const CHART_DEPENDENCY_FILES = [
@@ -45,7 +46,9 @@ export class InputGuard {
 
   constructor(
     private readonly repoRoot: string,
-    private readonly target: Target
+    private readonly target: Target,
+    /** Where charts may be fetched from; default: nowhere. */
+    private readonly remoteAllow = new RemoteAllowList([])
   ) {
     this.realRoot = fs.realpathSync(repoRoot)
   }
@@ -227,6 +230,9 @@ export class InputGuard {
     for (const ref of refs) {
       const where = `${ref.dir || '.'}: ${ref.field} ${ref.ref}`
       if (remote) {
+        // A chart kustomize pulls (helmCharts repo) comes from where the base allows.
+        const refused = / repo$/.test(ref.field) ? this.remoteAllow.refusal(ref.ref) : undefined
+        if (refused) this.fail(`${where} ${refused}`)
         if (this.target.kustomize?.allowRemoteBases) continue
         this.fail(
           `${where} is a remote base; set kustomize.allowRemoteBases: true on the target to fetch it`

@@ -44,6 +44,9 @@ function hostileFiles(remoteUrl: string): Record<string, string> {
     'kustomization.yaml': 'configMapGenerator:\n  - name: cfg\n    files: [cfg=.git/config]\n',
     'apps/upper-resources/kustomization.yaml': `RESOURCES: [cm.yaml, ${remoteUrl}/remote.yaml]\n`,
     'apps/upper-resources/cm.yaml': CM('upper'),
+    // A chart repository the base never allowed: a metadata-like path on a loopback listener.
+    'charts/iam/Chart.yaml': `apiVersion: v2\nname: iam\nversion: 0.1.0\ndependencies:\n  - name: creds\n    version: ~1.0.0\n    repository: ${remoteUrl}/latest/meta-data/iam\n`,
+    'charts/iam/templates/cm.yaml': CM('iam'),
     'apps/upper-generator/kustomization.yaml':
       'CONFIGMAPGENERATOR:\n  - name: cfg\n    FILES: [cfg=../../.git/config]\nREPLACEMENTS:\n  - source: {kind: ConfigMap, name: cfg, fieldPath: data.cfg}\n    targets: []\n',
     'hydrate.yaml': `version: 1
@@ -54,6 +57,7 @@ targets:
   - { name: nested-plain, env: dev, source: vendor, type: directory, path: nested-plain }
   - { name: upper-resources, env: dev, source: apps/upper-resources, path: upper-resources }
   - { name: upper-generator, env: dev, source: apps/upper-generator, path: upper-generator }
+  - { name: iam-dev, env: dev, source: charts/iam, path: iam }
 `
   }
 }
@@ -62,7 +66,7 @@ async function hostileRun(helmBin: string, number: number) {
   const requests: string[] = []
   const server = http.createServer((req, res) => {
     requests.push(req.url ?? '')
-    res.writeHead(200, { 'content-type': 'text/yaml' }).end(CM('fetched'))
+    res.writeHead(418, 'Teapot-From-Metadata').end('instance-role-secret')
   })
   const listener = await listenOnLoopback(server)
   try {
@@ -121,11 +125,16 @@ describe.each(HELM_VERSIONS)('no render root exposes .git ($label, dist/index.js
     expect(files).toContain('vendor/cm.yaml')
     expect(files.filter(f => f.split('/').includes('.git'))).toEqual([])
     // The root kustomization and the upper-case generator are refused, naming the file.
-    expect(comment).toContain(".git/config, inside the repository's .git directory")
-    expect(comment).toMatch(/configMapGenerator\.files \.\.\/\.\.\/\.git\/config/)
+    expect(comment).toContain(
+      'render error</b> · dev / root-kustomize, dev / upper-generator: head: target root-kustomize: .git/config is inside the repository&#39;s .git directory'
+    )
     // RESOURCES in upper case is a remote base like the lower-case spelling: never fetched.
     expect(comment).toContain('is a remote base; set kustomize.allowRemoteBases: true')
     expect(requests).toEqual([])
+    expect(comment).toMatch(
+      /dependency creds from http:\/\/127\.0\.0\.1:\d+\/latest\/meta-data\/iam is not under an entry of remote\.allow/
+    )
+    expect(comment).not.toMatch(/418|Teapot|instance-role-secret/)
     // The nested checkout renders as a plain directory, its .git never read.
     expect(comment).toContain('ConfigMap vendored')
 

@@ -115,16 +115,20 @@ describe('the remote allow-list', () => {
 function pullRequest(url: string, baseAllow: string[], prAllow: string[]) {
   const allow = (list: string[]) =>
     list.length ? `remote: { allow: ${JSON.stringify(list)} }\n` : ''
-  const targets = 'targets:\n  - { name: app-dev, env: dev, source: app, path: app }\n'
+  // The overlay's opt-ins are the base's: only remote.allow stands between it and the listener.
+  const targets =
+    'targets:\n  - { name: app-dev, env: dev, source: app, path: app }\n  - { name: overlay-dev, env: dev, source: apps/overlay, path: overlay, kustomize: { enableHelm: true, allowRemoteBases: true } }\n'
   const repo = makeRepo({
     files: {
       'hydrate.yaml': `version: 1\n${allow(baseAllow)}${targets}`,
-      'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\n'
+      'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\n',
+      'apps/overlay/kustomization.yaml': 'resources: [cm.yaml]\n',
+      'apps/overlay/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: o }\n'
     }
   })
   git(repo, 'checkout', '-q', '-b', 'pr')
   writeFiles(repo, {
-    'hydrate.yaml': `version: 1\n${allow(prAllow)}${targets}  - { name: chart-dev, env: dev, source: charts/x, path: x }\n  - { name: remote-dev, env: dev, path: r, helm: { repo: "${url}/charts", chart: app, version: 1.0.0 } }\n  - { name: overlay-dev, env: dev, source: apps/overlay, path: overlay, kustomize: { enableHelm: true } }\n`,
+    'hydrate.yaml': `version: 1\n${allow(prAllow)}${targets}  - { name: chart-dev, env: dev, source: charts/x, path: x }\n  - { name: remote-dev, env: dev, path: r, helm: { repo: "${url}/charts", chart: app, version: 1.0.0 } }\n`,
     'charts/x/Chart.yaml': `apiVersion: v2\nname: x\nversion: 0.1.0\ndependencies:\n  - name: iam\n    version: ~1.0.0\n    repository: ${url}/latest/meta-data/iam\n`,
     'charts/x/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n',
     'apps/overlay/kustomization.yaml': `HelmCharts:\n  - name: app\n    REPO: ${url}/charts\n    version: 1.0.0\n`

@@ -230,13 +230,14 @@ export class InputGuard {
     for (const ref of refs) {
       const where = `${ref.dir || '.'}: ${ref.field} ${ref.ref}`
       if (remote) {
-        // A chart kustomize pulls (helmCharts repo) comes from where the base allows.
+        if (!this.target.kustomize?.allowRemoteBases)
+          this.fail(
+            `${where} is a remote base; set kustomize.allowRemoteBases: true on the target to fetch it`
+          )
+        // A chart kustomize pulls (helmCharts repo) comes only from where the base allows.
         const refused = / repo$/.test(ref.field) ? this.remoteAllow.refusal(ref.ref) : undefined
         if (refused) this.fail(`${where} ${refused}`)
-        if (this.target.kustomize?.allowRemoteBases) continue
-        this.fail(
-          `${where} is a remote base; set kustomize.allowRemoteBases: true on the target to fetch it`
-        )
+        continue
       }
       const real = this.realPath(path.resolve(this.repoRoot, ref.dir, ref.ref))
       const why = this.refusal(real)

@@ -67,7 +67,7 @@ describe('provenance statement of a push', () => {
     try {
       const { dry, remote } = makeDryWithRemote({
         files: {
-          'hydrate.yaml': `version: 1\ntargets:\n  - {name: app-dev, env: dev, source: app/overlays/dev, path: app}\n  - {name: app-prod, env: prod, source: app/overlays/prod, path: app}\n  - name: remote-prod\n    env: prod\n    path: remote\n    helm: {repo: "${server.url}", chart: remote-app, version: 1.2.3, releaseName: r}\n`,
+          'hydrate.yaml': `version: 1\nremote:\n  allow: ["${server.url}"]\ntargets:\n  - {name: app-dev, env: dev, source: app/overlays/dev, path: app}\n  - {name: app-prod, env: prod, source: app/overlays/prod, path: app}\n  - name: remote-prod\n    env: prod\n    path: remote\n    helm: {repo: "${server.url}", chart: remote-app, version: 1.2.3, releaseName: r}\n`,
           'app/base/kustomization.yaml': 'resources: [cm.yaml]\n',
           'app/base/cm.yaml':
             'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\ndata: {v: "1"}\n',

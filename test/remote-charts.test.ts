@@ -55,10 +55,11 @@ function helmEnv(bin: string): NodeJS.ProcessEnv {
   }
 }
 
-function remoteTargetRepo(helm: string): string {
+/** A repository whose config allows fetching from `allow` (the base's remote.allow). */
+function remoteTargetRepo(helm: string, allow: string): string {
   return makeRepo({
     files: {
-      'hydrate.yaml': `version: 1\ntargets:\n  - name: remote-prod\n    env: prod\n    path: remote\n    helm:\n${helm}      releaseName: shop\n      namespace: shop\n      valueFiles: [values/prod.yaml]\n      values: { message: "from prod" }\n`,
+      'hydrate.yaml': `version: 1\nremote: { allow: [${JSON.stringify(allow)}] }\ntargets:\n  - name: remote-prod\n    env: prod\n    path: remote\n    helm:\n${helm}      releaseName: shop\n      namespace: shop\n      valueFiles: [values/prod.yaml]\n      values: { message: "from prod" }\n`,
       'values/prod.yaml': 'replicas: 3\n'
     }
   })
@@ -107,7 +108,8 @@ describe.each(HELM_VERSIONS)('remote charts on $label', ({ bin }) => {
     const server = await chartRepository(bin, env)
     try {
       const repo = remoteTargetRepo(
-        `      repo: ${server.url}\n      chart: remote-app\n      version: 1.2.3\n`
+        `      repo: ${server.url}\n      chart: remote-app\n      version: 1.2.3\n`,
+        server.url
       )
       const result = await renderRepository({ repoRoot: repo, logger: new MemoryLogger(), env })
       expect(result.errors.map(e => e.message)).toEqual([])
@@ -137,7 +139,8 @@ describe.each(HELM_VERSIONS)('remote charts on $label', ({ bin }) => {
     const server = await chartRepository(bin, env)
     try {
       const repo = remoteTargetRepo(
-        `      repo: ${server.url}\n      chart: remote-app\n      version: 7.7.7\n`
+        `      repo: ${server.url}\n      chart: remote-app\n      version: 7.7.7\n`,
+        server.url
       )
       const result = await renderRepository({ repoRoot: repo, logger: new MemoryLogger(), env })
       expect(result.rendered).toEqual([])
@@ -171,7 +174,8 @@ describe.each(HELM_VERSIONS)('remote charts on $label', ({ bin }) => {
       })
       const reference = `oci://${registry.host}/charts/remote-app`
       const repo = remoteTargetRepo(
-        `      chart: ${reference}\n      version: 1.2.3\n      plainHttp: true\n`
+        `      chart: ${reference}\n      version: 1.2.3\n      plainHttp: true\n`,
+        `oci://${registry.host}/charts`
       )
       const result = await renderRepository({ repoRoot: repo, logger: new MemoryLogger(), env })
       expect(result.errors.map(e => e.message)).toEqual([])
@@ -204,7 +208,7 @@ function shopRepo(url: string, version = '1.2.3'): string {
     `  - name: ${name}\n    env: ${env}\n    path: shop\n    helm:\n      repo: ${url}\n      chart: remote-app\n      version: ${version}\n      releaseName: shop\n      namespace: shop\n      valueFiles: [values/common.yaml, values/${env}.yaml]\n`
   return makeRepo({
     files: {
-      'hydrate.yaml': `version: 1\ntargets:\n${remote('shop-dev', 'dev')}${remote('shop-prod', 'prod')}  - name: umbrella-prod\n    env: prod\n    source: charts/umbrella\n    helm: { namespace: shop, valueFiles: [values/common.yaml] }\n  - { name: plain-prod, env: prod, source: apps/plain }\n`,
+      'hydrate.yaml': `version: 1\nremote: { allow: [${JSON.stringify(url)}] }\ntargets:\n${remote('shop-dev', 'dev')}${remote('shop-prod', 'prod')}  - name: umbrella-prod\n    env: prod\n    source: charts/umbrella\n    helm: { namespace: shop, valueFiles: [values/common.yaml] }\n  - { name: plain-prod, env: prod, source: apps/plain }\n`,
       'values/common.yaml': 'message: hello\n',
       'values/dev.yaml': 'replicas: 1\n',
       'values/prod.yaml': 'replicas: 3\n',

@@ -134,7 +134,7 @@ describe('helm dependency build failures', () => {
     const repo = makeRepo({
       files: {
         'hydrate.yaml':
-          'version: 1\ntargets:\n  - { name: app-dev, env: dev, source: app, path: app }\n',
+          'version: 1\nremote: { allow: [https://charts.unreachable.invalid] }\ntargets:\n  - { name: app-dev, env: dev, source: app, path: app }\n',
         'app/Chart.yaml':
           'apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: redis\n    version: ~1.0.0\n    repository: https://charts.unreachable.invalid\n'
       }

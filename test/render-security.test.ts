@@ -477,6 +477,14 @@ describe('what an attacker tried after the second hardening', () => {
     )
     const repo = repoWith(helmTarget(', allowRemoteBases: true'), files)
     fs.symlinkSync('/etc/passwd', path.join(repo, 'k/charts/c-0.1.0/c/passwd'))
+    // The opt-in does not allow the host: only the config's remote.allow does.
+    expect((await render(repo)).errors[0]?.message).toContain(
+      'k: helmCharts repo https://charts.example.com is not under an entry of remote.allow'
+    )
+    fs.writeFileSync(
+      path.join(repo, 'hydrate.yaml'),
+      `version: 1\nremote: { allow: [https://charts.example.com] }\ntargets:\n${helmTarget(', allowRemoteBases: true')}`
+    )
     const walked = await render(repo)
     expect(walked.errors[0]?.message).toContain(
       'k/charts/c-0.1.0/c/passwd resolves to /etc/passwd, outside the repository'

@@ -6,6 +6,7 @@ import type { SourceLocation } from '../errors.js'
 import {
   type ArgoDiscoverySettings,
   DEFAULT_DIFF,
+  DEFAULT_REMOTE,
   DEFAULTS,
   type Defaults,
   type DiffSettings,
@@ -14,9 +15,11 @@ import {
   type Layout,
   type PolicySettings,
   POLICY_RULES,
+  type RemoteSettings,
   type SourceType
 } from './types.js'
 import { readPromotion, type PromotionEntry } from './promotion.js'
+import { readRemote } from './remote.js'
 import type { YamlReader } from './yamlReader.js'
 
 // hydrate.yaml as written: each section read into typed values, every error with line:col.
@@ -28,7 +31,8 @@ const TOP_KEYS = [
   'argocd',
   'diff',
   'policy',
-  'promotion'
+  'promotion',
+  'remote'
 ] as const
 const ARGOCD_KEYS = ['paths', 'repoURLs'] as const
 const POLICY_KEYS = ['rules', 'requireDigest'] as const
@@ -102,6 +106,7 @@ export function readConfigDocument(reader: YamlReader): {
   policy: PolicySettings
   promotion?: PromotionEntry
   argocd?: ArgoDiscoverySettings
+  remote: RemoteSettings
 } {
   const top = reader.map(reader.root, 'the config file')
   reader.checkKeys(top, TOP_KEYS, 'the config file')
@@ -146,7 +151,10 @@ export function readConfigDocument(reader: YamlReader): {
     ? readPolicy(reader, reader.node(top, 'policy') ?? reader.keyNode(top, 'policy'), 'policy')
     : { rules: {} }
   const promotion = reader.has(top, 'promotion') ? readPromotion(reader, top) : undefined
-  return { defaults, entries, diff, policy, promotion, argocd }
+  const remote = reader.has(top, 'remote')
+    ? readRemote(reader, reader.node(top, 'remote') ?? reader.keyNode(top, 'remote'))
+    : { ...DEFAULT_REMOTE }
+  return { defaults, entries, diff, policy, promotion, argocd, remote }
 }
 
 /** `argocd:` — where Applications are read, and which other URLs name this repository. */

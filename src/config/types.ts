@@ -207,6 +207,7 @@ export interface HydrateConfig {
   defaults: Defaults
   diff: DiffSettings
   policy: PolicySettings
+  remote: RemoteSettings
   /** The targets to work on (after `--target` / the `targets` input). */
   targets: Target[]
   /** Every target of the config: what the branches should hold (ownership, prune). */
@@ -252,6 +253,14 @@ export interface ArgoDiscoveryReport {
 export interface FluxDiscoveryReport {
   findings: ArgoFinding[]
 }
+
+/** `remote:` in hydrate.yaml: the hosts renders may fetch charts from (a PR's diff uses the base's). */
+export interface RemoteSettings {
+  /** URL prefixes (`https://charts.example.com`, `oci://ghcr.io/acme`); empty: no fetch. */
+  allow: string[]
+}
+
+export const DEFAULT_REMOTE: RemoteSettings = { allow: [] }
 
 export const DEFAULT_DIFF: DiffSettings = { context: 3, noise: true, ignore: [] }
 export const DEFAULTS: Defaults = { branch: 'env/{env}', layout: 'manifest', prune: true }

@@ -22,6 +22,7 @@ import { affectedTargets, changes } from '../targets/affected.js'
 import { DependencyIndex, type TargetDependencies } from '../targets/dependencies.js'
 import { recordedDependencies } from '../hydrate/recordedInputs.js'
 import { restrictOptIns } from '../targets/optIns.js'
+import { baseRemoteAllow } from './baseRemote.js'
 import { keepBasePolicy } from '../risk/basePolicy.js'
 import {
   loadRepository,
@@ -156,7 +157,10 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
   // One cache for both sides: a chart the base and the head both use is fetched once.
   const chartCache =
     options.chartCache ?? new ChartCache(chartCacheDir(options.env ?? process.env), logger)
-  const sideOptions = { ...options, configFile, toolbox, chartCache }
+  // Charts are fetched only from where the base allows, on both sides.
+  const remoteAllow =
+    options.remoteAllow ?? (await baseRemoteAllow(git, baseSha, configFile, logger))
+  const sideOptions = { ...options, configFile, toolbox, chartCache, remoteAllow }
   const readBranches = !options.full && !options.renderBase
   // The environment branches, inspected once (one fetch) when a base is to be read from them.
   let inspected: Promise<RemoteState | undefined> | undefined

@@ -24,6 +24,8 @@ export interface DiscoveryOptions {
   chartCache?: ChartCache
   concurrency?: number
   timeoutMs?: number
+  /** Where charts may be fetched from, instead of the config's `remote.allow` (a PR: the base's). */
+  remoteAllow?: readonly string[]
 }
 
 /** loadConfig, plus the Applications app-of-apps targets render (Argo CD discovery only). */
@@ -59,7 +61,11 @@ export async function discoverAppOfApps(
     if (parents.length === 0) return
     const { rendered, failures } = await renderTargets(
       parents.map(p => p.target),
-      { ...options, repoRoot: draft.repoRoot }
+      {
+        ...options,
+        repoRoot: draft.repoRoot,
+        remoteAllow: options.remoteAllow ?? draft.remote.allow
+      }
     )
     for (const failure of failures)
       report.findings.push({

@@ -19,6 +19,7 @@ import {
 } from '../config/promotion.js'
 import {
   DEFAULT_DIFF,
+  DEFAULT_REMOTE,
   DEFAULTS,
   ZERO_CONFIG_DISCOVER,
   type ArgoDiscoveryReport,
@@ -28,6 +29,7 @@ import {
   type HydrateConfig,
   type PolicySettings,
   type PromotionSettings,
+  type RemoteSettings,
   type Target
 } from '../config/types.js'
 import { validateTargets } from '../config/validate.js'
@@ -53,6 +55,7 @@ export interface ConfigDraft {
   defaults: Defaults
   diff: DiffSettings
   policy: PolicySettings
+  remote: RemoteSettings
   targets: Target[]
   argocd?: ArgoDiscoveryReport
   /** How discovered Applications are mapped (Argo CD discovery only): for app-of-apps children. */
@@ -78,6 +81,7 @@ export function readConfigDraft(repoRoot: string, options: LoadOptions = {}): Co
   let defaults: Defaults = { ...DEFAULTS }
   let diff: DiffSettings = { ...DEFAULT_DIFF }
   let policy: PolicySettings = { rules: {} }
+  let remote: RemoteSettings = { ...DEFAULT_REMOTE }
   let entries: TargetEntry[]
   let reader: YamlReader | undefined
   let promotionEntry: PromotionEntry | undefined
@@ -93,7 +97,8 @@ export function readConfigDraft(repoRoot: string, options: LoadOptions = {}): Co
       diff,
       policy,
       promotion: promotionEntry,
-      argocd: argocdSettings
+      argocd: argocdSettings,
+      remote
     } = readConfigDocument(reader))
   } else {
     // Zero config: the repository's Argo CD Applications when it has any, else its Flux
@@ -122,6 +127,7 @@ export function readConfigDraft(repoRoot: string, options: LoadOptions = {}): Co
     defaults,
     diff,
     policy,
+    remote,
     targets,
     reader,
     promotion: promotionEntry,
@@ -169,7 +175,7 @@ export function readConfigDraft(repoRoot: string, options: LoadOptions = {}): Co
 
 /** Checks across targets, promotion (and Argo CD's hydrateTo), then the --target filter. */
 export function completeConfig(draft: ConfigDraft): HydrateConfig {
-  const { repoRoot, file, defaults, diff, policy, argocd, reader, options } = draft
+  const { repoRoot, file, defaults, diff, policy, remote, argocd, reader, options } = draft
   let allTargets = draft.targets
   validateTargets(allTargets)
   let promotion: PromotionSettings | undefined
@@ -193,6 +199,7 @@ export function completeConfig(draft: ConfigDraft): HydrateConfig {
     defaults,
     diff,
     policy,
+    remote,
     targets,
     allTargets,
     promotion,

@@ -36,6 +36,8 @@ export interface EngineOptions {
   chartCache?: ChartCache
   /** A shard of a plan (`--shard`): only the targets of its branches (docs/adr/0019). */
   shard?: ShardScope
+  /** Where charts may be fetched from, instead of the config's `remote.allow` (a PR: the base's). */
+  remoteAllow?: readonly string[]
 }
 
 export interface RepositoryRender {
@@ -143,7 +145,8 @@ export async function renderSelection(
     timeoutMs: options.timeoutMs,
     env: options.env,
     toolbox: options.toolbox,
-    chartCache: options.chartCache
+    chartCache: options.chartCache,
+    remoteAllow: options.remoteAllow ?? config.remote.allow
   })
   const rendered = [...fresh, ...fromBranches, ...(selection.reused ?? [])]
   const t2 = performance.now()

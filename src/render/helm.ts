@@ -18,6 +18,8 @@ import {
 import { getErrorMessage, RenderError } from '../errors.js'
 import { runProcess } from '../process/run.js'
 import { ChartDownloadError, type PinnedChart } from './chartCache.js'
+import { copyWithoutGit, gitEntriesBelow } from './gitFreeCopy.js'
+import { checkDependencyRepositories, checkFetch } from './remoteFetches.js'
 import { commandLine, shellQuote } from './shellQuote.js'
 import { redactToolOutput, runRenderTool, toolErrorOutput, toolWarnings } from './toolOutput.js'
 import type { Tool } from './tools.js'
@@ -25,16 +27,16 @@ import type { RawRender, RenderContext } from './types.js'
 
 /**
  * Copies the chart and its file:// dependencies into scratch space at the same relative
- * paths, so `helm dependency build` can write charts/ and Chart.lock there instead of
- * into the user's repository.
+ * paths, without any `.git` (helm would load it into `.Files`), so `helm dependency build`
+ * can write charts/ and Chart.lock there instead of into the user's repository.
  */
-function stageChart(target: Target, context: RenderContext, source: string): string {
+function stageChart(target: Target, context: RenderContext, chartDirs: readonly string[]): string {
   const stage = fs.mkdtempSync(path.join(context.tempDir, 'chart-'))
-  for (const dir of [source, ...fileDependencies(context.repoRoot, source)]) {
+  for (const dir of chartDirs) {
     const from = path.join(context.repoRoot, dir)
     if (!fs.existsSync(from))
       throw new RenderError(target.name, `chart dependency directory ${dir} does not exist`)
-    fs.cpSync(from, path.join(stage, dir), { recursive: true, dereference: false })
+    copyWithoutGit(from, path.join(stage, dir))
   }
   return stage
 }
@@ -47,6 +49,7 @@ async function pullChart(
   plainHttp: boolean,
   into: string
 ): Promise<void> {
+  checkFetch(context, 'chart repository', chart.repo ?? chart.chart)
   const args = [
     'pull',
     chart.chart,
@@ -185,14 +188,22 @@ export async function renderHelm(
   if (target.source !== undefined) {
     chartDisplay = target.source || '.'
     chartArg = path.join(context.repoRoot, target.source)
-    if (needsDependencyBuild(chartArg)) {
-      const stage = stageChart(target, context, target.source)
-      chartArg = path.join(stage, target.source)
-      const build = ['dependency', 'build', chartDisplay]
+    const chartDirs = [target.source, ...fileDependencies(context.repoRoot, target.source)]
+    const build = needsDependencyBuild(chartArg)
+    // A chart at the repository's root, or one holding a submodule or nested repository.
+    const holdsGit = gitEntriesBelow(chartDirs.map(d => path.join(context.repoRoot, d))).length > 0
+    const stage = build || holdsGit ? stageChart(target, context, chartDirs) : undefined
+    if (stage !== undefined) chartArg = path.join(stage, target.source)
+    if (build && stage !== undefined) {
+      const buildArgs = ['dependency', 'build', chartDisplay]
       // The same charts/ that `dependency build` would download, so it stays the command shown.
       if (await vendorPinnedDependencies(target, context, helm, chartArg))
-        commands.push(commandLine(['helm', ...build]))
-      else await run(['dependency', 'build', chartArg], build, stage)
+        commands.push(commandLine(['helm', ...buildArgs]))
+      else {
+        // helm fetches what the chart names: only from where the base allows.
+        checkDependencyRepositories(target, context, stage, chartDirs)
+        await run(['dependency', 'build', chartArg], buildArgs, stage)
+      }
     }
   } else {
     chartArg = chartDisplay = options.chart as string

@@ -15,6 +15,7 @@ import { renderKustomize } from './kustomize.js'
 import { withFluxSubstitution } from './fluxSubstitution.js'
 import { mapWithConcurrency } from '../process/pool.js'
 import { Toolbox } from './tools.js'
+import { RemoteAllowList } from '../security/remoteAllow.js'
 import type { RawRender, RenderContext } from './types.js'
 
 export interface RenderedTarget {
@@ -42,6 +43,8 @@ export interface RenderOptions {
   env?: NodeJS.ProcessEnv
   /** Shared by the renders of one run (both sides of a diff); default: from `env`. */
   chartCache?: ChartCache
+  /** Where charts may be fetched from (`remote.allow`; in a PR's diff, the base's); default: nowhere. */
+  remoteAllow?: readonly string[]
 }
 
 export interface RenderFailure {
@@ -110,7 +113,7 @@ export async function renderTarget(
 ): Promise<RenderedTarget> {
   const started = performance.now()
   const deps = targetDependencies(context.repoRoot, target, context.kustomizations)
-  new InputGuard(context.repoRoot, target).check(deps)
+  new InputGuard(context.repoRoot, target, context.remote).check(deps)
   const raw = await renderRaw(target, context, toolbox, deps)
   const { resources, problems } = parseManifests(raw.sources ?? raw.text, target.name)
   return {
@@ -143,7 +146,8 @@ export async function renderTargets(
       kustomizations: new Map(),
       chartCache:
         options.chartCache ??
-        new ChartCache(chartCacheDir(options.env ?? process.env), options.logger)
+        new ChartCache(chartCacheDir(options.env ?? process.env), options.logger),
+      remote: new RemoteAllowList(options.remoteAllow ?? [])
     }
     const outcomes = await mapWithConcurrency(
       targets,

@@ -6,6 +6,8 @@ import { RenderError } from '../errors.js'
 import type { Reference, TargetDependencies } from '../targets/dependencies.js'
 import { parse } from 'yaml'
 import { archiveFiles } from '../sources/chartArchive.js'
+import { isGitEntry } from './gitFreeCopy.js'
+import { RemoteAllowList } from '../security/remoteAllow.js'
 
 /** Where `helm dependency build` reads dependency repositories from. */
 const CHART_DEPENDENCY_FILES = [
@@ -39,10 +41,14 @@ function isUnder(prefix: string, file: string): boolean {
 export class InputGuard {
   private readonly realRoot: string
   private readonly walked = new Set<string>()
+  /** `.git` entries below the directories walked (repo-relative). */
+  private readonly gitEntries: string[] = []
 
   constructor(
     private readonly repoRoot: string,
-    private readonly target: Target
+    private readonly target: Target,
+    /** Where charts may be fetched from; default: nowhere. */
+    private readonly remoteAllow = new RemoteAllowList([])
   ) {
     this.realRoot = fs.realpathSync(repoRoot)
   }
@@ -58,7 +64,10 @@ export class InputGuard {
   /** Why an absolute, resolved path may not be read, or undefined when it may. */
   private refusal(real: string): string | undefined {
     if (isGitDirectory(this.realRoot, real)) return "inside the repository's .git directory"
-    if (isUnder(this.realRoot, real)) return undefined
+    if (isUnder(this.realRoot, real))
+      return path.relative(this.realRoot, real).split(path.sep).some(isGitEntry)
+        ? "inside a nested repository's .git (a submodule, worktree or checkout)"
+        : undefined
     if (SYSTEM_PREFIXES.some(prefix => isUnder(prefix, real)))
       return 'a system path, never readable'
     return this.allowOutside
@@ -128,13 +137,15 @@ export class InputGuard {
     }
     for (const entry of entries) {
       const child = relative ? `${relative}/${entry.name}` : entry.name
-      if (entry.isSymbolicLink()) {
+      if (isGitEntry(entry.name)) {
+        this.gitEntries.push(child)
+      } else if (entry.isSymbolicLink()) {
         this.checkPath(child)
         const stat = fs.statSync(path.join(this.repoRoot, child), { throwIfNoEntry: false })
         if (stat?.isDirectory()) this.walk(child)
         else if (entry.name === 'values.schema.json') this.checkSchemaFile(child)
         else if (entry.name.endsWith('.tgz')) this.checkArchive(child)
-      } else if (entry.isDirectory() && entry.name !== '.git') {
+      } else if (entry.isDirectory()) {
         this.walk(child)
       } else if (entry.name === 'values.schema.json') {
         this.checkSchemaFile(child)
@@ -219,10 +230,14 @@ export class InputGuard {
     for (const ref of refs) {
       const where = `${ref.dir || '.'}: ${ref.field} ${ref.ref}`
       if (remote) {
-        if (this.target.kustomize?.allowRemoteBases) continue
-        this.fail(
-          `${where} is a remote base; set kustomize.allowRemoteBases: true on the target to fetch it`
-        )
+        if (!this.target.kustomize?.allowRemoteBases)
+          this.fail(
+            `${where} is a remote base; set kustomize.allowRemoteBases: true on the target to fetch it`
+          )
+        // A chart kustomize pulls (helmCharts repo) comes only from where the base allows.
+        const refused = / repo$/.test(ref.field) ? this.remoteAllow.refusal(ref.ref) : undefined
+        if (refused) this.fail(`${where} ${refused}`)
+        continue
       }
       const real = this.realPath(path.resolve(this.repoRoot, ref.dir, ref.ref))
       const why = this.refusal(real)
@@ -235,7 +250,9 @@ export class InputGuard {
     if (this.target.source !== undefined) this.checkPath(this.target.source)
     for (const ref of deps.refused)
       this.fail(
-        `${ref.dir || '.'}: ${ref.field} ${ref.ref} is refused: helm would load plugins from it, and run them`
+        ref.why
+          ? `${ref.ref}: ${ref.field} ${ref.why}`
+          : `${ref.dir || '.'}: ${ref.field} ${ref.ref} is refused: helm would load plugins from it, and run them`
       )
     this.checkReferences(deps.remote, true)
     this.checkReferences(deps.outside, false)
@@ -245,5 +262,18 @@ export class InputGuard {
       this.checkChart(dir)
     }
     for (const file of deps.files) this.checkPath(file)
+    this.checkGitEntries()
+  }
+
+  /**
+   * helm renders a copy of its chart without `.git`, and plain directories skip dot-entries;
+   * kustomize reads the directories it loads whole (chart homes) in place: refused.
+   */
+  private checkGitEntries(): void {
+    const [entry] = this.gitEntries
+    if (this.target.type !== 'kustomize' || entry === undefined) return
+    this.fail(
+      `${entry} is a .git entry in a directory kustomize reads as a whole (a chart home); helm would load it into .Files, with the credentials in its config`
+    )
   }
 }

@@ -1,5 +1,6 @@
 import type { ManifestSource } from '../manifests/parse.js'
 import type { Obj } from '../targets/dependencies.js'
+import type { RemoteAllowList } from '../security/remoteAllow.js'
 import type { ChartCache } from './chartCache.js'
 
 /** What a renderer produced for one target, before it is parsed. */
@@ -29,4 +30,6 @@ export interface RenderContext {
   kustomizations: Map<string, Obj | undefined>
   /** Pinned remote charts, fetched once (docs/adr/0013). */
   chartCache: ChartCache
+  /** Where a render may fetch charts from (the base's `remote.allow`); absent: nowhere. */
+  remote?: RemoteAllowList
 }

@@ -1,4 +1,5 @@
 import { HydrateError } from '../errors.js'
+import { base64Runs, findInBase64Layers } from './base64Layers.js'
 
 /** A credential of this run: what it is called (never its value) and its value. */
 export interface Credential {
@@ -84,6 +85,9 @@ export function base64Forms(secret: string): string[] {
   return forms.filter(form => form.length >= MIN_LENGTH)
 }
 
+/** What a check reports when a text's base64 layers cost too much to decode: it fails closed. */
+const TOO_DEEP = 'credentials (base64 nested too deeply to check)'
+
 /** Raised when text about to leave the run holds a credential. It names the credential, never the value. */
 export class CredentialLeakError extends HydrateError {
   constructor(
@@ -91,14 +95,14 @@ export class CredentialLeakError extends HydrateError {
     readonly credential: string
   ) {
     super(
-      `${where} contains the run's ${credential} (or its base64 form); it was not written. A rendered input echoes the runner's credentials: check the pull request's charts and kustomizations.`
+      `${where} contains the run's ${credential} (or a base64 form of it); it was not written. A rendered input echoes the runner's credentials: check the pull request's charts and kustomizations.`
     )
   }
 }
 
 /**
  * Checks every text that leaves the run (comment, summary, report files, outputs, commits,
- * log lines) against the run's credentials, plain and base64. Output fails closed: a hit
+ * log lines) against the run's credentials, plain and base64 at any depth. Output fails closed: a hit
  * throws and nothing is written. Log lines are redacted and the hit remembered, so the run
  * still fails at its end.
  */
@@ -119,9 +123,16 @@ export class CredentialGuard {
     this.needles.sort((a, b) => b.text.length - a.text.length)
   }
 
-  /** The name of the first credential found in `text`. */
-  find(text: string): string | undefined {
+  /** The name of the first credential found in `text` as it is. */
+  private findPlain(text: string): string | undefined {
     return this.needles.find(needle => text.includes(needle.text))?.name
+  }
+
+  /** The name of the first credential found in `text`, plain or base64-encoded at any depth. */
+  find(text: string): string | undefined {
+    if (this.needles.length === 0) return undefined
+    const found = findInBase64Layers(text, layer => this.findPlain(layer))
+    return found === 'budget' ? TOO_DEEP : found
   }
 
   /** Throws when `text` holds a credential; returns it unchanged otherwise. */
@@ -134,13 +145,24 @@ export class CredentialGuard {
     return text
   }
 
-  /** `text` with every credential replaced, remembering that one was there. */
+  /**
+   * `text` with every credential replaced (a base64 run that decodes to one, as a whole),
+   * remembering that one was there.
+   */
   redact(text: string, where: string): string {
     let result = text
     for (const needle of this.needles) {
       if (!result.includes(needle.text)) continue
       this.leaked ??= `${where}: ${needle.name}`
       result = result.split(needle.text).join(`<redacted ${needle.name}>`)
+    }
+    if (this.needles.length === 0) return result
+    const runs = base64Runs(result).reverse()
+    for (const { index, length, run } of runs) {
+      const name = this.find(run)
+      if (name === undefined) continue
+      this.leaked ??= `${where}: ${name}`
+      result = `${result.slice(0, index)}<redacted ${name}>${result.slice(index + length)}`
     }
     return result
   }

@@ -1,5 +1,6 @@
 import { parseAllDocuments } from 'yaml'
 import type { JsonObject } from '../manifests/resource.js'
+import { goField, goFoldName } from './kustomizationFields.js'
 
 /** What a kustomization names, as written: the reverse index and the input guard resolve it. */
 export interface NamedPath {
@@ -7,8 +8,8 @@ export interface NamedPath {
   ref: string
 }
 
-/** Fields of kustomize's builtin plugin configs that name files it reads. */
-const PLUGIN_PATH_KEYS = new Set([
+/** Fields of kustomize's builtin plugin configs that name files it reads (Go-folded below). */
+const PLUGIN_PATH_FIELDS = [
   'files',
   'envs',
   'env',
@@ -17,7 +18,9 @@ const PLUGIN_PATH_KEYS = new Set([
   'valuesFile',
   'additionalValuesFiles',
   'chartHome'
-])
+]
+/** Plugin configs decode as kustomizations do: keys match fields case-insensitively. */
+const PLUGIN_PATH_KEYS = new Map(PLUGIN_PATH_FIELDS.map(f => [goFoldName(f), f]))
 
 export function asList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]
@@ -94,7 +97,7 @@ export function pluginConfigPaths(
 ): { paths: NamedPath[]; charts: InflatedChart[]; helmHomes: string[] } | undefined {
   let documents: unknown[]
   try {
-    documents = parseAllDocuments(text).map(d => d.toJS() as unknown)
+    documents = parseAllDocuments(text, { merge: true }).map(d => d.toJS() as unknown)
   } catch {
     return undefined
   }
@@ -103,22 +106,27 @@ export function pluginConfigPaths(
   for (const document of documents) {
     if (!document || typeof document !== 'object') continue
     const d = document as JsonObject
-    if (d.kind === 'HelmChartInflationGenerator')
+    const field = (name: string) => goField(d, name)
+    if (field('kind') === 'HelmChartInflationGenerator') {
+      const chartHome = field('chartHome')
       charts.push({
-        name: d.name,
-        repo: d.repo,
-        version: d.version,
-        chartHome: typeof d.chartHome === 'string' ? d.chartHome : 'charts'
+        name: field('name'),
+        repo: field('repo'),
+        version: field('version'),
+        chartHome: typeof chartHome === 'string' ? chartHome : 'charts'
       })
-    helmHomes.push(...strings([d.configHome, d.helmHome]))
+    }
+    helmHomes.push(...strings([field('configHome'), field('helmHome')]))
   }
   const named: NamedPath[] = []
   const visit = (value: unknown, key: string | undefined): void => {
     if (Array.isArray(value)) for (const item of value) visit(item, key)
     else if (value && typeof value === 'object')
       for (const [k, v] of Object.entries(value as JsonObject)) visit(v, k)
-    else if (typeof value === 'string' && key && PLUGIN_PATH_KEYS.has(key))
-      named.push({ field: key, ref: key === 'files' ? generatorFilePath(value) : value })
+    else if (typeof value === 'string' && key) {
+      const field = PLUGIN_PATH_KEYS.get(goFoldName(key))
+      if (field) named.push({ field, ref: field === 'files' ? generatorFilePath(value) : value })
+    }
   }
   for (const document of documents) visit(document, undefined)
   return { paths: named, charts, helmHomes }

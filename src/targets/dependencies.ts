@@ -1,10 +1,10 @@
 /* eslint-disable max-lines -- split pending (issue 24) */
 import fs from 'node:fs'
 import path from 'node:path'
-import { parse } from 'yaml'
 import { getErrorMessage } from '../errors.js'
 import { nestedKustomizations } from '../sources/directory.js'
 import { findKustomization } from '../sources/kind.js'
+import { fieldsWrittenTwice, parseKustomization } from '../sources/kustomizationFields.js'
 import {
   helmChartsOf,
   inflationValues,
@@ -61,14 +61,17 @@ export interface Reference {
   dir: string
   field: string
   ref: string
+  /** Why it is refused (`refused` only); default: a helm home. */
+  why?: string
 }
 
 import type { JsonObject as Obj } from '../manifests/resource.js'
 
 export type { Obj }
 
+/** Go's url.Parse lower-cases a scheme: `HTTP://` is remote too. */
 const REMOTE =
-  /^(https?:\/\/|git@|ssh:\/\/|git::|file:|github\.com\/|gitlab\.com\/|bitbucket\.org\/|oci:\/\/)/
+  /^(https?:\/\/|git@|ssh:\/\/|git::|file:|github\.com\/|gitlab\.com\/|bitbucket\.org\/|oci:\/\/)/i
 
 /**
  * What the index asks the file system (real paths, directories, kustomization files), asked
@@ -275,10 +278,8 @@ class DependencyCollector {
     this.deps.kustomizations.push(kustomizationPath)
     if (!this.parsed.has(kustomizationPath)) {
       try {
-        this.parsed.set(
-          kustomizationPath,
-          (parse(fs.readFileSync(path.join(this.repoRoot, kustomizationPath), 'utf8')) ?? {}) as Obj
-        )
+        const text = fs.readFileSync(path.join(this.repoRoot, kustomizationPath), 'utf8')
+        this.parsed.set(kustomizationPath, parseKustomization(text))
       } catch {
         this.parsed.set(kustomizationPath, undefined)
       }
@@ -288,6 +289,13 @@ class DependencyCollector {
       this.deps.unresolved.push(`${kustomizationPath} does not parse`)
       return
     }
+    for (const field of fieldsWrittenTwice(k))
+      this.deps.refused.push({
+        dir,
+        field,
+        ref: kustomizationPath,
+        why: 'is written twice (in two letter cases, or through a merge key); kustomize reads one of them'
+      })
     for (const { field, ref } of kustomizationPaths(k)) this.addReference(dir, ref, field)
     for (const { field, entry } of pluginEntries(k)) this.pluginConfig(dir, entry, field)
     for (const { field, ref } of inflationValues(k)) this.addReference(dir, ref, field)

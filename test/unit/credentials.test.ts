@@ -5,9 +5,11 @@ import {
   CredentialGuard,
   CredentialLeakError,
   credentialsFromEnvironment,
+  credentialsInExtraHeaders,
   credentialsInUrl
 } from '../../src/security/credentials.js'
 import { redactUrl, redactUrls } from '../../src/git/redact.js'
+import { findInBase64Layers } from '../../src/security/base64Layers.js'
 
 const TOKEN = 'ghs_RunnerToken0123456789abcdefABCDEF'
 
@@ -102,6 +104,53 @@ describe('the credential guard', () => {
     )
     expect(guard.find(Buffer.from('nothing secret here at all').toString('base64'))).toBeUndefined()
     expect(base64Forms(TOKEN)).toHaveLength(3)
+  })
+
+  it('finds a credential base64-encoded at any depth, misaligned, wrapped or in JSON (property test)', () => {
+    const random = prng(20261207)
+    const config = `[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic ${Buffer.from(
+      `x-access-token:${TOKEN}`
+    ).toString('base64')}\n`
+    const guard = new CredentialGuard(
+      credentialsInExtraHeaders(
+        `http.https://github.com/.extraheader AUTHORIZATION: basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`
+      )
+    )
+    for (let i = 0; i < 60; i++) {
+      let text = config
+      const depth = 1 + Math.floor(random() * 5)
+      for (let d = 0; d < depth; d++) {
+        // Text before the encoding may shift its alignment; the encoding may be URL-safe.
+        text = 'ABC'.slice(0, Math.floor(random() * 4)) + Buffer.from(text).toString('base64')
+        if (random() < 0.3) text = text.replace(/\+/g, '-').replace(/\//g, '_')
+      }
+      const wrapped = random() < 0.5 ? text.replace(/(.{76})/g, '$1\n') : text
+      const shown = random() < 0.5 ? JSON.stringify({ stolen: wrapped }) : `stolen: "${wrapped}"`
+      expect({ i, depth, found: guard.find(shown) }).toEqual({
+        i,
+        depth,
+        found: 'the token in git config (http.extraheader)'
+      })
+    }
+    const clean = Buffer.from(Buffer.from('nothing secret at all, twice over').toString('base64'))
+    expect(guard.find(clean.toString('base64'))).toBeUndefined()
+    expect(guard.find('The quick brown fox jumps over the lazy dog '.repeat(200))).toBeUndefined()
+  })
+
+  it('redacts a base64 run that decodes to a credential, and fails closed past its budget', () => {
+    const guard = new CredentialGuard([{ name: 'GITHUB_TOKEN', value: TOKEN }])
+    const twice = Buffer.from(Buffer.from(TOKEN).toString('base64')).toString('base64')
+    expect(guard.redact(`value: ${twice} end`, 'a log line')).toBe(
+      'value: <redacted GITHUB_TOKEN> end'
+    )
+    expect(guard.leak).toBe('a log line: GITHUB_TOKEN')
+    let deep = `padding ${'A'.repeat(4096)} ${TOKEN}`
+    for (let d = 0; d < 12; d++) deep = Buffer.from(deep).toString('base64')
+    expect(guard.find(deep)).toBe('GITHUB_TOKEN')
+    // Past its budget the search stops and says so (the guard then fails closed).
+    const never = () => undefined
+    expect(findInBase64Layers(deep, never, 0)).toBe('budget')
+    expect(findInBase64Layers(deep, never)).toBeUndefined()
   })
 
   it('fails closed with an error that names the credential and never holds it', () => {

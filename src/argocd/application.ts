@@ -4,6 +4,7 @@ import { stringify } from 'yaml'
 import { fillTemplate } from '../config/discover.js'
 import { checkOutputPath, normalizeOutputPath, resolveInsideRepo } from '../config/paths.js'
 import type {
+  ArgoCluster,
   ArgoDirectoryOptions,
   ArgoFinding,
   Defaults,
@@ -17,18 +18,18 @@ import type { SourceLocation } from '../errors.js'
 import { argoDirectoryFiles } from '../sources/directory.js'
 import { detectSourceType, findKustomization } from '../sources/kind.js'
 import { isExactVersion } from '../sources/remoteChart.js'
+import { environmentOf, NoEnvironment } from './environment.js'
 import { isObject } from './manifests.js'
 
 // One Application → one target, with Argo CD's semantics field by field (README "Using your
 // Argo CD Applications"). What cannot be rendered as Argo CD would is a finding, never a guess.
 
-/** The label or annotation that names an Application's environment (when no hydrator branch). */
-export const ENV_LABEL = 'hydrate/env'
-
 export interface ApplicationContext {
   repoRoot: string
   defaults: Defaults
   isThisRepository(url: string): boolean
+  /** The clusters the repository declares: `clusters` generators, destination servers. */
+  clusters: readonly ArgoCluster[]
 }
 
 export interface ApplicationOrigin {
@@ -216,7 +217,13 @@ function mapApplication(
     throw invalid('has no spec.source, spec.sources or spec.sourceHydrator')
   }
 
-  const env = environmentOf(metadata, destination, hydrator?.branch, context.defaults)
+  let env: string
+  try {
+    env = environmentOf(metadata, destination, hydrator?.branch, context.defaults, context.clusters)
+  } catch (error) {
+    if (error instanceof NoEnvironment) throw invalid(error.message)
+    throw error
+  }
   const branch = hydrator?.branch ?? fillTemplate(context.defaults.branch, { env, name }).value
   const outputPath = hydrator?.path ?? name
   const pathProblem = checkOutputPath(outputPath)
@@ -289,44 +296,6 @@ function mapApplication(
         directory: directoryOptions(source.directory, sourceDir, context.repoRoot)
       }
   }
-}
-
-/**
- * The environment: from the hydrator's sync branch (the `{env}` of defaults.branch when it
- * matches, e.g. env/prod → prod; else the branch itself), else the `hydrate/env` label or
- * annotation, else the destination's name.
- */
-function environmentOf(
-  metadata: Record<string, unknown>,
-  destination: Record<string, unknown>,
-  hydratorBranch: string | undefined,
-  defaults: Defaults
-): string {
-  if (hydratorBranch !== undefined) return envFromBranch(hydratorBranch, defaults.branch)
-  for (const section of ['labels', 'annotations']) {
-    const map = metadata[section]
-    if (isObject(map) && typeof map[ENV_LABEL] === 'string' && map[ENV_LABEL] !== '')
-      return map[ENV_LABEL]
-  }
-  if (typeof destination.name === 'string' && destination.name !== '') return destination.name
-  throw invalid(
-    `has no environment: no sourceHydrator, no ${ENV_LABEL} label or annotation, no spec.destination.name`
-  )
-}
-
-export function envFromBranch(branch: string, template: string): string {
-  if (!template.includes('{env}')) return branch
-  const pattern = template
-    .split(/(\{[A-Za-z_][A-Za-z0-9_]*\})/)
-    .map(part =>
-      part === '{env}'
-        ? '(?<env>[^/]+)'
-        : /^\{.*\}$/.test(part)
-          ? '[^/]+'
-          : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-    )
-    .join('')
-  return new RegExp(`^${pattern}$`).exec(branch)?.groups?.env ?? branch
 }
 
 /** Argo CD's build environment, for `$ARGOCD_APP_*` in value files, images and labels. */

@@ -3,11 +3,13 @@ import path from 'node:path'
 import { minimatch } from 'minimatch'
 import { parseAllDocuments } from 'yaml'
 import { resolveInsideRepo } from '../config/paths.js'
+import type { ArgoCluster } from '../config/types.js'
+import { clusterParams, sanitizeName, SelectorError } from './clusters.js'
 import { isObject } from './manifests.js'
 
 // ApplicationSet generators and templates, as the ApplicationSet controller evaluates them,
-// for the generators that read only this repository: list, git (directories, files), and
-// matrix/merge of those. Anything else is reported, never guessed.
+// for the generators that read only this repository: list, git (directories, files), clusters
+// (from the clusters the repository declares), and matrix/merge of those. Anything else is reported, never guessed.
 
 export type Params = Record<string, unknown>
 
@@ -19,9 +21,11 @@ export interface GeneratorContext {
   goTemplate: boolean
   /** Is this URL this repository? */
   isThisRepository(url: string): boolean
+  /** The clusters the repository declares (Secrets, `argocd.clusters`). */
+  clusters: readonly ArgoCluster[]
 }
 
-const GENERATORS = ['list', 'git', 'matrix', 'merge'] as const
+const GENERATORS = ['list', 'git', 'clusters', 'matrix', 'merge'] as const
 
 /** The parameter sets of one generator entry of `spec.generators`. */
 export function generatorParams(generator: unknown, context: GeneratorContext): Params[] {
@@ -47,6 +51,8 @@ export function generatorParams(generator: unknown, context: GeneratorContext): 
       return listParams(spec, context)
     case 'git':
       return gitParams(spec, context)
+    case 'clusters':
+      return clustersParams(spec, context)
     case 'matrix':
       return matrixParams(spec, context)
     default:
@@ -71,6 +77,33 @@ function listParams(spec: Record<string, unknown>, context: GeneratorContext): P
     }
     return params
   })
+}
+
+/** The clusters generator: the selected clusters, `values` rendered with each one's parameters. */
+function clustersParams(spec: Record<string, unknown>, context: GeneratorContext): Params[] {
+  for (const key of Object.keys(spec))
+    if (!['selector', 'values', 'flatList'].includes(key))
+      throw new UnsupportedGenerator(`clusters generator ${key} is not supported`)
+  const values = spec.values ?? {}
+  if (!isObject(values))
+    throw new UnsupportedGenerator('clusters generator values must be a mapping')
+  let sets: Params[]
+  try {
+    sets = clusterParams(spec.selector, context.clusters, context.goTemplate)
+  } catch (error) {
+    if (error instanceof SelectorError)
+      throw new UnsupportedGenerator(`clusters generator: ${error.message}`)
+    throw error
+  }
+  for (const params of sets) {
+    const rendered: Record<string, string> = {}
+    for (const [key, value] of Object.entries(values))
+      rendered[key] = renderString(stringOf(value), params, context.goTemplate)
+    if (context.goTemplate) {
+      if (Object.keys(rendered).length > 0) params.values = rendered
+    } else for (const [key, value] of Object.entries(rendered)) params[`values.${key}`] = value
+  }
+  return spec.flatList === true ? [{ clusters: sets }] : sets
 }
 
 function gitParams(spec: Record<string, unknown>, context: GeneratorContext): Params[] {
@@ -169,11 +202,11 @@ function pathParams(dir: string, file: string | undefined, goTemplate: boolean):
   const names = {
     path: dir,
     basename,
-    basenameNormalized: normalizeName(basename),
+    basenameNormalized: sanitizeName(basename),
     ...(file !== undefined
       ? {
           filename: path.posix.basename(file),
-          filenameNormalized: normalizeName(path.posix.basename(file))
+          filenameNormalized: sanitizeName(path.posix.basename(file))
         }
       : {})
   }
@@ -183,14 +216,6 @@ function pathParams(dir: string, file: string | undefined, goTemplate: boolean):
     if (key !== 'path') params[`path.${key}`] = value
   segments.forEach((segment, index) => (params[`path[${index}]`] = segment))
   return params
-}
-
-/** The controller's SanitizeName: lower case, runs of other characters as `-`, trimmed. */
-function normalizeName(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/[^a-z0-9-.]+/g, '-')
-    .replace(/^[-.]+|[-.]+$/g, '')
 }
 
 function matrixParams(spec: Record<string, unknown>, context: GeneratorContext): Params[] {

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { envFromBranch } from '../../src/argocd/application.js'
+import { envFromBranch } from '../../src/argocd/environment.js'
 import {
   generatorParams,
   renderTemplate,
@@ -65,7 +65,7 @@ describe('ApplicationSet generators', () => {
     'clusters/dev/config.json': '{"cluster": {"name": "dev", "env": "dev"}}',
     'clusters/prod/config.json': '{"cluster": {"name": "prod", "env": "prod"}}'
   })
-  const context = { repoRoot: repo, goTemplate: false, isThisRepository }
+  const context = { repoRoot: repo, goTemplate: false, isThisRepository, clusters: [] }
 
   it('git directories: path.Match per segment, excludes win', () => {
     const params = generatorParams(
@@ -137,7 +137,7 @@ describe('ApplicationSet generators', () => {
   })
 
   it('reports other generators and other repositories', () => {
-    expect(() => generatorParams({ clusters: {} }, context)).toThrow(UnsupportedGenerator)
+    expect(() => generatorParams({ scmProvider: {} }, context)).toThrow(UnsupportedGenerator)
     expect(() =>
       generatorParams({ git: { repoURL: 'https://github.com/x/y', directories: [] } }, context)
     ).toThrow(/is not this repository/)

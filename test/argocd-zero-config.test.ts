@@ -390,3 +390,32 @@ describe('hydrate targets explains every Application and ApplicationSet', () => 
     )
   })
 })
+
+describe('Applications kustomize builds', () => {
+  it('a patch a kustomization applies is not read as an Application of its own', () => {
+    const repo = makeRepo({
+      files: {
+        ...GUESTBOOK,
+        'base/app.yaml': application('guestbook', '{ server: https://kubernetes.default.svc }'),
+        'base/kustomization.yaml': 'resources: [app.yaml]\n',
+        'cluster/one/kustomization.yml':
+          'resources: [../../base]\npatches: [{ path: patch-app.yaml }]\n',
+        'cluster/one/patch-app.yaml': [
+          'apiVersion: argoproj.io/v1alpha1',
+          'kind: Application',
+          'metadata: { name: guestbook }',
+          'spec: { source: { helm: { values: "x: 1" } } }',
+          ''
+        ].join('\n')
+      }
+    })
+    git(repo, 'remote', 'add', 'origin', ORIGIN)
+    const config = loadConfig(repo)
+    expect(summary(config)).toEqual([
+      'guestbook in-cluster env/in-cluster:guestbook base/app.yaml:1:1'
+    ])
+    expect(findingLines(config)).toEqual([
+      'cluster/one/patch-app.yaml:1:1 Application guestbook: skipped: a patch that cluster/one/kustomization.yml applies, not an Application of its own; it renders as part of what that kustomization builds'
+    ])
+  })
+})

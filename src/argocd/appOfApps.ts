@@ -81,6 +81,7 @@ export function childTargets(
             : `Application ${name} is also declared at ${describe(seen.where)}, differently; that one is rendered`
         })
       // The same object seen again (a file the parent also renders) is the same Application.
+      else entry.sameAs = seen.where.location
       return
     }
     const chain = [...parent.chain, name]

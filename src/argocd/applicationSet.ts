@@ -4,7 +4,7 @@ import { minimatch } from 'minimatch'
 import { parseAllDocuments } from 'yaml'
 import { resolveInsideRepo } from '../config/paths.js'
 import type { ArgoCluster } from '../config/types.js'
-import { clusterParams, sanitizeName, SelectorError } from './clusters.js'
+import { ClusterGeneratorError, clustersGeneratorParams, sanitizeName } from './clusters.js'
 import { isObject } from './manifests.js'
 
 // ApplicationSet generators and templates, as the ApplicationSet controller evaluates them,
@@ -52,7 +52,14 @@ export function generatorParams(generator: unknown, context: GeneratorContext): 
     case 'git':
       return gitParams(spec, context)
     case 'clusters':
-      return clustersParams(spec, context)
+      try {
+        return clustersGeneratorParams(spec, context.clusters, context.goTemplate, (text, params) =>
+          renderString(text, params, context.goTemplate)
+        )
+      } catch (error) {
+        if (error instanceof ClusterGeneratorError) throw new UnsupportedGenerator(error.message)
+        throw error
+      }
     case 'matrix':
       return matrixParams(spec, context)
     default:
@@ -77,33 +84,6 @@ function listParams(spec: Record<string, unknown>, context: GeneratorContext): P
     }
     return params
   })
-}
-
-/** The clusters generator: the selected clusters, `values` rendered with each one's parameters. */
-function clustersParams(spec: Record<string, unknown>, context: GeneratorContext): Params[] {
-  for (const key of Object.keys(spec))
-    if (!['selector', 'values', 'flatList'].includes(key))
-      throw new UnsupportedGenerator(`clusters generator ${key} is not supported`)
-  const values = spec.values ?? {}
-  if (!isObject(values))
-    throw new UnsupportedGenerator('clusters generator values must be a mapping')
-  let sets: Params[]
-  try {
-    sets = clusterParams(spec.selector, context.clusters, context.goTemplate)
-  } catch (error) {
-    if (error instanceof SelectorError)
-      throw new UnsupportedGenerator(`clusters generator: ${error.message}`)
-    throw error
-  }
-  for (const params of sets) {
-    const rendered: Record<string, string> = {}
-    for (const [key, value] of Object.entries(values))
-      rendered[key] = renderString(stringOf(value), params, context.goTemplate)
-    if (context.goTemplate) {
-      if (Object.keys(rendered).length > 0) params.values = rendered
-    } else for (const [key, value] of Object.entries(rendered)) params[`values.${key}`] = value
-  }
-  return spec.flatList === true ? [{ clusters: sets }] : sets
 }
 
 function gitParams(spec: Record<string, unknown>, context: GeneratorContext): Params[] {

@@ -85,8 +85,44 @@ function where(location: SourceLocation): string {
   return location.line === undefined ? location.file : `${location.file}:${location.line}`
 }
 
-/** Why a label selector cannot be evaluated, as Kubernetes' LabelSelectorAsSelector refuses it. */
-export class SelectorError extends Error {}
+/** A clusters generator (or its selector) that cannot be evaluated. */
+export class ClusterGeneratorError extends Error {}
+class SelectorError extends ClusterGeneratorError {}
+
+/**
+ * The clusters generator's parameter sets: the selected clusters with `values` rendered with
+ * each one's parameters (`values.k` in default mode, `values` map in Go template mode).
+ */
+export function clustersGeneratorParams(
+  spec: Record<string, unknown>,
+  clusters: readonly ArgoCluster[],
+  goTemplate: boolean,
+  render: (text: string, params: Record<string, unknown>) => string
+): Array<Record<string, unknown>> {
+  for (const key of Object.keys(spec))
+    if (!['selector', 'values', 'flatList'].includes(key))
+      throw new ClusterGeneratorError(`clusters generator ${key} is not supported`)
+  const values = spec.values ?? {}
+  if (!isObject(values))
+    throw new ClusterGeneratorError('clusters generator values must be a mapping')
+  let sets: Array<Record<string, unknown>>
+  try {
+    sets = clusterParams(spec.selector, clusters, goTemplate)
+  } catch (error) {
+    if (error instanceof SelectorError)
+      throw new ClusterGeneratorError(`clusters generator: ${error.message}`)
+    throw error
+  }
+  for (const params of sets) {
+    const rendered: Record<string, string> = {}
+    for (const [key, value] of Object.entries(values))
+      rendered[key] = render(typeof value === 'string' ? value : String(value), params)
+    if (goTemplate) {
+      if (Object.keys(rendered).length > 0) params.values = rendered
+    } else for (const [key, value] of Object.entries(rendered)) params[`values.${key}`] = value
+  }
+  return spec.flatList === true ? [{ clusters: sets }] : sets
+}
 
 /** Does a Kubernetes label selector (matchLabels, matchExpressions) select these labels? */
 export function selectorMatches(selector: unknown, labels: Record<string, string>): boolean {

@@ -17,6 +17,7 @@ import {
 import { generatorParams, renderTemplate, UnsupportedGenerator } from './applicationSet.js'
 import { knownClusters } from './clusters.js'
 import { skipDuplicateNames, type DiscoveredApplication } from './duplicates.js'
+import { kustomizePatchFiles } from './patchFiles.js'
 import { isObject, readArgoManifests, type ArgoManifest } from './manifests.js'
 import { gitRemoteURLs, normalizeRepoURL } from './repoUrl.js'
 
@@ -65,6 +66,10 @@ export function discoverArgoTargets(
       entry.findings.push(finding)
     }
   }
+  const patchFiles = kustomizePatchFiles(
+    repoRoot,
+    manifests.manifests.map(m => m.location.file)
+  )
   for (const manifest of manifests.manifests) {
     const subject = `${manifest.kind} ${manifest.name || '(unnamed)'}`
     const entry: ArgoConsidered = {
@@ -74,6 +79,20 @@ export function discoverArgoTargets(
       findings: []
     }
     considered.push(entry)
+    const note = (finding: ArgoFinding) => {
+      findings.push(finding)
+      entry.findings.push(finding)
+    }
+    const patchOf = patchFiles.get(manifest.location.file)
+    if (patchOf) {
+      note({
+        location: manifest.location,
+        subject,
+        kind: 'skipped',
+        message: `a patch that ${patchOf} applies, not an Application of its own; it renders as part of what that kustomization builds`
+      })
+      continue
+    }
     if (manifest.kind === 'Application') {
       consider(entry, manifest.object, {
         location: manifest.location,
@@ -85,25 +104,20 @@ export function discoverArgoTargets(
     try {
       const generated = applicationSetApplications(manifest, context)
       for (const { app, where } of generated) consider(entry, app, where)
-      if (generated.length === 0) {
-        const finding: ArgoFinding = {
+      if (generated.length === 0)
+        note({
           location: manifest.location,
           subject,
           kind: 'skipped',
           message: 'its generators give no parameter sets, so it generates no Application'
-        }
-        findings.push(finding)
-        entry.findings.push(finding)
-      }
+        })
     } catch (error) {
-      const finding: ArgoFinding = {
+      note({
         location: manifest.location,
         subject,
         kind: error instanceof UnsupportedGenerator ? 'unsupported' : 'invalid',
         message: getErrorMessage(error)
-      }
-      findings.push(finding)
-      entry.findings.push(finding)
+      })
     }
   }
   const { kept, findings: duplicates } = skipDuplicateNames(found)

@@ -27,6 +27,7 @@ export function targetsJson(config: HydrateConfig, source: string): string {
     at: formatLocation(c.location),
     subject: c.subject,
     targets: c.targets,
+    ...(c.sameAs ? { sameAs: formatLocation(c.sameAs) } : {}),
     findings: c.findings.map(finding)
   }))
   const clusters = config.argocd?.clusters.map(c => ({

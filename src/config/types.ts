@@ -241,6 +241,8 @@ export interface ArgoConsidered {
   targets: string[]
   /** Why it, or an Application it generated, gave no target. */
   findings: ArgoFinding[]
+  /** An app-of-apps child identical to an Application read before: that one is it. */
+  sameAs?: SourceLocation
 }
 
 /** An Application (or generated one) not turned into a target, or not wholly. */

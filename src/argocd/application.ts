@@ -19,6 +19,7 @@ import { argoDirectoryFiles } from '../sources/directory.js'
 import { detectSourceType, findKustomization } from '../sources/kind.js'
 import { isExactVersion } from '../sources/remoteChart.js'
 import { environmentOf, NoEnvironment } from './environment.js'
+import { envsubst as argoEnvsubst } from './envsubst.js'
 import { isObject } from './manifests.js'
 
 // One Application → one target, with Argo CD's semantics field by field (README "Using your
@@ -315,13 +316,10 @@ function appEnvironment(
   ])
 }
 
-/** `$VAR` / `${VAR}` from Argo CD's build environment; the revision is not known before a commit. */
+/** Argo CD's Envsubst of the build environment; the revision is not known before a commit. */
 function envsubst(text: string, vars: Map<string, string>, what: string): string {
-  return text.replace(/\$(\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/g, (whole, _b, braced, bare) => {
-    const key = (braced ?? bare) as string
-    if (key.startsWith('ARGOCD_APP_REVISION'))
-      throw unsupported(`${what} uses $${key}, which depends on the commit Argo CD renders`)
-    return vars.get(key) ?? whole
+  return argoEnvsubst(text, vars, name => {
+    throw unsupported(`${what} uses $${name}, which depends on the commit Argo CD renders`)
   })
 }
 
@@ -377,7 +375,8 @@ function stringMap(value: unknown, what: string): Record<string, string> {
 function helmCommon(
   helm: Record<string, unknown>,
   appName: string,
-  destinationNamespace: string | undefined
+  destinationNamespace: string | undefined,
+  vars: Map<string, string>
 ): HelmOptions {
   checkKeys(helm, HELM_KEYS, 'helm')
   const parameters: HelmParameter[] = []
@@ -385,9 +384,11 @@ function helmCommon(
   if (!Array.isArray(rawParameters)) throw invalid('helm.parameters must be a list')
   for (const p of rawParameters) {
     if (!isObject(p) || typeof p.name !== 'string') throw invalid('helm.parameters need a name')
+    // repository.go substitutes the values of --set and --set-string (not the names).
+    const value = p.value === undefined || p.value === null ? '' : String(p.value)
     parameters.push({
       name: p.name,
-      value: p.value === undefined || p.value === null ? '' : String(p.value),
+      value: envsubst(value, vars, `helm.parameters ${p.name}`),
       forceString: p.forceString === true
     })
   }
@@ -496,14 +497,17 @@ function localChartHelm(
   context: ApplicationContext
 ): HelmOptions {
   const helm = source.helm ?? {}
-  const options = helmCommon(helm, appName, destinationNamespace)
+  const options = helmCommon(helm, appName, destinationNamespace, vars)
   options.valueFiles = valueFilesOf(helm, chartDir, refs, vars, context)
   const rawFiles = helm.fileParameters ?? []
   if (!Array.isArray(rawFiles)) throw invalid('helm.fileParameters must be a list')
   options.fileParameters = rawFiles.map(p => {
     if (!isObject(p) || typeof p.name !== 'string' || typeof p.path !== 'string')
       throw invalid('helm.fileParameters need a name and a path')
-    const file = p.path.startsWith('/') ? p.path : path.posix.join(chartDir || '.', p.path)
+    const substituted = envsubst(p.path, vars, `helm.fileParameters ${p.name}`)
+    const file = substituted.startsWith('/')
+      ? substituted
+      : path.posix.join(chartDir || '.', substituted)
     return { name: p.name, path: repoPath(context.repoRoot, file, `helm file parameter ${p.name}`) }
   })
   return options
@@ -527,7 +531,7 @@ function remoteChartHelm(
   const helm = source.helm ?? {}
   if (helm.fileParameters !== undefined)
     throw unsupported('helm.fileParameters with a remote chart are not supported')
-  const options = helmCommon(helm, appName, destinationNamespace)
+  const options = helmCommon(helm, appName, destinationNamespace, vars)
   options.valueFiles = valueFilesOf(helm, undefined, refs, vars, context)
   if (/^https?:\/\//.test(repoURL)) return { ...options, repo: repoURL, chart, version }
   // Argo CD's OCI Helm repositories are written with or without oci://.
@@ -543,8 +547,6 @@ function kustomizeEdits(
 ): KustomizeEdits | undefined {
   if (kustomize === undefined) return undefined
   checkKeys(kustomize, KUSTOMIZE_KEYS, 'kustomize')
-  if (kustomize.commonAnnotationsEnvsubst === true)
-    throw unsupported('kustomize.commonAnnotationsEnvsubst is not supported')
   const text = (key: string) =>
     typeof kustomize[key] === 'string' && kustomize[key] !== ''
       ? (kustomize[key] as string)
@@ -579,6 +581,11 @@ function kustomizeEdits(
   const labels = stringMap(kustomize.commonLabels, 'kustomize.commonLabels')
   for (const key of Object.keys(labels))
     labels[key] = envsubst(labels[key] as string, vars, 'kustomize.commonLabels')
+  // util/kustomize/kustomize.go: annotations are substituted only with commonAnnotationsEnvsubst.
+  const annotations = stringMap(kustomize.commonAnnotations, 'kustomize.commonAnnotations')
+  if (kustomize.commonAnnotationsEnvsubst === true)
+    for (const key of Object.keys(annotations))
+      annotations[key] = envsubst(annotations[key] as string, vars, 'kustomize.commonAnnotations')
   return {
     namePrefix: text('namePrefix'),
     nameSuffix: text('nameSuffix'),
@@ -590,7 +597,7 @@ function kustomizeEdits(
     forceCommonLabels: kustomize.forceCommonLabels === true,
     labelWithoutSelector: kustomize.labelWithoutSelector === true,
     labelIncludeTemplates: kustomize.labelIncludeTemplates === true,
-    commonAnnotations: stringMap(kustomize.commonAnnotations, 'kustomize.commonAnnotations'),
+    commonAnnotations: annotations,
     forceCommonAnnotations: kustomize.forceCommonAnnotations === true,
     namespace: text('namespace'),
     patches,

@@ -1,0 +1,203 @@
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { goExpand } from '../src/argocd/envsubst.js'
+import { loadConfig } from '../src/config/load.js'
+import { renderRepository, writeLayouts } from '../src/engine.js'
+import { formatLocation } from '../src/errors.js'
+import { MemoryLogger } from '../src/logger.js'
+import { cleanupTempDirs, git, makeRepo, tempDir } from './helpers/repo.js'
+import { HELM_VERSIONS, toolEnv } from './helpers/tools.js'
+import { byIdentity, parseStream } from './helpers/yaml.js'
+
+// Issue 26, case by case against Argo CD v3.5.1 (argoproj/argo-cd 37ee0097): the expected
+// output is helm run with the argument list the repo-server builds, written out per case with
+// the source line it comes from.
+
+afterAll(cleanupTempDirs)
+
+const ORIGIN = 'https://github.com/example/semantics.git'
+
+describe("Go's os.Expand, as Env.Envsubst uses it (pkg/apis/application/v1alpha1/types.go:181)", () => {
+  const vars: Record<string, string> = {
+    HOME: '/usr/gopher',
+    H: '(Value of H)',
+    '*': 'all',
+    '1': 'ONE'
+  }
+  const expand = (text: string) => goExpand(text, name => (name === '$' ? '$' : (vars[name] ?? '')))
+  // Go's os_test.go expandTests, with the same mapping.
+  it.each([
+    ['', ''],
+    ['$*', 'all'],
+    ['$$', '$'],
+    ['${*}', 'all'],
+    ['$1', 'ONE'],
+    ['${1}', 'ONE'],
+    ['now is the time', 'now is the time'],
+    ['$HOME', '/usr/gopher'],
+    ['$home_1', ''],
+    ['${HOME}', '/usr/gopher'],
+    ['${H}OME', '(Value of H)OME'],
+    ['A$$$#$1$H$home_1*B', 'A$ONE(Value of H)*B'],
+    ['start$+middle$^end$', 'start$+middle$^end$'],
+    ['mixed$|bag$$$', 'mixed$|bag$$'],
+    ['$', '$'],
+    ['$}', '$}'],
+    ['${', ''],
+    ['${}', '']
+  ])('%j → %j', (input, output) => {
+    expect(expand(input)).toBe(output)
+  })
+})
+
+const CHART = {
+  'chart/Chart.yaml': 'apiVersion: v2\nname: demo\nversion: 0.1.0\n',
+  'chart/values.yaml': 'who: nobody\nns: none\nunknown: kept\nprice: cheap\nfile: none\n',
+  'chart/values-web.yaml': 'file: values-web\n',
+  'chart/templates/cm.yaml': [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata: { name: {{ .Release.Name }} }',
+    'data:',
+    '  who: {{ .Values.who | quote }}',
+    '  ns: {{ .Values.ns | quote }}',
+    '  unknown: {{ .Values.unknown | quote }}',
+    '  price: {{ .Values.price | quote }}',
+    '  file: {{ .Values.file | quote }}',
+    ''
+  ].join('\n')
+}
+
+function application(spec: string): string {
+  return [
+    'apiVersion: argoproj.io/v1alpha1',
+    'kind: Application',
+    'metadata: { name: web }',
+    'spec:',
+    '  project: shop',
+    '  destination: { server: https://kubernetes.default.svc, namespace: store }',
+    spec,
+    ''
+  ].join('\n')
+}
+
+describe('build environment variables (issue 26 item 1)', () => {
+  const repo = makeRepo({
+    files: {
+      ...CHART,
+      'apps/web.yaml': application(
+        [
+          `  source:`,
+          `    repoURL: ${ORIGIN}`,
+          '    path: chart',
+          '    helm:',
+          '      valueFiles: [values-$ARGOCD_APP_NAME.yaml]',
+          '      parameters:',
+          '        - { name: who, value: $ARGOCD_APP_NAME }',
+          '        - { name: ns, value: "${ARGOCD_APP_NAMESPACE}-$ARGOCD_APP_PROJECT_NAME" }',
+          '        - { name: unknown, value: "[$NOT_SET]" }',
+          '        - { name: price, value: "$$5", forceString: true }'
+        ].join('\n')
+      )
+    }
+  })
+  git(repo, 'remote', 'add', 'origin', ORIGIN)
+
+  it('are substituted as Env.Envsubst does: known values, unknown ones empty, $$ a dollar', () => {
+    const [target] = loadConfig(repo).targets
+    expect(target?.helm?.parameters).toEqual([
+      { name: 'who', value: 'web', forceString: false },
+      { name: 'ns', value: 'store-shop', forceString: false },
+      { name: 'unknown', value: '[]', forceString: false },
+      { name: 'price', value: '$5', forceString: true }
+    ])
+    expect(target?.helm?.valueFiles).toEqual(['chart/values-web.yaml'])
+  })
+
+  describe.each(HELM_VERSIONS)('on $label', ({ bin }) => {
+    it('renders as helm template with the arguments repository.go builds', async () => {
+      const env = toolEnv(bin)
+      const result = await renderRepository({ repoRoot: repo, logger: new MemoryLogger(), env })
+      expect(result.errors.map(e => e.message)).toEqual([])
+      const out = tempDir()
+      writeLayouts(out, result.layouts)
+      const ours = fs.readFileSync(path.join(out, 'env/in-cluster/web/manifest.yaml'), 'utf8')
+      // reposerver/repository/repository.go:1364 (value files through env.Envsubst, relative to
+      // the chart), :1380/:1383 (--set / --set-string values through env.Envsubst), release name
+      // = app name (:1377), --namespace = destination namespace, --include-crds (skipCrds false).
+      const theirs = execFileSync(
+        bin,
+        [
+          'template',
+          'web',
+          'chart',
+          '--namespace',
+          'store',
+          '--values',
+          'chart/values-web.yaml',
+          '--set',
+          'who=web',
+          '--set',
+          'ns=store-shop',
+          '--set',
+          'unknown=[]',
+          '--set-string',
+          'price=$5',
+          '--include-crds'
+        ],
+        { cwd: repo, env, encoding: 'utf8' }
+      )
+      const a = byIdentity(parseStream(ours))
+      const b = byIdentity(parseStream(theirs))
+      expect([...a.keys()]).toEqual([...b.keys()])
+      for (const [id, resource] of b) expect({ id, resource: a.get(id) }).toEqual({ id, resource })
+    })
+  })
+
+  it('a revision variable is refused by name (hydrate renders before the commit exists)', () => {
+    const other = makeRepo({
+      files: {
+        ...CHART,
+        'apps/web.yaml': application(
+          `  source: { repoURL: ${ORIGIN}, path: chart, helm: { parameters: [{ name: who, value: $ARGOCD_APP_REVISION_SHORT }] } }`
+        )
+      }
+    })
+    git(other, 'remote', 'add', 'origin', ORIGIN)
+    const config = loadConfig(other, { allowNoTargets: true })
+    expect(
+      config.argocd?.findings.map(f => `${formatLocation(f.location)} ${f.kind}: ${f.message}`)
+    ).toEqual([
+      'apps/web.yaml:1:1 unsupported: helm.parameters who uses $ARGOCD_APP_REVISION_SHORT, which depends on the commit Argo CD renders'
+    ])
+  })
+
+  it('kustomize: images and commonLabels always, commonAnnotations with commonAnnotationsEnvsubst', () => {
+    const other = makeRepo({
+      files: {
+        'app/kustomization.yaml': 'resources: [cm.yaml]\n',
+        'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: cm }\n',
+        'apps/web.yaml': application(
+          [
+            `  source:`,
+            `    repoURL: ${ORIGIN}`,
+            '    path: app',
+            '    kustomize:',
+            '      images: [registry/$ARGOCD_APP_NAME:1.0]',
+            '      commonLabels: { app: $ARGOCD_APP_NAME, missing: "x${NOPE}" }',
+            '      commonAnnotations: { source: $ARGOCD_APP_SOURCE_PATH }',
+            '      commonAnnotationsEnvsubst: true'
+          ].join('\n')
+        )
+      }
+    })
+    git(other, 'remote', 'add', 'origin', ORIGIN)
+    const edits = loadConfig(other).targets[0]?.kustomize?.edits
+    // util/kustomize/kustomize.go:189 (images), :236 (commonLabels), :257 (annotations).
+    expect(edits?.images).toEqual(['registry/web:1.0'])
+    expect(edits?.commonLabels).toEqual({ app: 'web', missing: 'x' })
+    expect(edits?.commonAnnotations).toEqual({ source: 'app' })
+  })
+})

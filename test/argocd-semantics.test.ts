@@ -201,3 +201,67 @@ describe('build environment variables (issue 26 item 1)', () => {
     expect(edits?.commonAnnotations).toEqual({ source: 'app' })
   })
 })
+
+describe('YAML 1.1 lookalike strings stay strings (issue 26 item 4)', () => {
+  const chart = {
+    'chart/Chart.yaml': 'apiVersion: v2\nname: flags\nversion: 0.1.0\n',
+    'chart/templates/cm.yaml':
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: flags }\ndata:\n  a: {{ .Values.a | quote }}\n  b: {{ .Values.b | quote }}\n  c: {{ .Values.c | quote }}\n'
+  }
+  const repo = makeRepo({
+    files: {
+      ...chart,
+      'apps/web.yaml': application(
+        `  source: { repoURL: ${ORIGIN}, path: chart, helm: { valuesObject: { a: "yes", b: "on", c: "NO" } } }`
+      )
+    }
+  })
+  git(repo, 'remote', 'add', 'origin', ORIGIN)
+
+  describe.each(HELM_VERSIONS)('on $label', ({ bin }) => {
+    it('valuesObject as the values file Argo CD writes (sigs.k8s.io/yaml quotes them)', async () => {
+      const env = toolEnv(bin)
+      const result = await renderRepository({ repoRoot: repo, logger: new MemoryLogger(), env })
+      expect(result.errors.map(e => e.message)).toEqual([])
+      const out = tempDir()
+      writeLayouts(out, result.layouts)
+      const ours = fs.readFileSync(path.join(out, 'env/in-cluster/web/manifest.yaml'), 'utf8')
+      // repository.go writes valuesObject to a temporary values file (yaml.Marshal) and passes
+      // it with --values: helm template web chart --namespace store --values <file> --include-crds
+      const values = path.join(tempDir(), 'values.yaml')
+      fs.writeFileSync(values, 'a: "yes"\nb: "on"\nc: "NO"\n')
+      const theirs = execFileSync(
+        bin,
+        ['template', 'web', 'chart', '--namespace', 'store', '--values', values, '--include-crds'],
+        { cwd: repo, env, encoding: 'utf8' }
+      )
+      expect(parseStream(ours)).toEqual(parseStream(theirs))
+      expect(parseStream(ours)[0]).toMatchObject({ data: { a: 'yes', b: 'on', c: 'NO' } })
+    })
+  })
+
+  it('a kustomization the tool rewrites keeps them quoted', async () => {
+    const other = makeRepo({
+      files: {
+        'app/kustomization.yaml':
+          'resources: [cm.yaml]\nconfigMapGenerator: [{ name: flags, literals: ["x=1"] }]\ncommonAnnotations: { enabled: "yes" }\n',
+        'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: cm }\n',
+        'apps/web.yaml': application(
+          `  source: { repoURL: ${ORIGIN}, path: app, kustomize: { namePrefix: p- } }`
+        )
+      }
+    })
+    git(other, 'remote', 'add', 'origin', ORIGIN)
+    const result = await renderRepository({
+      repoRoot: other,
+      logger: new MemoryLogger(),
+      env: toolEnv()
+    })
+    expect(result.errors.map(e => e.message)).toEqual([])
+    const objects = result.rendered[0]?.resources.map(r => r.object) ?? []
+    expect(objects.map(o => (o.metadata as { annotations?: unknown }).annotations)).toEqual([
+      { enabled: 'yes' },
+      { enabled: 'yes' }
+    ])
+  })
+})

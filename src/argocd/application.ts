@@ -395,7 +395,8 @@ function helmCommon(
   let valuesYaml: string | undefined
   if (helm.valuesObject !== undefined && helm.valuesObject !== null) {
     if (!isObject(helm.valuesObject)) throw invalid('helm.valuesObject must be a mapping')
-    valuesYaml = stringify(helm.valuesObject)
+    // Helm reads values as YAML 1.1: "yes", "on", "no" must stay quoted to stay strings.
+    valuesYaml = stringify(helm.valuesObject, { version: '1.1' })
   } else if (typeof helm.values === 'string' && helm.values.trim() !== '') {
     valuesYaml = helm.values
   } else if (helm.values !== undefined && typeof helm.values !== 'string') {

@@ -265,3 +265,26 @@ describe('YAML 1.1 lookalike strings stay strings (issue 26 item 4)', () => {
     ])
   })
 })
+
+describe('# +argocd:skip-file-rendering (issue 26 item 5)', () => {
+  it('a marked file of a directory source is not read, as getPotentiallyValidManifestFile skips it', async () => {
+    const repo = makeRepo({
+      files: {
+        'manifests/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: kept }\n',
+        // Not even YAML: Argo CD skips it before parsing (repository.go:2205).
+        'manifests/notes.yaml': '# +argocd:skip-file-rendering\nthis: [is not closed\n',
+        'apps/web.yaml': application(`  source: { repoURL: ${ORIGIN}, path: manifests }`)
+      }
+    })
+    git(repo, 'remote', 'add', 'origin', ORIGIN)
+    const result = await renderRepository({
+      repoRoot: repo,
+      logger: new MemoryLogger(),
+      env: toolEnv()
+    })
+    expect(result.errors.map(e => e.message)).toEqual([])
+    expect(result.rendered[0]?.resources.map(r => `${r.kind}/${r.name}`)).toEqual([
+      'ConfigMap/kept'
+    ])
+  })
+})

@@ -5,6 +5,7 @@ import { parseAllDocuments } from 'yaml'
 import { resolveInsideRepo } from '../config/paths.js'
 import type { ArgoCluster } from '../config/types.js'
 import { ClusterGeneratorError, clustersGeneratorParams, sanitizeName } from './clusters.js'
+import { flattenDotStyle } from './goValues.js'
 import { isObject } from './manifests.js'
 
 // ApplicationSet generators and templates, as the ApplicationSet controller evaluates them,
@@ -75,12 +76,21 @@ function listParams(spec: Record<string, unknown>, context: GeneratorContext): P
   return elements.map(element => {
     if (!isObject(element)) throw new UnsupportedGenerator('list elements must be mappings')
     if (context.goTemplate) return { ...element }
-    // Default mode: scalars as strings; the `values` map flattened to `values.key`.
+    // Default mode (list.go): string values only, the `values` map as `values.key`; anything
+    // else fails the ApplicationSet ("error parsing value as string").
     const params: Params = {}
+    const text = (key: string, value: unknown) => {
+      if (typeof value !== 'string')
+        throw new Error(
+          `list element ${key} is ${value === null ? 'null' : typeof value}; Argo CD's list generator takes strings only without goTemplate (error parsing value as string)`
+        )
+      return value
+    }
     for (const [key, value] of Object.entries(element)) {
-      if (key === 'values' && isObject(value))
-        for (const [k, v] of Object.entries(value)) params[`values.${k}`] = stringOf(v)
-      else params[key] = stringOf(value)
+      if (key !== 'values') params[key] = text(key, value)
+      else if (!isObject(value)) throw new Error('list element values must be a mapping')
+      else
+        for (const [k, v] of Object.entries(value)) params[`values.${k}`] = text(`values.${k}`, v)
     }
     return params
   })
@@ -156,19 +166,16 @@ function gitFileParams(list: unknown[], context: GeneratorContext): Params[] {
     const inside = resolveInsideRepo(context.repoRoot, file)
     if (!inside.ok) throw new UnsupportedGenerator(`git file ${inside.reason}`)
     const text = fs.readFileSync(path.join(context.repoRoot, file), 'utf8')
-    let values: unknown[]
-    try {
-      values = parseAllDocuments(text).flatMap(doc => {
-        if (doc.errors.length > 0) throw new Error(doc.errors[0]?.message)
-        const value = doc.toJS() as unknown
-        return Array.isArray(value) ? value : [value]
-      })
-    } catch (error) {
-      throw new UnsupportedGenerator(`git file ${file} does not parse: ${String(error)}`)
-    }
+    // sigs.k8s.io/yaml reads the first document only: a mapping, or a list of them; an empty
+    // file is one empty mapping.
+    const [first] = parseAllDocuments(text)
+    if (first && first.errors.length > 0)
+      throw new UnsupportedGenerator(`git file ${file} does not parse: ${first.errors[0]?.message}`)
+    const parsed = (first?.toJS() as unknown) ?? {}
+    const values = Array.isArray(parsed) ? parsed : [parsed]
     for (const value of values) {
       if (!isObject(value)) throw new UnsupportedGenerator(`git file ${file} holds no mapping`)
-      const base = context.goTemplate ? { ...value } : flatten(value)
+      const base = context.goTemplate ? { ...value } : flattenDotStyle(value)
       params.push({ ...base, ...pathParams(path.posix.dirname(file), file, context.goTemplate) })
     }
   }
@@ -250,16 +257,6 @@ function lookup(params: Params, key: string, goTemplate: boolean): unknown {
   let value: unknown = params
   for (const part of key.split('.')) value = isObject(value) ? value[part] : undefined
   return value
-}
-
-function flatten(value: Record<string, unknown>, prefix = ''): Params {
-  const params: Params = {}
-  for (const [key, item] of Object.entries(value)) {
-    const name = prefix ? `${prefix}.${key}` : key
-    if (isObject(item)) Object.assign(params, flatten(item, name))
-    else params[name] = stringOf(item)
-  }
-  return params
 }
 
 function stringOf(value: unknown): string {

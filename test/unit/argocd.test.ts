@@ -13,6 +13,7 @@ import {
   KustomizeEditError,
   parseImageArgument
 } from '../../src/argocd/kustomizeEdit.js'
+import { goFloat } from '../../src/argocd/goValues.js'
 import { normalizeRepoURL, remoteURLsOf } from '../../src/argocd/repoUrl.js'
 import type { KustomizeEdits } from '../../src/config/types.js'
 import { escapeSetValue } from '../../src/render/helm.js'
@@ -251,5 +252,73 @@ describe('small Argo CD rules', () => {
   it('environment from a hydrator branch: the {env} of defaults.branch, else the branch', () => {
     expect(envFromBranch('env/prod', 'env/{env}')).toBe('prod')
     expect(envFromBranch('hydrated/prod', 'env/{env}')).toBe('hydrated/prod')
+  })
+})
+
+describe('ApplicationSet values as the controller prints them (issue 26 item 8)', () => {
+  const isThisRepository = () => true
+  const repo = repoWith({
+    'cfg/Foo__Bar/config.yaml':
+      'size: 1000000\nratio: 0.5\ntiny: 0.00001\ntags: [a, b]\nnone: null\nempty: {}\n---\nsecond: document\n',
+    'cfg/empty/config.yaml': ''
+  })
+  const context = { repoRoot: repo, goTemplate: false, isThisRepository, clusters: [] }
+  const files = { git: { repoURL: 'x', files: [{ path: 'cfg/*/config.yaml' }] } }
+
+  it('git files: the first document only, arrays flattened, numbers as Go %v prints float64', () => {
+    // git.go: flatten.Flatten(DotStyle) then fmt.Sprintf("%v"); sigs.k8s.io/yaml reads one document.
+    expect(generatorParams(files, context)).toEqual([
+      {
+        size: '1e+06',
+        ratio: '0.5',
+        tiny: '1e-05',
+        'tags.0': 'a',
+        'tags.1': 'b',
+        none: '<nil>',
+        path: 'cfg/Foo__Bar',
+        'path.basename': 'Foo__Bar',
+        'path.basenameNormalized': 'foo--bar',
+        'path.filename': 'config.yaml',
+        'path.filenameNormalized': 'config.yaml',
+        'path[0]': 'cfg',
+        'path[1]': 'Foo__Bar'
+      },
+      {
+        path: 'cfg/empty',
+        'path.basename': 'empty',
+        'path.basenameNormalized': 'empty',
+        'path.filename': 'config.yaml',
+        'path.filenameNormalized': 'config.yaml',
+        'path[0]': 'cfg',
+        'path[1]': 'empty'
+      }
+    ])
+  })
+
+  it('goFloat is strconv.FormatFloat(f, g, -1, 64)', () => {
+    expect([100000, 1000000, 123456789, 1.5, 0.0001, 0.00012, -2e21, 3].map(goFloat)).toEqual([
+      '100000',
+      '1e+06',
+      '1.23456789e+08',
+      '1.5',
+      '0.0001',
+      '0.00012',
+      '-2e+21',
+      '3'
+    ])
+  })
+
+  it('list generator without goTemplate takes strings only, as list.go', () => {
+    expect(() =>
+      generatorParams({ list: { elements: [{ name: 'a', replicas: 3 }] } }, context)
+    ).toThrow(
+      "list element replicas is number; Argo CD's list generator takes strings only without goTemplate (error parsing value as string)"
+    )
+    expect(
+      generatorParams(
+        { list: { elements: [{ name: 'a', replicas: 3 }] } },
+        { ...context, goTemplate: true }
+      )
+    ).toEqual([{ name: 'a', replicas: 3 }])
   })
 })

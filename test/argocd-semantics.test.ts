@@ -8,7 +8,7 @@ import { renderRepository, writeLayouts } from '../src/engine.js'
 import { formatLocation } from '../src/errors.js'
 import { MemoryLogger } from '../src/logger.js'
 import { cleanupTempDirs, git, makeRepo, tempDir } from './helpers/repo.js'
-import { HELM_VERSIONS, toolEnv } from './helpers/tools.js'
+import { HELM_VERSIONS, KUBECTL, toolEnv } from './helpers/tools.js'
 import { byIdentity, parseStream } from './helpers/yaml.js'
 
 // Issue 26, case by case against Argo CD v3.5.1 (argoproj/argo-cd 37ee0097): the expected
@@ -287,4 +287,68 @@ describe('# +argocd:skip-file-rendering (issue 26 item 5)', () => {
       'ConfigMap/kept'
     ])
   })
+})
+
+describe('kustomize.images replaces the entry of its name (issue 26 item 3)', () => {
+  const deployment = [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata: { name: web }',
+    'spec:',
+    '  selector: { matchLabels: { app: web } }',
+    '  template:',
+    '    metadata: { labels: { app: web } }',
+    '    spec: { containers: [{ name: web, image: "nginx:0.1" }, { name: side, image: "redis:7" }] }',
+    ''
+  ].join('\n')
+  const overlay =
+    'resources: [deploy.yaml]\nimages:\n  - { name: nginx, newName: registry.example.com/nginx, newTag: "1.0" }\n  - { name: redis, newName: mirror/redis }\n'
+
+  it.each([
+    // util/kustomize/kustomize.go:189 runs `kustomize edit set image <images…>`; setimage.go
+    // replaces the entry whole, `*` keeping the kustomization's field.
+    [
+      'nginx:2.0',
+      'images:\n  - { name: nginx, newTag: "2.0" }\n  - { name: redis, newName: mirror/redis }\n',
+      'nginx:2.0'
+    ],
+    [
+      'nginx=*:3.0',
+      'images:\n  - { name: nginx, newName: registry.example.com/nginx, newTag: "3.0" }\n  - { name: redis, newName: mirror/redis }\n',
+      'registry.example.com/nginx:3.0'
+    ]
+  ])(
+    '%s: as kubectl kustomize builds the kustomization set image writes',
+    async (image, images, expected) => {
+      const repo = makeRepo({
+        files: {
+          'app/kustomization.yaml': overlay,
+          'app/deploy.yaml': deployment,
+          'apps/web.yaml': application(
+            `  source: { repoURL: ${ORIGIN}, path: app, kustomize: { images: ["${image}"] } }`
+          )
+        }
+      })
+      git(repo, 'remote', 'add', 'origin', ORIGIN)
+      const result = await renderRepository({
+        repoRoot: repo,
+        logger: new MemoryLogger(),
+        env: toolEnv()
+      })
+      expect(result.errors.map(e => e.message)).toEqual([])
+      const expectedDir = tempDir()
+      fs.writeFileSync(
+        path.join(expectedDir, 'kustomization.yaml'),
+        `resources: [deploy.yaml]\n${images}`
+      )
+      fs.writeFileSync(path.join(expectedDir, 'deploy.yaml'), deployment)
+      const theirs = parseStream(
+        execFileSync(KUBECTL, ['kustomize', expectedDir], { encoding: 'utf8', env: toolEnv() })
+      )
+      const ours = result.rendered[0]?.resources.map(r => r.object)
+      expect(ours).toEqual(theirs)
+      expect(JSON.stringify(ours)).toContain(`"image":"${expected}"`)
+      expect(JSON.stringify(ours)).toContain('"image":"mirror/redis:7"')
+    }
+  )
 })

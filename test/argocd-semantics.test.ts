@@ -352,3 +352,66 @@ describe('kustomize.images replaces the entry of its name (issue 26 item 3)', ()
     }
   )
 })
+
+describe('.argocd-source.yaml and .argocd-source-<app>.yaml (issue 26 item 2)', () => {
+  const repo = makeRepo({
+    files: {
+      ...CHART,
+      // What Argo CD Image Updater writes back; a JSON merge patch over the source.
+      'chart/.argocd-source.yaml':
+        'helm:\n  parameters:\n    - { name: price, value: "9", forceString: true }\n',
+      'chart/.argocd-source-web.yaml': 'path: elsewhere\nhelm:\n  valueFiles: [values-web.yaml]\n',
+      'chart/.argocd-source-other.yaml': 'helm: { parameters: [{ name: who, value: other }] }\n',
+      'apps/web.yaml': application(
+        `  source: { repoURL: ${ORIGIN}, path: chart, helm: { parameters: [{ name: who, value: app }] } }`
+      )
+    }
+  })
+  git(repo, 'remote', 'add', 'origin', ORIGIN)
+
+  it('are merged as mergeSourceParameters does, in that order, path kept', async () => {
+    const [target] = loadConfig(repo).targets
+    expect(target?.definedBy).toEqual([
+      'apps/web.yaml',
+      'chart/.argocd-source.yaml',
+      'chart/.argocd-source-web.yaml'
+    ])
+    const env = toolEnv()
+    const result = await renderRepository({ repoRoot: repo, logger: new MemoryLogger(), env })
+    expect(result.errors.map(e => e.message)).toEqual([])
+    // repository.go:1952 (mergeSourceParameters before the type is chosen), then helmTemplate:
+    // the merged parameters replace the Application's list (a merge patch replaces arrays).
+    const theirs = execFileSync(
+      HELM_VERSIONS[0]?.bin as string,
+      [
+        'template',
+        'web',
+        'chart',
+        '--namespace',
+        'store',
+        '--values',
+        'chart/values-web.yaml',
+        '--set-string',
+        'price=9',
+        '--include-crds'
+      ],
+      { cwd: repo, env, encoding: 'utf8' }
+    )
+    expect(result.rendered[0]?.resources.map(r => r.object)).toEqual(parseStream(theirs))
+  })
+
+  it('a file that does not parse is the Application’s finding', () => {
+    const broken = makeRepo({
+      files: {
+        ...CHART,
+        'chart/.argocd-source.yaml': 'helm: [unclosed\n',
+        'apps/web.yaml': application(`  source: { repoURL: ${ORIGIN}, path: chart }`)
+      }
+    })
+    git(broken, 'remote', 'add', 'origin', ORIGIN)
+    const config = loadConfig(broken, { allowNoTargets: true })
+    expect(config.argocd?.findings.map(f => `${f.kind}: ${f.message.split(':')[0]}`)).toEqual([
+      'invalid: chart/.argocd-source.yaml does not parse'
+    ])
+  })
+})

@@ -21,6 +21,7 @@ import { isExactVersion } from '../sources/remoteChart.js'
 import { environmentOf, NoEnvironment } from './environment.js'
 import { envsubst as argoEnvsubst } from './envsubst.js'
 import { isObject } from './manifests.js'
+import { mergeSourceOverrides, SourceOverrideError } from './sourceOverrides.js'
 
 // One Application → one target, with Argo CD's semantics field by field (README "Using your
 // Argo CD Applications"). What cannot be rendered as Argo CD would is a finding, never a guess.
@@ -135,6 +136,8 @@ interface SourceSpec {
   kustomize?: Record<string, unknown>
   directory?: Record<string, unknown>
   plugin?: unknown
+  /** The source as written, for `.argocd-source*.yaml` merges. */
+  raw: Record<string, unknown>
 }
 
 function sourceOf(value: unknown, what: string): SourceSpec {
@@ -161,7 +164,8 @@ function sourceOf(value: unknown, what: string): SourceSpec {
     helm: section('helm'),
     kustomize: section('kustomize'),
     directory: section('directory'),
-    plugin: value.plugin ?? undefined
+    plugin: value.plugin ?? undefined,
+    raw: value
   }
 }
 
@@ -266,6 +270,9 @@ function mapApplication(
   const absolute = path.join(context.repoRoot, sourceDir)
   if (!fs.existsSync(absolute) || !fs.statSync(absolute).isDirectory())
     throw invalid(`source path ${source.path ?? '.'} is not a directory of this repository`)
+  const overrides = sourceOverrides(source, sourceDir, name, context)
+  source = overrides.source
+  base.definedBy = [...base.definedBy, ...overrides.files]
   const type = sourceType(source, absolute)
 
   switch (type) {
@@ -330,6 +337,28 @@ function repoPath(repoRoot: string, relative: string, what: string): string {
   const checked = resolveInsideRepo(repoRoot, trimmed === '' ? '.' : trimmed)
   if (!checked.ok) throw invalid(`${what}: ${checked.reason}`)
   return checked.path
+}
+
+/** The source with `.argocd-source.yaml` and `.argocd-source-<app>.yaml` merged in. */
+function sourceOverrides(
+  source: SourceSpec,
+  sourceDir: string,
+  appName: string,
+  context: ApplicationContext
+): { source: SourceSpec; files: string[] } {
+  let merged: ReturnType<typeof mergeSourceOverrides>
+  try {
+    merged = mergeSourceOverrides(source.raw, context.repoRoot, sourceDir, appName)
+  } catch (error) {
+    if (error instanceof SourceOverrideError) throw invalid(error.message)
+    throw error
+  }
+  if (merged.files.length === 0) return { source, files: [] }
+  const what = `spec.source merged with ${merged.files.join(', ')}`
+  const result = sourceOf(merged.source, what)
+  if (result.plugin !== undefined)
+    throw unsupported(`${what}: config management plugins (source.plugin) never run in hydrate`)
+  return { source: result, files: merged.files }
 }
 
 /** Argo CD's choice: the one explicit section (helm/kustomize/directory), else by the files. */

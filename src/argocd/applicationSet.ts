@@ -5,6 +5,7 @@ import { parseAllDocuments } from 'yaml'
 import { resolveInsideRepo } from '../config/paths.js'
 import type { ArgoCluster } from '../config/types.js'
 import { ClusterGeneratorError, clustersGeneratorParams, sanitizeName } from './clusters.js'
+import { gitPathspecMatches } from './gitPathspec.js'
 import { flattenDotStyle } from './goValues.js'
 import { isObject } from './manifests.js'
 
@@ -157,8 +158,8 @@ function gitFileParams(list: unknown[], context: GeneratorContext): Params[] {
   const entries = pathEntries(list, 'files')
   const files = repositoryFiles(context.repoRoot).filter(
     file =>
-      entries.some(e => !e.exclude && minimatch(file, e.path, { dot: true })) &&
-      !entries.some(e => e.exclude && minimatch(file, e.path, { dot: true }))
+      entries.some(e => !e.exclude && gitPathspecMatches(e.path, file)) &&
+      !entries.some(e => e.exclude && gitPathspecMatches(e.path, file))
   )
   const params: Params[] = []
   for (const file of files) {

@@ -13,6 +13,7 @@ import {
   KustomizeEditError,
   parseImageArgument
 } from '../../src/argocd/kustomizeEdit.js'
+import { gitPathspecMatches } from '../../src/argocd/gitPathspec.js'
 import { goFloat } from '../../src/argocd/goValues.js'
 import { normalizeRepoURL, remoteURLsOf } from '../../src/argocd/repoUrl.js'
 import type { KustomizeEdits } from '../../src/config/types.js'
@@ -320,5 +321,32 @@ describe('ApplicationSet values as the controller prints them (issue 26 item 8)'
         { ...context, goTemplate: true }
       )
     ).toEqual([{ name: 'a', replicas: 3 }])
+  })
+})
+
+describe('git files patterns as git ls-files -- <pattern> (issue 26 item 6)', () => {
+  const repo = repoWith({
+    'clusters/dev/config.yaml': 'env: dev\n',
+    'clusters/deep/x/config.yaml': 'env: deep\n',
+    'clusters/prod/config.yaml': 'env: prod\n',
+    'other/config.yaml': 'env: other\n'
+  })
+  const context = { repoRoot: repo, goTemplate: false, isThisRepository: () => true, clusters: [] }
+  const envs = (files: unknown[]) =>
+    generatorParams({ git: { repoURL: 'x', files } }, context).map(p => p.env)
+
+  it('* crosses /, classes, excludes, a directory names the files below it', () => {
+    expect(envs([{ path: 'clusters/*/config.yaml' }])).toEqual(['deep', 'dev', 'prod'])
+    expect(envs([{ path: 'clusters/[!d]*.yaml' }])).toEqual(['prod'])
+    expect(envs([{ path: '*config.yaml' }, { path: 'clusters/d*', exclude: true }])).toEqual([
+      'prod',
+      'other'
+    ])
+    expect(envs([{ path: 'clusters/deep' }])).toEqual(['deep'])
+  })
+
+  it('takes time proportional to the lengths, whatever the pattern', () => {
+    expect(gitPathspecMatches(`${'*a'.repeat(40)}b`, 'a'.repeat(4000))).toBe(false)
+    expect(gitPathspecMatches('a*b?c', 'a/x/b/c')).toBe(true)
   })
 })

@@ -6,6 +6,7 @@ import { resolveInsideRepo } from '../config/paths.js'
 import type { ArgoCluster } from '../config/types.js'
 import { ClusterGeneratorError, clustersGeneratorParams, sanitizeName } from './clusters.js'
 import { gitPathspecMatches } from './gitPathspec.js'
+import { repositoryDirectories, repositoryFiles } from './repositoryFiles.js'
 import { flattenDotStyle } from './goValues.js'
 import { isObject } from './manifests.js'
 
@@ -210,11 +211,20 @@ function matrixParams(spec: Record<string, unknown>, context: GeneratorContext):
   const children = spec.generators
   if (!Array.isArray(children) || children.length !== 2)
     throw new UnsupportedGenerator('a matrix generator needs exactly two generators')
-  const [first, second] = children.map(child => generatorParams(child, context)) as [
-    Params[],
-    Params[]
-  ]
-  return first.flatMap(a => second.map(b => combine(a, b, context.goTemplate)))
+  // matrix.go: the second generator is interpolated with each of the first's parameter sets;
+  // Go template mode merges the first's over the second's, default mode refuses a key the two
+  // give different values (utils.CombineStringMaps).
+  return generatorParams(children[0], context).flatMap(a =>
+    generatorParams(renderTemplate(children[1], a, context.goTemplate), context).map(b => {
+      if (context.goTemplate) return combine(b, a, true)
+      for (const [key, value] of Object.entries(b))
+        if (key in a && a[key] !== value)
+          throw new Error(
+            `matrix: found duplicate key ${key} with different value, a: ${stringOf(a[key])} ,b: ${stringOf(value)}`
+          )
+      return { ...a, ...b }
+    })
+  )
 }
 
 function mergeParams(spec: Record<string, unknown>, context: GeneratorContext): Params[] {
@@ -316,29 +326,4 @@ function goString(value: unknown): string {
       .map(k => `${k}:${goString(value[k])}`)
       .join(' ')}]`
   return String(value)
-}
-
-/** Directories below the root holding at least one file, dot-entries skipped, sorted. */
-function repositoryDirectories(repoRoot: string): string[] {
-  const dirs = new Set<string>()
-  for (const file of repositoryFiles(repoRoot)) {
-    for (let dir = path.posix.dirname(file); dir !== '.'; dir = path.posix.dirname(dir))
-      dirs.add(dir)
-  }
-  return [...dirs].sort()
-}
-
-/** Every file below the root (no symlinked directories, no dot-entries), sorted. */
-function repositoryFiles(repoRoot: string): string[] {
-  const files: string[] = []
-  const walk = (relative: string) => {
-    for (const entry of fs.readdirSync(path.join(repoRoot, relative), { withFileTypes: true })) {
-      if (entry.name.startsWith('.')) continue
-      const child = relative ? `${relative}/${entry.name}` : entry.name
-      if (entry.isDirectory()) walk(child)
-      else files.push(child)
-    }
-  }
-  walk('')
-  return files.sort()
 }

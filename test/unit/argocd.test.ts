@@ -350,3 +350,44 @@ describe('git files patterns as git ls-files -- <pattern> (issue 26 item 6)', ()
     expect(gitPathspecMatches('a*b?c', 'a/x/b/c')).toBe(true)
   })
 })
+
+describe('matrix as matrix.go (issue 26 items 7, 8)', () => {
+  const repo = repoWith({
+    'cfg/web/a.yaml': 'size: s\n',
+    'cfg/web/b.yaml': 'size: m\n',
+    'cfg/api/c.yaml': 'size: l\n',
+    'apps/web/k.yaml': 'x: 1\n',
+    'apps/api/k.yaml': 'x: 1\n'
+  })
+  const base = { repoRoot: repo, isThisRepository: () => true, clusters: [] }
+  const dirs = { git: { repoURL: 'x', directories: [{ path: 'apps/*' }] } }
+
+  it("the second generator is interpolated with the first's parameters", () => {
+    const matrix = {
+      matrix: {
+        generators: [
+          dirs,
+          { git: { repoURL: 'x', files: [{ path: 'cfg/{{.path.basename}}/*.yaml' }] } }
+        ]
+      }
+    }
+    const sets = generatorParams(matrix, { ...base, goTemplate: true })
+    expect(sets.map(p => `${(p.path as { path: string }).path} ${String(p.size)}`)).toEqual([
+      // Go template mode: the first's parameters win over the second's (the file's path).
+      'apps/api l',
+      'apps/web s',
+      'apps/web m'
+    ])
+  })
+
+  it('default mode refuses a key both give different values; Go template keeps the first', () => {
+    const list = (elements: unknown[]) => ({ list: { elements } })
+    const matrix = {
+      matrix: { generators: [list([{ env: 'dev' }]), list([{ env: 'prod', x: 'y' }])] }
+    }
+    expect(() => generatorParams(matrix, { ...base, goTemplate: false })).toThrow(
+      'matrix: found duplicate key env with different value, a: dev ,b: prod'
+    )
+    expect(generatorParams(matrix, { ...base, goTemplate: true })).toEqual([{ env: 'dev', x: 'y' }])
+  })
+})

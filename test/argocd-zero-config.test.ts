@@ -419,3 +419,39 @@ describe('Applications kustomize builds', () => {
     ])
   })
 })
+
+describe('goTemplateOptions missingkey=error (issue 26, rendered where Argo CD refuses)', () => {
+  it('a missing key fails the ApplicationSet instead of naming a target <no value>', () => {
+    const set = (options: string) =>
+      [
+        'apiVersion: argoproj.io/v1alpha1',
+        'kind: ApplicationSet',
+        'metadata: { name: mk }',
+        'spec:',
+        '  goTemplate: true',
+        options,
+        '  generators: [{ list: { elements: [{ app: web }] } }]',
+        '  template:',
+        "    metadata: { name: 'mk-{{.app}}{{.nope}}' }",
+        '    spec:',
+        `      source: { repoURL: ${ORIGIN}, path: guestbook }`,
+        '      destination: { name: in-cluster }',
+        ''
+      ].join('\n')
+    const strict = makeRepo({
+      files: { ...GUESTBOOK, 'set.yaml': set("  goTemplateOptions: ['missingkey=error']") }
+    })
+    git(strict, 'remote', 'add', 'origin', ORIGIN)
+    const config = loadConfig(strict, { allowNoTargets: true })
+    expect(config.targets).toEqual([])
+    expect(findingLines(config)).toEqual([
+      'set.yaml:1:1 ApplicationSet mk: invalid: template {{.nope}}: map has no entry for key "nope" (goTemplateOptions missingkey=error)'
+    ])
+    // Without the option Go prints <no value>, as Argo CD does.
+    const lax = makeRepo({ files: { ...GUESTBOOK, 'set.yaml': set('') } })
+    git(lax, 'remote', 'add', 'origin', ORIGIN)
+    expect(loadConfig(lax, { allowNoTargets: true }).targets.map(t => t.name)).toEqual([
+      'mk-web<no value>'
+    ])
+  })
+})

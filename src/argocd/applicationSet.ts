@@ -282,26 +282,46 @@ function stringOf(value: unknown): string {
  * (`{{ .path.basename }}`, `{{ index .path.segments 1 }}`); a missing field renders as Go's
  * `<no value>`; any other action (functions, pipelines) is unsupported.
  */
-export function renderTemplate(template: unknown, params: Params, goTemplate: boolean): unknown {
-  if (typeof template === 'string') return renderString(template, params, goTemplate)
-  if (Array.isArray(template)) return template.map(item => renderTemplate(item, params, goTemplate))
+export function renderTemplate(
+  template: unknown,
+  params: Params,
+  goTemplate: boolean,
+  missingKeyError = false
+): unknown {
+  const render = (text: string) => renderString(text, params, goTemplate, missingKeyError)
+  if (typeof template === 'string') return render(template)
+  if (Array.isArray(template))
+    return template.map(item => renderTemplate(item, params, goTemplate, missingKeyError))
   if (isObject(template)) {
     const out: Record<string, unknown> = {}
     for (const [key, value] of Object.entries(template))
-      out[renderString(key, params, goTemplate)] = renderTemplate(value, params, goTemplate)
+      out[render(key)] = renderTemplate(value, params, goTemplate, missingKeyError)
     return out
   }
   return template
 }
 
-function renderString(text: string, params: Params, goTemplate: boolean): string {
+/** `missingKeyError`: goTemplateOptions [missingkey=error], Go's "map has no entry for key". */
+function renderString(
+  text: string,
+  params: Params,
+  goTemplate: boolean,
+  missingKeyError = false
+): string {
   return text.replace(/\{\{-?\s*(.*?)\s*-?\}\}/g, (whole, expression: string) => {
     if (!goTemplate) {
       const value = params[expression]
       return value === undefined ? whole : stringOf(value)
     }
     const field = /^\.([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)$/.exec(expression)
-    if (field) return goString(lookup(params, field[1] as string, true))
+    if (field) {
+      const value = lookup(params, field[1] as string, true)
+      if (value === undefined && missingKeyError)
+        throw new Error(
+          `template {{${expression}}}: map has no entry for key "${(field[1] as string).split('.').pop()}" (goTemplateOptions missingkey=error)`
+        )
+      return goString(value)
+    }
     const index = /^index\s+\.([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)\s+(\d+)$/.exec(expression)
     if (index) {
       const list = lookup(params, index[1] as string, true)

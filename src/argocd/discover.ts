@@ -140,6 +140,10 @@ export function applicationSetApplications(
     throw new UnsupportedGenerator('templatePatch is not supported')
   if (!isObject(spec.template)) throw new UnsupportedGenerator('spec.template is missing')
   const goTemplate = spec.goTemplate === true
+  const missingKeyError =
+    goTemplate &&
+    Array.isArray(spec.goTemplateOptions) &&
+    spec.goTemplateOptions.includes('missingkey=error')
   const generators = Array.isArray(spec.generators) ? spec.generators : []
   if (generators.length === 0) throw new UnsupportedGenerator('spec.generators is empty')
   const apps: Array<{ app: Record<string, unknown>; where: ApplicationOrigin }> = []
@@ -152,7 +156,10 @@ export function applicationSetApplications(
     })
     const location = manifest.locate(['spec', 'generators', index])
     for (const set of params) {
-      const app = renderTemplate(spec.template, set, goTemplate) as Record<string, unknown>
+      const app = renderTemplate(spec.template, set, goTemplate, missingKeyError) as Record<
+        string,
+        unknown
+      >
       apps.push({
         app,
         where: {

@@ -455,3 +455,35 @@ describe('goTemplateOptions missingkey=error (issue 26, rendered where Argo CD r
     ])
   })
 })
+
+describe('sourceHydrator.syncSource.repoURL (issue 26 item 9)', () => {
+  const hydrator = (repoURL: string) =>
+    [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Application',
+      'metadata: { name: web }',
+      'spec:',
+      '  destination: { name: in-cluster }',
+      '  sourceHydrator:',
+      `    drySource: { repoURL: ${ORIGIN}, path: guestbook, targetRevision: HEAD }`,
+      `    syncSource: { targetBranch: env/prod, path: web${repoURL} }`,
+      ''
+    ].join('\n')
+
+  it('another repository is refused by name; this one is fine', () => {
+    const other = makeRepo({
+      files: {
+        ...GUESTBOOK,
+        'app.yaml': hydrator(', repoURL: https://github.com/example/hydrated.git')
+      }
+    })
+    git(other, 'remote', 'add', 'origin', ORIGIN)
+    const config = loadConfig(other, { allowNoTargets: true })
+    expect(findingLines(config)).toEqual([
+      'app.yaml:1:1 Application web: unsupported: spec.sourceHydrator.syncSource.repoURL https://github.com/example/hydrated.git is another repository; hydrate writes the branches of this one only'
+    ])
+    const same = makeRepo({ files: { ...GUESTBOOK, 'app.yaml': hydrator(`, repoURL: ${ORIGIN}`) } })
+    git(same, 'remote', 'add', 'origin', ORIGIN)
+    expect(summary(loadConfig(same))).toEqual(['web prod env/prod:web app.yaml:1:1'])
+  })
+})

@@ -74,6 +74,15 @@ function mapApplication(
     if (!isObject(sh)) throw invalid('spec.sourceHydrator must be a mapping')
     source = sourceOf(sh.drySource, 'spec.sourceHydrator.drySource')
     const sync = isObject(sh.syncSource) ? sh.syncSource : {}
+    // Argo CD 3.5 can hydrate into another repository; hydrate writes this one's branches.
+    if (
+      typeof sync.repoURL === 'string' &&
+      sync.repoURL !== '' &&
+      !context.isThisRepository(sync.repoURL)
+    )
+      throw unsupported(
+        `spec.sourceHydrator.syncSource.repoURL ${sync.repoURL} is another repository; hydrate writes the branches of this one only`
+      )
     if (typeof sync.targetBranch !== 'string' || sync.targetBranch === '')
       throw invalid('spec.sourceHydrator.syncSource.targetBranch is missing')
     if (typeof sync.path !== 'string' || sync.path === '')

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util'
-import type { ArgoFinding, Target } from '../config/types.js'
+import type { ArgoConsidered, ArgoFinding, Target } from '../config/types.js'
 import type { SourceLocation } from '../errors.js'
 import { getErrorMessage } from '../errors.js'
 import type { Resource } from '../manifests/resource.js'
@@ -42,15 +42,20 @@ export function childTargets(
   resources: readonly Resource[],
   context: ApplicationContext,
   known: Map<string, KnownApplication>
-): { children: DiscoveredTarget[]; findings: ArgoFinding[] } {
+): { children: DiscoveredTarget[]; findings: ArgoFinding[]; considered: ArgoConsidered[] } {
   const location = outputLocation(parent.target)
   const parentName = parent.target.name
   const children: DiscoveredTarget[] = []
   const findings: ArgoFinding[] = []
+  const considered: ArgoConsidered[] = []
+  const note = (entry: ArgoConsidered, finding: ArgoFinding) => {
+    findings.push(finding)
+    entry.findings.push(finding)
+  }
   const argo = resources.filter(
     r => r.group === 'argoproj.io' && (r.kind === 'Application' || r.kind === 'ApplicationSet')
   )
-  if (argo.length === 0) return { children, findings }
+  if (argo.length === 0) return { children, findings, considered }
   if (parent.chain.length > MAX_APP_OF_APPS_DEPTH) {
     findings.push({
       location,
@@ -58,16 +63,16 @@ export function childTargets(
       kind: 'unsupported',
       message: `its output declares ${argo.length} Argo CD object(s) ${MAX_APP_OF_APPS_DEPTH + 1} app-of-apps levels below a file (${parent.chain.join(' → ')}); hydrate reads ${MAX_APP_OF_APPS_DEPTH} levels`
     })
-    return { children, findings }
+    return { children, findings, considered }
   }
 
-  const add = (app: Record<string, unknown>, where: ApplicationOrigin) => {
+  const add = (entry: ArgoConsidered, app: Record<string, unknown>, where: ApplicationOrigin) => {
     const name = applicationName(app)
     const seen = name ? known.get(name) : undefined
     if (seen) {
       const cycle = parent.chain.includes(name)
       if (cycle || !isDeepStrictEqual(seen.object, app))
-        findings.push({
+        note(entry, {
           location,
           subject: where.origin,
           kind: cycle ? 'skipped' : 'invalid',
@@ -76,19 +81,30 @@ export function childTargets(
             : `Application ${name} is also declared at ${describe(seen.where)}, differently; that one is rendered`
         })
       // The same object seen again (a file the parent also renders) is the same Application.
+      else entry.sameAs = seen.where.location
       return
     }
     const chain = [...parent.chain, name]
     if (name) known.set(name, { object: app, where, chain })
     const { target, finding } = applicationTarget(app, where, context)
-    if (target) children.push({ target: { ...target, appOfApps: parentName }, chain })
-    if (finding) findings.push(finding)
+    if (target) {
+      children.push({ target: { ...target, appOfApps: parentName }, chain })
+      entry.targets.push(target.name)
+    }
+    if (finding) note(entry, finding)
   }
 
   for (const resource of argo) {
     const object = resource.object
+    const entry: ArgoConsidered = {
+      location,
+      subject: `${resource.kind} ${resource.name} (output of ${parentName})`,
+      targets: [],
+      findings: []
+    }
+    considered.push(entry)
     if (resource.kind === 'Application') {
-      add(object, {
+      add(entry, object, {
         location,
         origin: `Application ${resource.name} (output of ${parentName})`,
         definedBy: []
@@ -101,9 +117,13 @@ export function childTargets(
         context
       )
       for (const { app, where } of generated)
-        add(app, { ...where, origin: `${where.origin} (output of ${parentName})`, definedBy: [] })
+        add(entry, app, {
+          ...where,
+          origin: `${where.origin} (output of ${parentName})`,
+          definedBy: []
+        })
     } catch (error) {
-      findings.push({
+      note(entry, {
         location,
         subject: `ApplicationSet ${resource.name} (output of ${parentName})`,
         kind: error instanceof UnsupportedGenerator ? 'unsupported' : 'invalid',
@@ -111,7 +131,7 @@ export function childTargets(
       })
     }
   }
-  return { children, findings }
+  return { children, findings, considered }
 }
 
 function describe(where: ApplicationOrigin): string {

@@ -3,11 +3,16 @@ import path from 'node:path'
 import { minimatch } from 'minimatch'
 import { parseAllDocuments } from 'yaml'
 import { resolveInsideRepo } from '../config/paths.js'
+import type { ArgoCluster } from '../config/types.js'
+import { ClusterGeneratorError, clustersGeneratorParams, sanitizeName } from './clusters.js'
+import { gitPathspecMatches } from './gitPathspec.js'
+import { repositoryDirectories, repositoryFiles } from './repositoryFiles.js'
+import { flattenDotStyle } from './goValues.js'
 import { isObject } from './manifests.js'
 
 // ApplicationSet generators and templates, as the ApplicationSet controller evaluates them,
-// for the generators that read only this repository: list, git (directories, files), and
-// matrix/merge of those. Anything else is reported, never guessed.
+// for the generators that read only this repository: list, git (directories, files), clusters
+// (from the clusters the repository declares), and matrix/merge of those. Anything else is reported, never guessed.
 
 export type Params = Record<string, unknown>
 
@@ -19,9 +24,11 @@ export interface GeneratorContext {
   goTemplate: boolean
   /** Is this URL this repository? */
   isThisRepository(url: string): boolean
+  /** The clusters the repository declares (Secrets, `argocd.clusters`). */
+  clusters: readonly ArgoCluster[]
 }
 
-const GENERATORS = ['list', 'git', 'matrix', 'merge'] as const
+const GENERATORS = ['list', 'git', 'clusters', 'matrix', 'merge'] as const
 
 /** The parameter sets of one generator entry of `spec.generators`. */
 export function generatorParams(generator: unknown, context: GeneratorContext): Params[] {
@@ -47,6 +54,15 @@ export function generatorParams(generator: unknown, context: GeneratorContext): 
       return listParams(spec, context)
     case 'git':
       return gitParams(spec, context)
+    case 'clusters':
+      try {
+        return clustersGeneratorParams(spec, context.clusters, context.goTemplate, (text, params) =>
+          renderString(text, params, context.goTemplate)
+        )
+      } catch (error) {
+        if (error instanceof ClusterGeneratorError) throw new UnsupportedGenerator(error.message)
+        throw error
+      }
     case 'matrix':
       return matrixParams(spec, context)
     default:
@@ -62,12 +78,21 @@ function listParams(spec: Record<string, unknown>, context: GeneratorContext): P
   return elements.map(element => {
     if (!isObject(element)) throw new UnsupportedGenerator('list elements must be mappings')
     if (context.goTemplate) return { ...element }
-    // Default mode: scalars as strings; the `values` map flattened to `values.key`.
+    // Default mode (list.go): string values only, the `values` map as `values.key`; anything
+    // else fails the ApplicationSet ("error parsing value as string").
     const params: Params = {}
+    const text = (key: string, value: unknown) => {
+      if (typeof value !== 'string')
+        throw new Error(
+          `list element ${key} is ${value === null ? 'null' : typeof value}; Argo CD's list generator takes strings only without goTemplate (error parsing value as string)`
+        )
+      return value
+    }
     for (const [key, value] of Object.entries(element)) {
-      if (key === 'values' && isObject(value))
-        for (const [k, v] of Object.entries(value)) params[`values.${k}`] = stringOf(v)
-      else params[key] = stringOf(value)
+      if (key !== 'values') params[key] = text(key, value)
+      else if (!isObject(value)) throw new Error('list element values must be a mapping')
+      else
+        for (const [k, v] of Object.entries(value)) params[`values.${k}`] = text(`values.${k}`, v)
     }
     return params
   })
@@ -134,8 +159,8 @@ function gitFileParams(list: unknown[], context: GeneratorContext): Params[] {
   const entries = pathEntries(list, 'files')
   const files = repositoryFiles(context.repoRoot).filter(
     file =>
-      entries.some(e => !e.exclude && minimatch(file, e.path, { dot: true })) &&
-      !entries.some(e => e.exclude && minimatch(file, e.path, { dot: true }))
+      entries.some(e => !e.exclude && gitPathspecMatches(e.path, file)) &&
+      !entries.some(e => e.exclude && gitPathspecMatches(e.path, file))
   )
   const params: Params[] = []
   for (const file of files) {
@@ -143,19 +168,16 @@ function gitFileParams(list: unknown[], context: GeneratorContext): Params[] {
     const inside = resolveInsideRepo(context.repoRoot, file)
     if (!inside.ok) throw new UnsupportedGenerator(`git file ${inside.reason}`)
     const text = fs.readFileSync(path.join(context.repoRoot, file), 'utf8')
-    let values: unknown[]
-    try {
-      values = parseAllDocuments(text).flatMap(doc => {
-        if (doc.errors.length > 0) throw new Error(doc.errors[0]?.message)
-        const value = doc.toJS() as unknown
-        return Array.isArray(value) ? value : [value]
-      })
-    } catch (error) {
-      throw new UnsupportedGenerator(`git file ${file} does not parse: ${String(error)}`)
-    }
+    // sigs.k8s.io/yaml reads the first document only: a mapping, or a list of them; an empty
+    // file is one empty mapping.
+    const [first] = parseAllDocuments(text)
+    if (first && first.errors.length > 0)
+      throw new UnsupportedGenerator(`git file ${file} does not parse: ${first.errors[0]?.message}`)
+    const parsed = (first?.toJS() as unknown) ?? {}
+    const values = Array.isArray(parsed) ? parsed : [parsed]
     for (const value of values) {
       if (!isObject(value)) throw new UnsupportedGenerator(`git file ${file} holds no mapping`)
-      const base = context.goTemplate ? { ...value } : flatten(value)
+      const base = context.goTemplate ? { ...value } : flattenDotStyle(value)
       params.push({ ...base, ...pathParams(path.posix.dirname(file), file, context.goTemplate) })
     }
   }
@@ -169,11 +191,11 @@ function pathParams(dir: string, file: string | undefined, goTemplate: boolean):
   const names = {
     path: dir,
     basename,
-    basenameNormalized: normalizeName(basename),
+    basenameNormalized: sanitizeName(basename),
     ...(file !== undefined
       ? {
           filename: path.posix.basename(file),
-          filenameNormalized: normalizeName(path.posix.basename(file))
+          filenameNormalized: sanitizeName(path.posix.basename(file))
         }
       : {})
   }
@@ -185,23 +207,24 @@ function pathParams(dir: string, file: string | undefined, goTemplate: boolean):
   return params
 }
 
-/** The controller's SanitizeName: lower case, runs of other characters as `-`, trimmed. */
-function normalizeName(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/[^a-z0-9-.]+/g, '-')
-    .replace(/^[-.]+|[-.]+$/g, '')
-}
-
 function matrixParams(spec: Record<string, unknown>, context: GeneratorContext): Params[] {
   const children = spec.generators
   if (!Array.isArray(children) || children.length !== 2)
     throw new UnsupportedGenerator('a matrix generator needs exactly two generators')
-  const [first, second] = children.map(child => generatorParams(child, context)) as [
-    Params[],
-    Params[]
-  ]
-  return first.flatMap(a => second.map(b => combine(a, b, context.goTemplate)))
+  // matrix.go: the second generator is interpolated with each of the first's parameter sets;
+  // Go template mode merges the first's over the second's, default mode refuses a key the two
+  // give different values (utils.CombineStringMaps).
+  return generatorParams(children[0], context).flatMap(a =>
+    generatorParams(renderTemplate(children[1], a, context.goTemplate), context).map(b => {
+      if (context.goTemplate) return combine(b, a, true)
+      for (const [key, value] of Object.entries(b))
+        if (key in a && a[key] !== value)
+          throw new Error(
+            `matrix: found duplicate key ${key} with different value, a: ${stringOf(a[key])} ,b: ${stringOf(value)}`
+          )
+      return { ...a, ...b }
+    })
+  )
 }
 
 function mergeParams(spec: Record<string, unknown>, context: GeneratorContext): Params[] {
@@ -247,16 +270,6 @@ function lookup(params: Params, key: string, goTemplate: boolean): unknown {
   return value
 }
 
-function flatten(value: Record<string, unknown>, prefix = ''): Params {
-  const params: Params = {}
-  for (const [key, item] of Object.entries(value)) {
-    const name = prefix ? `${prefix}.${key}` : key
-    if (isObject(item)) Object.assign(params, flatten(item, name))
-    else params[name] = stringOf(item)
-  }
-  return params
-}
-
 function stringOf(value: unknown): string {
   if (typeof value === 'string') return value
   if (value === null || value === undefined) return ''
@@ -269,26 +282,46 @@ function stringOf(value: unknown): string {
  * (`{{ .path.basename }}`, `{{ index .path.segments 1 }}`); a missing field renders as Go's
  * `<no value>`; any other action (functions, pipelines) is unsupported.
  */
-export function renderTemplate(template: unknown, params: Params, goTemplate: boolean): unknown {
-  if (typeof template === 'string') return renderString(template, params, goTemplate)
-  if (Array.isArray(template)) return template.map(item => renderTemplate(item, params, goTemplate))
+export function renderTemplate(
+  template: unknown,
+  params: Params,
+  goTemplate: boolean,
+  missingKeyError = false
+): unknown {
+  const render = (text: string) => renderString(text, params, goTemplate, missingKeyError)
+  if (typeof template === 'string') return render(template)
+  if (Array.isArray(template))
+    return template.map(item => renderTemplate(item, params, goTemplate, missingKeyError))
   if (isObject(template)) {
     const out: Record<string, unknown> = {}
     for (const [key, value] of Object.entries(template))
-      out[renderString(key, params, goTemplate)] = renderTemplate(value, params, goTemplate)
+      out[render(key)] = renderTemplate(value, params, goTemplate, missingKeyError)
     return out
   }
   return template
 }
 
-function renderString(text: string, params: Params, goTemplate: boolean): string {
+/** `missingKeyError`: goTemplateOptions [missingkey=error], Go's "map has no entry for key". */
+function renderString(
+  text: string,
+  params: Params,
+  goTemplate: boolean,
+  missingKeyError = false
+): string {
   return text.replace(/\{\{-?\s*(.*?)\s*-?\}\}/g, (whole, expression: string) => {
     if (!goTemplate) {
       const value = params[expression]
       return value === undefined ? whole : stringOf(value)
     }
     const field = /^\.([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)$/.exec(expression)
-    if (field) return goString(lookup(params, field[1] as string, true))
+    if (field) {
+      const value = lookup(params, field[1] as string, true)
+      if (value === undefined && missingKeyError)
+        throw new Error(
+          `template {{${expression}}}: map has no entry for key "${(field[1] as string).split('.').pop()}" (goTemplateOptions missingkey=error)`
+        )
+      return goString(value)
+    }
     const index = /^index\s+\.([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)\s+(\d+)$/.exec(expression)
     if (index) {
       const list = lookup(params, index[1] as string, true)
@@ -313,29 +346,4 @@ function goString(value: unknown): string {
       .map(k => `${k}:${goString(value[k])}`)
       .join(' ')}]`
   return String(value)
-}
-
-/** Directories below the root holding at least one file, dot-entries skipped, sorted. */
-function repositoryDirectories(repoRoot: string): string[] {
-  const dirs = new Set<string>()
-  for (const file of repositoryFiles(repoRoot)) {
-    for (let dir = path.posix.dirname(file); dir !== '.'; dir = path.posix.dirname(dir))
-      dirs.add(dir)
-  }
-  return [...dirs].sort()
-}
-
-/** Every file below the root (no symlinked directories, no dot-entries), sorted. */
-function repositoryFiles(repoRoot: string): string[] {
-  const files: string[] = []
-  const walk = (relative: string) => {
-    for (const entry of fs.readdirSync(path.join(repoRoot, relative), { withFileTypes: true })) {
-      if (entry.name.startsWith('.')) continue
-      const child = relative ? `${relative}/${entry.name}` : entry.name
-      if (entry.isDirectory()) walk(child)
-      else files.push(child)
-    }
-  }
-  walk('')
-  return files.sort()
 }

@@ -1,4 +1,5 @@
 import type {
+  ArgoConsidered,
   ArgoDiscoveryReport,
   ArgoDiscoverySettings,
   ArgoFinding,
@@ -14,6 +15,9 @@ import {
   type KnownApplication
 } from './application.js'
 import { generatorParams, renderTemplate, UnsupportedGenerator } from './applicationSet.js'
+import { knownClusters } from './clusters.js'
+import { skipDuplicateNames, type DiscoveredApplication } from './duplicates.js'
+import { kustomizePatchFiles } from './patchFiles.js'
 import { isObject, readArgoManifests, type ArgoManifest } from './manifests.js'
 import { gitRemoteURLs, normalizeRepoURL } from './repoUrl.js'
 
@@ -33,42 +37,82 @@ export function discoverArgoTargets(
   const repoURLs = [
     ...new Set([...gitRemoteURLs(repoRoot), ...settings.repoURLs].map(normalizeRepoURL))
   ].sort()
+  const known = knownClusters(manifests.clusterSecrets, settings.clusters ?? [])
   const context: ApplicationContext = {
     repoRoot,
     defaults,
-    isThisRepository: url => url !== '' && repoURLs.includes(normalizeRepoURL(url))
+    isThisRepository: url => url !== '' && repoURLs.includes(normalizeRepoURL(url)),
+    clusters: known.clusters
   }
-  const targets: Target[] = []
-  const findings: ArgoFinding[] = [...manifests.findings]
+  const findings: ArgoFinding[] = [...manifests.findings, ...known.findings]
+  const considered: ArgoConsidered[] = []
+  const found: DiscoveredApplication[] = []
   const applications = new Map<string, KnownApplication>()
-  const remember = (app: Record<string, unknown>, where: ApplicationOrigin) => {
+  const consider = (
+    entry: ArgoConsidered,
+    app: Record<string, unknown>,
+    where: ApplicationOrigin
+  ) => {
     const name = applicationName(app)
     if (name && !applications.has(name))
       applications.set(name, { object: app, where, chain: [name] })
+    const { target, finding } = applicationTarget(app, where, context)
+    if (target) {
+      entry.targets.push(target.name)
+      found.push({ target, object: app, considered: entry })
+    }
+    if (finding) {
+      findings.push(finding)
+      entry.findings.push(finding)
+    }
   }
+  const patchFiles = kustomizePatchFiles(
+    repoRoot,
+    manifests.manifests.map(m => m.location.file)
+  )
   for (const manifest of manifests.manifests) {
     const subject = `${manifest.kind} ${manifest.name || '(unnamed)'}`
+    const entry: ArgoConsidered = {
+      location: manifest.location,
+      subject,
+      targets: [],
+      findings: []
+    }
+    considered.push(entry)
+    const note = (finding: ArgoFinding) => {
+      findings.push(finding)
+      entry.findings.push(finding)
+    }
+    const patchOf = patchFiles.get(manifest.location.file)
+    if (patchOf) {
+      note({
+        location: manifest.location,
+        subject,
+        kind: 'skipped',
+        message: `a patch that ${patchOf} applies, not an Application of its own; it renders as part of what that kustomization builds`
+      })
+      continue
+    }
     if (manifest.kind === 'Application') {
-      const where = {
+      consider(entry, manifest.object, {
         location: manifest.location,
         origin: subject,
         definedBy: [manifest.location.file]
-      }
-      remember(manifest.object, where)
-      const { target, finding } = applicationTarget(manifest.object, where, context)
-      if (target) targets.push(target)
-      if (finding) findings.push(finding)
+      })
       continue
     }
     try {
-      for (const generated of applicationSetApplications(manifest, context)) {
-        remember(generated.app, generated.where)
-        const { target, finding } = applicationTarget(generated.app, generated.where, context)
-        if (target) targets.push(target)
-        if (finding) findings.push(finding)
-      }
+      const generated = applicationSetApplications(manifest, context)
+      for (const { app, where } of generated) consider(entry, app, where)
+      if (generated.length === 0)
+        note({
+          location: manifest.location,
+          subject,
+          kind: 'skipped',
+          message: 'its generators give no parameter sets, so it generates no Application'
+        })
     } catch (error) {
-      findings.push({
+      note({
         location: manifest.location,
         subject,
         kind: error instanceof UnsupportedGenerator ? 'unsupported' : 'invalid',
@@ -76,7 +120,14 @@ export function discoverArgoTargets(
       })
     }
   }
-  return { targets, report: { settings, repoURLs, findings }, context, applications }
+  const { kept, findings: duplicates } = skipDuplicateNames(found)
+  findings.push(...duplicates)
+  return {
+    targets: kept.map(app => app.target),
+    report: { settings, repoURLs, findings, considered, clusters: known.clusters },
+    context,
+    applications
+  }
 }
 
 /** The Applications an ApplicationSet generates, each with where it came from. */
@@ -89,6 +140,10 @@ export function applicationSetApplications(
     throw new UnsupportedGenerator('templatePatch is not supported')
   if (!isObject(spec.template)) throw new UnsupportedGenerator('spec.template is missing')
   const goTemplate = spec.goTemplate === true
+  const missingKeyError =
+    goTemplate &&
+    Array.isArray(spec.goTemplateOptions) &&
+    spec.goTemplateOptions.includes('missingkey=error')
   const generators = Array.isArray(spec.generators) ? spec.generators : []
   if (generators.length === 0) throw new UnsupportedGenerator('spec.generators is empty')
   const apps: Array<{ app: Record<string, unknown>; where: ApplicationOrigin }> = []
@@ -96,11 +151,15 @@ export function applicationSetApplications(
     const params = generatorParams(generator, {
       repoRoot: context.repoRoot,
       goTemplate,
-      isThisRepository: context.isThisRepository
+      isThisRepository: context.isThisRepository,
+      clusters: context.clusters
     })
     const location = manifest.locate(['spec', 'generators', index])
     for (const set of params) {
-      const app = renderTemplate(spec.template, set, goTemplate) as Record<string, unknown>
+      const app = renderTemplate(spec.template, set, goTemplate, missingKeyError) as Record<
+        string,
+        unknown
+      >
       apps.push({
         app,
         where: {

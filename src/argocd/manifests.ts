@@ -4,6 +4,7 @@ import { isMap, isSeq, LineCounter, parseAllDocuments } from 'yaml'
 import type { Document, Node } from 'yaml'
 import type { SourceLocation } from '../errors.js'
 import type { ArgoFinding } from '../config/types.js'
+import { CLUSTER_SECRET_LABEL } from '../config/argocdSettings.js'
 import { isObject } from '../manifests/isObject.js'
 
 // Other argocd/ modules take it from here.
@@ -21,20 +22,38 @@ export interface ArgoManifest {
   locate(fieldPath: ReadonlyArray<string | number>): SourceLocation
 }
 
+/** A Secret object found in the repository with Argo CD's cluster label. */
+export interface ClusterSecret {
+  object: Record<string, unknown>
+  location: SourceLocation
+}
+
+function isClusterSecret(object: Record<string, unknown>): boolean {
+  const metadata = isObject(object.metadata) ? object.metadata : {}
+  const labels = isObject(metadata.labels) ? metadata.labels : {}
+  return (
+    object.kind === 'Secret' &&
+    object.apiVersion === 'v1' &&
+    labels[CLUSTER_SECRET_LABEL] === 'cluster'
+  )
+}
+
 /** Files larger than this are not Argo CD manifests anyone writes by hand. */
 const MAX_FILE_BYTES = 1024 * 1024
 const ARGO_KIND = /^kind:\s*["']?(Application|ApplicationSet)["']?\s*(#.*)?$/m
+const SECRET_KIND = /^kind:\s*["']?Secret["']?\s*(#.*)?$/m
 
 /**
  * Every `argoproj.io` Application and ApplicationSet in the YAML files below `dirs`
- * (repo-relative), in path order. Dot-directories are skipped, and so are Helm charts
+ * (repo-relative), in path order, and every Argo CD cluster Secret. Dot-directories are skipped, and so are Helm charts
  * (their templates are not manifests until rendered). A file that does not parse is a finding.
  */
 export function readArgoManifests(
   repoRoot: string,
   dirs: readonly string[]
-): { manifests: ArgoManifest[]; findings: ArgoFinding[] } {
+): { manifests: ArgoManifest[]; clusterSecrets: ClusterSecret[]; findings: ArgoFinding[] } {
   const manifests: ArgoManifest[] = []
+  const clusterSecrets: ClusterSecret[] = []
   const findings: ArgoFinding[] = []
   const files = new Set<string>()
   for (const dir of dirs) for (const file of yamlFiles(repoRoot, dir)) files.add(file)
@@ -42,7 +61,7 @@ export function readArgoManifests(
     const absolute = path.join(repoRoot, file)
     if (fs.statSync(absolute).size > MAX_FILE_BYTES) continue
     const text = fs.readFileSync(absolute, 'utf8')
-    if (!ARGO_KIND.test(text) || !text.includes('argoproj.io')) continue
+    if (!text.includes('argoproj.io') || !(ARGO_KIND.test(text) || SECRET_KIND.test(text))) continue
     const lines = new LineCounter()
     const at = (offset: number): SourceLocation => {
       const { line, col } = lines.linePos(offset)
@@ -62,12 +81,16 @@ export function readArgoManifests(
       }
       const object = document.toJS({ maxAliasCount: 100 }) as unknown
       if (!isObject(object)) continue
+      const location = at((document.contents as Node | null)?.range?.[0] ?? 0)
+      if (isClusterSecret(object)) {
+        clusterSecrets.push({ object, location })
+        continue
+      }
       const kind = object.kind
       const apiVersion = object.apiVersion
       if (kind !== 'Application' && kind !== 'ApplicationSet') continue
       if (typeof apiVersion !== 'string' || !apiVersion.startsWith('argoproj.io/')) continue
       const metadata = isObject(object.metadata) ? object.metadata : {}
-      const location = at((document.contents as Node | null)?.range?.[0] ?? 0)
       manifests.push({
         kind,
         name: typeof metadata.name === 'string' ? metadata.name : '',
@@ -77,7 +100,7 @@ export function readArgoManifests(
       })
     }
   }
-  return { manifests, findings }
+  return { manifests, clusterSecrets, findings }
 }
 
 function locateIn(

@@ -1,4 +1,4 @@
-import type { HydrateConfig } from '../config/types.js'
+import type { ArgoDiscoveryReport, ArgoFinding, HydrateConfig } from '../config/types.js'
 import { formatLocation } from '../errors.js'
 import { counted } from '../plural.js'
 
@@ -16,15 +16,28 @@ export function targetsJson(config: HydrateConfig, source: string): string {
     from: formatLocation(t.location),
     ...(t.origin ? { origin: t.origin } : {})
   }))
+  const finding = (f: ArgoFinding) => ({
+    at: formatLocation(f.location),
+    subject: f.subject,
+    kind: f.kind,
+    message: f.message
+  })
   const findings = [...(config.argocd?.findings ?? []), ...(config.flux?.findings ?? [])].map(
-    f => ({
-      at: formatLocation(f.location),
-      subject: f.subject,
-      kind: f.kind,
-      message: f.message
-    })
+    finding
   )
-  return `${JSON.stringify({ config: source, repoURLs: config.argocd?.repoURLs, targets, findings }, null, 2)}\n`
+  const considered = config.argocd?.considered.map(c => ({
+    at: formatLocation(c.location),
+    subject: c.subject,
+    targets: c.targets,
+    ...(c.sameAs ? { sameAs: formatLocation(c.sameAs) } : {}),
+    findings: c.findings.map(finding)
+  }))
+  const clusters = config.argocd?.clusters.map(c => ({
+    name: c.name,
+    server: c.server,
+    from: formatLocation(c.location)
+  }))
+  return `${JSON.stringify({ config: source, repoURLs: config.argocd?.repoURLs, targets, considered, clusters, findings }, null, 2)}\n`
 }
 
 /** `hydrate targets`: one row per target, then what discovery skipped and why. */
@@ -49,11 +62,39 @@ export function targetsText(config: HydrateConfig, source: string): string {
   if (config.argocd)
     text += `This repository: ${config.argocd.repoURLs.join(', ') || '(no git remote; set argocd.repoURLs)'}\n`
   text += `${line(header)}\n${rows.map(line).join('\n')}\n`
-  const findings = [...(config.argocd?.findings ?? []), ...(config.flux?.findings ?? [])]
-  if (findings.length > 0) {
-    text += `\nNot rendered (${findings.length}):\n`
-    for (const f of findings)
+  if (config.argocd) text += consideredText(config.argocd)
+  const flux = config.flux?.findings ?? []
+  if (flux.length > 0) {
+    text += `\nFlux Kustomizations not rendered (${flux.length}):\n`
+    for (const f of flux)
       text += `  ${formatLocation(f.location)}  ${f.subject}: ${f.kind}: ${f.message}\n`
   }
+  return text
+}
+
+/**
+ * Every Application and ApplicationSet read, with its targets or why it gave none, then the
+ * findings that belong to no one object (a file that does not parse, a cluster Secret).
+ */
+function consideredText(report: ArgoDiscoveryReport): string {
+  const finding = (f: ArgoFinding, indent: string) =>
+    `${indent}${formatLocation(f.location)}  ${f.subject}: ${f.kind}: ${f.message}\n`
+  let text = ''
+  if (report.considered.length > 0) {
+    text += `\nArgo CD objects considered (${report.considered.length}):\n`
+    for (const c of report.considered) {
+      const result = c.targets.length > 0 ? ` → ${c.targets.join(', ')}` : ': no target, because'
+      text += `  ${formatLocation(c.location)}  ${c.subject}${result}\n`
+      for (const f of c.findings) text += finding(f, '    ')
+    }
+  }
+  const attached = new Set(report.considered.flatMap(c => c.findings))
+  const others = report.findings.filter(f => !attached.has(f))
+  if (others.length > 0) {
+    text += `\nOther findings (${others.length}):\n`
+    for (const f of others) text += finding(f, '  ')
+  }
+  if (report.clusters.length > 0)
+    text += `\nClusters: ${report.clusters.map(c => `${c.name} (${c.server})`).join(', ')}\n`
   return text
 }

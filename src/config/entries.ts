@@ -18,6 +18,7 @@ import {
   type RemoteSettings,
   type SourceType
 } from './types.js'
+import { readArgocdSettings } from './argocdSettings.js'
 import { readPromotion, type PromotionEntry } from './promotion.js'
 import { readRemote } from './remote.js'
 import type { YamlReader } from './yamlReader.js'
@@ -34,7 +35,6 @@ const TOP_KEYS = [
   'promotion',
   'remote'
 ] as const
-const ARGOCD_KEYS = ['paths', 'repoURLs'] as const
 const POLICY_KEYS = ['rules', 'requireDigest'] as const
 const DIFF_KEYS = ['context', 'noise', 'ignore'] as const
 const IGNORE_KEYS = ['group', 'kind', 'name', 'namespace', 'jsonPointers'] as const
@@ -129,7 +129,7 @@ export function readConfigDocument(reader: YamlReader): {
   }
 
   const argocd = reader.has(top, 'argocd')
-    ? readArgocd(reader, reader.node(top, 'argocd') ?? reader.keyNode(top, 'argocd'))
+    ? readArgocdSettings(reader, reader.node(top, 'argocd') ?? reader.keyNode(top, 'argocd'))
     : undefined
   // With Argo CD discovery, the targets list is optional.
   if (!reader.has(top, 'targets') && !argocd)
@@ -155,25 +155,6 @@ export function readConfigDocument(reader: YamlReader): {
     ? readRemote(reader, reader.node(top, 'remote') ?? reader.keyNode(top, 'remote'))
     : { ...DEFAULT_REMOTE }
   return { defaults, entries, diff, policy, promotion, argocd, remote }
-}
-
-/** `argocd:` — where Applications are read, and which other URLs name this repository. */
-function readArgocd(reader: YamlReader, item: Node | undefined): ArgoDiscoverySettings {
-  const node = reader.map(item, 'argocd')
-  reader.checkKeys(node, ARGOCD_KEYS, 'argocd')
-  const paths = reader.stringList(node, 'paths', 'argocd') ?? ['.']
-  const pathsNode = reader.node(node, 'paths')
-  paths.forEach((dir, index) => {
-    const normalized = path.posix.normalize(dir)
-    if (path.isAbsolute(dir) || normalized === '..' || normalized.startsWith('../')) {
-      const at = pathsNode && 'items' in pathsNode ? (pathsNode.items as Node[])[index] : pathsNode
-      reader.fail(at, `argocd.paths: ${dir} escapes the repository (paths are repo-relative)`)
-    }
-  })
-  return {
-    paths: paths.map(dir => path.posix.normalize(dir).replace(/\/+$/, '').replace(/^\.$/, '')),
-    repoURLs: reader.stringList(node, 'repoURLs', 'argocd') ?? []
-  }
 }
 
 function readPolicy(reader: YamlReader, item: Node | undefined, what: string): PolicySettings {

@@ -231,6 +231,31 @@ export interface ArgoDiscoverySettings {
   paths: string[]
   /** More URLs that name this repository (besides its git remotes). */
   repoURLs: string[]
+  /** `argocd.clusters`: clusters for `clusters` generators and destinations, besides Secrets. */
+  clusters?: ArgoCluster[]
+}
+
+/** An Argo CD cluster: from a cluster Secret of the repository or `argocd.clusters`. */
+export interface ArgoCluster {
+  name: string
+  server: string
+  project: string
+  labels: Record<string, string>
+  annotations: Record<string, string>
+  location: SourceLocation
+}
+
+/** One Application or ApplicationSet discovery read, and what became of it. */
+export interface ArgoConsidered {
+  location: SourceLocation
+  /** `Application web`, `ApplicationSet apps`, `Application web (output of root)`. */
+  subject: string
+  /** The targets it gave. */
+  targets: string[]
+  /** Why it, or an Application it generated, gave no target. */
+  findings: ArgoFinding[]
+  /** An app-of-apps child identical to an Application read before: that one is it. */
+  sameAs?: SourceLocation
 }
 
 /** An Application (or generated one) not turned into a target, or not wholly. */
@@ -248,6 +273,10 @@ export interface ArgoDiscoveryReport {
   /** Normalized URLs taken as this repository. */
   repoURLs: string[]
   findings: ArgoFinding[]
+  /** Every Application and ApplicationSet read, in order, with its targets or findings. */
+  considered: ArgoConsidered[]
+  /** The clusters known (Secrets of the repository, then `argocd.clusters`). */
+  clusters: ArgoCluster[]
 }
 
 export interface FluxDiscoveryReport {

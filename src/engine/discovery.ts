@@ -18,6 +18,8 @@ import { discoverNestedKustomizations } from './fluxDiscovery.js'
 export interface DiscoveryOptions {
   configFile?: string
   targetFilter?: string[]
+  /** List even when the Argo CD Applications give no target (`hydrate targets`). */
+  allowNoTargets?: boolean
   logger: Logger
   env?: NodeJS.ProcessEnv
   toolbox?: Toolbox
@@ -35,7 +37,8 @@ export async function loadConfigWithAppOfApps(
 ): Promise<HydrateConfig> {
   const draft = readConfigDraft(repoRoot, {
     configFile: options.configFile,
-    targetFilter: options.targetFilter
+    targetFilter: options.targetFilter,
+    allowNoTargets: options.allowNoTargets
   })
   await discoverAppOfApps(draft, options)
   await discoverNestedKustomizations(draft, options, mayDeclareApplications)
@@ -78,8 +81,14 @@ export async function discoverAppOfApps(
     for (const parent of parents) {
       const output = rendered.find(r => r.target === parent.target)
       if (!output) continue
-      const { children, findings } = childTargets(parent, output.resources, context, known)
+      const { children, findings, considered } = childTargets(
+        parent,
+        output.resources,
+        context,
+        known
+      )
       report.findings.push(...findings)
+      report.considered.push(...considered)
       for (const child of children) draft.targets.push(child.target)
       next.push(...children)
     }

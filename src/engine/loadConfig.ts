@@ -42,6 +42,8 @@ export interface LoadOptions {
   configFile?: string
   /** Keep only targets whose name matches one of these globs. */
   targetFilter?: string[]
+  /** `hydrate targets`: Argo CD Applications that give no target are listed, not an error. */
+  allowNoTargets?: boolean
 }
 
 /**
@@ -157,7 +159,7 @@ export function readConfigDraft(repoRoot: string, options: LoadOptions = {}): Co
     draft.argocd = discovered.report
     draft.argoContext = discovered.context
     draft.argoApplications = discovered.applications
-    if (targets.length === 0) {
+    if (targets.length === 0 && !options.allowNoTargets) {
       const { findings } = discovered.report
       const first = findings[0]
       throw new ConfigError(

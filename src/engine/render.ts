@@ -107,7 +107,7 @@ export function configSource(config: HydrateConfig): string {
  */
 export async function loadTargets(options: EngineOptions): Promise<HydrateConfig> {
   const repoRoot = await resolveRepoRoot(options.repoRoot)
-  return loadConfigWithAppOfApps(repoRoot, options)
+  return loadConfigWithAppOfApps(repoRoot, { ...options, allowNoTargets: true })
 }
 
 /** load → render every target. */

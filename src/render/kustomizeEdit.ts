@@ -28,7 +28,7 @@ export function parseImageArgument(argument: string): Image {
   if (name === undefined) return { name: parsed.name, newTag: parsed.tag, digest: parsed.digest }
   return {
     name,
-    newName: parsed.name === '*' ? undefined : parsed.name,
+    newName: parsed.name,
     newTag: parsed.tag,
     digest: parsed.digest
   }
@@ -49,28 +49,42 @@ function splitImage(image: string): { name: string; tag?: string; digest?: strin
   return { name: rest, digest }
 }
 
+/** `*` as the new name, tag or digest keeps the kustomization's own value (kustomize ≥ 4). */
+const PRESERVE = '*'
+
+/**
+ * kustomize edit set image (commands/edit/set/setimage.go): an argument replaces the entry of
+ * its name whole (`nginx:2.0` over `{newName: r/nginx, newTag: 1.0}` gives `{newTag: 2.0}`),
+ * `*` keeping one field; other entries stay; sorted by name.
+ */
 function setImages(k: Kustomization, argumentsList: readonly string[]): void {
-  const images = (Array.isArray(k.images) ? k.images : []).filter(isObject) as Array<
-    Record<string, unknown>
-  >
+  const byName = new Map<string, Record<string, unknown>>()
   for (const argument of argumentsList) {
     const image = parseImageArgument(argument)
-    let entry = images.find(i => i.name === image.name)
-    if (!entry) {
-      entry = { name: image.name }
-      images.push(entry)
-    }
-    if (image.newName !== undefined) entry.newName = image.newName
-    if (image.newTag !== undefined) {
-      entry.newTag = image.newTag
-      delete entry.digest
-    }
-    if (image.digest !== undefined) {
-      entry.digest = image.digest
-      if (image.newTag === undefined) delete entry.newTag
-    }
+    byName.set(image.name, { ...image })
   }
-  k.images = images.sort((a, b) => String(a.name).localeCompare(String(b.name)))
+  const existing = (Array.isArray(k.images) ? k.images : []).filter(isObject)
+  for (const entry of existing) {
+    const name = String(entry.name)
+    const argument = byName.get(name)
+    if (!argument) {
+      byName.set(name, entry)
+      continue
+    }
+    for (const field of ['newName', 'newTag', 'digest'])
+      if (argument[field] === PRESERVE) argument[field] = entry[field]
+  }
+  const images = [...byName.values()].map(image => {
+    const out: Record<string, unknown> = { ...image }
+    for (const field of ['newName', 'newTag', 'digest'])
+      if (out[field] === undefined || out[field] === PRESERVE) delete out[field]
+    return out
+  })
+  k.images = images.sort((a, b) => byteOrder(String(a.name), String(b.name)))
+}
+
+function byteOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
 }
 
 function setReplicas(k: Kustomization, replicas: KustomizeEdits['replicas']): void {

@@ -65,7 +65,8 @@ export function stageEditedKustomization(
   try {
     fs.writeFileSync(
       path.join(buildDir, file),
-      stringify(applyKustomizeEdits(kustomization, edits))
+      // YAML 1.1 output quotes strings such as "yes" and "on" that 1.1 readers take as booleans.
+      stringify(applyKustomizeEdits(kustomization, edits), { version: '1.1' })
     )
   } catch (error) {
     if (error instanceof KustomizeEditError)

@@ -97,11 +97,25 @@ export function argoDirectoryFiles(
       if (!/\.(yaml|yml|json|jsonnet)$/.test(name)) continue
       if (exclude?.test(below)) continue
       if (include && !include.test(below)) continue
-      files.push(dir ? `${dir}/${below}` : below)
+      const file = dir ? `${dir}/${below}` : below
+      if (hasSkipMarker(path.join(repoRoot, file))) continue
+      files.push(file)
     }
   }
   walk('')
   return files
+}
+
+/** Argo CD skips a file holding this text anywhere (repository.go, skipFileRenderingMarker). */
+export const SKIP_FILE_RENDERING_MARKER = '+argocd:skip-file-rendering'
+
+function hasSkipMarker(file: string): boolean {
+  try {
+    return fs.readFileSync(file).includes(SKIP_FILE_RENDERING_MARKER)
+  } catch {
+    // Unreadable here (a dangling symlink): the render reports it as it did before.
+    return false
+  }
 }
 
 /**

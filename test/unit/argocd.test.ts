@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { envFromBranch } from '../../src/argocd/application.js'
+import { envFromBranch } from '../../src/argocd/environment.js'
 import {
   generatorParams,
   renderTemplate,
@@ -13,6 +13,8 @@ import {
   KustomizeEditError,
   parseImageArgument
 } from '../../src/render/kustomizeEdit.js'
+import { gitPathspecMatches } from '../../src/argocd/gitPathspec.js'
+import { goFloat } from '../../src/argocd/goValues.js'
 import { normalizeRepoURL, remoteURLsOf } from '../../src/argocd/repoUrl.js'
 import type { KustomizeEdits } from '../../src/config/types.js'
 import { escapeSetValue } from '../../src/render/helm.js'
@@ -65,7 +67,7 @@ describe('ApplicationSet generators', () => {
     'clusters/dev/config.json': '{"cluster": {"name": "dev", "env": "dev"}}',
     'clusters/prod/config.json': '{"cluster": {"name": "prod", "env": "prod"}}'
   })
-  const context = { repoRoot: repo, goTemplate: false, isThisRepository }
+  const context = { repoRoot: repo, goTemplate: false, isThisRepository, clusters: [] }
 
   it('git directories: path.Match per segment, excludes win', () => {
     const params = generatorParams(
@@ -137,7 +139,7 @@ describe('ApplicationSet generators', () => {
   })
 
   it('reports other generators and other repositories', () => {
-    expect(() => generatorParams({ clusters: {} }, context)).toThrow(UnsupportedGenerator)
+    expect(() => generatorParams({ scmProvider: {} }, context)).toThrow(UnsupportedGenerator)
     expect(() =>
       generatorParams({ git: { repoURL: 'https://github.com/x/y', directories: [] } }, context)
     ).toThrow(/is not this repository/)
@@ -251,5 +253,141 @@ describe('small Argo CD rules', () => {
   it('environment from a hydrator branch: the {env} of defaults.branch, else the branch', () => {
     expect(envFromBranch('env/prod', 'env/{env}')).toBe('prod')
     expect(envFromBranch('hydrated/prod', 'env/{env}')).toBe('hydrated/prod')
+  })
+})
+
+describe('ApplicationSet values as the controller prints them (issue 26 item 8)', () => {
+  const isThisRepository = () => true
+  const repo = repoWith({
+    'cfg/Foo__Bar/config.yaml':
+      'size: 1000000\nratio: 0.5\ntiny: 0.00001\ntags: [a, b]\nnone: null\nempty: {}\n---\nsecond: document\n',
+    'cfg/empty/config.yaml': ''
+  })
+  const context = { repoRoot: repo, goTemplate: false, isThisRepository, clusters: [] }
+  const files = { git: { repoURL: 'x', files: [{ path: 'cfg/*/config.yaml' }] } }
+
+  it('git files: the first document only, arrays flattened, numbers as Go %v prints float64', () => {
+    // git.go: flatten.Flatten(DotStyle) then fmt.Sprintf("%v"); sigs.k8s.io/yaml reads one document.
+    expect(generatorParams(files, context)).toEqual([
+      {
+        size: '1e+06',
+        ratio: '0.5',
+        tiny: '1e-05',
+        'tags.0': 'a',
+        'tags.1': 'b',
+        none: '<nil>',
+        path: 'cfg/Foo__Bar',
+        'path.basename': 'Foo__Bar',
+        'path.basenameNormalized': 'foo--bar',
+        'path.filename': 'config.yaml',
+        'path.filenameNormalized': 'config.yaml',
+        'path[0]': 'cfg',
+        'path[1]': 'Foo__Bar'
+      },
+      {
+        path: 'cfg/empty',
+        'path.basename': 'empty',
+        'path.basenameNormalized': 'empty',
+        'path.filename': 'config.yaml',
+        'path.filenameNormalized': 'config.yaml',
+        'path[0]': 'cfg',
+        'path[1]': 'empty'
+      }
+    ])
+  })
+
+  it('goFloat is strconv.FormatFloat(f, g, -1, 64)', () => {
+    expect([100000, 1000000, 123456789, 1.5, 0.0001, 0.00012, -2e21, 3].map(goFloat)).toEqual([
+      '100000',
+      '1e+06',
+      '1.23456789e+08',
+      '1.5',
+      '0.0001',
+      '0.00012',
+      '-2e+21',
+      '3'
+    ])
+  })
+
+  it('list generator without goTemplate takes strings only, as list.go', () => {
+    expect(() =>
+      generatorParams({ list: { elements: [{ name: 'a', replicas: 3 }] } }, context)
+    ).toThrow(
+      "list element replicas is number; Argo CD's list generator takes strings only without goTemplate (error parsing value as string)"
+    )
+    expect(
+      generatorParams(
+        { list: { elements: [{ name: 'a', replicas: 3 }] } },
+        { ...context, goTemplate: true }
+      )
+    ).toEqual([{ name: 'a', replicas: 3 }])
+  })
+})
+
+describe('git files patterns as git ls-files -- <pattern> (issue 26 item 6)', () => {
+  const repo = repoWith({
+    'clusters/dev/config.yaml': 'env: dev\n',
+    'clusters/deep/x/config.yaml': 'env: deep\n',
+    'clusters/prod/config.yaml': 'env: prod\n',
+    'other/config.yaml': 'env: other\n'
+  })
+  const context = { repoRoot: repo, goTemplate: false, isThisRepository: () => true, clusters: [] }
+  const envs = (files: unknown[]) =>
+    generatorParams({ git: { repoURL: 'x', files } }, context).map(p => p.env)
+
+  it('* crosses /, classes, excludes, a directory names the files below it', () => {
+    expect(envs([{ path: 'clusters/*/config.yaml' }])).toEqual(['deep', 'dev', 'prod'])
+    expect(envs([{ path: 'clusters/[!d]*.yaml' }])).toEqual(['prod'])
+    expect(envs([{ path: '*config.yaml' }, { path: 'clusters/d*', exclude: true }])).toEqual([
+      'prod',
+      'other'
+    ])
+    expect(envs([{ path: 'clusters/deep' }])).toEqual(['deep'])
+  })
+
+  it('takes time proportional to the lengths, whatever the pattern', () => {
+    expect(gitPathspecMatches(`${'*a'.repeat(40)}b`, 'a'.repeat(4000))).toBe(false)
+    expect(gitPathspecMatches('a*b?c', 'a/x/b/c')).toBe(true)
+  })
+})
+
+describe('matrix as matrix.go (issue 26 items 7, 8)', () => {
+  const repo = repoWith({
+    'cfg/web/a.yaml': 'size: s\n',
+    'cfg/web/b.yaml': 'size: m\n',
+    'cfg/api/c.yaml': 'size: l\n',
+    'apps/web/k.yaml': 'x: 1\n',
+    'apps/api/k.yaml': 'x: 1\n'
+  })
+  const base = { repoRoot: repo, isThisRepository: () => true, clusters: [] }
+  const dirs = { git: { repoURL: 'x', directories: [{ path: 'apps/*' }] } }
+
+  it("the second generator is interpolated with the first's parameters", () => {
+    const matrix = {
+      matrix: {
+        generators: [
+          dirs,
+          { git: { repoURL: 'x', files: [{ path: 'cfg/{{.path.basename}}/*.yaml' }] } }
+        ]
+      }
+    }
+    const sets = generatorParams(matrix, { ...base, goTemplate: true })
+    expect(sets.map(p => `${(p.path as { path: string }).path} ${String(p.size)}`)).toEqual([
+      // Go template mode: the first's parameters win over the second's (the file's path).
+      'apps/api l',
+      'apps/web s',
+      'apps/web m'
+    ])
+  })
+
+  it('default mode refuses a key both give different values; Go template keeps the first', () => {
+    const list = (elements: unknown[]) => ({ list: { elements } })
+    const matrix = {
+      matrix: { generators: [list([{ env: 'dev' }]), list([{ env: 'prod', x: 'y' }])] }
+    }
+    expect(() => generatorParams(matrix, { ...base, goTemplate: false })).toThrow(
+      'matrix: found duplicate key env with different value, a: dev ,b: prod'
+    )
+    expect(generatorParams(matrix, { ...base, goTemplate: true })).toEqual([{ env: 'dev', x: 'y' }])
   })
 })

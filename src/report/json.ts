@@ -1,5 +1,7 @@
 import type { DiffReport } from '../diff/types.js'
 import { readShardJson, ShardReportError, type ShardStamp } from '../shard/reports.js'
+import { diffShardReport } from './diffReportSchema.js'
+import { checkReport } from './checkReport.js'
 
 /** The JSON report (README "The rendered diff") (secrets are already masked in every diff). */
 export function renderJson(report: DiffReport): string {
@@ -77,19 +79,11 @@ export interface DiffShardReport {
   report: DiffReport
 }
 
-/** Reads a shard's JSON report; anything else is a ShardReportError naming the file. */
+/** Reads a shard's JSON report, checked against the report's schema before anything reads it. */
 export function parseDiffShardReport(text: string, file: string): DiffShardReport {
   const { data, stamp } = readShardJson(text, file)
-  const { shard, ...report } = data as DiffReport & { shard: DiffShardStamp }
-  if (
-    typeof report.base !== 'string' ||
-    typeof report.head !== 'string' ||
-    !Array.isArray(report.targets) ||
-    !Array.isArray(report.findings)
-  )
-    throw new ShardReportError(`${file} is not a diff report (base, head, targets, findings)`)
-  const order = shard.order && typeof shard.order === 'object' ? shard.order : {}
-  return { file, stamp: { ...stamp, order, timings: shard.timings }, report }
+  const { shard, ...report } = checkReport(diffShardReport, data, file, 'diff shard report')
+  return { file, stamp: { ...stamp, order: shard.order ?? {}, timings: shard.timings }, report }
 }
 
 /**

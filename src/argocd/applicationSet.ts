@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { minimatch } from 'minimatch'
+import { compileGlob } from '../security/glob.js'
 import { parseAllDocuments } from 'yaml'
 import { resolveInsideRepo } from '../config/paths.js'
 import { isObject } from './manifests.js'
@@ -104,14 +104,14 @@ function pathEntries(list: unknown[], what: string): PathEntry[] {
 
 /** Go's path.Match: `*` and `?` stay within a segment, `[…]` classes; no braces, no `**`. */
 function pathMatch(pattern: string, candidate: string): boolean {
-  return minimatch(candidate, pattern, {
+  return compileGlob(pattern, {
     dot: true,
     noglobstar: true,
     nobrace: true,
-    noext: true,
     nonegate: true,
-    nocomment: true
-  })
+    nocomment: true,
+    noext: true
+  })(candidate)
 }
 
 /**
@@ -132,10 +132,14 @@ function gitDirectoryParams(list: unknown[], context: GeneratorContext): Params[
 /** Files matching the patterns (`**` allowed, as git's glob pathspec), each one or more param sets. */
 function gitFileParams(list: unknown[], context: GeneratorContext): Params[] {
   const entries = pathEntries(list, 'files')
+  const matchers = entries.map(e => ({
+    exclude: e.exclude,
+    test: compileGlob(e.path, { dot: true })
+  }))
   const files = repositoryFiles(context.repoRoot).filter(
     file =>
-      entries.some(e => !e.exclude && minimatch(file, e.path, { dot: true })) &&
-      !entries.some(e => e.exclude && minimatch(file, e.path, { dot: true }))
+      matchers.some(e => !e.exclude && e.test(file)) &&
+      !matchers.some(e => e.exclude && e.test(file))
   )
   const params: Params[] = []
   for (const file of files) {

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
-import { minimatch } from 'minimatch'
 import path from 'node:path'
-import { ConfigError } from '../errors.js'
+import { ConfigError, getErrorMessage } from '../errors.js'
+import { compileGlob } from '../security/glob.js'
 import { detectSourceType, findKustomization } from '../sources/kind.js'
 import { discoverSources, fillTemplate, placeholdersOf } from './discover.js'
 import type { TargetEntry } from './entries.js'
@@ -31,8 +31,14 @@ export function expandEntry(
     const names = placeholdersOf(entry.discover)
     if (names.length === 0)
       fail('discover pattern has no {placeholder}; use "source" for a single directory', 'discover')
-    const excluded = (source: string) =>
-      (entry.exclude ?? []).some(glob => minimatch(source, glob, { dot: true }))
+    const excludes = (entry.exclude ?? []).map(glob => {
+      try {
+        return compileGlob(glob, { dot: true })
+      } catch (error) {
+        return fail(getErrorMessage(error), 'exclude')
+      }
+    })
+    const excluded = (source: string) => excludes.some(test => test(source))
     const found = discoverSources(root, entry.discover).filter(d => !excluded(d.source))
     if (found.length === 0) {
       if (!reader) {

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { minimatch } from 'minimatch'
+import { compileGlob } from '../security/glob.js'
 import type { ApplicationContext, KnownApplication } from '../argocd/application.js'
 import { discoverArgoTargets } from '../argocd/discover.js'
 import { readArgoManifests } from '../argocd/manifests.js'
@@ -161,7 +161,8 @@ export function completeConfig(draft: ConfigDraft): HydrateConfig {
   let targets = allTargets
   if (options.targetFilter && options.targetFilter.length > 0) {
     const globs = options.targetFilter
-    targets = targets.filter(t => globs.some(g => minimatch(t.name, g)))
+    const matchers = globs.map(g => compileGlob(g))
+    targets = targets.filter(t => matchers.some(test => test(t.name)))
     if (targets.length === 0)
       throw new UsageError(`no target matches ${globs.map(g => JSON.stringify(g)).join(', ')}`)
   }

@@ -49,7 +49,12 @@ export function renderShardDiff(
       diff.head.config.unshardedOrder ?? [],
       diff.base?.config.unshardedOrder ?? []
     ),
-    timings: diff.timings
+    // Whole milliseconds: the merge reads timings as integers, never as text.
+    timings: {
+      baseMs: Math.round(diff.timings.baseMs),
+      headMs: Math.round(diff.timings.headMs),
+      totalMs: Math.round(diff.timings.totalMs)
+    }
   })
 }
 

@@ -11,6 +11,7 @@ import {
   type KnownApplication
 } from './application.js'
 import { applicationSetApplications } from './discover.js'
+import { ExpansionLimitError } from './expansionLimit.js'
 import { UnsupportedGenerator } from './applicationSet.js'
 
 // App-of-apps: an Application whose rendered output holds Applications (or ApplicationSets).
@@ -103,6 +104,7 @@ export function childTargets(
       for (const { app, where } of generated)
         add(app, { ...where, origin: `${where.origin} (output of ${parentName})`, definedBy: [] })
     } catch (error) {
+      if (error instanceof ExpansionLimitError) throw error
       findings.push({
         location,
         subject: `ApplicationSet ${resource.name} (output of ${parentName})`,

@@ -14,6 +14,8 @@ import {
   type KnownApplication
 } from './application.js'
 import { generatorParams, renderTemplate, UnsupportedGenerator } from './applicationSet.js'
+import { DEFAULT_APPLICATION_LIMIT } from '../config/limits.js'
+import { checkExpansion, ExpansionLimitError } from './expansionLimit.js'
 import { isObject, readArgoManifests, type ArgoManifest } from './manifests.js'
 import { gitRemoteURLs, normalizeRepoURL } from './repoUrl.js'
 
@@ -61,13 +63,15 @@ export function discoverArgoTargets(
       continue
     }
     try {
-      for (const generated of applicationSetApplications(manifest, context)) {
+      const limit = settings.applicationLimit ?? DEFAULT_APPLICATION_LIMIT
+      for (const generated of applicationSetApplications(manifest, context, limit)) {
         remember(generated.app, generated.where)
         const { target, finding } = applicationTarget(generated.app, generated.where, context)
         if (target) targets.push(target)
         if (finding) findings.push(finding)
       }
     } catch (error) {
+      if (error instanceof ExpansionLimitError) throw error
       findings.push({
         location: manifest.location,
         subject,
@@ -82,7 +86,8 @@ export function discoverArgoTargets(
 /** The Applications an ApplicationSet generates, each with where it came from. */
 export function applicationSetApplications(
   manifest: Pick<ArgoManifest, 'name' | 'object' | 'location' | 'locate'>,
-  context: ApplicationContext
+  context: ApplicationContext,
+  limit = DEFAULT_APPLICATION_LIMIT
 ) {
   const spec = isObject(manifest.object.spec) ? manifest.object.spec : {}
   if (spec.templatePatch !== undefined)
@@ -91,13 +96,17 @@ export function applicationSetApplications(
   const goTemplate = spec.goTemplate === true
   const generators = Array.isArray(spec.generators) ? spec.generators : []
   if (generators.length === 0) throw new UnsupportedGenerator('spec.generators is empty')
+  const generatorContext = {
+    repoRoot: context.repoRoot,
+    goTemplate,
+    isThisRepository: context.isThisRepository
+  }
+  checkExpansion(generators, generatorContext, limit, `ApplicationSet ${manifest.name}`, index =>
+    manifest.locate(['spec', 'generators', index])
+  )
   const apps: Array<{ app: Record<string, unknown>; where: ApplicationOrigin }> = []
   generators.forEach((generator, index) => {
-    const params = generatorParams(generator, {
-      repoRoot: context.repoRoot,
-      goTemplate,
-      isThisRepository: context.isThisRepository
-    })
+    const params = generatorParams(generator, generatorContext)
     const location = manifest.locate(['spec', 'generators', index])
     for (const set of params) {
       const app = renderTemplate(spec.template, set, goTemplate) as Record<string, unknown>

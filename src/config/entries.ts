@@ -16,6 +16,7 @@ import {
   type SourceType
 } from './types.js'
 import { readPromotion, type PromotionEntry } from './promotion.js'
+import { readLimits } from './limits.js'
 import type { YamlReader } from './yamlReader.js'
 
 // hydrate.yaml as written: each section read into typed values, every error with line:col.
@@ -27,7 +28,8 @@ const TOP_KEYS = [
   'argocd',
   'diff',
   'policy',
-  'promotion'
+  'promotion',
+  'limits'
 ] as const
 const ARGOCD_KEYS = ['paths', 'repoURLs'] as const
 const POLICY_KEYS = ['rules', 'requireDigest'] as const
@@ -101,6 +103,7 @@ export function readConfigDocument(reader: YamlReader): {
   policy: PolicySettings
   promotion?: PromotionEntry
   argocd?: ArgoDiscoverySettings
+  applicationLimit: number
 } {
   const top = reader.map(reader.root, 'the config file')
   reader.checkKeys(top, TOP_KEYS, 'the config file')
@@ -145,7 +148,9 @@ export function readConfigDocument(reader: YamlReader): {
     ? readPolicy(reader, reader.node(top, 'policy') ?? reader.keyNode(top, 'policy'), 'policy')
     : { rules: {} }
   const promotion = reader.has(top, 'promotion') ? readPromotion(reader, top) : undefined
-  return { defaults, entries, diff, policy, promotion, argocd }
+  const applicationLimit = readLimits(reader, top)
+  if (argocd) argocd.applicationLimit = applicationLimit
+  return { defaults, entries, diff, policy, promotion, argocd, applicationLimit }
 }
 
 /** `argocd:` — where Applications are read, and which other URLs name this repository. */

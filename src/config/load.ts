@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { compileGlob } from '../security/glob.js'
+import { DEFAULT_APPLICATION_LIMIT } from './limits.js'
 import type { ApplicationContext, KnownApplication } from '../argocd/application.js'
 import { discoverArgoTargets } from '../argocd/discover.js'
 import { readArgoManifests } from '../argocd/manifests.js'
@@ -78,6 +79,7 @@ export function readConfigDraft(repoRoot: string, options: LoadOptions = {}): Co
   let promotionEntry: PromotionEntry | undefined
   let argocdSettings: ArgoDiscoverySettings | undefined
   let argoManifests: ReturnType<typeof readArgoManifests> | undefined
+  let applicationLimit = DEFAULT_APPLICATION_LIMIT
   if (file) {
     const text = fs.readFileSync(path.join(root, file), 'utf8')
     reader = new YamlReader(file, text)
@@ -87,7 +89,8 @@ export function readConfigDraft(repoRoot: string, options: LoadOptions = {}): Co
       diff,
       policy,
       promotion: promotionEntry,
-      argocd: argocdSettings
+      argocd: argocdSettings,
+      applicationLimit
     } = readConfigDocument(reader))
   } else {
     // Zero config: the repository's Argo CD Applications when it has any, else environments/{env}.
@@ -105,7 +108,9 @@ export function readConfigDraft(repoRoot: string, options: LoadOptions = {}): Co
       ]
     }
   }
-  const targets = entries.flatMap(entry => expandEntry(root, reader, entry, defaults))
+  const targets = entries.flatMap(entry =>
+    expandEntry(root, reader, entry, defaults, applicationLimit)
+  )
   const draft: ConfigDraft = {
     repoRoot: root,
     file,

@@ -218,6 +218,8 @@ export interface ArgoDiscoverySettings {
   paths: string[]
   /** More URLs that name this repository (besides its git remotes). */
   repoURLs: string[]
+  /** The most Applications one ApplicationSet may generate (`limits.applications`). */
+  applicationLimit?: number
 }
 
 /** An Application (or generated one) not turned into a target, or not wholly. */

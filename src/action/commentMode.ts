@@ -4,7 +4,10 @@ import { getOctokit } from '@actions/github'
 import { HydrateError, UsageError } from '../errors.js'
 import { commentMarker, upsertStickyComment } from '../github/stickyComment.js'
 import type { Logger } from '../logger.js'
-import { COMMENT_LIMIT, sameReport } from '../report/markdown.js'
+import type { DiffReport } from '../diff/types.js'
+import { checkReport } from '../report/checkReport.js'
+import { diffReport } from '../report/diffReportSchema.js'
+import { COMMENT_LIMIT, renderMarkdownWithin, sameReport } from '../report/markdown.js'
 import type { GuardedOutput } from './guardedOutput.js'
 import type { ActionSettings } from './settings.js'
 
@@ -42,51 +45,68 @@ export async function postStickyComment(
   )
 }
 
+/** A diff report larger than this is not one a diff run writes for a comment. */
+const REPORT_FILE_LIMIT = 64 * 1024 * 1024
+
 /**
- * The saved comment of a diff run (a downloaded artifact) is untrusted: a fork controls the
- * workflow that wrote it. Refuses anything that is not one of our comments for that PR.
+ * The saved JSON report of a diff run (a downloaded artifact) is untrusted: a fork controls
+ * the workflow that wrote it. It must be UTF-8 JSON that is the diff report field by field;
+ * only then is the comment rendered from it here, with every escape of a comment.
  */
-export function readSavedComment(file: string, commentId: string): string {
-  const marker = commentMarker(commentId)
+export function readSavedReport(file: string): DiffReport {
   let bytes: Buffer
   try {
     bytes = fs.readFileSync(file)
   } catch {
-    throw new UsageError(`comment-file ${file} cannot be read`)
+    throw new UsageError(`report-file ${file} cannot be read`)
   }
-  if (bytes.length > COMMENT_LIMIT * 4)
-    throw new HydrateError(`comment-file ${path.basename(file)} is larger than a comment can be`)
+  const name = path.basename(file)
+  if (bytes.length > REPORT_FILE_LIMIT)
+    throw new HydrateError(`report-file ${name} is larger than a diff report can be`)
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes)
   if (text.includes('\uFFFD') || !Buffer.from(text, 'utf8').equals(bytes))
-    throw new HydrateError(`comment-file ${path.basename(file)} is not UTF-8 text`)
-  if (text.length > COMMENT_LIMIT)
+    throw new HydrateError(`report-file ${name} is not UTF-8 text`)
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch {
     throw new HydrateError(
-      `comment-file ${path.basename(file)} has ${text.length} characters; a comment holds ${COMMENT_LIMIT}`
+      `report-file ${name} is not JSON: pass the report-json file of the diff run, not its comment`
     )
-  if (!text.startsWith(`${marker}\n`) || text.indexOf(marker, marker.length) !== -1)
-    throw new HydrateError(
-      `comment-file ${path.basename(file)} is not a hydrate-action comment for comment-id ${JSON.stringify(commentId)} (it must open with ${marker}, once)`
-    )
-  return text
+  }
+  return checkReport(diffReport, data, `report-file ${name}`, 'hydrate-action diff report')
 }
 
 /**
- * Comment mode: the second workflow of the fork-safe pattern posts a saved comment with the
- * same marker-and-author sticky logic as diff mode, never running the PR's code.
+ * Comment mode: the second workflow of the fork-safe pattern renders the comment itself
+ * from the diff run's JSON report and posts it with the same marker-and-author sticky logic
+ * as diff mode, never running the PR's code and never posting text the artifact wrote.
  */
 export async function runComment(
   settings: ActionSettings,
   logger: Logger,
   output: GuardedOutput
 ): Promise<void> {
-  const { prNumber, commentFile } = settings
-  if (!commentFile) throw new UsageError('comment mode needs the comment-file input')
+  const { prNumber, reportFile } = settings
+  if (settings.commentFile)
+    throw new UsageError(
+      'comment mode no longer posts a saved comment (comment-file): pass report-file, the report-json file of the diff run, and the comment is rendered here'
+    )
+  if (!reportFile) throw new UsageError('comment mode needs the report-file input')
   if (prNumber === undefined)
     throw new UsageError('comment mode needs the pr-number input (digits only)')
   const marker = commentMarker(settings.commentId)
+  const report = readSavedReport(path.resolve(settings.workingDirectory, reportFile))
   const body = output.guard.check(
-    readSavedComment(path.resolve(settings.workingDirectory, commentFile), settings.commentId),
-    'the saved comment'
+    renderMarkdownWithin(report, COMMENT_LIMIT - marker.length - 1, {
+      links: {
+        repositoryUrl: settings.repository && `${settings.serverUrl}/${settings.repository}`
+      },
+      failOn: settings.failOn,
+      marker,
+      fullReportHint: 'The full report is in the job summary of the diff run.'
+    }).text,
+    'the comment'
   )
   if (settings.headSha) {
     // The PR number comes from the artifact too: it must name the PR whose head was rendered.
@@ -98,7 +118,7 @@ export async function runComment(
     })
     if (data.head.sha !== settings.headSha)
       throw new HydrateError(
-        `PR #${prNumber}'s head is ${data.head.sha.slice(0, 7)}, not the rendered ${settings.headSha.slice(0, 7)}: the saved comment is not posted`
+        `PR #${prNumber}'s head is ${data.head.sha.slice(0, 7)}, not the rendered ${settings.headSha.slice(0, 7)}: the comment is not posted`
       )
   }
   await postStickyComment(settings, prNumber, marker, body, logger)

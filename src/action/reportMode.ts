@@ -10,7 +10,13 @@ import { mergeDiffReports } from '../shard/diffReport.js'
 import { readShardReports, type ShardReports } from '../shard/load.js'
 import { parseMatrix } from '../shard/plan.js'
 import { mergePushReports } from '../shard/pushReport.js'
-import { checkShards, IncompleteShardsError, type ShardCompleteness } from '../shard/reports.js'
+import { checkDiffClaims, checkPushClaims } from '../shard/claims.js'
+import {
+  checkShards,
+  IncompleteShardsError,
+  ShardReportError,
+  type ShardCompleteness
+} from '../shard/reports.js'
 import { postStickyComment } from './commentMode.js'
 import { publishDiffReport, readEvent } from './diffMode.js'
 import type { GuardedOutput } from './guardedOutput.js'
@@ -35,18 +41,30 @@ export async function runReport(
     throw new HydrateError(
       'report mode needs the reports input: the directory the shard reports were downloaded to'
     )
-  const plan = settings.plan ? parseMatrix(settings.plan, 'the plan input') : undefined
+  if (!settings.plan)
+    throw new HydrateError(
+      "report mode needs the plan input (the plan job's matrix output): a shard report may hold only the targets the plan gave it"
+    )
+  const plan = parseMatrix(settings.plan, 'the plan input')
   const reports = fs.existsSync(settings.reports) ? readShardReports([settings.reports]) : undefined
-  const completeness = checkShards(
-    reports?.parts ?? [],
-    plan && { fingerprint: plan.include[0]?.fingerprint ?? '', count: plan.include.length }
-  )
+  // The event decides the path, never the reports: shard jobs run the PR's content.
+  const pullRequest = PULL_REQUEST_EVENTS.includes(settings.eventName)
+  if (reports && reports.kind !== (pullRequest ? 'diff' : 'push'))
+    throw new ShardReportError(
+      pullRequest
+        ? `a ${settings.eventName} run's report job accepts only diff reports, and ${settings.reports} holds push reports: nothing is promoted, no status is set from a pull request`
+        : `a ${settings.eventName} run's report job accepts only push reports, and ${settings.reports} holds diff reports`
+    )
+  const completeness = checkShards(reports?.parts ?? [], {
+    fingerprint: plan.include[0]?.fingerprint ?? '',
+    count: plan.include.length
+  })
   logger.info(
     `${reports?.parts.length ?? 0} of ${completeness.count} shard reports in ${settings.reports}`
   )
-  const pullRequest = reports
-    ? reports.kind === 'diff'
-    : PULL_REQUEST_EVENTS.includes(settings.eventName)
+  if (reports?.kind === 'diff' && completeness.missing.length === 0)
+    checkDiffClaims(reports.parts, plan)
+  if (reports?.kind === 'push') checkPushClaims(reports.parts, plan)
   if (pullRequest) await reportDiff(reports, completeness, settings, logger, output)
   else await reportPush(reports, completeness, settings, logger, output)
 }

@@ -35,7 +35,9 @@ export interface ActionSettings {
   base?: string
   serverUrl: string
   repository?: string
-  /** Comment mode: the saved comment file, the PR it is for, the head it rendered. */
+  /** Comment mode: the diff run's JSON report, the PR it is for, the head it rendered. */
+  reportFile?: string
+  /** The former saved-comment input: refused (comment mode renders the comment itself). */
   commentFile?: string
   prNumber?: number
   headSha?: string
@@ -158,6 +160,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): ActionSetting
     base: base || undefined,
     serverUrl: server,
     repository: env.GITHUB_REPOSITORY,
+    reportFile: core.getInput('report-file').trim() || undefined,
     commentFile: core.getInput('comment-file').trim() || undefined,
     prNumber: prText ? Number(prText) : undefined,
     headSha: headSha || undefined,

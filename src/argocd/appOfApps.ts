@@ -11,6 +11,7 @@ import {
   type KnownApplication
 } from './application.js'
 import { applicationSetApplications } from './discover.js'
+import { ExpansionLimitError } from './expansionLimit.js'
 import { UnsupportedGenerator } from './applicationSet.js'
 
 // App-of-apps: an Application whose rendered output holds Applications (or ApplicationSets).
@@ -123,6 +124,7 @@ export function childTargets(
           definedBy: []
         })
     } catch (error) {
+      if (error instanceof ExpansionLimitError) throw error
       note(entry, {
         location,
         subject: `ApplicationSet ${resource.name} (output of ${parentName})`,

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { minimatch } from 'minimatch'
+import { compileGlob } from '../security/glob.js'
 import { parseAllDocuments } from 'yaml'
 import { resolveInsideRepo } from '../config/paths.js'
 import type { ArgoCluster } from '../config/types.js'
@@ -129,14 +129,14 @@ function pathEntries(list: unknown[], what: string): PathEntry[] {
 
 /** Go's path.Match: `*` and `?` stay within a segment, `[…]` classes; no braces, no `**`. */
 function pathMatch(pattern: string, candidate: string): boolean {
-  return minimatch(candidate, pattern, {
+  return compileGlob(pattern, {
     dot: true,
     noglobstar: true,
     nobrace: true,
-    noext: true,
     nonegate: true,
-    nocomment: true
-  })
+    nocomment: true,
+    noext: true
+  })(candidate)
 }
 
 /**

@@ -18,6 +18,8 @@ import { generatorParams, renderTemplate, UnsupportedGenerator } from './applica
 import { knownClusters } from './clusters.js'
 import { skipDuplicateNames, type DiscoveredApplication } from './duplicates.js'
 import { kustomizePatchFiles } from './patchFiles.js'
+import { DEFAULT_APPLICATION_LIMIT } from '../config/limits.js'
+import { checkExpansion, ExpansionLimitError } from './expansionLimit.js'
 import { isObject, readArgoManifests, type ArgoManifest } from './manifests.js'
 import { gitRemoteURLs, normalizeRepoURL } from './repoUrl.js'
 
@@ -102,7 +104,8 @@ export function discoverArgoTargets(
       continue
     }
     try {
-      const generated = applicationSetApplications(manifest, context)
+      const limit = settings.applicationLimit ?? DEFAULT_APPLICATION_LIMIT
+      const generated = applicationSetApplications(manifest, context, limit)
       for (const { app, where } of generated) consider(entry, app, where)
       if (generated.length === 0)
         note({
@@ -112,6 +115,7 @@ export function discoverArgoTargets(
           message: 'its generators give no parameter sets, so it generates no Application'
         })
     } catch (error) {
+      if (error instanceof ExpansionLimitError) throw error
       note({
         location: manifest.location,
         subject,
@@ -133,7 +137,8 @@ export function discoverArgoTargets(
 /** The Applications an ApplicationSet generates, each with where it came from. */
 export function applicationSetApplications(
   manifest: Pick<ArgoManifest, 'name' | 'object' | 'location' | 'locate'>,
-  context: ApplicationContext
+  context: ApplicationContext,
+  limit = DEFAULT_APPLICATION_LIMIT
 ) {
   const spec = isObject(manifest.object.spec) ? manifest.object.spec : {}
   if (spec.templatePatch !== undefined)
@@ -146,14 +151,18 @@ export function applicationSetApplications(
     spec.goTemplateOptions.includes('missingkey=error')
   const generators = Array.isArray(spec.generators) ? spec.generators : []
   if (generators.length === 0) throw new UnsupportedGenerator('spec.generators is empty')
+  const generatorContext = {
+    repoRoot: context.repoRoot,
+    goTemplate,
+    isThisRepository: context.isThisRepository,
+    clusters: context.clusters
+  }
+  checkExpansion(generators, generatorContext, limit, `ApplicationSet ${manifest.name}`, index =>
+    manifest.locate(['spec', 'generators', index])
+  )
   const apps: Array<{ app: Record<string, unknown>; where: ApplicationOrigin }> = []
   generators.forEach((generator, index) => {
-    const params = generatorParams(generator, {
-      repoRoot: context.repoRoot,
-      goTemplate,
-      isThisRepository: context.isThisRepository,
-      clusters: context.clusters
-    })
+    const params = generatorParams(generator, generatorContext)
     const location = manifest.locate(['spec', 'generators', index])
     for (const set of params) {
       const app = renderTemplate(spec.template, set, goTemplate, missingKeyError) as Record<

@@ -24,6 +24,7 @@ import type { CredentialGuard } from '../security/credentials.js'
 import { readShardReports } from '../shard/load.js'
 import { formatShardId, parseMatrix, serializeMatrix, type ShardMatrix } from '../shard/plan.js'
 import { mergePushReports, pushShardReport, renderPushShardReport } from '../shard/pushReport.js'
+import { checkDiffClaims, checkPushClaims } from '../shard/claims.js'
 import { checkShards, IncompleteShardsError } from '../shard/reports.js'
 import { shardScope, type ShardScope } from '../shard/scope.js'
 import type {
@@ -241,6 +242,8 @@ export async function reportCommand(args: ReportArgs, context: CommandContext): 
   if (completeness.missing.length > 0)
     throw new IncompleteShardsError(completeness.missing, completeness.count)
   if (!reports) throw new UsageError('no shard reports to merge')
+  if (reports.kind === 'diff') checkDiffClaims(reports.parts, plan)
+  else checkPushClaims(reports.parts, plan)
   if (reports.kind === 'push') {
     const merged = mergePushReports(reports.parts)
     const lines = merged.branches.map(

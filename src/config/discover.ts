@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { RE2JS } from '@bufbuild/re2'
 
 export interface DiscoveredSource {
   /** Repo-relative directory. */
@@ -31,18 +32,48 @@ export function fillTemplate(
   return { value, missing }
 }
 
-function segmentMatcher(segment: string): { regex: RegExp; names: string[] } {
+/**
+ * A segment with `{name}` placeholders, matched in linear time (RE2, no backtracking; the
+ * pattern is a pull request's). Each placeholder takes the shortest non-empty text after
+ * which the rest still matches, as a lazy `([^/]+?)` would.
+ */
+function segmentMatcher(segment: string): {
+  match: (candidate: string) => string[] | undefined
+  names: string[]
+} {
   const names: string[] = []
-  let source = ''
+  const literals: string[] = []
   let last = 0
   for (const match of segment.matchAll(PLACEHOLDER)) {
-    source += escapeRegExp(segment.slice(last, match.index))
-    source += '([^/]+?)'
+    literals.push(segment.slice(last, match.index))
     names.push(match[1] as string)
     last = (match.index ?? 0) + match[0].length
   }
-  source += escapeRegExp(segment.slice(last))
-  return { regex: new RegExp(`^${source}$`), names }
+  literals.push(segment.slice(last))
+  // rests[i]: placeholder i onwards, as RE2 syntax.
+  const rests = literals.map(
+    (_, i) =>
+      new RE2JS(
+        literals
+          .slice(i)
+          .map((text, k) => (k === 0 ? '' : '[^/]+') + escapeRegExp(text))
+          .join('')
+      )
+  )
+  const match = (candidate: string): string[] | undefined => {
+    if (!rests[0]?.testExact(candidate)) return undefined
+    const values: string[] = []
+    let at = (literals[0] as string).length
+    for (let i = 0; i < names.length; i++) {
+      let end = at + 1
+      // The shortest value after which the rest (from literal i + 1) still matches.
+      while (end <= candidate.length && !rests[i + 1]?.testExact(candidate.slice(end))) end++
+      values.push(candidate.slice(at, end))
+      at = end + (literals[i + 1] as string).length
+    }
+    return values
+  }
+  return { match, names }
 }
 
 function escapeRegExp(text: string): string {
@@ -58,7 +89,7 @@ export function discoverSources(repoRoot: string, pattern: string): DiscoveredSo
   const segments = pattern.split('/').filter(s => s !== '' && s !== '.')
   let frontier: DiscoveredSource[] = [{ source: '', captures: {} }]
   for (const segment of segments) {
-    const { regex, names } = segmentMatcher(segment)
+    const { match: matchSegment, names } = segmentMatcher(segment)
     const next: DiscoveredSource[] = []
     for (const current of frontier) {
       const dir = path.join(repoRoot, current.source)
@@ -68,13 +99,13 @@ export function discoverSources(repoRoot: string, pattern: string): DiscoveredSo
           ? [[segment, false]]
           : listDirectories(dir).filter(([n]) => !n.startsWith('.'))
       for (const [candidate, known] of candidates) {
-        const match = regex.exec(candidate)
+        const match = matchSegment(candidate)
         if (!match) continue
         if (!known && !isDirectory(path.join(dir, candidate))) continue
         const captures = { ...current.captures }
         let consistent = true
         names.forEach((name, i) => {
-          const value = match[i + 1] as string
+          const value = match[i] as string
           if (captures[name] !== undefined && captures[name] !== value) consistent = false
           captures[name] = value
         })

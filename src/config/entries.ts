@@ -21,6 +21,7 @@ import {
 import { readArgocdSettings } from './argocdSettings.js'
 import { readPromotion, type PromotionEntry } from './promotion.js'
 import { readRemote } from './remote.js'
+import { readLimits } from './limits.js'
 import type { YamlReader } from './yamlReader.js'
 
 // hydrate.yaml as written: each section read into typed values, every error with line:col.
@@ -33,7 +34,8 @@ const TOP_KEYS = [
   'diff',
   'policy',
   'promotion',
-  'remote'
+  'remote',
+  'limits'
 ] as const
 const POLICY_KEYS = ['rules', 'requireDigest'] as const
 const DIFF_KEYS = ['context', 'noise', 'ignore'] as const
@@ -107,6 +109,7 @@ export function readConfigDocument(reader: YamlReader): {
   promotion?: PromotionEntry
   argocd?: ArgoDiscoverySettings
   remote: RemoteSettings
+  applicationLimit: number
 } {
   const top = reader.map(reader.root, 'the config file')
   reader.checkKeys(top, TOP_KEYS, 'the config file')
@@ -154,7 +157,9 @@ export function readConfigDocument(reader: YamlReader): {
   const remote = reader.has(top, 'remote')
     ? readRemote(reader, reader.node(top, 'remote') ?? reader.keyNode(top, 'remote'))
     : { ...DEFAULT_REMOTE }
-  return { defaults, entries, diff, policy, promotion, argocd, remote }
+  const applicationLimit = readLimits(reader, top)
+  if (argocd) argocd.applicationLimit = applicationLimit
+  return { defaults, entries, diff, policy, promotion, argocd, remote, applicationLimit }
 }
 
 function readPolicy(reader: YamlReader, item: Node | undefined, what: string): PolicySettings {

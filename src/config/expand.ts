@@ -1,9 +1,10 @@
 import fs from 'node:fs'
-import { minimatch } from 'minimatch'
 import path from 'node:path'
-import { ConfigError } from '../errors.js'
+import { ConfigError, getErrorMessage } from '../errors.js'
+import { compileGlob } from '../security/glob.js'
 import { detectSourceType, findKustomization } from '../sources/kind.js'
 import { discoverSources, fillTemplate, placeholdersOf } from './discover.js'
+import { DEFAULT_APPLICATION_LIMIT } from './limits.js'
 import type { TargetEntry } from './entries.js'
 import { checkOutputPath, normalizeOutputPath, resolveInsideRepo } from './paths.js'
 import { ZERO_CONFIG_DISCOVER, type Defaults, type HelmOptions, type Target } from './types.js'
@@ -16,7 +17,8 @@ export function expandEntry(
   root: string,
   reader: YamlReader | undefined,
   entry: TargetEntry,
-  defaults: Defaults
+  defaults: Defaults,
+  limit = DEFAULT_APPLICATION_LIMIT
 ): Target[] {
   const fail = (message: string, key?: string): never => {
     if (reader && entry.node)
@@ -31,9 +33,20 @@ export function expandEntry(
     const names = placeholdersOf(entry.discover)
     if (names.length === 0)
       fail('discover pattern has no {placeholder}; use "source" for a single directory', 'discover')
-    const excluded = (source: string) =>
-      (entry.exclude ?? []).some(glob => minimatch(source, glob, { dot: true }))
+    const excludes = (entry.exclude ?? []).map(glob => {
+      try {
+        return compileGlob(glob, { dot: true })
+      } catch (error) {
+        return fail(getErrorMessage(error), 'exclude')
+      }
+    })
+    const excluded = (source: string) => excludes.some(test => test(source))
     const found = discoverSources(root, entry.discover).filter(d => !excluded(d.source))
+    if (found.length > limit)
+      fail(
+        `discover pattern ${entry.discover} matches ${found.length} directories, more targets than limits.applications allows (${limit})`,
+        'discover'
+      )
     if (found.length === 0) {
       if (!reader) {
         throw new ConfigError(

@@ -233,6 +233,8 @@ export interface ArgoDiscoverySettings {
   repoURLs: string[]
   /** `argocd.clusters`: clusters for `clusters` generators and destinations, besides Secrets. */
   clusters?: ArgoCluster[]
+  /** The most Applications one ApplicationSet may generate (`limits.applications`). */
+  applicationLimit?: number
 }
 
 /** An Argo CD cluster: from a cluster Secret of the repository or `argocd.clusters`. */

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { minimatch } from 'minimatch'
+import { compileGlob } from '../security/glob.js'
+import { DEFAULT_APPLICATION_LIMIT } from '../config/limits.js'
 import type { ApplicationContext, KnownApplication } from '../argocd/application.js'
 import { discoverArgoTargets } from '../argocd/discover.js'
 import { readArgoManifests } from '../argocd/manifests.js'
@@ -90,6 +91,7 @@ export function readConfigDraft(repoRoot: string, options: LoadOptions = {}): Co
   let argocdSettings: ArgoDiscoverySettings | undefined
   let argoManifests: ReturnType<typeof readArgoManifests> | undefined
   let fluxObjects: ReturnType<typeof readFluxObjects> | undefined
+  let applicationLimit = DEFAULT_APPLICATION_LIMIT
   if (file) {
     const text = fs.readFileSync(path.join(root, file), 'utf8')
     reader = new YamlReader(file, text)
@@ -100,7 +102,8 @@ export function readConfigDraft(repoRoot: string, options: LoadOptions = {}): Co
       policy,
       promotion: promotionEntry,
       argocd: argocdSettings,
-      remote
+      remote,
+      applicationLimit
     } = readConfigDocument(reader))
   } else {
     // Zero config: the repository's Argo CD Applications when it has any, else its Flux
@@ -122,7 +125,9 @@ export function readConfigDraft(repoRoot: string, options: LoadOptions = {}): Co
       ]
     }
   }
-  const targets = entries.flatMap(entry => expandEntry(root, reader, entry, defaults))
+  const targets = entries.flatMap(entry =>
+    expandEntry(root, reader, entry, defaults, applicationLimit)
+  )
   const draft: ConfigDraft = {
     repoRoot: root,
     file,
@@ -190,7 +195,8 @@ export function completeConfig(draft: ConfigDraft): HydrateConfig {
   let targets = allTargets
   if (options.targetFilter && options.targetFilter.length > 0) {
     const globs = options.targetFilter
-    targets = targets.filter(t => globs.some(g => minimatch(t.name, g)))
+    const matchers = globs.map(g => compileGlob(g))
+    targets = targets.filter(t => matchers.some(test => test(t.name)))
     if (targets.length === 0)
       throw new UsageError(`no target matches ${globs.map(g => JSON.stringify(g)).join(', ')}`)
   }

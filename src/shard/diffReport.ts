@@ -1,4 +1,6 @@
 import type { DiffReport } from '../diff/types.js'
+import { checkReport } from '../report/checkReport.js'
+import { diffShardReport } from '../report/diffReportSchema.js'
 import { renderJson } from '../report/json.js'
 import { readShardJson, ShardReportError, type ShardStamp } from './reports.js'
 
@@ -45,7 +47,12 @@ export function renderShardDiff(
       diff.head.config.unshardedOrder ?? [],
       diff.base?.config.unshardedOrder ?? []
     ),
-    timings: diff.timings
+    // Whole milliseconds: the merge reads timings as integers, never as text.
+    timings: {
+      baseMs: Math.round(diff.timings.baseMs),
+      headMs: Math.round(diff.timings.headMs),
+      totalMs: Math.round(diff.timings.totalMs)
+    }
   })
 }
 
@@ -75,19 +82,11 @@ export interface DiffShardReport {
   report: DiffReport
 }
 
-/** Reads a shard's JSON report; anything else is a ShardReportError naming the file. */
+/** Reads a shard's JSON report, checked against the report's schema before anything reads it. */
 export function parseDiffShardReport(text: string, file: string): DiffShardReport {
   const { data, stamp } = readShardJson(text, file)
-  const { shard, ...report } = data as DiffReport & { shard: DiffShardStamp }
-  if (
-    typeof report.base !== 'string' ||
-    typeof report.head !== 'string' ||
-    !Array.isArray(report.targets) ||
-    !Array.isArray(report.findings)
-  )
-    throw new ShardReportError(`${file} is not a diff report (base, head, targets, findings)`)
-  const order = shard.order && typeof shard.order === 'object' ? shard.order : {}
-  return { file, stamp: { ...stamp, order, timings: shard.timings }, report }
+  const { shard, ...report } = checkReport(diffShardReport, data, file, 'diff shard report')
+  return { file, stamp: { ...stamp, order: shard.order ?? {}, timings: shard.timings }, report }
 }
 
 /**

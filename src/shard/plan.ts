@@ -35,6 +35,8 @@ export interface ShardEntry {
   /** Branches no target writes any more that this shard prunes (retired environments). */
   retired: string[]
   targets: number
+  /** The names of those targets, sorted: the only targets the shard's report may hold. */
+  targetNames: string[]
   /** The balance weight: the sum of its targets' last render times (ms), or its target count. */
   weight: number
   /** The plan's fingerprint: commit, N and target set; every shard report carries it. */
@@ -71,6 +73,7 @@ export function planFingerprint(commit: string, count: number, targets: readonly
 interface BranchGroup {
   branches: string[]
   targets: number
+  names: string[]
   weight: number
 }
 
@@ -144,6 +147,7 @@ export function planShards(input: {
       return {
         branches,
         targets: targets.length,
+        names: targets.map(t => t.name),
         weight:
           basis === 'render time' ? targets.reduce((n, t) => n + weightOf(t), 0) : targets.length
       }
@@ -163,6 +167,7 @@ export function planShards(input: {
     branches: [] as string[],
     retired: [] as string[],
     targets: 0,
+    names: [] as string[],
     weight: 0
   }))
   const lightest = (key: 'weight' | 'targets') =>
@@ -171,6 +176,7 @@ export function planShards(input: {
     const shard = lightest('weight')
     shard.branches.push(...group.branches)
     shard.targets += group.targets
+    shard.names.push(...group.names)
     shard.weight += group.weight
   }
   for (const branch of [...new Set(input.retired ?? [])].sort())
@@ -182,6 +188,7 @@ export function planShards(input: {
         branches: shard.branches.sort(),
         retired: shard.retired,
         targets: shard.targets,
+        targetNames: shard.names.sort(),
         weight: shard.weight,
         fingerprint
       }))
@@ -223,6 +230,8 @@ export function parseMatrix(text: string, what: string): ShardMatrix {
       !isStringArray(e.retired) ||
       typeof e.fingerprint !== 'string' ||
       typeof e.targets !== 'number' ||
+      !isStringArray(e.targetNames) ||
+      e.targetNames.length !== e.targets ||
       typeof e.weight !== 'number'
     )
       throw new UsageError(`${what}: shard entry ${i + 1} is not one hydrate plan writes`)

@@ -4,6 +4,8 @@ import type {
   PrunedPath,
   WriteResult
 } from '../hydrate/branchWriter.js'
+import { checkReport } from '../report/checkReport.js'
+import { arrayOf, bool, name, object, oneOf, sha, text } from '../report/schema.js'
 import { readShardJson, ShardReportError, type ShardStamp } from './reports.js'
 
 /** What a shard's push did to one branch (the report job's outputs and summary). */
@@ -54,20 +56,44 @@ export function pushShardReport(
 export const renderPushShardReport = (report: PushShardReport): string =>
   `${JSON.stringify(report, null, 2)}\n`
 
+const pushedBranch = object(
+  {
+    branch: name,
+    status: oneOf(['created', 'updated', 'unchanged', 'skipped']),
+    changedTargets: arrayOf(name),
+    pruned: arrayOf(object({ path: name, target: name }))
+  },
+  { commit: sha, previous: sha, reason: text(4096) }
+)
+
+const environmentUpdate = object(
+  {
+    env: name,
+    branch: name,
+    next: name,
+    autoMerge: bool,
+    action: oneOf(['created', 'fast-forwarded', 'unchanged', 'diverged', 'missing'])
+  },
+  { previous: sha, pushed: sha, reason: text(4096) }
+)
+
+const pushShardReportSchema = object({
+  kind: oneOf(['hydrate-push']),
+  shard: object({ id: name, fingerprint: name }),
+  drySha: sha,
+  pushed: bool,
+  branches: arrayOf(pushedBranch),
+  environments: arrayOf(environmentUpdate)
+})
+
+/** Reads a shard's push report, checked against its schema before anything reads it. */
 export function parsePushShardReport(
-  text: string,
+  json: string,
   file: string
 ): { file: string; stamp: ShardStamp; report: PushShardReport } {
-  const { data, stamp } = readShardJson(text, file)
-  const report = data as Partial<PushShardReport>
-  if (
-    report.kind !== 'hydrate-push' ||
-    typeof report.drySha !== 'string' ||
-    !Array.isArray(report.branches) ||
-    !Array.isArray(report.environments)
-  )
-    throw new ShardReportError(`${file} is not a push shard report`)
-  return { file, stamp, report: report as PushShardReport }
+  const { data, stamp } = readShardJson(json, file)
+  const report = checkReport(pushShardReportSchema, data, file, 'push shard report')
+  return { file, stamp, report }
 }
 
 /** The shards' pushes as one: every branch once (each has one writer), in branch order. */

@@ -2,6 +2,7 @@ import type { DiffSettings, Target } from '../config/types.js'
 import { manifestFiles } from '../hydrate/layout.js'
 import type { RenderedTarget, RenderFailure } from '../render/index.js'
 import { ignoredDifferences } from './ignore.js'
+import { wouldHide } from './reviewSettings.js'
 import { diffResources } from './resources.js'
 import { highlightChanges } from '../risk/highlights.js'
 import type { ChangeCounts, TargetDiff } from './types.js'
@@ -50,7 +51,13 @@ function ignoredFields(
  * when either side failed to render (reported, not fatal to the other targets). Head order first, then
  * targets that only the base has.
  */
-export function diffTargets(base: DiffSide, head: DiffSide, settings: DiffSettings): TargetDiff[] {
+export function diffTargets(
+  base: DiffSide,
+  head: DiffSide,
+  settings: DiffSettings,
+  /** Hiding settings the change adds, not applied: each target says what they would hide. */
+  withheld?: DiffSettings
+): TargetDiff[] {
   const index = (side: DiffSide) => ({
     targets: new Map(side.targets.map(t => [t.name, t])),
     rendered: new Map(side.rendered.map(r => [r.target.name, r])),
@@ -75,10 +82,14 @@ export function diffTargets(base: DiffSide, head: DiffSide, settings: DiffSettin
       return { ...summary, status: 'error', counts: { ...NO_CHANGES }, resources: [], error }
     const baseRender = b.rendered.get(name)
     const headRender = h.rendered.get(name)
-    const warnings = headRender?.warnings.length ? { warnings: [...headRender.warnings] } : {}
     const before = b.targets.has(name) ? (baseRender?.resources ?? []) : undefined
     const after = h.targets.has(name) ? (headRender?.resources ?? []) : undefined
     const { resources, counts } = diffResources(before ?? [], after ?? [], settings)
+    const hidden = withheld && before && after ? wouldHide(before, after, withheld) : []
+    const warnings = {
+      ...(headRender?.warnings.length ? { warnings: [...headRender.warnings] } : {}),
+      ...(hidden.length > 0 ? { wouldHide: hidden } : {})
+    }
     if (before === undefined) return { ...summary, status: 'added', counts, resources, ...warnings }
     if (after === undefined) return { ...summary, status: 'removed', counts, resources }
     if (resources.length > 0) {

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { diffTargets, type DiffSide } from '../diff/targets.js'
+import { reviewSettings } from '../diff/reviewSettings.js'
 import type { DiffReport } from '../diff/types.js'
 import { ConfigError, getErrorMessage, UsageError } from '../errors.js'
 import { counted } from '../plural.js'
@@ -316,7 +317,13 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
   const head = headSide.value
   const base = baseSide.value
   const sides = { base: sideOf(base, 'base'), head: sideOf(head, 'head') }
-  const targets = diffTargets(sides.base, sides.head, head.config.diff)
+  // Ignore rules and noise as the base has them: the change's own apply once merged.
+  const review = reviewSettings(head.config.diff, base?.config.diff)
+  if (review.withheld)
+    logger.warning(
+      `this change adds ${review.described.join(', ')}; this diff shows with the base's settings; they apply once merged`
+    )
+  const targets = diffTargets(sides.base, sides.head, review.settings, review.withheld)
   const renderedOn = (side: RepositoryRender | undefined, fromBranch: number) =>
     side ? side.rendered.length + side.failures.length - fromBranch : 0
   const report: DiffReport = {

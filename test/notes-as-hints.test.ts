@@ -60,11 +60,15 @@ describe('notes are hints, never authority', () => {
     const { dry, remote } = await hydrated()
     const note = JSON.parse(
       git(remote, 'notes', `--ref=${INPUTS_REF}`, 'show', 'refs/heads/env/prod')
-    ) as { inputs: Record<string, { files: string[]; directories: string[] }> }
-    for (const entry of Object.values(note.inputs)) {
-      entry.files = []
-      entry.directories = []
-    }
+    ) as { inputs: Record<string, Record<string, unknown>> }
+    // The note says the target reads nothing at all: any change would leave it unaffected.
+    for (const entry of Object.values(note.inputs))
+      Object.assign(entry, {
+        files: [],
+        directories: [],
+        kustomizations: [],
+        structure: { files: [], directories: [] }
+      })
     forgeNote(remote, INPUTS_REF, JSON.stringify(note))
     const base = git(dry, 'rev-parse', 'HEAD').trim()
     writeFiles(dry, { 'apps/web/prod/image.yaml': IMAGE_PATCH('attacker.example/web:evil') })

@@ -1,29 +1,25 @@
 import * as core from '@actions/core'
 import type { Logger } from '../logger.js'
+import { neutralizeWorkflowCommands } from '../security/workflowCommands.js'
 
 /**
- * A line that starts with `::` is a workflow command to the runner. core.info writes its
- * text as it is, and that text can hold names from the repository: break any such start.
+ * The engine's Logger backed by @actions/core (annotations, groups). Every text may hold
+ * names from the repository, so none reaches the runner able to start a workflow command.
  */
-export function neutralizeCommands(message: string): string {
-  return message.replace(/^(\s*):(?=:)/gm, '$1:\u200b')
-}
-
-/** The engine's Logger backed by @actions/core (annotations, groups). */
 export class CoreLogger implements Logger {
   debug(message: string): void {
-    core.debug(message)
+    core.debug(neutralizeWorkflowCommands(message))
   }
   info(message: string): void {
-    core.info(neutralizeCommands(message))
+    core.info(neutralizeWorkflowCommands(message))
   }
   warning(message: string): void {
-    core.warning(message)
+    core.warning(neutralizeWorkflowCommands(message))
   }
   error(message: string): void {
-    core.error(message)
+    core.error(neutralizeWorkflowCommands(message))
   }
   group<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    return core.group(name, fn)
+    return core.group(neutralizeWorkflowCommands(name), fn)
   }
 }

@@ -75,6 +75,7 @@ export async function runDiff(
     concurrency: settings.concurrency,
     logger,
     base,
+    baseBranch: settings.base ? undefined : pr?.base.ref,
     full: settings.full,
     shard
   })
@@ -117,7 +118,7 @@ function setChangeOutputs(report: DiffReport, output: GuardedOutput): void {
   // Ignored-only changes are not changes (docs/rendered-diff.md); the report names them.
   const changed = report.targets.filter(t => isChange(t.status))
   output.set('changed', String(changed.length > 0))
-  output.set('changed-targets', JSON.stringify(changed.map(t => t.name)))
+  output.set('changed-targets', JSON.stringify([...new Set(changed.map(t => t.name))]))
 }
 
 /**

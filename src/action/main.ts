@@ -170,7 +170,7 @@ async function runHydrate(
       `${branch.branch}: ${branch.status}${branch.commit ? ` ${branch.commit}` : ''}${branch.changedTargets.length ? ` (${branch.changedTargets.join(', ')})` : ''}`
     )
     for (const { path, target } of branch.pruned)
-      core.info(`${branch.branch}: pruned ${path} (target ${target} removed)`)
+      logger.info(`${branch.branch}: pruned ${path} (target ${target} removed)`)
   }
   for (const rendered of result.render.rendered.filter(r => r.warnings.length > 0))
     logger.info(

@@ -9,6 +9,7 @@ import {
 import { persistedCredentials } from '../git/persistedCredentials.js'
 import { GuardedLogger } from '../security/guardedLogger.js'
 import { signingKeyCredentials } from '../security/signingKey.js'
+import { neutralizeWorkflowCommands } from '../security/workflowCommands.js'
 import { parseCommand, type CliArgs } from './args.js'
 import {
   diffCommand,
@@ -76,6 +77,9 @@ export async function runCli(
     return command === undefined ? 2 : 0
   }
   let args: CliArgs | undefined
+  // Under Actions the runner parses what we print (both streams) for workflow commands.
+  const underActions = process.env.GITHUB_ACTIONS === 'true'
+  const printable = underActions ? neutralizeWorkflowCommands : (text: string) => text
   let guard = new CredentialGuard(credentialsFromEnvironment(process.env))
   try {
     if (!(command in HELP))
@@ -86,10 +90,10 @@ export async function runCli(
       return 0
     }
     guard = await guardFor(args)
-    const logger = new GuardedLogger(new ConsoleLogger(args.verbose), guard)
+    const logger = new GuardedLogger(new ConsoleLogger(args.verbose), guard, { underActions })
     // Everything printed passes the guard: a credential in it fails the run, unprinted.
     const guarded = {
-      write: (text: string) => stdout.write(guard.check(text, 'the output'))
+      write: (text: string) => stdout.write(printable(guard.check(text, 'the output')))
     } as NodeJS.WritableStream
     const { repoRoot, configFile, targetFilter, concurrency, timeoutMs } = args
     const engine = { repoRoot, configFile, targetFilter, concurrency, timeoutMs, logger, guard }
@@ -102,10 +106,12 @@ export async function runCli(
     }
     return code
   } catch (error) {
-    process.stderr.write(`error: ${guard.redact(getErrorMessage(error), 'the error message')}\n`)
+    process.stderr.write(
+      printable(`error: ${guard.redact(getErrorMessage(error), 'the error message')}\n`)
+    )
     // A stack trace helps only for what we did not expect; our own errors say all there is.
     if (args?.verbose && !(error instanceof HydrateError) && error instanceof Error && error.stack)
-      process.stderr.write(`${guard.redact(error.stack, 'the error message')}\n`)
+      process.stderr.write(printable(`${guard.redact(error.stack, 'the error message')}\n`))
     return exitCodeOf(error)
   }
 }

@@ -4,18 +4,11 @@
  * says how long it is and whether it changed. It runs on objects, before any text exists.
  */
 
-import type { JsonObject as Obj } from '../manifests/resource.js'
+import { isCoreSecret, type JsonObject as Obj } from '../manifests/resource.js'
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration'
 
-export function isSecret(object: unknown): boolean {
-  const o = object as Obj | null | undefined
-  return (
-    !!o &&
-    typeof o === 'object' &&
-    o.kind === 'Secret' &&
-    (o.apiVersion === 'v1' || o.apiVersion === undefined)
-  )
-}
+/** A core Secret by its parsed group and kind (the predicate policy uses too). */
+export const isSecret = isCoreSecret
 
 function byteLength(field: 'data' | 'stringData', value: unknown): number {
   if (typeof value !== 'string') return Buffer.byteLength(JSON.stringify(value ?? null))

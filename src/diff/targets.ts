@@ -2,6 +2,7 @@ import type { DiffSettings, Target } from '../config/types.js'
 import { manifestFiles } from '../hydrate/layout.js'
 import type { RenderedTarget, RenderFailure } from '../render/index.js'
 import { ignoredDifferences } from './ignore.js'
+import { wouldHide } from './reviewSettings.js'
 import { diffResources } from './resources.js'
 import { highlightChanges } from './highlights.js'
 import type { ChangeCounts, TargetDiff } from './types.js'
@@ -45,13 +46,55 @@ function ignoredFields(
   return [...fields].sort()
 }
 
+interface SideIndex {
+  targets: Map<string, Target>
+  rendered: Map<string, RenderedTarget>
+  failures: Map<string, string>
+}
+
+/**
+ * A target whose branch changes leaves one branch and arrives on another: what its old
+ * branch holds is removed there (pruned once merged) and its output added to the new one.
+ * Undefined when the branch stays, or when a side failed (reported as an error).
+ */
+function movedBranch(
+  name: string,
+  b: SideIndex,
+  h: SideIndex,
+  settings: DiffSettings
+): TargetDiff[] | undefined {
+  const before = b.targets.get(name)
+  const after = h.targets.get(name)
+  if (!before || !after || before.branch === after.branch) return undefined
+  if (b.failures.has(name) || h.failures.has(name)) return undefined
+  const summary = (t: Target) => ({ name, env: t.env, branch: t.branch, path: t.path })
+  const removed = diffResources(b.rendered.get(name)?.resources ?? [], [], settings)
+  const added = diffResources([], h.rendered.get(name)?.resources ?? [], settings)
+  const warnings = h.rendered.get(name)?.warnings ?? []
+  return [
+    { ...summary(before), status: 'removed', ...removed },
+    {
+      ...summary(after),
+      status: 'added',
+      ...added,
+      ...(warnings.length > 0 ? { warnings: [...warnings] } : {})
+    }
+  ]
+}
+
 /**
  * Per target (matched by name): changed / unchanged / ignored-only / added / removed, or error
  * when either side failed to render (reported, not fatal to the other targets). Head order first, then
  * targets that only the base has.
  */
-export function diffTargets(base: DiffSide, head: DiffSide, settings: DiffSettings): TargetDiff[] {
-  const index = (side: DiffSide) => ({
+export function diffTargets(
+  base: DiffSide,
+  head: DiffSide,
+  settings: DiffSettings,
+  /** Hiding settings the change adds, not applied: each target says what they would hide. */
+  withheld?: DiffSettings
+): TargetDiff[] {
+  const index = (side: DiffSide): SideIndex => ({
     targets: new Map(side.targets.map(t => [t.name, t])),
     rendered: new Map(side.rendered.map(r => [r.target.name, r])),
     failures: new Map(side.failures.map(f => [f.target.name, f.error.message]))
@@ -62,7 +105,9 @@ export function diffTargets(base: DiffSide, head: DiffSide, settings: DiffSettin
     ...head.targets.map(t => t.name),
     ...base.targets.map(t => t.name).filter(n => !h.targets.has(n))
   ]
-  return names.map(name => {
+  return names.flatMap((name): TargetDiff | TargetDiff[] => {
+    const moved = movedBranch(name, b, h, settings)
+    if (moved) return moved
     const target = (h.targets.get(name) ?? b.targets.get(name)) as Target
     const summary = { name, env: target.env, branch: target.branch, path: target.path }
     const error = [
@@ -75,10 +120,14 @@ export function diffTargets(base: DiffSide, head: DiffSide, settings: DiffSettin
       return { ...summary, status: 'error', counts: { ...NO_CHANGES }, resources: [], error }
     const baseRender = b.rendered.get(name)
     const headRender = h.rendered.get(name)
-    const warnings = headRender?.warnings.length ? { warnings: [...headRender.warnings] } : {}
     const before = b.targets.has(name) ? (baseRender?.resources ?? []) : undefined
     const after = h.targets.has(name) ? (headRender?.resources ?? []) : undefined
     const { resources, counts } = diffResources(before ?? [], after ?? [], settings)
+    const hidden = withheld && before && after ? wouldHide(before, after, withheld) : []
+    const warnings = {
+      ...(headRender?.warnings.length ? { warnings: [...headRender.warnings] } : {}),
+      ...(hidden.length > 0 ? { wouldHide: hidden } : {})
+    }
     if (before === undefined) return { ...summary, status: 'added', counts, resources, ...warnings }
     if (after === undefined) return { ...summary, status: 'removed', counts, resources }
     if (resources.length > 0) {

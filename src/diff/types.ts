@@ -62,6 +62,11 @@ export interface TargetDiff {
   ignoredFields?: string[]
   /** What the head's render tools printed while succeeding; only when there is something. */
   warnings?: string[]
+  /**
+   * Fields of its changed resources that diff settings this change adds would hide once
+   * merged (the diff is shown with the base's settings); names only, when there are any.
+   */
+  wouldHide?: string[]
   /** With `changed`: images, replicas and container resources that change; only when some do. */
   highlights?: Highlight[]
 }

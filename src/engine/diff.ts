@@ -1,6 +1,9 @@
 /* eslint-disable max-lines -- split pending (issue 24) */
 import path from 'node:path'
 import { diffTargets, type DiffSide } from '../diff/targets.js'
+import { reviewSettings } from '../diff/reviewSettings.js'
+import { refuseDryBranches } from '../config/dryBranches.js'
+import { branchOfRef, dryBranches } from './dryBranches.js'
 import type { DiffReport } from '../diff/types.js'
 import { ConfigError, getErrorMessage, UsageError } from '../errors.js'
 import { counted } from '../plural.js'
@@ -46,6 +49,8 @@ export interface DiffOptions extends EngineOptions {
    * holds it (by default such a base is read from the branch: one render per target).
    */
   renderBase?: boolean
+  /** The branch the PR goes into, when `base` is a commit (the action's pull_request base.ref). */
+  baseBranch?: string
 }
 
 export interface RepositoryDiff {
@@ -173,6 +178,13 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
     }))
   const branchOptions = { baseSha, remote, toolbox, logger, branchState }
 
+  // No output branch may be where the source lives: the PR's base, the default branch.
+  const baseBranch = options.baseBranch ?? branchOfRef(options.base, remote)
+  const dry = await dryBranches(git, {
+    remote,
+    known: new Map(baseBranch ? [[baseBranch, "the pull request's base branch"]] : [])
+  })
+
   const compare = async (headDir: string) => {
     // The base's files are checked out only when something needs them (a checkout costs as
     // much as the repository is large).
@@ -183,6 +195,7 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
       loadBase({ ...sideOptions, repoRoot: await baseTree.dir(), shard: baseShard })
     try {
       const loaded = await loadRepository({ ...sideOptions, repoRoot: headDir })
+      refuseDryBranches(loaded.config, dry)
       // A change that only edits the content of tracked files, not the config, leaves every
       // file and directory the config reads where it was: the merge-base's config is the
       // head's, and its targets can be checked against their branches on the head's tree.
@@ -321,7 +334,13 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
   const head = headSide.value
   const base = baseSide.value
   const sides = { base: sideOf(base, 'base'), head: sideOf(head, 'head') }
-  const targets = diffTargets(sides.base, sides.head, head.config.diff)
+  // Ignore rules and noise as the base has them: the change's own apply once merged.
+  const review = reviewSettings(head.config.diff, base?.config.diff)
+  if (review.withheld)
+    logger.warning(
+      `this change adds ${review.described.join(', ')}; this diff shows with the base's settings; they apply once merged`
+    )
+  const targets = diffTargets(sides.base, sides.head, review.settings, review.withheld)
   const renderedOn = (side: RepositoryRender | undefined, fromBranch: number) =>
     side ? side.rendered.length + side.failures.length - fromBranch : 0
   const report: DiffReport = {

@@ -40,6 +40,8 @@ import {
 import { pushedImages, type PushedImages } from './images.js'
 import { enforceVerdict, renderVerdict } from './verdict.js'
 import { withRemoteGit } from './remoteGit.js'
+import { refuseDryBranches } from '../config/dryBranches.js'
+import { dryBranches } from './dryBranches.js'
 
 export interface HydrateOptions extends EngineOptions {
   /** Remote name or URL of the repository that holds the environment branches. */
@@ -188,6 +190,10 @@ export async function hydrateRepository(options: HydrateOptions): Promise<Reposi
     const engine = { ...options, repoRoot, toolbox, chartCache }
     const render = await logger.group('Render', async () => {
       const loaded = await loadRepository(engine)
+      refuseDryBranches(
+        loaded.config,
+        await dryBranches(git, { remote: options.remote ?? 'origin' })
+      )
       const plan = await planHydration(loaded, git, options, toolbox, committer)
       return { plan, render: await renderSelection(loaded, plan.selection, engine) }
     })

@@ -16,7 +16,13 @@ import {
   seedPromotionBranches,
   type EnvironmentUpdate
 } from './promotionBranches.js'
-import { INPUTS_REF, nextInputsNote, type RecordedInputs } from './recordedInputs.js'
+import {
+  INPUTS_REF,
+  inputsDigest,
+  nextInputsNote,
+  serializeInputs,
+  type RecordedInputs
+} from './recordedInputs.js'
 import { inspectRemote, NOTES_REF, TIMINGS_REF, type RemoteState } from './remoteState.js'
 
 export type { Identity } from './fastImport.js'
@@ -240,8 +246,9 @@ export class BranchWriter {
     for (const target of scope.targets)
       configured.set(target.branch, (configured.get(target.branch) ?? new Set()).add(target.path))
     const plans: BranchPlan[] = []
-    const planFor = async (layout: BranchLayout, complete: boolean) =>
+    const planFor = async (layout: BranchLayout, complete: boolean, inputsDigest?: string) =>
       planBranch({
+        inputsDigest,
         layout,
         tip: remote.tips.get(layout.branch),
         existing: remote.trees.get(layout.branch) ?? new Map(),
@@ -269,18 +276,25 @@ export class BranchWriter {
         })
         continue
       }
-      const plan = await planFor(layout, !scope.subset)
       const { recordInputs } = this.options
-      if (plan.note) {
-        const paths = configured.get(layout.branch) ?? new Set<string>()
-        plan.timings = renderTimings(layout, remote.timings?.get(layout.branch), paths)
-        if (recordInputs)
-          plan.inputs = nextInputsNote(
+      const paths = configured.get(layout.branch) ?? new Set<string>()
+      // Only the tip's note its state vouches for is carried over (remote.inputs holds no other).
+      const inputs = recordInputs
+        ? nextInputsNote(
             layout.targets.map(t => t.target),
             recordInputs,
             remote.inputs?.get(layout.branch),
             paths
           )
+        : undefined
+      const inputsText =
+        inputs && Object.keys(inputs).length > 0 ? serializeInputs(inputs) : undefined
+      const plan = await planFor(layout, !scope.subset, inputsText && inputsDigest(inputsText))
+      if (plan.note) {
+        plan.timings = renderTimings(layout, remote.timings?.get(layout.branch), paths)
+        // With a commit only: its state file records the note's digest. A run that commits
+        // nothing leaves the tip's note as its state vouches for it.
+        if (plan.files) plan.inputs = inputs
       }
       plans.push(plan)
     }

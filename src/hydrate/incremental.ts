@@ -11,7 +11,7 @@ import { affectedTargets, changedFiles } from '../targets/affected.js'
 import { changesStructure, DependencyIndex } from '../targets/dependencies.js'
 import { METADATA_FILE } from './layout.js'
 import type { RecordedDry, RemoteState } from './remoteState.js'
-import type { HydrateState, OwnedPath } from './state.js'
+import type { OwnedPath } from './state.js'
 
 export interface Selection {
   /** Targets to render. */
@@ -50,16 +50,12 @@ function sameTools(a: Record<string, string>, b: Record<string, string>): boolea
 }
 
 /**
- * The dry commit a path's output is known to match. Its own drySha from the state file;
- * but a note newer than the state was written by a run that rendered or checked every
- * target of the branch without a commit, so everything matched that commit too.
+ * The dry commit a path's output is known to match: its own drySha in the state file, which
+ * the branch commit carries. Not a newer `hydrator.metadata` note (docs/adr/0023): notes sit
+ * outside branch protection, and one naming the head would make every change look hydrated.
  */
-function verifiedAt(
-  owned: OwnedPath,
-  state: HydrateState,
-  record: RecordedDry | undefined
-): string {
-  return record?.fromNote && record.drySha !== state.drySha ? record.drySha : owned.drySha
+function verifiedAt(owned: OwnedPath): string {
+  return owned.drySha
 }
 
 /** What a branch holds of one target's output, when it can stand for a render now. */
@@ -133,7 +129,7 @@ export class RecordedOutputs {
       const differs = differsAt.find(file => changesStructure(deps, file))
       if (differs) return `${differs}, which says what it reads, is not the one checked out`
     }
-    const since = verifiedAt(owned, state, record)
+    const since = verifiedAt(owned)
     const changed = await this.changedFrom(since)
     if (!changed) return `the recorded dry commit ${since.slice(0, 7)} is not available`
     const reason = affectedTargets(config, [target], changed, { index: this.index }).reasons.get(

@@ -77,6 +77,8 @@ export interface PlanInput {
   complete: boolean
   dry: DryCommit
   algorithm: 'sha1' | 'sha256'
+  /** sha256 of the inputs note a commit carries, recorded in its state file. */
+  inputsDigest?: string
 }
 
 const PER_PATH_METADATA = new Set([METADATA_FILE, 'README.md'])
@@ -177,7 +179,8 @@ export function planBranch(input: PlanInput): BranchPlan {
 
   // Root files are Argo CD's, rewritten with every commit (as its hydrator does).
   for (const [file, entry] of planned) if (!file.includes('/')) files.set(file, entry)
-  const state = serializeState({ ...layout.state, paths })
+  const inputs = input.inputsDigest ? { inputs: input.inputsDigest } : {}
+  const state = serializeState({ ...layout.state, paths, ...inputs })
   files.set(STATE_FILE, { mode: '100644', id: blobId(state, input.algorithm), content: state })
   assertNoFileDirectoryClash(branch, files, layout.files)
 

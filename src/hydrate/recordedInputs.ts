@@ -95,6 +95,11 @@ export function serializeInputs(note: InputsNote): string {
   return `${JSON.stringify(sortKeys({ inputs: note }))}\n`
 }
 
+/** What a branch's state file records of the inputs note written with its commit. */
+export function inputsDigest(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
+}
+
 const isStrings = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every(v => typeof v === 'string')
 

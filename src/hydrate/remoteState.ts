@@ -3,7 +3,7 @@ import { parseLsTree, type TreeEntry } from '../git/gitObjects.js'
 import { readBlobs } from '../git/objects.js'
 import type { Logger } from '../logger.js'
 import { METADATA_FILE } from './layout.js'
-import { INPUTS_REF, parseInputs, type InputsNote } from './recordedInputs.js'
+import { INPUTS_REF, inputsDigest, parseInputs, type InputsNote } from './recordedInputs.js'
 import { DRY_SHA, parseState, STATE_FILE, type HydrateState } from './state.js'
 
 export const NOTES_REF = 'refs/notes/hydrator.metadata'
@@ -154,15 +154,20 @@ export async function inspectRemote(
   for (const { branch, note, root, state, timings: timingsBlob, inputs: inputsBlob } of read) {
     const noted = timingsBlob ? parseTimings(contents.get(timingsBlob) ?? '') : undefined
     if (noted) timings.set(branch, noted)
-    const reads = inputsBlob ? parseInputs(contents.get(inputsBlob) ?? '') : undefined
-    if (reads) inputs.set(branch, reads)
     const fromNote = dryShaIn(branch, note)
     const treeDrySha = dryShaIn(branch, root)
     const drySha = fromNote ?? treeDrySha
     if (drySha) recorded.set(branch, { drySha, fromNote: fromNote !== undefined, treeDrySha })
+    const parsed = state ? parseState(contents.get(state) ?? '') : undefined
+    const reads = vouchedInputs(
+      branch,
+      inputsBlob && contents.get(inputsBlob),
+      parsed,
+      options.logger
+    )
+    if (reads) inputs.set(branch, reads)
     if (!state) continue
     const text = contents.get(state) ?? ''
-    const parsed = parseState(text)
     if (parsed) states.set(branch, { state: parsed, text })
     else
       options.logger.warning(
@@ -170,6 +175,31 @@ export async function inspectRemote(
       )
   }
   return { tips, trees, recorded, states, timings, inputs, gitProcesses: git.processes - start }
+}
+
+/**
+ * A branch's inputs note, only when its state file records this very note (docs/adr/0023):
+ * anyone who can push `refs/notes/*` could otherwise make a target look unaffected. Any
+ * other note is ignored, and the dependency index reads the repository as it is.
+ */
+function vouchedInputs(
+  branch: string,
+  text: string | undefined,
+  state: HydrateState | undefined,
+  logger: Logger
+): InputsNote | undefined {
+  if (text === undefined) return undefined
+  if (!state?.inputs) {
+    logger.debug(`${branch}: its inputs note is not recorded in ${STATE_FILE}; it is not used`)
+    return undefined
+  }
+  if (inputsDigest(text) !== state.inputs) {
+    logger.warning(
+      `${branch}: its inputs note (${INPUTS_REF}) is not the one ${STATE_FILE} records; it is ignored and what each target reads is read anew`
+    )
+    return undefined
+  }
+  return parseInputs(text)
 }
 
 /** The timings note's text: `{"renderMs":{"<path>":123}}`, keys sorted, final newline. */

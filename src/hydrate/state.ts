@@ -7,6 +7,7 @@ export const STATE_FILE = 'hydrate.state.json'
 
 /** A full commit id, SHA-1 or SHA-256. */
 export const DRY_SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/
+const SHA256 = /^[0-9a-f]{64}$/
 
 /** One path we own on the branch. */
 export interface OwnedPath {
@@ -26,6 +27,11 @@ export interface HydrateState {
   drySha: string
   /** Path → what we own there. */
   paths: Record<string, OwnedPath>
+  /**
+   * sha256 of the inputs note written with this commit (docs/adr/0023): notes sit outside
+   * branch protection, so a note is used only when it is the one this commit vouches for.
+   */
+  inputs?: string
 }
 
 /** Bytewise order (Go's sort of strings), not UTF-16 code units. */
@@ -93,5 +99,7 @@ export function parseState(text: string): HydrateState | undefined {
       commands: owned.commands
     }
   }
-  return { version: 1, drySha: state.drySha, paths }
+  const inputs =
+    typeof state.inputs === 'string' && SHA256.test(state.inputs) ? state.inputs : undefined
+  return { version: 1, drySha: state.drySha, paths, ...(inputs ? { inputs } : {}) }
 }

@@ -59,6 +59,18 @@ export function groupOf(apiVersion: string): string {
   return slash === -1 ? '' : apiVersion.slice(0, slash)
 }
 
+/**
+ * Whether an object is a core Secret as the API server's decoder takes it: kind `Secret` in
+ * the core group, by the group Go's ParseGroupVersion reads from apiVersion (`v1`, `/v1`,
+ * `/`, empty, any version without a slash). A missing or non-string apiVersion counts too:
+ * masking more is safe, less is not. Mask and policy share it.
+ */
+export function isCoreSecret(object: unknown): boolean {
+  if (!object || typeof object !== 'object' || Array.isArray(object)) return false
+  const { kind, apiVersion } = object as JsonObject
+  return kind === 'Secret' && (typeof apiVersion !== 'string' || groupOf(apiVersion) === '')
+}
+
 export function isClusterScoped(group: string, kind: string): boolean {
   return CLUSTER_SCOPED.has(`${group}/${kind}`)
 }

@@ -1,5 +1,10 @@
 import type { PolicyRuleId } from '../config/types.js'
-import { describeResource, type Resource, type JsonObject as Obj } from '../manifests/resource.js'
+import {
+  describeResource,
+  isCoreSecret,
+  type Resource,
+  type JsonObject as Obj
+} from '../manifests/resource.js'
 import type { SchemaValidator } from './schema.js'
 import type { Severity } from './types.js'
 import { WORKLOAD_KINDS } from '../manifests/objects.js'
@@ -53,7 +58,7 @@ const plaintextSecret: Rule = {
   id: 'plaintext-secret',
   defaultSeverity: 'error',
   check(resource, context) {
-    if (resource.kind !== 'Secret' || resource.group !== '') return []
+    if (!isCoreSecret(resource.object)) return []
     const { object } = resource
     const fields = ['data', 'stringData'].filter(field => nonEmpty(object[field]))
     if (fields.length === 0 || context.allowSecrets || isSopsEncrypted(object)) return []

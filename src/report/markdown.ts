@@ -7,6 +7,7 @@ import { counted } from '../plural.js'
 import { displayDiff, isLabelOnly, summarizeDiff } from './diffText.js'
 import { escapeText, fenced } from './escape.js'
 import { envList, whatChanges } from './whatChanges.js'
+import { wouldHideLines } from './wouldHide.js'
 
 export const COMMENT_LIMIT = 65_536
 export const SUMMARY_LIMIT = 1024 * 1024
@@ -588,7 +589,7 @@ function renderComment(report: DiffReport, r: Rendering): string {
   const lines: string[] = []
   if (r.marker) lines.push(r.marker)
   lines.push(`### ${headline(report, judged, r.environmentOrder)}`, '')
-  lines.push(...alerts(report, targets, judged, failOn))
+  lines.push(...alerts(report, targets, judged, failOn), ...wouldHideLines(targets))
   if (changed.length === 0 && !targets.some(t => t.status === 'error'))
     lines.push(
       ignoredOnly.length === 0
@@ -623,6 +624,7 @@ function renderSummary(report: DiffReport, r: Rendering): string {
   lines.push(
     'The pull request comment has the overview; here are every finding and every diff in full.',
     '',
+    ...wouldHideLines(targets),
     ...cutNote(r)
   )
   if (report.findings.length > 0)

@@ -30,7 +30,7 @@ const TOP_KEYS = [
   'promotion'
 ] as const
 const ARGOCD_KEYS = ['paths', 'repoURLs'] as const
-const POLICY_KEYS = ['rules', 'requireDigest'] as const
+const POLICY_KEYS = ['rules', 'requireDigest', 'files', 'fromOutput'] as const
 const DIFF_KEYS = ['context', 'noise', 'ignore'] as const
 const IGNORE_KEYS = ['group', 'kind', 'name', 'namespace', 'jsonPointers'] as const
 const DEFAULT_KEYS = ['branch', 'layout', 'prune'] as const
@@ -188,7 +188,14 @@ function readPolicy(reader: YamlReader, item: Node | undefined, what: string): P
       rules[rule] = setting
     }
   }
-  return { rules, requireDigest: reader.boolean(node, 'requireDigest', what) }
+  const files = reader.stringList(node, 'files', what)
+  const fromOutput = reader.boolean(node, 'fromOutput', what)
+  return {
+    rules,
+    requireDigest: reader.boolean(node, 'requireDigest', what),
+    ...(files ? { files } : {}),
+    ...(fromOutput !== undefined ? { fromOutput } : {})
+  }
 }
 
 function readDiff(reader: YamlReader, item: Node | undefined): DiffSettings {

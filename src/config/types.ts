@@ -164,6 +164,10 @@ export interface PolicySettings {
   rules: Partial<Record<PolicyRuleId, RuleSetting>>
   /** mutable-image-tag's stricter mode: every image must be pinned by digest. */
   requireDigest?: boolean
+  /** Globs of YAML files with admission policies, bindings, parameters and CRDs. */
+  files?: string[]
+  /** Policies, bindings and CRDs in an environment's own output apply to it (default true). */
+  fromOutput?: boolean
 }
 
 /** One environment of `promotion.order`, resolved. */

@@ -10,6 +10,7 @@ import { buildBranchLayouts, METADATA_FILE, type BranchLayout } from '../hydrate
 import type { Logger } from '../logger.js'
 import { checkPolicy, usesSchemaValidator, type PolicyResult } from '../policy/index.js'
 import { preloadSchemaValidator } from '../policy/schema.js'
+import { loadPolicyFiles } from '../admission/load.js'
 import { renderTargets, type RenderedTarget, type RenderFailure } from '../render/index.js'
 import type { Toolbox } from '../render/tools.js'
 import type { ChartCache } from '../render/chartCache.js'
@@ -146,7 +147,8 @@ export async function renderSelection(
   })
   const rendered = [...fresh, ...fromBranches, ...(selection.reused ?? [])]
   const t2 = performance.now()
-  const policy = await checkPolicy([...fresh, ...fromBranches], config.policy)
+  const policyFiles = loadPolicyFiles(repoRoot, config.policy.files ?? [], config.file)
+  const policy = await checkPolicy([...fresh, ...fromBranches], config.policy, policyFiles)
   const layouts = buildBranchLayouts(dry, rendered)
   const t3 = performance.now()
   return {

@@ -1,5 +1,7 @@
 import type { PolicySettings, RuleSetting, Target } from '../config/types.js'
 import type { RenderedTarget } from '../render/index.js'
+import { checkAdmission } from '../admission/check.js'
+import type { AdmissionObject } from '../admission/types.js'
 import { RULES, type PolicyStats } from './rules.js'
 import { loadSchemaValidator, type SchemaValidator } from './schema.js'
 import type { Finding, Severity } from './types.js'
@@ -37,7 +39,8 @@ const notLoaded: SchemaValidator = () => {
  */
 export async function checkPolicy(
   rendered: readonly RenderedTarget[],
-  global: PolicySettings
+  global: PolicySettings,
+  policyFiles: readonly AdmissionObject[] = []
 ): Promise<PolicyResult> {
   const validated = rendered.filter(item => item.resources.length > 0).map(item => item.target)
   const validateSchema = usesSchemaValidator(validated, global)
@@ -74,7 +77,22 @@ export async function checkPolicy(
       }
     }
   }
+  findings.push(
+    ...checkAdmission(byEnvironment(rendered), policyFiles, {
+      fromOutput: global.fromOutput ?? true
+    })
+  )
   return { findings, stats, durationMs: performance.now() - started }
+}
+
+function byEnvironment(rendered: readonly RenderedTarget[]) {
+  const envs = new Map<string, Array<{ name: string; resources: RenderedTarget['resources'] }>>()
+  for (const item of rendered) {
+    const list = envs.get(item.target.env) ?? []
+    list.push({ name: item.target.name, resources: item.resources })
+    envs.set(item.target.env, list)
+  }
+  return [...envs].map(([env, targets]) => ({ env, targets }))
 }
 
 /** Do these findings fail the run under `failOn`? */

@@ -1,7 +1,7 @@
 import type { PolicyRuleId } from '../config/types.js'
 import { describeResource, type Resource, type JsonObject as Obj } from '../manifests/resource.js'
 import type { SchemaValidator } from './schema.js'
-import type { Severity } from './types.js'
+import type { RuleSeverity } from './types.js'
 import { WORKLOAD_KINDS } from '../risk/objects.js'
 
 export interface RuleContext {
@@ -20,7 +20,7 @@ export interface RuleHit {
 
 export interface Rule {
   id: PolicyRuleId
-  defaultSeverity: Severity
+  defaultSeverity: RuleSeverity
   /** Checks one resource. Document-level rules (duplicate, invalid) come from parsing. */
   check?: (resource: Resource, context: RuleContext, stats: PolicyStats) => RuleHit[]
 }

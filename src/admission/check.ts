@@ -1,6 +1,6 @@
 import { describeResource, type JsonObject as Obj, type Resource } from '../manifests/resource.js'
 import type { Finding, Severity } from '../policy/types.js'
-import { admit, collectAdmission, isPolicyObject } from './admit.js'
+import { admit, collectAdmission, isPolicyObject, type AdmissionSet } from './admit.js'
 import { renderedSource } from './load.js'
 import type { AdmissionObject, ValidationAction } from './types.js'
 
@@ -22,6 +22,69 @@ function severityOf(actions: readonly ValidationAction[]): Severity {
   return SEVERITY[strongest]
 }
 
+/** The policies one environment is checked with: the files', and (fromOutput) its own. */
+export function policySetOf(
+  environment: EnvironmentOutput,
+  files: readonly AdmissionObject[],
+  fromOutput: boolean
+): { set: AdmissionSet; namespaces: Map<string, Obj> } {
+  const all = environment.targets.flatMap(t => t.resources)
+  const own = fromOutput
+    ? all
+        .filter(r => isPolicyObject(r.object))
+        .map(r => ({ object: r.object, source: renderedSource(`environment ${environment.env}`) }))
+    : []
+  const params = all
+    .filter(r => !isPolicyObject(r.object))
+    .map(r => ({ object: r.object, source: renderedSource(environment.env) }))
+  const namespaces = new Map(
+    all.filter(r => r.kind === 'Namespace' && r.group === '').map(r => [r.name, r.object])
+  )
+  return { set: collectAdmission([...files, ...own, ...params]), namespaces }
+}
+
+export const oldObjectKey = (target: string, resource: string) => `${target}\u0000${resource}`
+
+/** The findings of one policy set on every resource of an environment's targets. */
+export function admissionFindings(
+  environment: EnvironmentOutput,
+  policies: { set: AdmissionSet; namespaces: ReadonlyMap<string, Obj> },
+  oldObjects?: ReadonlyMap<string, Obj>
+): Finding[] {
+  const { set, namespaces } = policies
+  if (set.bindings.length === 0 && set.kyverno.length === 0) return []
+  const findings: Finding[] = []
+  const unknown = new Set<string>()
+  for (const target of environment.targets)
+    for (const resource of target.resources) {
+      const described = describeResource(resource)
+      const oldObject = oldObjects?.get(oldObjectKey(target.name, described))
+      const outcome = admit(set, namespaces, { object: resource.object, oldObject })
+      for (const v of outcome.violations)
+        findings.push({
+          target: target.name,
+          resource: described,
+          rule: `policy/${v.policy}`,
+          severity: severityOf(v.actions),
+          message: v.message,
+          ...(v.field ? { field: v.field } : {})
+        })
+      for (const u of outcome.unknown) {
+        const key = `${target.name}\u0000${u.policy}\u0000${u.namespace}`
+        if (unknown.has(key)) continue
+        unknown.add(key)
+        findings.push({
+          target: target.name,
+          resource: '',
+          rule: `policy/${u.policy}`,
+          severity: 'notice',
+          message: `not evaluated: its namespaceSelector needs the labels of namespace ${u.namespace}, which is not in environment ${environment.env}'s output`
+        })
+      }
+    }
+  return findings
+}
+
 /**
  * The team's own policies (from `policy.files` and, with `fromOutput`, the environment's
  * output) on every resource of each environment: findings `policy/<name>`, severity by the
@@ -30,58 +93,10 @@ function severityOf(actions: readonly ValidationAction[]): Severity {
 export function checkAdmission(
   environments: readonly EnvironmentOutput[],
   files: readonly AdmissionObject[],
-  options: { fromOutput: boolean; oldObjects?: ReadonlyMap<string, Obj> }
+  options: { fromOutput: boolean }
 ): Finding[] {
   if (files.length === 0 && !options.fromOutput) return []
-  const findings: Finding[] = []
-  for (const environment of environments) {
-    const all = environment.targets.flatMap(t => t.resources)
-    const own = options.fromOutput
-      ? all
-          .filter(r => isPolicyObject(r.object))
-          .map(r => ({
-            object: r.object,
-            source: renderedSource(`environment ${environment.env}`)
-          }))
-      : []
-    const params = all
-      .filter(r => !isPolicyObject(r.object))
-      .map(r => ({ object: r.object, source: renderedSource(environment.env) }))
-    const set = collectAdmission([...files, ...own, ...params])
-    if (set.bindings.length === 0 && set.kyverno.length === 0) continue
-    const namespaces = new Map(
-      all.filter(r => r.kind === 'Namespace' && r.group === '').map(r => [r.name, r.object])
-    )
-    const unknown = new Set<string>()
-    for (const target of environment.targets)
-      for (const resource of target.resources) {
-        const described = describeResource(resource)
-        const outcome = admit(set, namespaces, {
-          object: resource.object,
-          oldObject: options.oldObjects?.get(`${target.name}\u0000${described}`)
-        })
-        for (const v of outcome.violations)
-          findings.push({
-            target: target.name,
-            resource: described,
-            rule: `policy/${v.policy}`,
-            severity: severityOf(v.actions),
-            message: v.message,
-            ...(v.field ? { field: v.field } : {})
-          })
-        for (const u of outcome.unknown) {
-          const key = `${target.name}\u0000${u.policy}\u0000${u.namespace}`
-          if (unknown.has(key)) continue
-          unknown.add(key)
-          findings.push({
-            target: target.name,
-            resource: '',
-            rule: `policy/${u.policy}`,
-            severity: 'notice',
-            message: `not evaluated: its namespaceSelector needs the labels of namespace ${u.namespace}, which is not in environment ${environment.env}'s output`
-          })
-        }
-      }
-  }
-  return findings
+  return environments.flatMap(environment =>
+    admissionFindings(environment, policySetOf(environment, files, options.fromOutput))
+  )
 }

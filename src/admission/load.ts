@@ -30,18 +30,27 @@ export function loadPolicyFiles(
   configFile = 'hydrate.yaml'
 ): AdmissionObject[] {
   if (globs.length === 0) return []
-  const files = walk(repoRoot).sort()
-  const objects: AdmissionObject[] = []
+  return policyFilesAmong(walk(repoRoot), globs, configFile).flatMap(file =>
+    readObjects(file, fs.readFileSync(path.join(repoRoot, file), 'utf8'))
+  )
+}
+
+/** The YAML files of `files` that the globs name, each glob naming at least one. */
+export function policyFilesAmong(
+  files: readonly string[],
+  globs: readonly string[],
+  configFile = 'hydrate.yaml'
+): string[] {
+  const chosen = new Set<string>()
   for (const glob of globs) {
     const matched = files.filter(
       file => minimatch(file, glob, { dot: true }) && /\.ya?ml$/.test(file)
     )
     if (matched.length === 0)
       throw new ConfigError({ file: configFile }, `policy.files: ${glob} matches no YAML file`)
-    for (const file of matched)
-      objects.push(...readObjects(file, fs.readFileSync(path.join(repoRoot, file), 'utf8')))
+    for (const file of matched) chosen.add(file)
   }
-  return objects
+  return [...chosen].sort()
 }
 
 /** The objects of one YAML stream, each with a source that locates its fields. */

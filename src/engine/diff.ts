@@ -22,6 +22,7 @@ import { DependencyIndex, type TargetDependencies } from '../targets/dependencie
 import { recordedDependencies } from '../hydrate/recordedInputs.js'
 import { restrictOptIns } from '../targets/optIns.js'
 import { keepBasePolicy } from '../policy/basePolicy.js'
+import { withPullRequestPolicies } from './pullRequestPolicies.js'
 import {
   loadRepository,
   renderSelection,
@@ -317,6 +318,7 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
   const base = baseSide.value
   const sides = { base: sideOf(base, 'base'), head: sideOf(head, 'head') }
   const targets = diffTargets(sides.base, sides.head, head.config.diff)
+  const policies = await withPullRequestPolicies(git, baseSha, head, base)
   const renderedOn = (side: RepositoryRender | undefined, fromBranch: number) =>
     side ? side.rendered.length + side.failures.length - fromBranch : 0
   const report: DiffReport = {
@@ -325,7 +327,7 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
     targets,
     // The risk rules compare the two sides, so they run here, not in the render's policy.
     findings: [
-      ...markPreExisting(head.policy.findings, base?.policy.findings ?? []),
+      ...markPreExisting(policies.head, policies.base),
       ...checkRisks(sides.base, sides.head, head.config.policy)
     ],
     rendering: {

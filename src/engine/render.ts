@@ -11,6 +11,7 @@ import type { Logger } from '../logger.js'
 import { checkPolicy, usesSchemaValidator, type PolicyResult } from '../policy/index.js'
 import { preloadSchemaValidator } from '../policy/schema.js'
 import { loadPolicyFiles } from '../admission/load.js'
+import type { AdmissionObject } from '../admission/types.js'
 import { renderTargets, type RenderedTarget, type RenderFailure } from '../render/index.js'
 import type { Toolbox } from '../render/tools.js'
 import type { ChartCache } from '../render/chartCache.js'
@@ -47,6 +48,8 @@ export interface RepositoryRender {
   errors: HydrateError[]
   /** Policy findings on the rendered output (README "Guardrails"). */
   policy: PolicyResult
+  /** The objects of `policy.files` in the rendered tree. */
+  policyFiles: AdmissionObject[]
   layouts: BranchLayout[]
   timings: { configMs: number; renderMs: number; layoutMs: number }
 }
@@ -158,6 +161,7 @@ export async function renderSelection(
     failures,
     errors: failures.map(f => f.error),
     policy,
+    policyFiles,
     layouts,
     timings: { configMs: loaded.loadMs, renderMs: t2 - t1, layoutMs: t3 - t2 }
   }

@@ -1,4 +1,5 @@
 import type { JsonObject as Obj } from '../manifests/resource.js'
+import { indexCrds, isCrd } from './crd.js'
 import { evaluatePolicy, type EvaluatedPolicy } from './evaluate.js'
 import { matchResources, resourceOf, selects, type AdmissionSubject } from './match.js'
 import type { AdmissionObject, ValidationAction, Violation } from './types.js'
@@ -11,6 +12,8 @@ export interface AdmissionSet {
   policies: Map<string, AdmissionObject>
   bindings: AdmissionObject[]
   kyverno: AdmissionObject[]
+  /** CustomResourceDefinitions by `group/kind`. */
+  crds: Map<string, AdmissionObject>
   /** Every other object: parameters are found among them. */
   objects: Obj[]
 }
@@ -29,7 +32,13 @@ export function isPolicyObject(o: Obj): boolean {
 }
 
 export function collectAdmission(items: readonly AdmissionObject[]): AdmissionSet {
-  const set: AdmissionSet = { policies: new Map(), bindings: [], kyverno: [], objects: [] }
+  const set: AdmissionSet = {
+    policies: new Map(),
+    bindings: [],
+    kyverno: [],
+    crds: indexCrds(items),
+    objects: []
+  }
   for (const item of items) {
     const { object } = item
     if (object.apiVersion === VAP_API && object.kind === 'ValidatingAdmissionPolicy')
@@ -38,7 +47,7 @@ export function collectAdmission(items: readonly AdmissionObject[]): AdmissionSe
       set.bindings.push(item)
     else if (KYVERNO.test(String(object.apiVersion)) && object.kind === 'ValidatingPolicy')
       set.kyverno.push(item)
-    else set.objects.push(object)
+    else if (!isCrd(object)) set.objects.push(object)
   }
   return set
 }

@@ -1,6 +1,7 @@
 import { describeResource, type JsonObject as Obj, type Resource } from '../manifests/resource.js'
 import type { Finding, Severity } from '../policy/types.js'
 import { admit, collectAdmission, isPolicyObject, type AdmissionSet } from './admit.js'
+import { validateCustomResource } from './crd.js'
 import { renderedSource } from './load.js'
 import type { AdmissionObject, ValidationAction } from './types.js'
 
@@ -43,22 +44,41 @@ export function policySetOf(
   return { set: collectAdmission([...files, ...own, ...params]), namespaces }
 }
 
+/** Custom resources validated against a CRD (they count as schema-checked). */
+export interface AdmissionStats {
+  crdValidated: number
+}
+
 export const oldObjectKey = (target: string, resource: string) => `${target}\u0000${resource}`
 
 /** The findings of one policy set on every resource of an environment's targets. */
 export function admissionFindings(
   environment: EnvironmentOutput,
   policies: { set: AdmissionSet; namespaces: ReadonlyMap<string, Obj> },
-  oldObjects?: ReadonlyMap<string, Obj>
+  oldObjects?: ReadonlyMap<string, Obj>,
+  stats?: AdmissionStats
 ): Finding[] {
   const { set, namespaces } = policies
-  if (set.bindings.length === 0 && set.kyverno.length === 0) return []
+  if (set.bindings.length === 0 && set.kyverno.length === 0 && set.crds.size === 0) return []
   const findings: Finding[] = []
   const unknown = new Set<string>()
   for (const target of environment.targets)
     for (const resource of target.resources) {
       const described = describeResource(resource)
       const oldObject = oldObjects?.get(oldObjectKey(target.name, described))
+      const crd = resource.group ? set.crds.get(`${resource.group}/${resource.kind}`) : undefined
+      if (crd) {
+        if (stats) stats.crdValidated++
+        for (const error of validateCustomResource(crd, resource.object, oldObject))
+          findings.push({
+            target: target.name,
+            resource: described,
+            rule: 'schema',
+            severity: 'error',
+            message: `${resource.apiVersion} ${resource.kind}: ${error.field ? `${error.field}: ` : ''}${error.message}`,
+            ...(error.field ? { field: error.field } : {})
+          })
+      }
       const outcome = admit(set, namespaces, { object: resource.object, oldObject })
       for (const v of outcome.violations)
         findings.push({
@@ -93,10 +113,16 @@ export function admissionFindings(
 export function checkAdmission(
   environments: readonly EnvironmentOutput[],
   files: readonly AdmissionObject[],
-  options: { fromOutput: boolean }
+  options: { fromOutput: boolean },
+  stats?: AdmissionStats
 ): Finding[] {
   if (files.length === 0 && !options.fromOutput) return []
   return environments.flatMap(environment =>
-    admissionFindings(environment, policySetOf(environment, files, options.fromOutput))
+    admissionFindings(
+      environment,
+      policySetOf(environment, files, options.fromOutput),
+      undefined,
+      stats
+    )
   )
 }

@@ -85,6 +85,36 @@ export async function checkPolicy(
   return { findings, stats, durationMs: performance.now() - started }
 }
 
+/**
+ * The team's policies and CRDs (src/admission); CRD findings take each target's `schema`
+ * setting, and the custom resources they validate count as schema-checked, not skipped.
+ */
+function ownPolicies(
+  rendered: readonly RenderedTarget[],
+  global: PolicySettings,
+  policyFiles: readonly AdmissionObject[],
+  stats: PolicyStats
+): Finding[] {
+  const counted = { crdValidated: 0 }
+  const found = checkAdmission(
+    byEnvironment(rendered),
+    policyFiles,
+    { fromOutput: global.fromOutput ?? true },
+    counted
+  )
+  stats.schemaChecked += counted.crdValidated
+  stats.schemaSkipped = Math.max(0, stats.schemaSkipped - counted.crdValidated)
+  const schemaRule = RULES.find(rule => rule.id === 'schema')!
+  const settings = new Map(
+    rendered.map(r => [r.target.name, severityOf(schemaRule, global, r.target.policy)])
+  )
+  return found.flatMap(f => {
+    if (f.rule !== 'schema') return [f]
+    const setting = settings.get(f.target) ?? 'error'
+    return setting === 'off' ? [] : [{ ...f, severity: setting }]
+  })
+}
+
 function byEnvironment(rendered: readonly RenderedTarget[]) {
   const envs = new Map<string, Array<{ name: string; resources: RenderedTarget['resources'] }>>()
   for (const item of rendered) {

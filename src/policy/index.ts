@@ -77,11 +77,7 @@ export async function checkPolicy(
       }
     }
   }
-  findings.push(
-    ...checkAdmission(byEnvironment(rendered), policyFiles, {
-      fromOutput: global.fromOutput ?? true
-    })
-  )
+  findings.push(...ownPolicies(rendered, global, policyFiles, stats))
   return { findings, stats, durationMs: performance.now() - started }
 }
 

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import { getErrorMessage, UsageError } from '../errors.js'
 import type { FailOn } from '../policy/index.js'
 import type { Command } from './help.js'
+import { parsePolicyArgs, type PolicyArgs } from './policyTest.js'
 
 /** Flags every command takes. */
 export interface CommonArgs {
@@ -68,7 +69,8 @@ export interface ReportArgs extends CommonArgs {
   out?: string
 }
 
-export type CliArgs = RenderArgs | DiffArgs | PushArgs | TargetsArgs | PlanArgs | ReportArgs
+export type CliArgs =
+  RenderArgs | DiffArgs | PushArgs | TargetsArgs | PlanArgs | ReportArgs | PolicyArgs
 
 const COMMON = {
   C: { type: 'string', short: 'C' },
@@ -102,6 +104,7 @@ const OPTIONS = {
     out: { type: 'string' }
   },
   targets: { ...COMMON, format: { type: 'string' } },
+  policy: COMMON,
   push: {
     ...COMMON,
     full: { type: 'boolean' },
@@ -217,6 +220,8 @@ export function parseCommand(command: Command, args: string[]): CliArgs {
           out: values.out
         }
       }
+      case 'policy':
+        return parsePolicyArgs(args, COMMON, common)
       case 'targets': {
         const values = parse(OPTIONS.targets)
         return {

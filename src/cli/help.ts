@@ -1,3 +1,4 @@
+import { POLICY_HELP } from './policyTest.js'
 /** The CLI's help texts (README "CLI"). */
 
 const COMMON_OPTIONS = `  -C DIR              Repository to read (default: the current directory)
@@ -30,6 +31,7 @@ ${COMMON_OPTIONS}
 `
 
 export const HELP = {
+  policy: POLICY_HELP,
   diff: DIFF_HELP,
   targets: `Usage: hydrate targets [-C DIR] [--config F] [--target GLOB]... [--format text|json]
 
@@ -109,6 +111,7 @@ Usage:
   hydrate targets [-C DIR] [--config F] [--target GLOB]... [--format text|json]
   hydrate plan   --shards N [-C DIR] [--config F] [--remote NAME|URL] [--target GLOB]...
   hydrate report merge [--plan FILE] [--format markdown|json] [--out FILE] REPORT|DIR...
+  hydrate policy test [--format text|json] FILE...
 
   diff, push:    [--shard I/N --plan FILE]   (push: [--report FILE])
   every command: [--concurrency N] [--timeout SECONDS] [--fail-on error|warning|never] [-v]
@@ -120,6 +123,7 @@ Commands:
   targets  List the targets and where each was declared (for debugging discovery)
   plan     Split the targets into N shards by branch: a GitHub Actions matrix
   report   Merge the shard reports into one (report merge)
+  policy   Evaluate the configured admission policies on manifests (policy test)
 
 Run \`hydrate <command> --help\` for the options.
 Exit codes: 0 success, 1 render or push failure, 2 usage or configuration error.

@@ -19,6 +19,7 @@ import {
   type CommandContext
 } from './commands.js'
 import { HELP, USAGE, type Command } from './help.js'
+import { policyCommand } from './policyTest.js'
 
 /** The run's credentials: the environment's, a --remote URL's, the repository's git config's. */
 async function guardFor(args: CliArgs): Promise<CredentialGuard> {
@@ -47,6 +48,8 @@ function runCommand(args: CliArgs, context: CommandContext): Promise<number> {
       return planCommand(args, context)
     case 'report':
       return reportCommand(args, context)
+    case 'policy':
+      return policyCommand(args, context)
   }
 }
 

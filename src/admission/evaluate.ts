@@ -27,6 +27,15 @@ export function programOf(
   return program
 }
 
+/** An object as CEL sees it, converted once for every policy that reads it. */
+const converted = new WeakMap<Obj, CelInput>()
+function celOf(object: Obj | undefined): CelInput {
+  if (!object) return null
+  let value = converted.get(object)
+  if (value === undefined) converted.set(object, (value = toCel(object)))
+  return value
+}
+
 export interface Evaluation {
   object: Obj
   oldObject: Obj | undefined
@@ -51,11 +60,11 @@ export function evaluatePolicy(p: EvaluatedPolicy, e: Evaluation): Violation[] {
   const spec = (p.policy.object.spec as Obj | undefined) ?? {}
   const name = String((p.policy.object.metadata as Obj)?.name)
   const bindings: Record<string, CelInput> = {
-    object: toCel(e.object),
-    oldObject: toCel(e.oldObject ?? null),
-    request: toCel(e.request),
-    params: toCel(e.params ?? null),
-    namespaceObject: toCel(e.namespaceObject ?? null)
+    object: celOf(e.object),
+    oldObject: celOf(e.oldObject),
+    request: celOf(e.request),
+    params: celOf(e.params),
+    namespaceObject: celOf(e.namespaceObject)
   }
   const violation = (message: string, field?: string): Violation => ({
     policy: name,

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from '@jest/globals'
 import { diffRepository, renderRepository } from '../src/engine.js'
 import { MemoryLogger } from '../src/logger.js'
 import { failsOn } from '../src/policy/index.js'
+import { renderMarkdown } from '../src/report/markdown.js'
 import { cleanupTempDirs, commitAll, git, makeDryWithRemote } from './helpers/repo.js'
 import { toolEnv } from './helpers/tools.js'
 
@@ -134,6 +135,20 @@ describe('the team’s own policies on a pull request', () => {
       'policy/max-replicas error at most 5 replicas',
       'policy/two-replicas notice would block once merged (error): at most 1 replica'
     ])
+    // In the comment: the enforced policy blocks, the proposed one is listed, not failing.
+    const markdown = renderMarkdown(result.report)
+    expect(markdown).toContain(
+      '> [!CAUTION]\n> <b>Blocks this change</b> (<code>fail-on: error</code>):\n> - <b>policy/max-replicas</b> · prod / web-prod · <code>Deployment web</code>: at most 5 replicas.'
+    )
+    expect(markdown).toContain(
+      '> - <b>policy/two-replicas</b> · prod / web-prod · <code>Deployment web</code>: would block once merged (error): at most 1 replica.'
+    )
+    expect(
+      failsOn(
+        own.filter(f => f.rule === 'policy/two-replicas'),
+        'warning'
+      )
+    ).toBe(false)
   })
 
   it('an UPDATE sees the base object as oldObject; a finding the base has is pre-existing', async () => {

@@ -1,9 +1,11 @@
 import { describeResource, type JsonObject as Obj, type Resource } from '../manifests/resource.js'
-import type { Finding, Severity } from '../policy/types.js'
 import { admit, collectAdmission, isPolicyObject, type AdmissionSet } from './admit.js'
 import { validateCustomResource } from './crd.js'
 import { renderedSource } from './load.js'
-import type { AdmissionObject, ValidationAction } from './types.js'
+import type { AdmissionFinding, AdmissionObject, ValidationAction } from './types.js'
+
+type Finding = AdmissionFinding
+type Severity = AdmissionFinding['severity']
 
 /** One environment's rendered output, its targets' resources. */
 export interface EnvironmentOutput {

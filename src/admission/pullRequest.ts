@@ -1,5 +1,5 @@
 import type { JsonObject as Obj } from '../manifests/resource.js'
-import type { Finding } from '../policy/types.js'
+import type { AdmissionFinding as Finding } from './types.js'
 import { admissionFindings, oldObjectKey, policySetOf, type EnvironmentOutput } from './check.js'
 import { describeResource } from '../manifests/resource.js'
 import type { AdmissionObject } from './types.js'

@@ -26,3 +26,16 @@ export interface Violation {
   /** `spec.replicas`, from a validation's fieldPath or messageExpression-free default. */
   field?: string
 }
+
+/**
+ * A finding as the policy stage reports it (the same shape as its Finding: that stage
+ * imports this folder, so the type is declared here rather than imported back).
+ */
+export interface AdmissionFinding {
+  target: string
+  resource: string
+  rule: string
+  severity: 'error' | 'warning' | 'notice'
+  message: string
+  field?: string
+}

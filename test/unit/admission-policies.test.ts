@@ -217,6 +217,41 @@ describe('ValidatingAdmissionPolicy as the API server evaluates it', () => {
   })
 })
 
+describe('a hostile policy', () => {
+  const hostile = (failurePolicy: string) => `
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: { name: forever }
+spec:
+  failurePolicy: ${failurePolicy}
+  matchConstraints:
+    resourceRules: [{ apiGroups: ["apps"], apiVersions: ["v1"], operations: ["CREATE"], resources: ["deployments"] }]
+  variables:
+    - { name: n, expression: "[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39]" }
+  validations:
+    - expression: "variables.n.all(a, variables.n.all(b, variables.n.all(c, variables.n.all(d, variables.n.all(e, true)))))"
+      message: never says
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: { name: forever }
+spec: { policyName: forever, validationActions: [Deny] }
+`
+  it('is stopped by the cost budget: an error under failurePolicy Fail, nothing under Ignore', () => {
+    const output = [NAMESPACE, deployment('web', 'default', 1)].join('---\n')
+    expect(check(output, hostile('Fail'))).toEqual([
+      expect.objectContaining({
+        rule: 'policy/forever',
+        severity: 'error',
+        message: expect.stringMatching(
+          /resulted in error: the expression exceeded its cost budget \(1000000\) and was stopped/
+        )
+      })
+    ])
+    expect(check(output, hostile('Ignore'))).toEqual([])
+  })
+})
+
 describe('Kyverno ValidatingPolicy', () => {
   for (const version of ['v1alpha1', 'v1beta1', 'v1'])
     it(`${version}: a Pod policy applies to a Deployment's pod template (autogen)`, () => {

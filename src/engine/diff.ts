@@ -156,7 +156,7 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
   // One cache for both sides: a chart the base and the head both use is fetched once.
   const chartCache =
     options.chartCache ?? new ChartCache(chartCacheDir(options.env ?? process.env), logger)
-  const sideOptions = { ...options, configFile, toolbox, chartCache }
+  const sideOptions = { ...options, configFile, toolbox, chartCache, ownPoliciesAtDiff: true }
   const readBranches = !options.full && !options.renderBase
   // The environment branches, inspected once (one fetch) when a base is to be read from them.
   let inspected: Promise<RemoteState | undefined> | undefined

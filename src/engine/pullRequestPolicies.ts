@@ -1,6 +1,7 @@
 import { policyFilesAmong, readObjects } from '../admission/load.js'
 import { checkPullRequestPolicies, type PolicySide } from '../admission/pullRequest.js'
 import type { GitCommandManager } from '../git/commandManager.js'
+import { withSchemaSetting } from '../policy/index.js'
 import type { Finding } from '../policy/types.js'
 import type { RenderedTarget } from '../render/index.js'
 import type { RepositoryRender } from './render.js'
@@ -30,8 +31,8 @@ async function baseFiles(git: GitCommandManager, sha: string, base: RepositoryRe
 }
 
 /**
- * The diff's admission findings: the render's (head policies, CREATE only) are replaced by
- * the pull request's check against the base's policies (docs/policies.md).
+ * The diff's admission findings (the renders leave them out): the head checked against the
+ * base's policies, the base against its own (docs/policies.md).
  */
 export async function withPullRequestPolicies(
   git: GitCommandManager,
@@ -50,5 +51,10 @@ export async function withPullRequestPolicies(
     },
     fromOutput
   )
-  return { head: [...headOwn, ...checked.head], base: [...baseOwn, ...checked.base] }
+  const settled = (found: Finding[], side: RepositoryRender) =>
+    withSchemaSetting(found, side.config.targets, side.config.policy)
+  return {
+    head: [...headOwn, ...settled(checked.head, head)],
+    base: [...baseOwn, ...(base ? settled(checked.base, base) : [])]
+  }
 }

@@ -38,6 +38,8 @@ export interface EngineOptions {
   chartCache?: ChartCache
   /** A shard of a plan (`--shard`): only the targets of its branches (docs/adr/0019). */
   shard?: ShardScope
+  /** A diff checks the team's own policies once both sides are rendered (base's policies). */
+  ownPoliciesAtDiff?: boolean
 }
 
 export interface RepositoryRender {
@@ -151,7 +153,11 @@ export async function renderSelection(
   const rendered = [...fresh, ...fromBranches, ...(selection.reused ?? [])]
   const t2 = performance.now()
   const policyFiles = loadPolicyFiles(repoRoot, config.policy.files ?? [], config.file)
-  const policy = await checkPolicy([...fresh, ...fromBranches], config.policy, policyFiles)
+  const policy = await checkPolicy(
+    [...fresh, ...fromBranches],
+    config.policy,
+    options.ownPoliciesAtDiff ? undefined : policyFiles
+  )
   const layouts = buildBranchLayouts(dry, rendered)
   const t3 = performance.now()
   return {

@@ -40,7 +40,8 @@ const notLoaded: SchemaValidator = () => {
 export async function checkPolicy(
   rendered: readonly RenderedTarget[],
   global: PolicySettings,
-  policyFiles: readonly AdmissionObject[] = []
+  /** The objects of `policy.files`; none: the team's policies are checked elsewhere (a diff). */
+  policyFiles?: readonly AdmissionObject[]
 ): Promise<PolicyResult> {
   const validated = rendered.filter(item => item.resources.length > 0).map(item => item.target)
   const validateSchema = usesSchemaValidator(validated, global)
@@ -77,7 +78,7 @@ export async function checkPolicy(
       }
     }
   }
-  findings.push(...ownPolicies(rendered, global, policyFiles, stats))
+  if (policyFiles) findings.push(...ownPolicies(rendered, global, policyFiles, stats))
   return { findings, stats, durationMs: performance.now() - started }
 }
 
@@ -100,10 +101,21 @@ function ownPolicies(
   )
   stats.schemaChecked += counted.crdValidated
   stats.schemaSkipped = Math.max(0, stats.schemaSkipped - counted.crdValidated)
-  const schemaRule = RULES.find(rule => rule.id === 'schema')!
-  const settings = new Map(
-    rendered.map(r => [r.target.name, severityOf(schemaRule, global, r.target.policy)])
+  return withSchemaSetting(
+    found,
+    rendered.map(r => r.target),
+    global
   )
+}
+
+/** CRD findings (rule `schema`) at each target's `schema` setting; off drops them. */
+export function withSchemaSetting(
+  found: readonly Finding[],
+  targets: readonly Target[],
+  global: PolicySettings
+): Finding[] {
+  const schemaRule = RULES.find(rule => rule.id === 'schema')!
+  const settings = new Map(targets.map(t => [t.name, severityOf(schemaRule, global, t.policy)]))
   return found.flatMap(f => {
     if (f.rule !== 'schema') return [f]
     const setting = settings.get(f.target) ?? 'error'

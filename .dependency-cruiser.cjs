@@ -22,7 +22,7 @@ const TIERS = [
     ['render'],
     ['argocd', 'targets'],
     ['config'],
-    ['flux'],
+    ['admission', 'flux'],
     ['git', 'sources'],
     ['argo']
   ],

@@ -11,6 +11,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { benchPolicies } from './bench-policies.mjs'
 import { benchRenames } from './bench-renames.mjs'
 import { benchShards } from './bench-shards.mjs'
 
@@ -351,6 +352,7 @@ process.stdout.write(
   `\nbranch writes (${branches.length} branches, ${branches.reduce((n, b) => n + filesOf(b).length, 0)} files): plumbing ${seconds(plumbing.ms)} in ${plumbingProcesses} git processes; fast-import ${seconds(fastImport.ms)} in 1\n`
 )
 
+await benchPolicies(dry, env)
 await benchRenames()
 await benchShards()
 

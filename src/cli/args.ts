@@ -3,6 +3,7 @@ import { getErrorMessage, UsageError } from '../errors.js'
 import type { Command } from './help.js'
 import { parseVerify, type VerifyArgs } from './verifyArgs.js'
 import { common, COMMON, oneOf, positiveInt, type CommonArgs } from './commonArgs.js'
+import { parsePolicyArgs, type PolicyArgs } from './policyTest.js'
 
 export type { CommonArgs } from './commonArgs.js'
 
@@ -70,7 +71,15 @@ export interface ImagesArgs extends CommonArgs {
 }
 
 export type CliArgs =
-  RenderArgs | DiffArgs | PushArgs | TargetsArgs | PlanArgs | ReportArgs | ImagesArgs | VerifyArgs
+  | RenderArgs
+  | DiffArgs
+  | PushArgs
+  | TargetsArgs
+  | PlanArgs
+  | ReportArgs
+  | ImagesArgs
+  | VerifyArgs
+  | PolicyArgs
 
 const OPTIONS = {
   render: { ...COMMON, out: { type: 'string' } },
@@ -99,6 +108,7 @@ const OPTIONS = {
     remote: { type: 'string' },
     format: { type: 'string' }
   },
+  policy: COMMON,
   push: {
     ...COMMON,
     full: { type: 'boolean' },
@@ -178,6 +188,8 @@ export function parseCommand(command: Command, args: string[]): CliArgs {
           out: values.out
         }
       }
+      case 'policy':
+        return parsePolicyArgs(args, COMMON, common)
       case 'targets': {
         const values = parse(OPTIONS.targets)
         return {

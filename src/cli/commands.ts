@@ -13,14 +13,12 @@ import {
   renderRepository,
   renderVerdict,
   writeLayouts,
-  type EngineOptions,
   type RepositoryHydration
 } from '../engine.js'
 import { getErrorMessage, UsageError } from '../errors.js'
 import { renderJson } from '../report/json.js'
 import { mergeDiffReports, renderShardDiff } from '../shard/diffReport.js'
 import { renderMarkdown } from '../report/markdown.js'
-import type { CredentialGuard } from '../security/credentials.js'
 import { readShardReports } from '../shard/load.js'
 import { formatShardId, parseMatrix, serializeMatrix, type ShardMatrix } from '../shard/plan.js'
 import { mergePushReports, pushShardReport, renderPushShardReport } from '../shard/pushReport.js'
@@ -42,16 +40,12 @@ import { imagesJson, imagesText } from '../images/listing.js'
 import { formatImageChange } from '../images/containerImages.js'
 import { formatPromotion, formatToolWarnings, formatWriteResult } from './pushOutput.js'
 import { counted } from '../plural.js'
+import type { CommandContext } from './context.js'
 import { provenanceRun } from '../provenance/run.js'
 import { HYDRATE_VERSION } from '../version.js'
 import { promotionOrder } from '../config/promotion.js'
 
-/** What every command gets: engine options, the run's guard, where to print. */
-export interface CommandContext {
-  engine: EngineOptions
-  guard: CredentialGuard
-  stdout: NodeJS.WritableStream
-}
+export type { CommandContext } from './context.js'
 
 export async function renderCommand(args: RenderArgs, context: CommandContext): Promise<number> {
   const { engine, stdout } = context

@@ -1,5 +1,6 @@
 /** The CLI's help texts (docs/cli.md). */
 import { VERIFY_HELP } from './verifyArgs.js'
+import { POLICY_HELP } from './policyTest.js'
 
 const COMMON_OPTIONS = `  -C DIR              Repository to read (default: the current directory)
   --config F          Config file (default: hydrate.yaml at the repo root, else the
@@ -32,6 +33,7 @@ ${COMMON_OPTIONS}
 
 export const HELP = {
   verify: VERIFY_HELP,
+  policy: POLICY_HELP,
   diff: DIFF_HELP,
   targets: `Usage: hydrate targets [-C DIR] [--config F] [--target GLOB]... [--format text|json]
 
@@ -132,6 +134,7 @@ Usage:
   hydrate report merge [--plan FILE] [--format markdown|json] [--out FILE] REPORT|DIR...
   hydrate verify [-C DIR] [--config F] [--remote NAME|URL] [--branch B]... [--format text|json]
                  [--out FILE] [--repair [--prune-stray]] [--tools-from recorded|path]
+  hydrate policy test [--format text|json] FILE...
 
   diff, push:    [--shard I/N --plan FILE]   (push: [--report FILE])
   every command: [--concurrency N] [--timeout SECONDS] [--fail-on error|warning|never] [-v]
@@ -145,6 +148,7 @@ Commands:
   plan     Split the targets into N shards by branch: a GitHub Actions matrix
   report   Merge the shard reports into one (report merge)
   verify   Prove each environment branch equal to a re-render of what it records
+  policy   Evaluate the configured admission policies on manifests (policy test)
 
 Run \`hydrate <command> --help\` for the options.
 Exit codes: 0 success, 1 render, push or drift failure, 2 usage or configuration error.

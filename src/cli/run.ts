@@ -24,6 +24,7 @@ import {
 } from './commands.js'
 import { HELP, USAGE, type Command } from './help.js'
 import { verifyCommand } from './verifyCommand.js'
+import { policyCommand } from './policyTest.js'
 
 /** The run's credentials: the environment's, a --remote URL's, the repository's git config's, the signing key. */
 async function guardFor(args: CliArgs): Promise<CredentialGuard> {
@@ -63,6 +64,8 @@ function runCommand(args: CliArgs, context: CommandContext): Promise<number> {
       return verifyCommand(args, context)
     case 'images':
       return imagesCommand(args, context)
+    case 'policy':
+      return policyCommand(args, context)
   }
 }
 

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { verifyRepository } from '../engine.js'
 import { drifted, verifyJson, verifyText } from '../verify/output.js'
-import type { CommandContext } from './commands.js'
+import type { CommandContext } from './context.js'
 import type { VerifyArgs } from './verifyArgs.js'
 
 /** `hydrate verify`: exit 0 when every branch verifies, 1 on drift (after --repair: what is left). */

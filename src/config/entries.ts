@@ -37,7 +37,7 @@ const TOP_KEYS = [
   'remote',
   'limits'
 ] as const
-const POLICY_KEYS = ['rules', 'requireDigest'] as const
+const POLICY_KEYS = ['rules', 'requireDigest', 'files', 'fromOutput'] as const
 const DIFF_KEYS = ['context', 'noise', 'ignore'] as const
 const IGNORE_KEYS = ['group', 'kind', 'name', 'namespace', 'jsonPointers'] as const
 const DEFAULT_KEYS = ['branch', 'layout', 'prune'] as const
@@ -187,7 +187,14 @@ function readPolicy(reader: YamlReader, item: Node | undefined, what: string): P
   const requireDigest = isSeq(digest)
     ? reader.stringList(node, 'requireDigest', what)
     : reader.boolean(node, 'requireDigest', what)
-  return { rules, requireDigest }
+  const files = reader.stringList(node, 'files', what)
+  const fromOutput = reader.boolean(node, 'fromOutput', what)
+  return {
+    rules,
+    requireDigest,
+    ...(files ? { files } : {}),
+    ...(fromOutput !== undefined ? { fromOutput } : {})
+  }
 }
 
 function readDiff(reader: YamlReader, item: Node | undefined): DiffSettings {

@@ -174,6 +174,10 @@ export interface PolicySettings {
    * (true), or only in the environments listed (`[prod]`).
    */
   requireDigest?: boolean | readonly string[]
+  /** Globs of YAML files with admission policies, bindings, parameters and CRDs. */
+  files?: string[]
+  /** Policies, bindings and CRDs in an environment's own output apply to it (default true). */
+  fromOutput?: boolean
 }
 
 /** One environment of `promotion.order`, resolved. */

@@ -27,6 +27,7 @@ import { recordedDependencies } from '../hydrate/recordedInputs.js'
 import { restrictOptIns } from '../targets/optIns.js'
 import { baseRemoteAllow } from './baseRemote.js'
 import { keepBasePolicy } from '../risk/basePolicy.js'
+import { withPullRequestPolicies } from './pullRequestPolicies.js'
 import {
   loadRepository,
   renderSelection,
@@ -165,7 +166,7 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
   // Charts are fetched only from where the base allows, on both sides.
   const remoteAllow =
     options.remoteAllow ?? (await baseRemoteAllow(git, baseSha, configFile, logger))
-  const sideOptions = { ...options, configFile, toolbox, chartCache, remoteAllow }
+  const sideOptions = { ...options, configFile, toolbox, chartCache, remoteAllow, ownPoliciesAtDiff: true }
   const readBranches = !options.full && !options.renderBase
   // The environment branches, inspected once (one fetch) when a base is to be read from them.
   let inspected: Promise<RemoteState | undefined> | undefined
@@ -341,6 +342,7 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
       `this change adds ${review.described.join(', ')}; this diff shows with the base's settings; they apply once merged`
     )
   const targets = diffTargets(sides.base, sides.head, review.settings, review.withheld)
+  const policies = await withPullRequestPolicies(git, baseSha, head, base)
   const renderedOn = (side: RepositoryRender | undefined, fromBranch: number) =>
     side ? side.rendered.length + side.failures.length - fromBranch : 0
   const report: DiffReport = {
@@ -349,7 +351,7 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
     targets,
     // The risk rules compare the two sides, so they run here, not in the render's policy.
     findings: [
-      ...markPreExisting(head.policy.findings, base?.policy.findings ?? []),
+      ...markPreExisting(policies.head, policies.base),
       ...checkRisks(sides.base, sides.head, head.config.policy)
     ],
     rendering: {

@@ -10,6 +10,8 @@ import { buildBranchLayouts, METADATA_FILE, type BranchLayout } from '../hydrate
 import type { Logger } from '../logger.js'
 import { checkPolicy, usesSchemaValidator, type PolicyResult } from '../policy/index.js'
 import { preloadSchemaValidator } from '../policy/schema.js'
+import { loadPolicyFiles } from '../admission/load.js'
+import type { AdmissionObject } from '../admission/types.js'
 import { renderTargets, type RenderedTarget, type RenderFailure } from '../render/index.js'
 import type { Toolbox } from '../render/tools.js'
 import type { ChartCache } from '../render/chartCache.js'
@@ -38,6 +40,8 @@ export interface EngineOptions {
   shard?: ShardScope
   /** Where charts may be fetched from, instead of the config's `remote.allow` (a PR: the base's). */
   remoteAllow?: readonly string[]
+  /** A diff checks the team's own policies once both sides are rendered (base's policies). */
+  ownPoliciesAtDiff?: boolean
 }
 
 export interface RepositoryRender {
@@ -48,6 +52,8 @@ export interface RepositoryRender {
   errors: HydrateError[]
   /** Policy findings on the rendered output (docs/policy.md). */
   policy: PolicyResult
+  /** The objects of `policy.files` in the rendered tree. */
+  policyFiles: AdmissionObject[]
   layouts: BranchLayout[]
   timings: { configMs: number; renderMs: number; layoutMs: number }
 }
@@ -150,7 +156,12 @@ export async function renderSelection(
   })
   const rendered = [...fresh, ...fromBranches, ...(selection.reused ?? [])]
   const t2 = performance.now()
-  const policy = await checkPolicy([...fresh, ...fromBranches], config.policy)
+  const policyFiles = loadPolicyFiles(repoRoot, config.policy.files ?? [], config.file)
+  const policy = await checkPolicy(
+    [...fresh, ...fromBranches],
+    config.policy,
+    options.ownPoliciesAtDiff ? undefined : policyFiles
+  )
   const layouts = buildBranchLayouts(dry, rendered)
   const t3 = performance.now()
   return {
@@ -160,6 +171,7 @@ export async function renderSelection(
     failures,
     errors: failures.map(f => f.error),
     policy,
+    policyFiles,
     layouts,
     timings: { configMs: loaded.loadMs, renderMs: t2 - t1, layoutMs: t3 - t2 }
   }

@@ -62,11 +62,13 @@ export function diffVerdict(report: DiffReport, failOn: FailOn): Verdict {
 export function enforceVerdict(verdict: Verdict, logger: Logger): void {
   // The logger says "warning"; an error-level finding that does not block still says so.
   for (const finding of verdict.warnings)
-    logger.warning(
-      finding.severity === 'error'
-        ? `${formatFinding(finding)} (does not fail this run)`
-        : formatFinding(finding, false)
-    )
+    if (finding.severity === 'notice') logger.info(formatFinding(finding))
+    else
+      logger.warning(
+        finding.severity === 'error'
+          ? `${formatFinding(finding)} (does not fail this run)`
+          : formatFinding(finding, false)
+      )
   if (verdict.failure) throw verdict.failure
   if (verdict.blocking.length > 0) throw new PolicyError(verdict.blocking)
 }

@@ -1,6 +1,8 @@
 import type { PolicySettings, RuleSetting, Target } from '../config/types.js'
 import type { RenderedTarget } from '../render/index.js'
 import { digestRequired } from './digest.js'
+import { checkAdmission } from '../admission/check.js'
+import type { AdmissionObject } from '../admission/types.js'
 import { RULES, type PolicyStats } from './rules.js'
 import { loadSchemaValidator, type SchemaValidator } from './schema.js'
 import type { Finding, Severity } from './types.js'
@@ -38,7 +40,9 @@ const notLoaded: SchemaValidator = () => {
  */
 export async function checkPolicy(
   rendered: readonly RenderedTarget[],
-  global: PolicySettings
+  global: PolicySettings,
+  /** The objects of `policy.files`; none: the team's policies are checked elsewhere (a diff). */
+  policyFiles?: readonly AdmissionObject[]
 ): Promise<PolicyResult> {
   const validated = rendered.filter(item => item.resources.length > 0).map(item => item.target)
   const validateSchema = usesSchemaValidator(validated, global)
@@ -77,7 +81,59 @@ export async function checkPolicy(
       }
     }
   }
+  if (policyFiles) findings.push(...ownPolicies(rendered, global, policyFiles, stats))
   return { findings, stats, durationMs: performance.now() - started }
+}
+
+/**
+ * The team's policies and CRDs (src/admission); CRD findings take each target's `schema`
+ * setting, and the custom resources they validate count as schema-checked, not skipped.
+ */
+function ownPolicies(
+  rendered: readonly RenderedTarget[],
+  global: PolicySettings,
+  policyFiles: readonly AdmissionObject[],
+  stats: PolicyStats
+): Finding[] {
+  const counted = { crdValidated: 0 }
+  const found = checkAdmission(
+    byEnvironment(rendered),
+    policyFiles,
+    { fromOutput: global.fromOutput ?? true },
+    counted
+  )
+  stats.schemaChecked += counted.crdValidated
+  stats.schemaSkipped = Math.max(0, stats.schemaSkipped - counted.crdValidated)
+  return withSchemaSetting(
+    found,
+    rendered.map(r => r.target),
+    global
+  )
+}
+
+/** CRD findings (rule `schema`) at each target's `schema` setting; off drops them. */
+export function withSchemaSetting(
+  found: readonly Finding[],
+  targets: readonly Target[],
+  global: PolicySettings
+): Finding[] {
+  const schemaRule = RULES.find(rule => rule.id === 'schema')!
+  const settings = new Map(targets.map(t => [t.name, severityOf(schemaRule, global, t.policy)]))
+  return found.flatMap(f => {
+    if (f.rule !== 'schema') return [f]
+    const setting = settings.get(f.target) ?? 'error'
+    return setting === 'off' ? [] : [{ ...f, severity: setting }]
+  })
+}
+
+function byEnvironment(rendered: readonly RenderedTarget[]) {
+  const envs = new Map<string, Array<{ name: string; resources: RenderedTarget['resources'] }>>()
+  for (const item of rendered) {
+    const list = envs.get(item.target.env) ?? []
+    list.push({ name: item.target.name, resources: item.resources })
+    envs.set(item.target.env, list)
+  }
+  return [...envs].map(([env, targets]) => ({ env, targets }))
 }
 
 /** Do these findings fail the run under `failOn`? */

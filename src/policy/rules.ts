@@ -6,7 +6,7 @@ import {
   type JsonObject as Obj
 } from '../manifests/resource.js'
 import type { SchemaValidator } from './schema.js'
-import type { Severity } from './types.js'
+import type { RuleSeverity } from './types.js'
 import { WORKLOAD_KINDS } from '../manifests/objects.js'
 
 export interface RuleContext {
@@ -25,7 +25,7 @@ export interface RuleHit {
 
 export interface Rule {
   id: PolicyRuleId
-  defaultSeverity: Severity
+  defaultSeverity: RuleSeverity
   /** Checks one resource. Document-level rules (duplicate, invalid) come from parsing. */
   check?: (resource: Resource, context: RuleContext, stats: PolicyStats) => RuleHit[]
 }

@@ -1,4 +1,6 @@
-export type Severity = 'error' | 'warning'
+export type Severity = 'error' | 'warning' | 'notice'
+/** What a rule may be set to. */
+export type RuleSeverity = 'error' | 'warning'
 
 /** A policy finding, as the JSON report holds it (docs/rendered-diff.md). */
 export interface Finding {

@@ -80,6 +80,7 @@ const target: Check<TargetDiff> = object(
     error: text(),
     ignoredFields: arrayOf(text(4096)),
     warnings: arrayOf(text()),
+    wouldHide: arrayOf(text(4096)),
     highlights: arrayOf(highlight)
   }
 )
@@ -89,7 +90,7 @@ const finding: Check<Finding> = object(
     target: name,
     resource: name,
     rule: name,
-    severity: oneOf(['error', 'warning']),
+    severity: oneOf(['error', 'warning', 'notice']),
     message: text(65_536)
   },
   { field: text(4096), fix: text(65_536), preExisting: bool }

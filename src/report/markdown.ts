@@ -530,7 +530,7 @@ function findingsTable(report: DiffReport, findings: readonly Finding[], judged:
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...findings.map(
       f =>
-        `| ${judged.blocking.includes(f) ? '❌ blocks' : f.preExisting ? 'pre-existing' : `⚠️ ${f.severity}`} | ${escapeText(f.rule)} | ${escapeText(envOf.get(f.target) ?? '')} / ${escapeText(f.target)} | ${escapeText(f.resource)} | ${escapeText(f.field ?? '')} | ${escapeText(f.message)} | ${escapeText(f.fix ?? '')} |`
+        `| ${judged.blocking.includes(f) ? '❌ blocks' : f.preExisting ? 'pre-existing' : `${f.severity === 'notice' ? 'ℹ️' : '⚠️'} ${f.severity}`} | ${escapeText(f.rule)} | ${escapeText(envOf.get(f.target) ?? '')} / ${escapeText(f.target)} | ${escapeText(f.resource)} | ${escapeText(f.field ?? '')} | ${escapeText(f.message)} | ${escapeText(f.fix ?? '')} |`
     ),
     ''
   ]

@@ -1,6 +1,6 @@
 import type { PolicyRuleId } from '../config/types.js'
 import { describeResource, type JsonObject as Obj, type Resource } from '../manifests/resource.js'
-import type { Severity } from '../policy/types.js'
+import type { RuleSeverity } from '../policy/types.js'
 import { at, parseQuantity, sameValue } from '../manifests/objects.js'
 import { removedApi } from './removedApis.js'
 
@@ -24,7 +24,7 @@ export interface RiskContext {
 export interface RiskRule {
   id: PolicyRuleId
   /** error: the sync fails (the API server refuses it); warning: it applies, and may hurt. */
-  defaultSeverity: Severity
+  defaultSeverity: RuleSeverity
   check(before: Resource | undefined, after: Resource | undefined, context: RiskContext): RiskHit[]
   /**
    * Rules about the head alone (what a role grants, which API it uses): a hit the base has

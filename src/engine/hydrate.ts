@@ -17,6 +17,7 @@ import { planPromotions, type PromotionResult } from '../hydrate/promotion.js'
 import { seedPromotionBranches } from '../hydrate/promotionBranches.js'
 import { recordInputs } from '../hydrate/recordedInputs.js'
 import { mergeRemote } from '../hydrate/remoteState.js'
+import { guardRollback, type RollbackPolicy } from '../hydrate/rollback.js'
 import type { Logger } from '../logger.js'
 import type { FailOn } from '../policy/index.js'
 import { Toolbox } from '../render/tools.js'
@@ -46,6 +47,11 @@ export interface HydrateOptions extends EngineOptions {
   failOn?: FailOn
   /** Render every target, not only those affected since each branch's recorded dry commit. */
   full?: boolean
+  /**
+   * A commit that does not descend from what the branches record (docs/adr/0038). Default
+   * 'skip-older': a late run of an older commit skips, any other such commit is refused.
+   */
+  rollback?: RollbackPolicy
 }
 
 export interface RepositoryHydration {
@@ -107,6 +113,7 @@ async function planHydration(
       ? undefined
       : target => recordInputs(target, index.of(target), dry.sha),
     dryRun: options.dryRun,
+    allowRollback: options.rollback === 'allow',
     // Shards share one notes ref: each round of rejections lets at least one through.
     maxAttempts:
       options.maxAttempts ?? (options.shard ? Math.max(5, options.shard.id.count + 2) : undefined),
@@ -136,6 +143,9 @@ async function planHydration(
     former = former.filter(branch => !environmentBranches.has(branch))
     if (former.length > 0) remote = mergeRemote(remote, await writer.inspect(former))
   }
+  const rollback = options.rollback ?? 'skip-older'
+  // Before anything renders: a refused rollback touches nothing.
+  await guardRollback({ git, ancestry, remote, drySha: dry.sha, policy: rollback, logger })
   const selection = await selectIncremental({
     config,
     // A promotion branch still to be created starts as its environment branch.
@@ -144,7 +154,8 @@ async function planHydration(
     git,
     toolbox,
     logger,
-    full: options.full,
+    // A deliberate rollback renders everything: what an older commit reads is not noted.
+    full: options.full || rollback === 'allow',
     index
   })
   return { writer, ancestry, remote, selection, subset, former }

@@ -62,6 +62,8 @@ export interface BranchWriterOptions {
   /** `promotion:`: the layouts' branches are promotion branches of these environments. */
   promotion?: readonly PromotionEnvironment[]
   dryRun?: boolean
+  /** Write an older dry commit over a newer one (a deliberate rollback): no ordering guard. */
+  allowRollback?: boolean
   maxAttempts?: number
   backoffMs?: number
   /** Upper bound of one wait between attempts (default: none, doubling each time). */
@@ -199,6 +201,7 @@ export class BranchWriter {
     const record = remote.recorded.get(branch)
     return (
       !!record &&
+      !this.options.allowRollback &&
       record.drySha !== dry.sha &&
       (await this.options.ancestry.isAncestor(dry.sha, record.drySha))
     )

@@ -1,8 +1,9 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { getErrorMessage, UsageError } from '../errors.js'
+import { UsageError } from '../errors.js'
 import type { FailOn } from '../policy/index.js'
 import type { Command } from './help.js'
+import { parseErrorMessage } from './suggest.js'
 
 /** Flags every command takes. */
 export interface CommonArgs {
@@ -45,6 +46,8 @@ export interface PushArgs extends CommonArgs, ShardArgs {
   dryRun: boolean
   full: boolean
   committer?: { name: string; email: string }
+  /** Hydrate even a commit that does not descend from what the branches record. */
+  allowRollback: boolean
 }
 
 export interface TargetsArgs extends CommonArgs {
@@ -68,20 +71,36 @@ export interface ReportArgs extends CommonArgs {
   out?: string
 }
 
-export type CliArgs = RenderArgs | DiffArgs | PushArgs | TargetsArgs | PlanArgs | ReportArgs
+export interface DoctorArgs extends CommonArgs {
+  command: 'doctor'
+}
 
-const COMMON = {
-  C: { type: 'string', short: 'C' },
-  config: { type: 'string' },
-  target: { type: 'string', multiple: true },
-  concurrency: { type: 'string' },
-  timeout: { type: 'string' },
-  'fail-on': { type: 'string' },
+export type CliArgs =
+  RenderArgs | DiffArgs | PushArgs | TargetsArgs | PlanArgs | ReportArgs | DoctorArgs
+
+// Each command lists only the flags it reads: its --help and "did you mean" come from here.
+const BASIC = {
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' }
 } as const
 
-const OPTIONS = {
+/** Which repository and targets: commands that read the config. */
+const REPOSITORY = {
+  ...BASIC,
+  C: { type: 'string', short: 'C' },
+  config: { type: 'string' },
+  target: { type: 'string', multiple: true }
+} as const
+
+/** Commands that render. */
+const COMMON = {
+  ...REPOSITORY,
+  concurrency: { type: 'string' },
+  timeout: { type: 'string' },
+  'fail-on': { type: 'string' }
+} as const
+
+export const OPTIONS = {
   render: { ...COMMON, out: { type: 'string' } },
   diff: {
     ...COMMON,
@@ -94,14 +113,16 @@ const OPTIONS = {
     shard: { type: 'string' },
     plan: { type: 'string' }
   },
-  plan: { ...COMMON, shards: { type: 'string' }, remote: { type: 'string' } },
+  plan: { ...REPOSITORY, shards: { type: 'string' }, remote: { type: 'string' } },
   report: {
-    ...COMMON,
+    ...BASIC,
+    'fail-on': { type: 'string' },
     plan: { type: 'string' },
     format: { type: 'string' },
     out: { type: 'string' }
   },
-  targets: { ...COMMON, format: { type: 'string' } },
+  targets: { ...REPOSITORY, format: { type: 'string' } },
+  doctor: { ...BASIC, C: { type: 'string', short: 'C' } },
   push: {
     ...COMMON,
     full: { type: 'boolean' },
@@ -111,7 +132,8 @@ const OPTIONS = {
     'committer-email': { type: 'string' },
     shard: { type: 'string' },
     plan: { type: 'string' },
-    report: { type: 'string' }
+    report: { type: 'string' },
+    'allow-rollback': { type: 'boolean' }
   }
 } as const
 
@@ -239,13 +261,16 @@ export function parseCommand(command: Command, args: string[]): CliArgs {
           full: values.full === true,
           committer: name && email ? { name, email } : undefined,
           ...shardArgs(values),
-          report: values.report
+          report: values.report,
+          allowRollback: values['allow-rollback'] === true
         }
       }
+      case 'doctor':
+        return { command, ...common(parse(OPTIONS.doctor)) }
     }
   } catch (error) {
     if (error instanceof UsageError) throw error
     // node:util's parseArgs errors (ERR_PARSE_ARGS_*): unknown flag, missing value.
-    throw new UsageError(getErrorMessage(error))
+    throw new UsageError(parseErrorMessage(error, command, OPTIONS))
   }
 }

@@ -141,7 +141,8 @@ export async function pushCommand(args: PushArgs, context: CommandContext): Prom
     dryRun: args.dryRun,
     committer: args.committer,
     failOn: args.failOn,
-    full: args.full
+    full: args.full,
+    rollback: args.allowRollback ? 'allow' : 'refuse'
   })
   if (shard?.fingerprint && args.report !== undefined) {
     const report = pushShardReport(result.write, result.render.dry.sha, {

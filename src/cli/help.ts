@@ -1,4 +1,4 @@
-/** The CLI's help texts (README "CLI"). */
+/** The CLI's help texts (docs/cli.md); each command's shows only the options it takes. */
 
 const COMMON_OPTIONS = `  -C DIR              Repository to read (default: the current directory)
   --config F          Config file (default: hydrate.yaml at the repo root, else the
@@ -15,7 +15,8 @@ const DIFF_HELP = `Usage: hydrate diff [-C DIR] [--config F] --base REF [--head 
 
 Render the base (the merge-base of REF and the head, from a temporary worktree) and the
 head, and print what changes in each environment, resource by resource. Secret values are
-masked. The repository is not modified.
+masked. The repository is not modified. Exits 1 when a policy finding at the --fail-on
+level (default: error) or above is found, after writing the report.
 
 Options:
   --base REF          The branch or commit the change goes into (e.g. origin/main)
@@ -55,6 +56,8 @@ ${COMMON_OPTIONS}
 Render every target and commit the result to the environment branches of the remote,
 one commit per branch, without checking anything out, then push all branches and the
 hydrator notes in one atomic push. Nothing is pushed if any target fails to render.
+Refuses (exit 1, no branch touched) when this commit does not descend from every dry commit
+the branches record: a stale branch or an old checkout would roll the environments back.
 
 Options:
   --remote NAME       Remote name or URL holding the environment branches (default: origin)
@@ -67,6 +70,7 @@ Options:
                       left to the report job
   --plan FILE         The plan hydrate plan printed (every shard uses the same one)
   --report FILE       With --shard: write the shard's push report (for hydrate report merge)
+  --allow-rollback    Hydrate this commit even so: roll the branches back to it on purpose
 ${COMMON_OPTIONS}
 `,
   plan: `Usage: hydrate plan --shards N [-C DIR] [--config F] [--remote NAME|URL] [--target GLOB]...
@@ -95,6 +99,15 @@ Options:
   --format F          markdown (default) or json (diff reports)
   --out FILE          Write the merged report to FILE instead of standard output
 ${COMMON_OPTIONS}
+`,
+  doctor: `Usage: hydrate doctor [-C DIR]
+
+Show which helm and kustomize (standalone or kubectl kustomize) a render here would run,
+their versions and where they were found (HELM_BIN, KUSTOMIZE_BIN, KUBECTL_BIN, PATH), and
+what is wrong with them. Exits 1 when a tool is missing or unusable.
+
+Options:
+${COMMON_OPTIONS}
 `
 }
 
@@ -105,13 +118,16 @@ Usage:
   hydrate diff   [-C DIR] [--config F] --base REF [--head REF] [--format markdown|json]
                  [--out FILE] [--remote NAME|URL] [--full] [--target GLOB]...
   hydrate push   [-C DIR] [--config F] [--remote NAME|URL] [--dry-run] [--full]
-                 [--committer-name N --committer-email E] [--target GLOB]...
+                 [--committer-name N --committer-email E] [--allow-rollback] [--target GLOB]...
   hydrate targets [-C DIR] [--config F] [--target GLOB]... [--format text|json]
   hydrate plan   --shards N [-C DIR] [--config F] [--remote NAME|URL] [--target GLOB]...
   hydrate report merge [--plan FILE] [--format markdown|json] [--out FILE] REPORT|DIR...
+  hydrate doctor [-C DIR]
+  hydrate --version
 
   diff, push:    [--shard I/N --plan FILE]   (push: [--report FILE])
-  every command: [--concurrency N] [--timeout SECONDS] [--fail-on error|warning|never] [-v]
+  render, diff, push: [--concurrency N] [--timeout SECONDS] [--fail-on error|warning|never]
+  every command: [-v]
 
 Commands:
   render   Write the environment-branch layouts to a directory
@@ -120,9 +136,14 @@ Commands:
   targets  List the targets and where each was declared (for debugging discovery)
   plan     Split the targets into N shards by branch: a GitHub Actions matrix
   report   Merge the shard reports into one (report merge)
+  doctor   Show which helm and kustomize would run, and what is wrong with them
 
 Run \`hydrate <command> --help\` for the options.
-Exit codes: 0 success, 1 render or push failure, 2 usage or configuration error.
+Exit codes:
+  0  success
+  1  a render or push failed; diff and report merge found policy findings at the --fail-on
+     level; push refused a rollback; doctor found a tool missing or unusable
+  2  usage or configuration error (a bad flag, hydrate.yaml, -C not a git repository)
 `
 
 export type Command = keyof typeof HELP

@@ -18,7 +18,11 @@ import {
   targetsCommand,
   type CommandContext
 } from './commands.js'
+import { commandHelp } from './commandHelp.js'
+import { doctorCommand } from './doctor.js'
 import { HELP, USAGE, type Command } from './help.js'
+import { closest } from './suggest.js'
+import { HYDRATE_VERSION } from '../version.js'
 
 /** The run's credentials: the environment's, a --remote URL's, the repository's git config's. */
 async function guardFor(args: CliArgs): Promise<CredentialGuard> {
@@ -47,6 +51,8 @@ function runCommand(args: CliArgs, context: CommandContext): Promise<number> {
       return planCommand(args, context)
     case 'report':
       return reportCommand(args, context)
+    case 'doctor':
+      return doctorCommand(args, context)
   }
 }
 
@@ -60,14 +66,22 @@ export async function runCli(
     stdout.write(USAGE)
     return command === undefined ? 2 : 0
   }
+  if (command === '--version' || command === 'version') {
+    stdout.write(`hydrate ${HYDRATE_VERSION}\n`)
+    return 0
+  }
   let args: CliArgs | undefined
   let guard = new CredentialGuard(credentialsFromEnvironment(process.env))
   try {
-    if (!(command in HELP))
-      throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`)
+    if (!(command in HELP)) {
+      const nearest = closest(command, Object.keys(HELP))
+      throw new UsageError(
+        `unknown command ${JSON.stringify(command)}${nearest ? `; did you mean ${nearest}?` : ''}\n\n${USAGE}`
+      )
+    }
     args = parseCommand(command as Command, rest)
     if (args.help) {
-      stdout.write(HELP[args.command])
+      stdout.write(commandHelp(args.command))
       return 0
     }
     guard = await guardFor(args)

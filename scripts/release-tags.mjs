@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The release workflow's tagging: tag HEAD vX.Y.Z (package.json's version, once) and move
 // vX to it (not for a pre-release), push both, and write the CHANGELOG section as the notes.
-// Usage: node scripts/release-tags.mjs [--remote NAME] [--notes FILE] [--dry-run]
+// Usage: node scripts/release-tags.mjs [--remote NAME] [--notes FILE] [--if-new] [--dry-run]
+// --if-new: a version already tagged on another commit is not an error (package.json changed
+// without a version bump): nothing is tagged and no notes are written.
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -11,6 +13,7 @@ const { values } = parseArgs({
   options: {
     remote: { type: 'string', default: 'origin' },
     notes: { type: 'string' },
+    'if-new': { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false }
   }
 })
@@ -49,10 +52,12 @@ const tagged = ref => {
   }
 }
 const existing = tagged(tag)
-if (existing && existing !== head)
-  fail(
-    `${tag} already tags ${existing.slice(0, 7)}, not ${head.slice(0, 7)}: bump package.json's version`
-  )
+if (existing && existing !== head) {
+  const where = `${tag} already tags ${existing.slice(0, 7)}, not ${head.slice(0, 7)}`
+  if (!values['if-new']) fail(`${where}: bump package.json's version`)
+  process.stdout.write(`${where}: nothing to release\n`)
+  process.exit(0)
+}
 
 const steps = []
 if (!existing) steps.push(['tag', tag, head])

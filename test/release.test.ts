@@ -15,11 +15,15 @@ function release(repo: string, version: string, changelog: string) {
   return commitAll(repo, `Release ${version}`)
 }
 
-function run(repo: string, notes?: string) {
-  const result = spawnSync(process.execPath, [SCRIPT, ...(notes ? ['--notes', notes] : [])], {
-    cwd: repo,
-    encoding: 'utf8'
-  })
+function run(repo: string, notes?: string, ...flags: string[]) {
+  const result = spawnSync(
+    process.execPath,
+    [SCRIPT, ...(notes ? ['--notes', notes] : []), ...flags],
+    {
+      cwd: repo,
+      encoding: 'utf8'
+    }
+  )
   return { status: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 
@@ -55,6 +59,13 @@ describe('the release workflow tags vX.Y.Z and moves vX', () => {
       `release: v1.1.0 already tags ${second.slice(0, 7)}, not ${third.slice(0, 7)}: bump package.json's version\n`
     )
     expect(tagOf(remote, 'v1')).toBe(second)
+    // From the push trigger (package.json changed, version not): nothing to release.
+    const later = path.join(tempDir(), 'later.md')
+    expect(run(dry, later, '--if-new')).toMatchObject({
+      status: 0,
+      stdout: `v1.1.0 already tags ${second.slice(0, 7)}, not ${third.slice(0, 7)}: nothing to release\n`
+    })
+    expect(fs.existsSync(later)).toBe(false)
   })
 
   it('a pre-release leaves vX alone; a version without a CHANGELOG section is refused', () => {
@@ -75,6 +86,16 @@ describe('the release workflow tags vX.Y.Z and moves vX', () => {
     expect(missing.status).toBe(1)
     expect(missing.stderr).toBe(
       'release: CHANGELOG.md has no "## [2.1.0]" section: write it first\n'
+    )
+  })
+})
+
+describe("this project's CHANGELOG", () => {
+  it("has the section the release of package.json's version publishes", () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
+    const changelog = fs.readFileSync(path.join(ROOT, 'CHANGELOG.md'), 'utf8')
+    expect(changelog).toMatch(
+      new RegExp(`^## \\[${version.replace(/\./g, '\\.')}\\]\\n\\n\\S`, 'm')
     )
   })
 })

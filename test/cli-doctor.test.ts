@@ -51,7 +51,8 @@ describe('hydrate doctor', () => {
     const PATH = pathOf({ helm: HELM4, kubectl: KUBECTL_KUSTOMIZE_57 })
     const report = await checkTools(tempDir(), { PATH })
     expect(report.ok).toBe(false)
-    expect(report.tools[0]?.source).toBe(`PATH (${path.join(PATH, 'helm')})`)
+    expect(report.tools[0]?.tool?.path).toBe(path.join(PATH, 'helm'))
+    expect(report.tools[0]?.source).toBe('PATH')
     expect(report.tools[1]?.problems).toEqual([
       'kustomize 5.7.1 cannot drive helm 4 for helmCharts (enableHelm): use kustomize 5.8 or later (kubectl 1.36), or helm 3 through HELM_BIN'
     ])

@@ -23,8 +23,8 @@ export interface DoctorReport {
 const major = (version: string) => Number(/^(\d+)\./.exec(version)?.[1] ?? NaN)
 const minor = (version: string) => Number(/^\d+\.(\d+)\./.exec(version)?.[1] ?? NaN)
 
-function sourceOf(file: string, variables: readonly string[], env: NodeJS.ProcessEnv): string {
-  return variables.find(v => env[v] !== undefined && env[v] !== '') ?? `PATH (${file})`
+function sourceOf(variables: readonly string[], env: NodeJS.ProcessEnv): string {
+  return variables.find(v => env[v] !== undefined && env[v] !== '') ?? 'PATH'
 }
 
 /**
@@ -51,7 +51,7 @@ export async function checkTools(repoRoot: string, env: NodeJS.ProcessEnv): Prom
   const kustomize: ToolCheck = { name: 'kustomize', problems: [] }
   try {
     helm.tool = await findHelm(env)
-    helm.source = sourceOf(helm.tool.path, ['HELM_BIN'], env)
+    helm.source = sourceOf(['HELM_BIN'], env)
     if (![3, 4].includes(major(helm.tool.version)))
       helm.problems.push(`helm ${helm.tool.version} is not helm 3 or 4`)
   } catch (error) {
@@ -60,7 +60,7 @@ export async function checkTools(repoRoot: string, env: NodeJS.ProcessEnv): Prom
   try {
     const tool = await findKustomize(env)
     kustomize.tool = tool
-    kustomize.source = sourceOf(tool.path, ['KUSTOMIZE_BIN', 'KUBECTL_BIN'], env)
+    kustomize.source = sourceOf(['KUSTOMIZE_BIN', 'KUBECTL_BIN'], env)
     const version = tool.version
     if (Number.isNaN(major(version)))
       kustomize.problems.push(`${tool.path} reports no kustomize version`)

@@ -140,3 +140,8 @@ const report = execFileSync(process.execPath, [cli, 'diff', '-C', repo, '--base'
 process.stdout.write(report)
 process.stdout.write(`(${Math.round(performance.now() - diffStarted)} ms)\n`)
 git('checkout', '-q', 'main')
+// By hand, the CLI finds helm and kubectl on PATH, not in .tools: say how to get these.
+step('Running the CLI by hand')
+process.stdout.write(
+  `The tools used above are in .tools/bin. To use them:\n  export PATH="${path.join(root, '.tools', 'bin')}:$PATH"\n  node dist/cli/index.js doctor   # which helm and kustomize a render would run\n`
+)

@@ -59,4 +59,12 @@ describe('the bundled CLI (dist/cli/index.js)', () => {
     expect(bad.stderr).toMatch(/^error: hydrate\.yaml:\d+:1: unknown key "extra"/)
     expect(hydrate(['--help']).status).toBe(0)
   })
+
+  it('--version is the bundled package.json version; doctor runs the tools it finds', () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
+    expect(hydrate(['--version'])).toMatchObject({ status: 0, stdout: `hydrate ${version}\n` })
+    const doctor = hydrate(['doctor'])
+    expect(doctor.status).toBe(0)
+    expect(doctor.stdout).toMatch(/^helm {7}4\.2\.3 .*from HELM_BIN\nkustomize {2}5\.8\.1 /)
+  })
 })

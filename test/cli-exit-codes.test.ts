@@ -1,3 +1,6 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { runCli } from '../src/cli/run.js'
 import { captureStderr, outputSink } from './helpers/cli.js'
@@ -6,6 +9,16 @@ import { cleanupTempDirs, makeRepo, tempDir } from './helpers/repo.js'
 // The CLI front in process: it resolves the repository and its persisted credentials with git.
 
 afterAll(cleanupTempDirs)
+
+/** Runs the CLI in process: exit code and standard error. */
+async function cliRun(...argv: string[]): Promise<{ code: number; stderr: string }> {
+  const out = outputSink()
+  let code = -1
+  const stderr = await captureStderr(async () => {
+    code = await runCli(argv, out.stream)
+  })
+  return { code, stderr }
+}
 
 describe('CLI exit codes', () => {
   const sink = outputSink
@@ -37,6 +50,20 @@ describe('CLI exit codes', () => {
       expect(await runCli(['render', '--concurrency', 'zero'], sink().stream)).toBe(2)
     } finally {
       process.stderr.write = quiet
+    }
+  })
+
+  it('a directory that is not a git repository is a usage error: 2', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hydrate-not-a-repo-'))
+    try {
+      const { code, stderr } = await cliRun('targets', '-C', dir)
+      expect(code).toBe(2)
+      expect(stderr).toContain(
+        `error: ${fs.realpathSync(dir)} is not inside a git repository (the dry commit is read from git)\n`
+      )
+      expect((await cliRun('targets', '-C', path.join(dir, 'missing'))).code).toBe(2)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
     }
   })
 })

@@ -1,9 +1,18 @@
 import { parseArgs } from 'node:util'
-import { getErrorMessage, UsageError } from '../errors.js'
+import { UsageError } from '../errors.js'
+import {
+  BASIC,
+  common,
+  COMMON,
+  oneOf,
+  positiveInt,
+  REPOSITORY,
+  type CommonArgs
+} from './commonArgs.js'
 import type { Command } from './help.js'
-import { parseVerify, type VerifyArgs } from './verifyArgs.js'
-import { common, COMMON, oneOf, positiveInt, type CommonArgs } from './commonArgs.js'
 import { parsePolicyArgs, type PolicyArgs } from './policyTest.js'
+import { parseErrorMessage } from './suggest.js'
+import { parseVerify, VERIFY_OPTIONS, type VerifyArgs } from './verifyArgs.js'
 
 export type { CommonArgs } from './commonArgs.js'
 
@@ -36,6 +45,8 @@ export interface PushArgs extends CommonArgs, ShardArgs {
   dryRun: boolean
   full: boolean
   committer?: { name: string; email: string }
+  /** Hydrate even a commit that does not descend from what the branches record. */
+  allowRollback: boolean
   /** A private key file (SSH or PGP) that signs every commit (docs/provenance.md). */
   signingKey?: string
   /** Where to write the push's provenance statement (in-toto, SLSA provenance v1). */
@@ -63,6 +74,10 @@ export interface ReportArgs extends CommonArgs {
   out?: string
 }
 
+export interface DoctorArgs extends CommonArgs {
+  command: 'doctor'
+}
+
 export interface ImagesArgs extends CommonArgs {
   command: 'images'
   from: 'branches' | 'render'
@@ -77,11 +92,12 @@ export type CliArgs =
   | TargetsArgs
   | PlanArgs
   | ReportArgs
+  | DoctorArgs
   | ImagesArgs
   | VerifyArgs
   | PolicyArgs
 
-const OPTIONS = {
+export const OPTIONS = {
   render: { ...COMMON, out: { type: 'string' } },
   diff: {
     ...COMMON,
@@ -94,21 +110,24 @@ const OPTIONS = {
     shard: { type: 'string' },
     plan: { type: 'string' }
   },
-  plan: { ...COMMON, shards: { type: 'string' }, remote: { type: 'string' } },
+  plan: { ...REPOSITORY, shards: { type: 'string' }, remote: { type: 'string' } },
   report: {
-    ...COMMON,
+    ...BASIC,
+    'fail-on': { type: 'string' },
     plan: { type: 'string' },
     format: { type: 'string' },
     out: { type: 'string' }
   },
-  targets: { ...COMMON, format: { type: 'string' } },
+  targets: { ...REPOSITORY, format: { type: 'string' } },
+  doctor: { ...BASIC, C: { type: 'string', short: 'C' } },
   images: {
     ...COMMON,
     from: { type: 'string' },
     remote: { type: 'string' },
     format: { type: 'string' }
   },
-  policy: COMMON,
+  verify: VERIFY_OPTIONS,
+  policy: { ...REPOSITORY, 'fail-on': { type: 'string' }, format: { type: 'string' } },
   push: {
     ...COMMON,
     full: { type: 'boolean' },
@@ -119,6 +138,7 @@ const OPTIONS = {
     shard: { type: 'string' },
     plan: { type: 'string' },
     report: { type: 'string' },
+    'allow-rollback': { type: 'boolean' },
     'signing-key': { type: 'string' },
     provenance: { type: 'string' }
   }
@@ -135,12 +155,10 @@ function shardArgs(values: { shard?: string; plan?: string }): ShardArgs {
 
 /** The command line of one command, typed; a bad flag or value is a UsageError (exit 2). */
 export function parseCommand(command: Command, args: string[]): CliArgs {
-  const parse = <O extends (typeof OPTIONS)[Exclude<Command, 'verify'>]>(options: O) =>
+  const parse = <O extends (typeof OPTIONS)[Command]>(options: O) =>
     parseArgs({ args, options, allowPositionals: false, strict: true }).values
   try {
     switch (command) {
-      case 'verify':
-        return parseVerify(args)
       case 'render': {
         const values = parse(OPTIONS.render)
         return { command, ...common(values), out: values.out }
@@ -188,23 +206,11 @@ export function parseCommand(command: Command, args: string[]): CliArgs {
           out: values.out
         }
       }
-      case 'policy':
-        return parsePolicyArgs(args, COMMON, common)
       case 'targets': {
         const values = parse(OPTIONS.targets)
         return {
           command,
           ...common(values),
-          format: oneOf(values.format, ['text', 'json'] as const, '--format')
-        }
-      }
-      case 'images': {
-        const values = parse(OPTIONS.images)
-        return {
-          command,
-          ...common(values),
-          from: oneOf(values.from, ['branches', 'render'] as const, '--from'),
-          remote: values.remote,
           format: oneOf(values.format, ['text', 'json'] as const, '--format')
         }
       }
@@ -223,14 +229,31 @@ export function parseCommand(command: Command, args: string[]): CliArgs {
           committer: name && email ? { name, email } : undefined,
           ...shardArgs(values),
           report: values.report,
+          allowRollback: values['allow-rollback'] === true,
           signingKey: values['signing-key'],
           provenance: values.provenance
         }
       }
+      case 'doctor':
+        return { command, ...common(parse(OPTIONS.doctor)) }
+      case 'images': {
+        const values = parse(OPTIONS.images)
+        return {
+          command,
+          ...common(values),
+          from: oneOf(values.from, ['branches', 'render'] as const, '--from'),
+          remote: values.remote,
+          format: oneOf(values.format, ['text', 'json'] as const, '--format')
+        }
+      }
+      case 'verify':
+        return parseVerify(args)
+      case 'policy':
+        return parsePolicyArgs(args, OPTIONS.policy, common)
     }
   } catch (error) {
     if (error instanceof UsageError) throw error
     // node:util's parseArgs errors (ERR_PARSE_ARGS_*): unknown flag, missing value.
-    throw new UsageError(getErrorMessage(error))
+    throw new UsageError(parseErrorMessage(error, command, OPTIONS))
   }
 }

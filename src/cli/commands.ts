@@ -149,7 +149,8 @@ export async function pushCommand(args: PushArgs, context: CommandContext): Prom
     provenance: args.provenance
       ? provenanceRun(process.env, HYDRATE_VERSION, new Date())
       : undefined,
-    images: 'changes'
+    images: 'changes',
+    rollback: args.allowRollback ? 'allow' : 'refuse'
   })
   if (args.provenance !== undefined) writeProvenance(args.provenance, result, context)
   if (shard?.fingerprint && args.report !== undefined) {

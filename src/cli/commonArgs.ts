@@ -14,15 +14,26 @@ export interface CommonArgs {
   help: boolean
 }
 
-export const COMMON = {
-  C: { type: 'string', short: 'C' },
-  config: { type: 'string' },
-  target: { type: 'string', multiple: true },
-  concurrency: { type: 'string' },
-  timeout: { type: 'string' },
-  'fail-on': { type: 'string' },
+// Each command lists only the flags it reads: its --help and "did you mean" come from here.
+export const BASIC = {
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' }
+} as const
+
+/** Which repository and targets: commands that read the config. */
+export const REPOSITORY = {
+  ...BASIC,
+  C: { type: 'string', short: 'C' },
+  config: { type: 'string' },
+  target: { type: 'string', multiple: true }
+} as const
+
+/** Commands that render. */
+export const COMMON = {
+  ...REPOSITORY,
+  concurrency: { type: 'string' },
+  timeout: { type: 'string' },
+  'fail-on': { type: 'string' }
 } as const
 
 export function positiveInt(value: string | undefined, flag: string): number | undefined {

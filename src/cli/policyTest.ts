@@ -15,16 +15,6 @@ export interface PolicyArgs extends CommonArgs {
 export const POLICY_USAGE =
   'usage: hydrate policy test [-C DIR] [--config F] [--format text|json] FILE...'
 
-export const POLICY_HELP = `Usage: hydrate policy test [-C DIR] [--config F] [--format text|json] FILE...
-
-Evaluate the configured policies (policy.files in hydrate.yaml) and the policies, bindings,
-parameters and CRDs in FILE... on every object of FILE... (ValidatingAdmissionPolicies,
-Kyverno ValidatingPolicies, CRD schemas; docs/policies.md). Exit 1 when a finding fails
---fail-on (default error: a Deny).
-
-  --format F          text (default) or json
-`
-
 /** Parses `policy test …` with the flags every command takes. */
 export function parsePolicyArgs(
   args: string[],

@@ -22,9 +22,13 @@ import {
   targetsCommand,
   type CommandContext
 } from './commands.js'
+import { commandHelp } from './commandHelp.js'
+import { doctorCommand } from './doctor.js'
 import { HELP, USAGE, type Command } from './help.js'
 import { verifyCommand } from './verifyCommand.js'
 import { policyCommand } from './policyTest.js'
+import { closest } from './suggest.js'
+import { HYDRATE_VERSION } from '../version.js'
 
 /** The run's credentials: the environment's, a --remote URL's, the repository's git config's, the signing key. */
 async function guardFor(args: CliArgs): Promise<CredentialGuard> {
@@ -66,6 +70,8 @@ function runCommand(args: CliArgs, context: CommandContext): Promise<number> {
       return imagesCommand(args, context)
     case 'policy':
       return policyCommand(args, context)
+    case 'doctor':
+      return doctorCommand(args, context)
   }
 }
 
@@ -79,17 +85,25 @@ export async function runCli(
     stdout.write(USAGE)
     return command === undefined ? 2 : 0
   }
+  if (command === '--version' || command === 'version') {
+    stdout.write(`hydrate ${HYDRATE_VERSION}\n`)
+    return 0
+  }
   let args: CliArgs | undefined
   // Under Actions the runner parses what we print (both streams) for workflow commands.
   const underActions = process.env.GITHUB_ACTIONS === 'true'
   const printable = underActions ? neutralizeWorkflowCommands : (text: string) => text
   let guard = new CredentialGuard(credentialsFromEnvironment(process.env))
   try {
-    if (!(command in HELP))
-      throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`)
+    if (!(command in HELP)) {
+      const nearest = closest(command, Object.keys(HELP))
+      throw new UsageError(
+        `unknown command ${JSON.stringify(command)}${nearest ? `; did you mean ${nearest}?` : ''}\n\n${USAGE}`
+      )
+    }
     args = parseCommand(command as Command, rest)
     if (args.help) {
-      stdout.write(HELP[args.command])
+      stdout.write(commandHelp(args.command))
       return 0
     }
     guard = await guardFor(args)

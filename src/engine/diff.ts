@@ -22,6 +22,7 @@ import { Toolbox, toolsOf } from '../render/tools.js'
 import { checkRisks } from '../risk/index.js'
 import { ChartCache, chartCacheDir } from '../render/chartCache.js'
 import { affectedTargets, changes } from '../targets/affected.js'
+import { sideLoggers } from './sideLogger.js'
 import { DependencyIndex, type TargetDependencies } from '../targets/dependencies.js'
 import { recordedDependencies } from '../hydrate/recordedInputs.js'
 import { restrictOptIns } from '../targets/optIns.js'
@@ -166,7 +167,17 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
   // Charts are fetched only from where the base allows, on both sides.
   const remoteAllow =
     options.remoteAllow ?? (await baseRemoteAllow(git, baseSha, configFile, logger))
-  const sideOptions = { ...options, configFile, toolbox, chartCache, remoteAllow, ownPoliciesAtDiff: true }
+  const sideOptions = {
+    ...options,
+    configFile,
+    toolbox,
+    chartCache,
+    remoteAllow,
+    ownPoliciesAtDiff: true
+  }
+  const sideLogs = sideLoggers(logger)
+  const baseOptions = { ...sideOptions, logger: sideLogs.base.render }
+  const headOptions = { ...sideOptions, logger: sideLogs.head.render }
   const readBranches = !options.full && !options.renderBase
   // The environment branches, inspected once (one fetch) when a base is to be read from them.
   let inspected: Promise<RemoteState | undefined> | undefined
@@ -193,9 +204,18 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
     // A shard's plan was made for the head: the base is narrowed to it, not checked against it.
     const baseShard = sideOptions.shard && { ...sideOptions.shard, fingerprint: undefined }
     const loadBaseTree = async () =>
-      loadBase({ ...sideOptions, repoRoot: await baseTree.dir(), shard: baseShard })
+      loadBase({
+        ...sideOptions,
+        logger: sideLogs.base.load,
+        repoRoot: await baseTree.dir(),
+        shard: baseShard
+      })
     try {
-      const loaded = await loadRepository({ ...sideOptions, repoRoot: headDir })
+      const loaded = await loadRepository({
+        ...sideOptions,
+        logger: sideLogs.head.load,
+        repoRoot: headDir
+      })
       refuseDryBranches(loaded.config, dry)
       // A change that only edits the content of tracked files, not the config, leaves every
       // file and directory the config reads where it was: the merge-base's config is the
@@ -291,13 +311,13 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
       }
       const rendered = await logger.group('Render base and head', () =>
         bothSettled([
-          timed(() => renderSelection(head, headSelection, sideOptions)),
+          timed(() => renderSelection(head, headSelection, headOptions)),
           timed(async () =>
             base
               ? renderSelection(
                   base,
                   { render: needed(base.config).filter(t => !read.has(t.name)), fromBranches },
-                  sideOptions
+                  baseOptions
                 )
               : undefined
           )
@@ -318,7 +338,7 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
             renderSelection(
               tree,
               { render: tree.config.targets.filter(t => redo.includes(t.name)) },
-              sideOptions
+              baseOptions
             )
           )
           baseSide.value = replaceTargets(baseSide.value, again.value)

@@ -19,6 +19,7 @@ import { planPromotions, type PromotionResult } from '../promotion/plan.js'
 import { seedPromotionBranches } from '../hydrate/promotionBranches.js'
 import { recordInputs } from '../hydrate/recordedInputs.js'
 import { mergeRemote } from '../hydrate/remoteState.js'
+import { guardRollback, type RollbackPolicy } from '../hydrate/rollback.js'
 import type { Logger } from '../logger.js'
 import type { FailOn } from '../policy/index.js'
 import { ChartCache, chartCacheDir } from '../render/chartCache.js'
@@ -66,6 +67,11 @@ export interface HydrateOptions extends EngineOptions {
   provenance?: ProvenanceRun
   /** After a push, the images it changed ('changes'), or also every image on the branches ('all'). */
   images?: 'changes' | 'all'
+  /**
+   * A commit that does not descend from what the branches record (docs/adr/0038). Default
+   * 'skip-older': a late run of an older commit skips, any other such commit is refused.
+   */
+  rollback?: RollbackPolicy
 }
 
 export interface RepositoryHydration {
@@ -132,6 +138,7 @@ async function planHydration(
       : target => recordInputs(target, index.of(target), dry.sha),
     dryRun: options.dryRun,
     signingKey: options.signingKey,
+    allowRollback: options.rollback === 'allow',
     // Shards share one notes ref: each round of rejections lets at least one through.
     maxAttempts:
       options.maxAttempts ?? (options.shard ? Math.max(5, options.shard.id.count + 2) : undefined),
@@ -161,6 +168,9 @@ async function planHydration(
     former = former.filter(branch => !environmentBranches.has(branch))
     if (former.length > 0) remote = mergeRemote(remote, await writer.inspect(former))
   }
+  const rollback = options.rollback ?? 'skip-older'
+  // Before anything renders: a refused rollback touches nothing.
+  await guardRollback({ git, ancestry, remote, drySha: dry.sha, policy: rollback, logger })
   const selection = await selectIncremental({
     config,
     // A promotion branch still to be created starts as its environment branch.
@@ -169,7 +179,8 @@ async function planHydration(
     git,
     toolbox,
     logger,
-    full: options.full,
+    // A deliberate rollback renders everything: what an older commit reads is not noted.
+    full: options.full || rollback === 'allow',
     index
   })
   return { writer, ancestry, remote, selection, subset, former }

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { HydrateConfig } from '../config/types.js'
-import { formatLocation, getErrorMessage, HydrateError } from '../errors.js'
+import { formatLocation, getErrorMessage, HydrateError, UsageError } from '../errors.js'
 import { GitCommandManager } from '../git/commandManager.js'
 import { loadConfigWithAppOfApps } from './discovery.js'
 import { readDryCommit, type DryCommit } from '../git/dryCommit.js'
@@ -182,14 +182,14 @@ const topLevels = new Set<string>()
 
 export async function resolveRepoRoot(dir: string): Promise<string> {
   const absolute = path.resolve(dir)
-  if (!fs.existsSync(absolute)) throw new HydrateError(`directory ${dir} does not exist`)
+  if (!fs.existsSync(absolute)) throw new UsageError(`directory ${dir} does not exist`)
   // A diff resolves its root, then loads from it: the second git process is spared.
   if (topLevels.has(absolute) && fs.existsSync(path.join(absolute, '.git'))) return absolute
   const top = await new GitCommandManager(absolute).exec(['rev-parse', '--show-toplevel'], {
     allowFailure: true
   })
   if (top.exitCode !== 0)
-    throw new HydrateError(
+    throw new UsageError(
       `${absolute} is not inside a git repository (the dry commit is read from git)`
     )
   const root = top.stdout.trim()

@@ -18,7 +18,7 @@ export function checkUserRef(value: string, what: string): string {
   return value
 }
 
-async function isShallow(git: GitCommandManager): Promise<boolean> {
+export async function isShallow(git: GitCommandManager): Promise<boolean> {
   return (await git.output(['rev-parse', '--is-shallow-repository'])).trim() === 'true'
 }
 

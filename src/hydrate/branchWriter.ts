@@ -71,6 +71,8 @@ export interface BranchWriterOptions {
   dryRun?: boolean
   /** Signs every commit written to a branch (docs/adr/0035): the key, on disk only in `write`. */
   signingKey?: { text: string; tempDir?: string }
+  /** Write an older dry commit over a newer one (a deliberate rollback): no ordering guard. */
+  allowRollback?: boolean
   maxAttempts?: number
   backoffMs?: number
   /** Upper bound of one wait between attempts (default: none, doubling each time). */
@@ -229,6 +231,7 @@ export class BranchWriter {
     const record = remote.recorded.get(branch)
     return (
       !!record &&
+      !this.options.allowRollback &&
       record.drySha !== dry.sha &&
       (await this.options.ancestry.isAncestor(dry.sha, record.drySha))
     )

@@ -131,14 +131,14 @@ export class Toolbox {
   }
 }
 
-async function findHelm(env: NodeJS.ProcessEnv): Promise<Tool> {
+export async function findHelm(env: NodeJS.ProcessEnv): Promise<Tool> {
   const file = fromEnv('HELM_BIN', env) ?? findOnPath('helm', env)
   if (!file) throw new ToolNotFoundError('helm', HINTS.helm)
   const version = await versionOf(file, ['version', '--short'], /v?(\d+\.\d+\.\d+[^\s+]*)/, env)
   return { path: file, version }
 }
 
-async function findKustomize(env: NodeJS.ProcessEnv): Promise<KustomizeTool> {
+export async function findKustomize(env: NodeJS.ProcessEnv): Promise<KustomizeTool> {
   const standalone =
     fromEnv('KUSTOMIZE_BIN', env) ?? (env.KUBECTL_BIN ? undefined : findOnPath('kustomize', env))
   if (standalone) {

@@ -10,7 +10,8 @@ import type { Logger } from '../logger.js'
 import type { RenderedTarget } from '../render/index.js'
 import type { Toolbox } from '../render/tools.js'
 import type { Target } from '../config/types.js'
-import type { DependencyIndex, TargetDependencies } from '../targets/dependencies.js'
+import type { TargetDependencies } from '../targets/dependencies.js'
+import type { DependencyIndex } from '../targets/dependencyIndex.js'
 import {
   loadRepository,
   type EngineOptions,

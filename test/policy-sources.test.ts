@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { checkAdmission } from '../../src/admission/check.js'
-import { loadPolicyFiles } from '../../src/admission/load.js'
-import { loadConfig } from '../../src/engine/loadConfig.js'
-import { ConfigError } from '../../src/errors.js'
-import { parseManifests } from '../../src/manifests/parse.js'
-import { configErrorOf } from '../helpers/engine.js'
-import { cleanupTempDirs, makeRepo } from '../helpers/repo.js'
+import { checkAdmission } from '../src/admission/check.js'
+import { loadPolicyFiles } from '../src/admission/load.js'
+import { loadConfig } from '../src/engine/loadConfig.js'
+import { ConfigError } from '../src/errors.js'
+import { parseManifests } from '../src/manifests/parse.js'
+import { configErrorOf } from './helpers/engine.js'
+import { cleanupTempDirs, makeRepo } from './helpers/repo.js'
 
 afterAll(cleanupTempDirs)
 

@@ -6,7 +6,8 @@ import { diffRepository } from '../src/engine.js'
 import { GitCommandManager } from '../src/git/commandManager.js'
 import { MemoryLogger } from '../src/logger.js'
 import { affectedTargets, changedFiles } from '../src/targets/affected.js'
-import { dependsOn, targetDependencies } from '../src/targets/dependencies.js'
+import { dependsOn } from '../src/targets/dependencies.js'
+import { targetDependencies } from '../src/targets/dependencyIndex.js'
 import {
   cleanupTempDirs,
   commitAll,

@@ -3,7 +3,7 @@ import { loadConfig } from '../src/engine/loadConfig.js'
 import { RenderError } from '../src/errors.js'
 import { InputGuard } from '../src/render/inputGuard.js'
 import { goFoldName, parseKustomization } from '../src/sources/kustomizationFields.js'
-import { targetDependencies } from '../src/targets/dependencies.js'
+import { targetDependencies } from '../src/targets/dependencyIndex.js'
 import { prng } from './helpers/random.js'
 import { cleanupTempDirs, makeRepo } from './helpers/repo.js'
 

@@ -69,7 +69,7 @@ beforeAll(() => {
   write('src/diff/loopA.ts', "import type { B } from './loopB.js'\nexport type A = B | 1\n")
   write('src/diff/loopB.ts', "import type { A } from './loopA.js'\nexport type B = A | 2\n")
   // A folder the layer map does not name.
-  write('src/flux/discover.ts', "export { HydrateError } from '../errors.js'\n")
+  write('src/unmapped/discover.ts', "export { HydrateError } from '../errors.js'\n")
   // @actions/core below the action front.
   write('src/engine/coreLog.ts', "export { info } from '@actions/core'\n")
   // 351 lines fail, 350 pass (counted as wc -l counts them).
@@ -101,7 +101,7 @@ test('depcruise reports a folder cycle, an upward import, a file cycle and an un
     'layer-manifests: src/manifests/upward.ts -> src/engine.ts',
     'layer-targets: src/targets/cycleB.ts -> src/argocd/repoUrl.ts',
     'no-circular: src/diff/loopA.ts -> src/diff/loopB.ts',
-    'not-in-layer-map: src/flux/discover.ts -> src/errors.ts'
+    'not-in-layer-map: src/unmapped/discover.ts -> src/errors.ts'
   ])
 }, 180000)
 

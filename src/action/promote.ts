@@ -1,11 +1,8 @@
 import { getOctokit } from '@actions/github'
 import type { DryCommit } from '../git/dryCommit.js'
 import { commentMarker } from '../github/stickyComment.js'
-import {
-  octokitPromotionGitHub,
-  publishPromotions,
-  type PublishedPromotion
-} from '../github/promotions.js'
+import { octokitPromotionGitHub, type PublishedPromotion } from '../github/promotionGitHub.js'
+import { publishPromotions } from '../github/promotions.js'
 import type { Logger } from '../logger.js'
 import type { PromotionResult } from '../promotion/plan.js'
 import type { GuardedOutput } from './guardedOutput.js'

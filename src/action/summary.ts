@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import type { RepositoryHydration } from '../engine.js'
-import type { PublishedPromotion } from '../github/promotions.js'
+import type { PublishedPromotion } from '../github/promotionGitHub.js'
 import { formatImageChange } from '../images/containerImages.js'
 import { escapeText } from '../report/escape.js'
 import type { GuardedOutput } from './guardedOutput.js'

@@ -1,46 +1,12 @@
-/* eslint-disable max-lines -- split pending (issue 24) */
 import path from 'node:path'
-import { isScalar, isSeq } from 'yaml'
 import type { Node, YAMLMap } from 'yaml'
 import type { SourceLocation } from '../errors.js'
-import {
-  type ArgoDiscoverySettings,
-  DEFAULT_DIFF,
-  DEFAULT_REMOTE,
-  DEFAULTS,
-  type Defaults,
-  type DiffSettings,
-  type HelmOptions,
-  type KustomizeOptions,
-  type Layout,
-  type PolicySettings,
-  POLICY_RULES,
-  type RemoteSettings,
-  type SourceType
-} from './types.js'
-import { readArgocdSettings } from './argocdSettings.js'
-import { readPromotion, type PromotionEntry } from './promotion.js'
-import { readRemote } from './remote.js'
-import { readLimits } from './limits.js'
+import type { HelmOptions, KustomizeOptions, Layout, PolicySettings, SourceType } from './types.js'
+import { readPolicy } from './policySettings.js'
 import type { YamlReader } from './yamlReader.js'
 
-// hydrate.yaml as written: each section read into typed values, every error with line:col.
+// One `targets[]` entry of hydrate.yaml as written, with its helm and kustomize options.
 
-const TOP_KEYS = [
-  'version',
-  'defaults',
-  'targets',
-  'argocd',
-  'diff',
-  'policy',
-  'promotion',
-  'remote',
-  'limits'
-] as const
-const POLICY_KEYS = ['rules', 'requireDigest', 'files', 'fromOutput'] as const
-const DIFF_KEYS = ['context', 'noise', 'ignore'] as const
-const IGNORE_KEYS = ['group', 'kind', 'name', 'namespace', 'jsonPointers'] as const
-const DEFAULT_KEYS = ['branch', 'layout', 'prune'] as const
 const TARGET_KEYS = [
   'name',
   'env',
@@ -77,7 +43,7 @@ const KUSTOMIZE_KEYS = [
   'allowRemoteBases',
   'allowOutsideReads'
 ] as const
-const LAYOUTS: readonly Layout[] = ['manifest', 'resources']
+export const LAYOUTS: readonly Layout[] = ['manifest', 'resources']
 const TYPES: readonly SourceType[] = ['helm', 'kustomize', 'directory']
 
 /** One `targets[]` entry as written, before discovery and defaults. */
@@ -101,152 +67,7 @@ export interface TargetEntry {
   policy?: PolicySettings
 }
 
-export function readConfigDocument(reader: YamlReader): {
-  defaults: Defaults
-  entries: TargetEntry[]
-  diff: DiffSettings
-  policy: PolicySettings
-  promotion?: PromotionEntry
-  argocd?: ArgoDiscoverySettings
-  remote: RemoteSettings
-  applicationLimit: number
-} {
-  const top = reader.map(reader.root, 'the config file')
-  reader.checkKeys(top, TOP_KEYS, 'the config file')
-  const versionNode = reader.node(top, 'version')
-  if (!reader.has(top, 'version'))
-    reader.fail(top, 'missing required key "version" (expected: version: 1)')
-  if (!isScalar(versionNode) || versionNode.value !== 1)
-    reader.fail(versionNode, 'version must be 1')
-
-  const defaults: Defaults = { ...DEFAULTS }
-  if (reader.has(top, 'defaults')) {
-    const node = reader.map(
-      reader.node(top, 'defaults') ?? reader.keyNode(top, 'defaults'),
-      'defaults'
-    )
-    reader.checkKeys(node, DEFAULT_KEYS, 'defaults')
-    defaults.branch = reader.string(node, 'branch', 'defaults') ?? defaults.branch
-    defaults.layout = reader.oneOf(node, 'layout', LAYOUTS, 'defaults') ?? defaults.layout
-    defaults.prune = reader.boolean(node, 'prune', 'defaults') ?? defaults.prune
-  }
-
-  const argocd = reader.has(top, 'argocd')
-    ? readArgocdSettings(reader, reader.node(top, 'argocd') ?? reader.keyNode(top, 'argocd'))
-    : undefined
-  // With Argo CD discovery, the targets list is optional.
-  if (!reader.has(top, 'targets') && !argocd)
-    reader.fail(
-      top,
-      'missing required key "targets" (a list of targets), or "argocd" (targets from Argo CD Applications)'
-    )
-  const list = reader.has(top, 'targets')
-    ? reader.seq(reader.node(top, 'targets') ?? reader.keyNode(top, 'targets'), 'targets')
-    : undefined
-  if (list && list.items.length === 0 && !argocd) reader.fail(list, 'targets must not be empty')
-  const entries = (list?.items ?? []).map((item, index) =>
-    readTargetEntry(reader, item, `targets[${index}]`)
-  )
-  const diff = reader.has(top, 'diff')
-    ? readDiff(reader, reader.node(top, 'diff') ?? reader.keyNode(top, 'diff'))
-    : { ...DEFAULT_DIFF }
-  const policy = reader.has(top, 'policy')
-    ? readPolicy(reader, reader.node(top, 'policy') ?? reader.keyNode(top, 'policy'), 'policy')
-    : { rules: {} }
-  const promotion = reader.has(top, 'promotion') ? readPromotion(reader, top) : undefined
-  const remote = reader.has(top, 'remote')
-    ? readRemote(reader, reader.node(top, 'remote') ?? reader.keyNode(top, 'remote'))
-    : { ...DEFAULT_REMOTE }
-  const applicationLimit = readLimits(reader, top)
-  if (argocd) argocd.applicationLimit = applicationLimit
-  return { defaults, entries, diff, policy, promotion, argocd, remote, applicationLimit }
-}
-
-function readPolicy(reader: YamlReader, item: Node | undefined, what: string): PolicySettings {
-  const node = reader.map(item, what)
-  reader.checkKeys(node, POLICY_KEYS, what)
-  const rules: PolicySettings['rules'] = {}
-  if (reader.has(node, 'rules')) {
-    const map = reader.map(
-      reader.node(node, 'rules') ?? reader.keyNode(node, 'rules'),
-      `${what}.rules`
-    )
-    reader.checkKeys(map, POLICY_RULES, `${what}.rules`)
-    for (const rule of POLICY_RULES) {
-      const value = reader.node(map, rule)
-      if (value === undefined) continue
-      // `off` is a boolean in YAML 1.1 readers; accept both spellings.
-      const setting =
-        isScalar(value) && value.value === false ? 'off' : isScalar(value) ? value.value : undefined
-      if (setting !== 'error' && setting !== 'warning' && setting !== 'off')
-        reader.fail(value, `${what}.rules.${rule} must be error, warning or off`)
-      rules[rule] = setting
-    }
-  }
-  const digest = reader.node(node, 'requireDigest')
-  const requireDigest = isSeq(digest)
-    ? reader.stringList(node, 'requireDigest', what)
-    : reader.boolean(node, 'requireDigest', what)
-  const files = reader.stringList(node, 'files', what)
-  const fromOutput = reader.boolean(node, 'fromOutput', what)
-  return {
-    rules,
-    requireDigest,
-    ...(files ? { files } : {}),
-    ...(fromOutput !== undefined ? { fromOutput } : {})
-  }
-}
-
-function readDiff(reader: YamlReader, item: Node | undefined): DiffSettings {
-  const node = reader.map(item, 'diff')
-  reader.checkKeys(node, DIFF_KEYS, 'diff')
-  const contextNode = reader.node(node, 'context')
-  if (
-    contextNode !== undefined &&
-    (!isScalar(contextNode) ||
-      !Number.isInteger(contextNode.value) ||
-      (contextNode.value as number) < 0)
-  ) {
-    reader.fail(contextNode, 'diff.context must be a whole number of lines (0 or more)')
-  }
-  const ignoreNode = reader.has(node, 'ignore')
-    ? reader.seq(reader.node(node, 'ignore') ?? reader.keyNode(node, 'ignore'), 'diff.ignore')
-    : undefined
-  const ignore = (ignoreNode?.items ?? []).map((entry, index) => {
-    const what = `diff.ignore[${index}]`
-    const rule = reader.map(entry, what)
-    reader.checkKeys(rule, IGNORE_KEYS, what)
-    const jsonPointers = reader.stringList(rule, 'jsonPointers', what)
-    if (!jsonPointers || jsonPointers.length === 0)
-      reader.fail(rule, `${what}: missing "jsonPointers" (a list like [/spec/replicas])`)
-    const pointerNodes = (reader.node(rule, 'jsonPointers') as unknown as { items: Node[] }).items
-    jsonPointers.forEach((pointer, i) => {
-      if (!pointer.startsWith('/'))
-        reader.fail(
-          pointerNodes[i],
-          `${what}.jsonPointers: ${JSON.stringify(pointer)} is not a JSON pointer (it must start with /)`
-        )
-    })
-    const groupNode = reader.node(rule, 'group')
-    if (groupNode !== undefined && (!isScalar(groupNode) || typeof groupNode.value !== 'string')) {
-      reader.fail(groupNode, `${what}.group must be a string ("" for the core group)`)
-    }
-    return {
-      group: isScalar(groupNode) ? (groupNode.value as string) : undefined,
-      kind: reader.string(rule, 'kind', what),
-      name: reader.string(rule, 'name', what),
-      namespace: reader.string(rule, 'namespace', what),
-      jsonPointers
-    }
-  })
-  return {
-    context: isScalar(contextNode) ? (contextNode.value as number) : DEFAULT_DIFF.context,
-    noise: reader.boolean(node, 'noise', 'diff') ?? DEFAULT_DIFF.noise,
-    ignore
-  }
-}
-
-function readTargetEntry(reader: YamlReader, item: Node, what: string): TargetEntry {
+export function readTargetEntry(reader: YamlReader, item: Node, what: string): TargetEntry {
   const node = reader.map(item, what)
   reader.checkKeys(node, TARGET_KEYS, what)
   const entry: TargetEntry = {

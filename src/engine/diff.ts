@@ -1,40 +1,28 @@
-/* eslint-disable max-lines -- split pending (issue 24) */
 import path from 'node:path'
-import { diffTargets, type DiffSide } from '../diff/targets.js'
-import { reviewSettings } from '../diff/reviewSettings.js'
 import { refuseDryBranches } from '../config/dryBranches.js'
 import { branchOfRef, dryBranches } from './dryBranches.js'
 import type { DiffReport } from '../diff/types.js'
-import { ConfigError, getErrorMessage, UsageError } from '../errors.js'
-import { counted } from '../plural.js'
+import { getErrorMessage, UsageError } from '../errors.js'
 import { GitCommandManager } from '../git/commandManager.js'
-import { readBlobs } from '../git/objects.js'
 import { mergeBase, resolveCommit, TemporaryWorktree, withWorktree } from '../git/revisions.js'
 import { readDryCommit } from '../git/dryCommit.js'
-import { asHydrated, diffOrder, resourcesFromBranch } from '../hydrate/branchOutput.js'
-import { RecordedOutputs } from '../hydrate/incremental.js'
 import { inspectRemote, type RemoteState } from '../hydrate/remoteState.js'
-import type { Logger } from '../logger.js'
-import type { RenderedTarget } from '../render/index.js'
-import type { Finding } from '../policy/types.js'
-import type { HydrateConfig, Target } from '../config/types.js'
+import type { HydrateConfig } from '../config/types.js'
 import { Toolbox, toolsOf } from '../render/tools.js'
-import { checkRisks } from '../risk/index.js'
 import { ChartCache, chartCacheDir } from '../render/chartCache.js'
 import { affectedTargets, changes } from '../targets/affected.js'
 import { sideLoggers } from './sideLogger.js'
-import { DependencyIndex, type TargetDependencies } from '../targets/dependencies.js'
-import { recordedDependencies } from '../hydrate/recordedInputs.js'
+import { DependencyIndex } from '../targets/dependencyIndex.js'
 import { restrictOptIns } from '../targets/optIns.js'
 import { baseRemoteAllow } from './baseRemote.js'
 import { keepBasePolicy } from '../risk/basePolicy.js'
-import { withPullRequestPolicies } from './pullRequestPolicies.js'
+import { baseFromBranches, loadBase, notedDependencies, replaceTargets } from './diffBase.js'
+import { compareSides } from './diffCompare.js'
 import {
   loadRepository,
   renderSelection,
   resolveRepoRoot,
   type EngineOptions,
-  type LoadedRepository,
   type RepositoryRender
 } from './render.js'
 
@@ -60,61 +48,6 @@ export interface RepositoryDiff {
   base: RepositoryRender | undefined
   head: RepositoryRender
   timings: { baseMs: number; headMs: number; totalMs: number }
-}
-
-/** The base side's load; a base whose config does not load counts as having no targets. */
-async function loadBase(options: EngineOptions): Promise<LoadedRepository | undefined> {
-  try {
-    return await loadRepository(options)
-  } catch (error) {
-    if (error instanceof ConfigError || error instanceof UsageError) {
-      options.logger.warning(
-        `the base has no usable configuration (${getErrorMessage(error)}); every head target counts as added`
-      )
-      return undefined
-    }
-    throw error
-  }
-}
-
-function sideOf(render: RepositoryRender | undefined, side: 'base' | 'head'): DiffSide {
-  return render
-    ? {
-        targets: render.config.targets,
-        // What the diff compares is what the branches hold (and a base read from its branch
-        // gives): the hydrated key order, and for `layout: resources` the files' order.
-        rendered: render.rendered.map(r => {
-          const resources = asHydrated(r.target, r.resources)
-          return { ...r, resources: side === 'base' ? diffOrder(r.target, resources) : resources }
-        }),
-        failures: render.failures,
-        selected: new Set([...render.rendered, ...render.failures].map(r => r.target.name))
-      }
-    : { targets: [], rendered: [], failures: [], selected: new Set<string>() }
-}
-
-/** The dependencies the branches' inputs notes give that still hold at `at` (ADR 0020). */
-async function notedDependencies(options: {
-  state: RemoteState | undefined
-  git: GitCommandManager
-  targets: readonly Target[]
-  at: string | undefined
-  remote: string
-  logger: Logger
-}): Promise<Map<string, TargetDependencies> | undefined> {
-  const notes = options.state?.inputs
-  if (!notes || notes.size === 0) return undefined
-  const known = await recordedDependencies({
-    git: options.git,
-    notes,
-    targets: options.targets,
-    at: options.at,
-    dryRemote: options.remote
-  })
-  options.logger.info(
-    `what ${known.size} of ${counted(options.targets.length, 'target')} read comes from the inputs noted on their branches`
-  )
-  return known
 }
 
 /** Like Promise.all, but waits for both sides (worktrees removed) before it rejects. */
@@ -354,144 +287,19 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
     options.head === undefined ? await compare(repoRoot) : await withWorktree(git, headSha, compare)
   const head = headSide.value
   const base = baseSide.value
-  const sides = { base: sideOf(base, 'base'), head: sideOf(head, 'head') }
-  // Ignore rules and noise as the base has them: the change's own apply once merged.
-  const review = reviewSettings(head.config.diff, base?.config.diff)
-  if (review.withheld)
-    logger.warning(
-      `this change adds ${review.described.join(', ')}; this diff shows with the base's settings; they apply once merged`
-    )
-  const targets = diffTargets(sides.base, sides.head, review.settings, review.withheld)
-  const policies = await withPullRequestPolicies(git, baseSha, head, base)
-  const renderedOn = (side: RepositoryRender | undefined, fromBranch: number) =>
-    side ? side.rendered.length + side.failures.length - fromBranch : 0
-  const report: DiffReport = {
-    base: baseSha,
-    head: headSha,
-    targets,
-    // The risk rules compare the two sides, so they run here, not in the render's policy.
-    findings: [
-      ...markPreExisting(policies.head, policies.base),
-      ...checkRisks(sides.base, sides.head, head.config.policy)
-    ],
-    rendering: {
-      rendered: { base: renderedOn(base, baseFromBranchCount), head: renderedOn(head, 0) },
-      fromBranches: baseFromBranchCount
-    }
-  }
+  const report = await compareSides({
+    git,
+    baseSha,
+    headSha,
+    head,
+    base,
+    fromBranches: baseFromBranchCount,
+    logger
+  })
   return {
     report,
     base,
     head,
     timings: { headMs: headSide.ms, baseMs: baseSide.ms, totalMs: performance.now() - started }
   }
-}
-
-/**
- * The base targets whose output on their environment branch is what rendering them at the
- * merge-base would give (the check incremental push makes: recorded dry commit, nothing they
- * read changed from it to the merge-base, same tool versions), read from the branch tips in
- * one fetch and one `git cat-file`. Anything that cannot be read or trusted is rendered.
- */
-async function baseFromBranches(options: {
-  base: LoadedRepository
-  targets: readonly Target[]
-  baseSha: string
-  remote: string
-  toolbox: Toolbox
-  logger: Logger
-  /** The remote state of these branches (inspected once for the run). */
-  branchState: (branches: readonly string[]) => Promise<RemoteState | undefined>
-  /** Files that differ between the base's tree and the one `base` was loaded from. */
-  differsAt?: readonly string[]
-  /** What the targets read in the tree `base` was loaded from, when known. */
-  index?: DependencyIndex
-}): Promise<RenderedTarget[]> {
-  const { base, targets, baseSha, remote, toolbox, logger } = options
-  if (targets.length === 0) return []
-  const state = await options.branchState([...new Set(targets.map(t => t.branch))].sort())
-  if (!state) return []
-  const recorded = new RecordedOutputs({
-    config: base.config,
-    remote: state,
-    git: base.git,
-    toolbox,
-    at: baseSha,
-    dryRemote: remote,
-    differsAt: options.differsAt,
-    index: options.index
-  })
-  const outputs: Array<{
-    target: Target
-    files: Map<string, string>
-    tools: Record<string, string>
-    commands: string[]
-  }> = []
-  for (const target of targets) {
-    const output = await recorded.check(target)
-    if (typeof output === 'string') {
-      logger.debug(`base of ${target.name} is rendered: ${output}`)
-      continue
-    }
-    outputs.push({
-      target,
-      files: new Map([...output.files].map(([file, entry]) => [file, entry.id])),
-      tools: output.owned.tools,
-      commands: output.owned.commands
-    })
-  }
-  const blobs = await readBlobs(
-    base.git,
-    outputs.flatMap(o => [...o.files.values()])
-  )
-  const read: RenderedTarget[] = []
-  for (const { target, files, tools, commands } of outputs) {
-    const resources = resourcesFromBranch(
-      target,
-      new Map([...files].map(([file, id]) => [file, blobs.get(id)]))
-    )
-    if (typeof resources === 'string') {
-      logger.debug(`base of ${target.name} is rendered: ${resources}`)
-      continue
-    }
-    read.push({
-      target,
-      resources,
-      problems: [],
-      commands: [...commands],
-      tools: { ...tools },
-      warnings: [],
-      durationMs: 0
-    })
-  }
-  if (read.length > 0)
-    logger.info(
-      `${read.length} of ${counted(targets.length, 'base target')} read from their environment branch`
-    )
-  return read
-}
-
-/** `side` with the targets of `again` (rendered, failed, their findings) replaced by it. */
-function replaceTargets(side: RepositoryRender, again: RepositoryRender): RepositoryRender {
-  const names = new Set([...again.rendered, ...again.failures].map(r => r.target.name))
-  return {
-    ...side,
-    rendered: [...side.rendered.filter(r => !names.has(r.target.name)), ...again.rendered],
-    failures: [...side.failures.filter(f => !names.has(f.target.name)), ...again.failures],
-    errors: [...side.errors, ...again.errors],
-    policy: {
-      ...side.policy,
-      findings: [
-        ...side.policy.findings.filter(f => !names.has(f.target)),
-        ...again.policy.findings
-      ]
-    }
-  }
-}
-
-/** Head findings that the base has too are marked pre-existing: this change did not add them. */
-export function markPreExisting(head: readonly Finding[], base: readonly Finding[]): Finding[] {
-  const key = (f: Finding) => `${f.target}\u0000${f.resource}\u0000${f.rule}\u0000${f.message}`
-  const before = new Set(base.map(key))
-  return head.map(f => (before.has(key(f)) ? { ...f, preExisting: true } : { ...f }))
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js'
 import { renderTargets } from '../render/index.js'
 import type { ChartCache } from '../render/chartCache.js'
 import type { Toolbox } from '../render/tools.js'
-import { targetDependencies } from '../targets/dependencies.js'
+import { targetDependencies } from '../targets/dependencyIndex.js'
 import { discoverNestedKustomizations } from './fluxDiscovery.js'
 
 // The discovery phase between loading and planning: Applications that only exist in the

@@ -29,7 +29,7 @@ import {
   type ProvenanceRun,
   type ProvenanceStatement
 } from '../provenance/statement.js'
-import { DependencyIndex } from '../targets/dependencies.js'
+import { DependencyIndex } from '../targets/dependencyIndex.js'
 import {
   checkLayouts,
   loadRepository,

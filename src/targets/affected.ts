@@ -1,6 +1,7 @@
 import type { HydrateConfig, Target } from '../config/types.js'
 import type { GitCommandManager } from '../git/commandManager.js'
-import { DependencyIndex, dependsOn, type TargetDependencies } from './dependencies.js'
+import { dependsOn, type TargetDependencies } from './dependencies.js'
+import { DependencyIndex } from './dependencyIndex.js'
 
 export interface AffectedTargets {
   /** Names of targets that must be rendered. */

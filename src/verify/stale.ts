@@ -4,7 +4,7 @@ import type { Ancestry } from '../git/objects.js'
 import type { RecordedDry } from '../hydrate/remoteState.js'
 import type { HydrateState } from '../hydrate/state.js'
 import { affectedTargets, changedFiles } from '../targets/affected.js'
-import type { DependencyIndex } from '../targets/dependencies.js'
+import type { DependencyIndex } from '../targets/dependencyIndex.js'
 import type { Finding } from './types.js'
 
 /**

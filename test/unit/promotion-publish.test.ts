@@ -1,10 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import {
-  promotionMarker,
-  publishPromotions,
-  type PromotionGitHub,
-  type PullRequest
-} from '../../src/github/promotions.js'
+import type { PromotionGitHub, PullRequest } from '../../src/github/promotionGitHub.js'
+import { promotionMarker } from '../../src/github/promotionPulls.js'
+import { publishPromotions } from '../../src/github/promotions.js'
 import type { PromotionResult } from '../../src/promotion/plan.js'
 import { MemoryLogger } from '../../src/logger.js'
 

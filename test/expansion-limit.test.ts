@@ -91,9 +91,9 @@ describe('bounded expansion', () => {
       'version: 1\nlimits: { applications: 4 }\nargocd:\n  repoURLs: [https://github.com/acme/dry.git]\n'
     )
     const allowed = hydrate(small, ['targets'])
-    // Within the limit it expands (these Applications name no environment: reported as such).
+    // Within the limit it expands: hydrate targets lists each generated Application.
     expect(allowed.stderr).not.toContain('limits.applications')
-    expect(allowed.stderr).toContain('ApplicationSet everything (a=a-0000')
+    expect(`${allowed.stdout}${allowed.stderr}`).toContain('ApplicationSet everything (a=a-0000')
 
     const envs = Object.fromEntries(
       ['a', 'b', 'c'].map(env => [

@@ -226,7 +226,7 @@ describe('zero-config Flux: targets from Kustomizations', () => {
       })
     ])
     expect(targetsText(config, configSource(config))).toContain(
-      'Not rendered (1):\n  clusters/prod/extras.yaml:1:1  Kustomization extras (prod): invalid: postBuild.substituteFrom: ConfigMap extra-vars'
+      'Flux Kustomizations not rendered (1):\n  clusters/prod/extras.yaml:1:1  Kustomization extras (prod): invalid: postBuild.substituteFrom: ConfigMap extra-vars'
     )
     // The README's commands say that variables were substituted, never their values.
     const apps = result.rendered.find(r => r.target.name === 'apps-prod')

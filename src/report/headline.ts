@@ -4,6 +4,7 @@ import type { Finding } from '../policy/types.js'
 import { counted } from '../plural.js'
 import { escapeText } from './escape.js'
 import { envList } from './whatChanges.js'
+import { sharedFindingKey, sharedResource } from './sharedChanges.js'
 import {
   ALERT_LINES,
   environments,
@@ -28,7 +29,8 @@ export function headline(report: DiffReport, judged: Judged, order?: readonly st
         ? '⚠️'
         : '✅'
   const parts: string[] = []
-  if (judged.blocking.length > 0) parts.push(counted(judged.blocking.length, 'blocking finding'))
+  if (judged.blocking.length > 0)
+    parts.push(findingCount(report, judged.blocking, 'blocking finding'))
   if (failed.length > 0) parts.push(`${counted(failed.length, 'target')} failed to render`)
   if (changed.length > 0) {
     const envs = environments(report, order).filter(env => changed.some(t => t.env === env))
@@ -47,25 +49,42 @@ export function headline(report: DiffReport, judged: Judged, order?: readonly st
   } else if (failed.length === 0) {
     parts.push('no rendered changes')
   }
-  if (judged.nonBlocking.length > 0)
+  if (judged.nonBlocking.length > 0) {
+    const n = findingGroups(report, judged.nonBlocking).length
     parts.push(
-      `${counted(judged.nonBlocking.length, 'finding')} that do${judged.nonBlocking.length === 1 ? 'es' : ''} not block`
+      `${findingCount(report, judged.nonBlocking, 'finding')} that do${n === 1 ? 'es' : ''} not block`
     )
-  else if (judged.blocking.length === 0 && failed.length === 0) parts.push('no findings')
+  } else if (judged.blocking.length === 0 && failed.length === 0) parts.push('no findings')
   return `${icon} ${parts.join(' · ')}`
 }
 
-/** One alert line per finding; the same finding in several targets (a base edit) once. */
+/**
+ * Findings grouped by rule and resource: the same finding in several targets (a base edit,
+ * each overlay with its own namespace) is one, as the alerts show it and the headline counts it.
+ */
+export function findingGroups(report: DiffReport, findings: readonly Finding[]): Finding[][] {
+  const envOf = new Map(report.targets.map(t => [t.name, t.env]))
+  return groupBy(findings, f => sharedFindingKey(f, envOf.get(f.target) ?? ''))
+}
+
+/** `2 blocking findings in 3 environments`: the groups the alerts show, and where. */
+function findingCount(report: DiffReport, findings: readonly Finding[], what: string): string {
+  const envOf = new Map(report.targets.map(t => [t.name, t.env]))
+  const envs = new Set(findings.map(f => envOf.get(f.target) ?? ''))
+  const n = findingGroups(report, findings).length
+  return `${counted(n, what)}${envs.size > 1 ? ` in ${counted(envs.size, 'environment')}` : ''}`
+}
+
+/** One alert line per finding group, naming every target it is in. */
 export function findingLines(report: DiffReport, findings: readonly Finding[]): string[] {
   const envOf = new Map(report.targets.map(t => [t.name, t.env]))
-  const key = (f: Finding) =>
-    [f.rule, f.severity, f.resource.replace(/ [^ /]+\//, ' '), f.field, f.message, f.fix].join(
-      '\u0000'
-    )
-  return groupBy(findings, key).map(group => {
+  return findingGroups(report, findings).map(group => {
     const f = group[0] as Finding
     const where = targetNames(group.map(g => ({ env: envOf.get(g.target) ?? '?', name: g.target })))
-    const resource = f.resource ? ` · <code>${escapeText(f.resource)}</code>` : ''
+    const names = new Set(group.map(g => g.resource))
+    const shown =
+      names.size > 1 ? sharedResource(f.resource, envOf.get(f.target) ?? '') : f.resource
+    const resource = f.resource ? ` · <code>${escapeText(shown)}</code>` : ''
     const field = f.field ? ` <code>${escapeText(f.field)}</code>` : ''
     const fix = f.fix ? ` <b>Fix:</b> ${escapeText(f.fix)}.` : ''
     return `<b>${escapeText(f.rule)}</b> · ${where}${resource}${field}: ${escapeText(f.message)}.${fix}`

@@ -5,6 +5,7 @@ import { counted } from '../plural.js'
 import { displayDiff, isLabelOnly, summarizeDiff } from './diffText.js'
 import { escapeText, fenced } from './escape.js'
 import { findingMark } from './environmentTable.js'
+import { sharedDiffKey, sharedDiffs } from './sharedChanges.js'
 import {
   countsText,
   errorKey,
@@ -34,22 +35,16 @@ export function errorDetails(targets: readonly TargetDiff[]): string[] {
   })
 }
 
-/** Two resources with the same kind, name, change and hunks show the same diff. */
-export function diffKey(resource: ResourceChange): string {
-  return [resource.kind, resource.name, resource.change, displayDiff(resource)].join('\u0000')
+/**
+ * Every target that has each resource diff, the first showing it: a change a base edit makes
+ * in several environments (namespace and name affix aside) is shown once, naming all of them.
+ */
+export function firstShown(targets: readonly TargetDiff[]): Map<string, TargetDiff[]> {
+  return sharedDiffs(targets)
 }
 
-/**
- * Where each resource diff is shown first: a change a base edit makes identically in several
- * environments is shown once, and the others point at it.
- */
-export function firstShown(targets: readonly TargetDiff[]): Map<string, TargetDiff> {
-  const first = new Map<string, TargetDiff>()
-  for (const t of targets)
-    for (const resource of t.resources) {
-      if (!first.has(diffKey(resource))) first.set(diffKey(resource), t)
-    }
-  return first
+function where(targets: readonly TargetDiff[]): string {
+  return targets.map(t => `<b>${escapeText(t.env)} / ${escapeText(t.name)}</b>`).join(', ')
 }
 
 export const WORKLOADS = new Set([
@@ -97,7 +92,7 @@ export function targetDetails(
   report: DiffReport,
   t: TargetDiff,
   r: Rendering,
-  shown: Map<string, TargetDiff>,
+  shown: Map<string, TargetDiff[]>,
   judged: Judged
 ): string[] {
   if (!isChange(t.status)) return []
@@ -109,6 +104,7 @@ export function targetDetails(
   const resources = reviewOrder(t.resources)
   // Label-only changes (a version label on every object) fold into one line in the comment.
   const folded = r.purpose === 'summary' ? [] : resources.filter(isLabelOnly)
+  const elsewhere = new Map<TargetDiff, ResourceChange[]>()
   for (const resource of resources) {
     if (folded.includes(resource)) continue
     if (r.level === 'names') {
@@ -116,18 +112,17 @@ export function targetDetails(
       continue
     }
     const heading = resourceHeading(report, t, resource, judged)
-    const earlier = r.purpose === 'summary' ? undefined : shown.get(diffKey(resource))
-    if (earlier && earlier !== t) {
-      lines.push(
-        heading,
-        '',
-        `_The same diff as in <b>${escapeText(earlier.env)} / ${escapeText(earlier.name)}</b>._`,
-        ''
-      )
+    const holders = r.purpose === 'summary' ? [t] : (shown.get(sharedDiffKey(t, resource)) ?? [t])
+    const first = holders[0] as TargetDiff
+    if (first !== t) {
+      elsewhere.set(first, [...(elsewhere.get(first) ?? []), resource])
       continue
     }
+    const also = holders.slice(1)
+    if (also.length > 0) lines.push(heading, '', `_The same change in ${where(also)}._`)
+    else lines.push(heading)
     if (r.summarized.has(resource)) {
-      lines.push(heading, '', `_${summarizeDiff(resource)}: too large to show here._`, '')
+      lines.push('', `_${summarizeDiff(resource)}: too large to show here._`, '')
       continue
     }
     let body = displayDiff(resource).split('\n')
@@ -136,11 +131,16 @@ export function targetDetails(
       cut = body.length - r.maxLines
       body = body.slice(0, r.maxLines)
     }
-    lines.push(heading, '', ...fenced(body.join('\n'), 'diff'))
+    lines.push('', ...fenced(body.join('\n'), 'diff'))
     if (cut > 0) lines.push(`_… ${counted(cut, 'more line')} cut_`)
     lines.push('')
   }
   if (r.level === 'names' && resources.length > folded.length) lines.push('')
+  for (const [first, same] of elsewhere)
+    lines.push(
+      `The same change as in ${where([first])}, shown there: ${same.map(s => escapeText(describeResource(s))).join(', ')}`,
+      ''
+    )
   if (folded.length > 0)
     lines.push(
       `Labels only (${folded.length}): ${folded.map(f => escapeText(describeResource(f))).join(', ')}`,

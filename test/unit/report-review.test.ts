@@ -121,8 +121,11 @@ describe('the headline states risk first', () => {
         [finding('db-dev'), finding('db-prod')]
       )
     )
+    expect(text.split('\n')[0]).toBe(
+      '### ❌ 1 blocking finding in 2 environments · 2 targets change in dev, prod'
+    )
     expect(text).toContain(
-      '> - <b>storage-resize</b> · dev / db-dev, prod / db-prod · <code>StatefulSet db-dev/db</code> <code>spec.volumeClaimTemplates&#91;data&#93;</code>: storage changes. <b>Fix:</b> resize the PVCs.'
+      '> - <b>storage-resize</b> · dev / db-dev, prod / db-prod · <code>StatefulSet db</code> <code>spec.volumeClaimTemplates&#91;data&#93;</code>: storage changes. <b>Fix:</b> resize the PVCs.'
     )
   })
 

@@ -210,8 +210,11 @@ describe('one change in several environments', () => {
     const text = renderMarkdown(report([same('dev'), same('staging'), different]))
     // dev shows the diff; staging points at it; prod's own diff differs and is shown.
     expect(text.split('```diff').length - 1).toBe(2)
-    expect(text).toContain('_The same diff as in <b>dev / web-dev</b>._')
-    expect(text.split('The same diff as in').length - 1).toBe(1)
+    expect(text).toContain('_The same change in <b>staging / web-staging</b>._')
+    expect(text).toContain(
+      'The same change as in <b>dev / web-dev</b>, shown there: ConfigMap ns/a'
+    )
+    expect(text.split('The same change as in').length - 1).toBe(1)
   })
 })
 

@@ -1,9 +1,10 @@
-import { isChange, type DiffReport, type ResourceChange } from '../diff/types.js'
+import type { DiffReport, ResourceChange } from '../diff/types.js'
 import { describeResource } from '../manifests/resource.js'
-import { counted } from '../plural.js'
+import { isChange } from '../diff/types.js'
 import { isLabelOnly } from './diffText.js'
-import { environmentTable, ignoredOnlyLines, unchangedLine } from './environmentTable.js'
-import { alerts, headline } from './headline.js'
+import { headline } from './headline.js'
+import { footer } from './notes.js'
+import { overview } from './overview.js'
 import {
   judge,
   orderedTargets,
@@ -11,10 +12,8 @@ import {
   type MarkdownOptions,
   type Rendering
 } from './reportParts.js'
-import { cutNote, footer, preExistingSection, renderSummary } from './summaryMarkdown.js'
+import { preExistingSection, renderSummary } from './summaryMarkdown.js'
 import { errorDetails, firstShown, targetDetails, warningDetails } from './targetDetails.js'
-import { whatChanges } from './whatChanges.js'
-import { wouldHideLines } from './wouldHide.js'
 
 export type { DetailLevel, MarkdownOptions, ReportLinks } from './reportParts.js'
 
@@ -22,30 +21,12 @@ export const COMMENT_LIMIT = 65_536
 export const SUMMARY_LIMIT = 1024 * 1024
 
 function renderComment(report: DiffReport, r: Rendering): string {
-  const failOn = r.failOn ?? 'error'
-  const judged = judge(report, failOn)
+  const judged = judge(report, r.failOn ?? 'error')
   const targets = orderedTargets(report, r)
-  const changed = targets.filter(t => isChange(t.status))
-  const ignoredOnly = targets.filter(t => t.status === 'ignored-only')
   const lines: string[] = []
   if (r.marker) lines.push(r.marker)
   lines.push(`### ${headline(report, judged, r.environmentOrder)}`, '')
-  lines.push(...alerts(report, targets, judged, failOn), ...wouldHideLines(targets))
-  if (changed.length === 0 && !targets.some(t => t.status === 'error'))
-    lines.push(
-      ignoredOnly.length === 0
-        ? 'This pull request changes no rendered manifest in any environment.'
-        : `This pull request changes no field the diff shows, but merging it rewrites the manifests of ${counted(ignoredOnly.length, 'target')}: their changes are only in ignored fields.`,
-      ''
-    )
-  const facts = whatChanges(report, targets)
-  if (facts.length > 0) lines.push('<b>What changes</b>', '', ...facts, '')
-  lines.push(
-    ...cutNote(r),
-    ...environmentTable(report, r, judged),
-    ...ignoredOnlyLines(report),
-    ...unchangedLine(report, r, judged)
-  )
+  lines.push(...overview(report, r, judged, targets))
   if (r.level !== 'table') {
     lines.push(...errorDetails(targets))
     const shown = firstShown(targets)

@@ -44,6 +44,8 @@ export interface MarkdownOptions {
    * target's full diff, collapsed: what the comment leaves out, not a copy of it.
    */
   purpose?: 'comment' | 'summary'
+  /** With `summary`: no comment could be posted, so the summary opens with its overview. */
+  withOverview?: boolean
 }
 
 export interface Rendering extends MarkdownOptions {

@@ -2,34 +2,48 @@ import type { DiffReport } from '../diff/types.js'
 import type { Finding } from '../policy/types.js'
 import { counted } from '../plural.js'
 import { escapeText } from './escape.js'
-import {
-  commitLink,
-  judge,
-  link,
-  orderedTargets,
-  seconds,
-  type DetailLevel,
-  type Judged,
-  type Rendering
-} from './reportParts.js'
+import { judge, orderedTargets, type Judged, type Rendering } from './reportParts.js'
 import { headline } from './headline.js'
+import { cutNote, footer } from './notes.js'
+import { overview } from './overview.js'
 import { errorDetails, firstShown, targetDetails, warningDetails } from './targetDetails.js'
 import { wouldHideLines } from './wouldHide.js'
 
-// The PR job summary, and the notes and footer it shares with the comment.
+// The PR job summary, and the findings table it shares with the comment.
 
+/** A finding's Fix, never empty: its own, else how to settle it in the config. */
+export function fixOf(f: Finding): string {
+  return (
+    f.fix ??
+    `change the head so that ${f.rule} passes, or set policy.rules.${f.rule} (error, warning or off) if it is expected here`
+  )
+}
+
+/** Four columns, so that Fix stays in view at comment width: verdict, finding, where, fix. */
 export function findingsTable(
   report: DiffReport,
   findings: readonly Finding[],
   judged: Judged
 ): string[] {
   const envOf = new Map(report.targets.map(t => [t.name, t.env]))
+  const verdict = (f: Finding) =>
+    judged.blocking.includes(f)
+      ? '❌ blocks'
+      : f.preExisting
+        ? 'pre-existing'
+        : `${f.severity === 'notice' ? 'ℹ️' : '⚠️'} ${f.severity}`
+  const where = (f: Finding) =>
+    [
+      `${escapeText(envOf.get(f.target) ?? '')} / ${escapeText(f.target)}`,
+      ...(f.resource ? [`<code>${escapeText(f.resource)}</code>`] : []),
+      ...(f.field ? [`<code>${escapeText(f.field)}</code>`] : [])
+    ].join('<br>')
   return [
-    '| | Rule | Target | Resource | Field | Finding | Fix |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| | Finding | Where | Fix |',
+    '| --- | --- | --- | --- |',
     ...findings.map(
       f =>
-        `| ${judged.blocking.includes(f) ? '❌ blocks' : f.preExisting ? 'pre-existing' : `${f.severity === 'notice' ? 'ℹ️' : '⚠️'} ${f.severity}`} | ${escapeText(f.rule)} | ${escapeText(envOf.get(f.target) ?? '')} / ${escapeText(f.target)} | ${escapeText(f.resource)} | ${escapeText(f.field ?? '')} | ${escapeText(f.message)} | ${escapeText(f.fix ?? '')} |`
+        `| ${verdict(f)} | <b>${escapeText(f.rule)}</b>: ${escapeText(f.message)} | ${where(f)} | ${escapeText(fixOf(f))} |`
     ),
     ''
   ]
@@ -47,59 +61,26 @@ export function preExistingSection(report: DiffReport, judged: Judged): string[]
   ]
 }
 
-export function cutNote(r: Rendering): string[] {
-  const what: Record<DetailLevel, string> = {
-    full: '',
-    summarized: 'the largest diffs are summarized in one line each',
-    truncated: `each resource's diff is cut to ${r.maxLines} lines`,
-    names: 'only the names of the changed resources are listed',
-    table: 'only the summary table is shown'
-  }
-  if (r.level === 'full') return []
-  return [
-    `> [!NOTE]`,
-    `> The rendered diff is too large to show in full here: ${what[r.level]}.${r.fullReportHint ? ` ${r.fullReportHint}` : ''}`,
-    ''
-  ]
-}
-
-export function footer(report: DiffReport, r: Rendering): string[] {
-  const links = [
-    `Base ${commitLink(r, report.base)} → head ${commitLink(r, report.head)}`,
-    ...(r.links?.runUrl ? [link(r.links.runUrl, 'workflow run')] : []),
-    ...(r.links?.artifactUrl ? [link(r.links.artifactUrl, 'full report')] : []),
-    ...(report.rendering ? [renderingNote(report.rendering)] : []),
-    ...(r.timings
-      ? [
-          `rendered in ${seconds(r.timings.totalMs)} (base ${seconds(r.timings.baseMs)}, head ${seconds(r.timings.headMs)})`
-        ]
-      : []),
-    'hydrate-action'
-  ]
-  return ['---', `<sub>${links.join(' · ')}</sub>`, '']
-}
-
-/** `2 renders (head 1, base 1)`, and how many bases came from their branch instead. */
-export function renderingNote(rendering: NonNullable<DiffReport['rendering']>): string {
-  const { base, head } = rendering.rendered
-  const note = `${counted(base + head, 'render')} (head ${head}, base ${base})`
-  return rendering.fromBranches > 0
-    ? `${note}, ${rendering.fromBranches} base${rendering.fromBranches === 1 ? '' : 's'} from ${rendering.fromBranches === 1 ? 'its branch' : 'their branches'}`
-    : note
-}
-
 /** The PR job summary: every finding and every target's full diff (the comment has the rest). */
 export function renderSummary(report: DiffReport, r: Rendering): string {
   const failOn = r.failOn ?? 'error'
   const judged = judge(report, failOn)
   const targets = orderedTargets(report, r)
   const lines = [`### ${headline(report, judged, r.environmentOrder)}`, '']
-  lines.push(
-    'The pull request comment has the overview; here are every finding and every diff in full.',
-    '',
-    ...wouldHideLines(targets),
-    ...cutNote(r)
-  )
+  if (r.withOverview)
+    // No comment to point at (a fork's read-only token): the summary carries its overview.
+    lines.push(
+      '_The pull request comment could not be posted: the overview is here._',
+      '',
+      ...overview(report, r, judged, targets)
+    )
+  else
+    lines.push(
+      'The pull request comment has the overview; here are every finding and every diff in full.',
+      '',
+      ...wouldHideLines(targets),
+      ...cutNote(r)
+    )
   if (report.findings.length > 0)
     lines.push(
       `#### ${counted(report.findings.length, 'finding')}`,

@@ -166,14 +166,7 @@ export async function diffRepository(options: DiffOptions): Promise<RepositoryDi
   // Charts are fetched only from where the base allows, on both sides.
   const remoteAllow =
     options.remoteAllow ?? (await baseRemoteAllow(git, baseSha, configFile, logger))
-  const sideOptions = {
-    ...options,
-    configFile,
-    toolbox,
-    chartCache,
-    remoteAllow,
-    ownPoliciesAtDiff: true
-  }
+  const sideOptions = { ...options, configFile, toolbox, chartCache, remoteAllow, ownPoliciesAtDiff: true }
   const readBranches = !options.full && !options.renderBase
   // The environment branches, inspected once (one fetch) when a base is to be read from them.
   let inspected: Promise<RemoteState | undefined> | undefined

@@ -198,7 +198,9 @@ describe('what a reviewer sees first', () => {
     )
     expect(top).not.toContain('prod / old')
     expect(top).toContain('Unchanged: 1 target (prod 1)')
-    expect(collapsed).toContain('| pre-existing | mutable-image-tag | prod / old |')
+    expect(collapsed).toContain(
+      '| pre-existing | <b>mutable-image-tag</b>: image nginx has no tag | prod / old<br><code>Deployment web</code> | change the head so that mutable-image-tag passes, or set policy.rules.mutable-image-tag (error, warning or off) if it is expected here |'
+    )
     expect(text).toContain('### ⚠️ 1 of 2 targets changes in prod · 1 finding that does not block')
   })
 })

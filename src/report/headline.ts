@@ -30,7 +30,9 @@ export function headline(report: DiffReport, judged: Judged, order?: readonly st
         : '✅'
   const parts: string[] = []
   if (judged.blocking.length > 0)
-    parts.push(findingCount(report, judged.blocking, 'blocking finding'))
+    parts.push(
+      `${counted(findingGroups(report, judged.blocking).length, 'blocking finding')}${findingEnvs(report, judged.blocking)}`
+    )
   if (failed.length > 0) parts.push(`${counted(failed.length, 'target')} failed to render`)
   if (changed.length > 0) {
     const envs = environments(report, order).filter(env => changed.some(t => t.env === env))
@@ -52,7 +54,7 @@ export function headline(report: DiffReport, judged: Judged, order?: readonly st
   if (judged.nonBlocking.length > 0) {
     const n = findingGroups(report, judged.nonBlocking).length
     parts.push(
-      `${findingCount(report, judged.nonBlocking, 'finding')} that do${n === 1 ? 'es' : ''} not block`
+      `${counted(n, 'finding')} that do${n === 1 ? 'es' : ''} not block${findingEnvs(report, judged.nonBlocking)}`
     )
   } else if (judged.blocking.length === 0 && failed.length === 0) parts.push('no findings')
   return `${icon} ${parts.join(' · ')}`
@@ -67,12 +69,11 @@ export function findingGroups(report: DiffReport, findings: readonly Finding[]):
   return groupBy(findings, f => sharedFindingKey(f, envOf.get(f.target) ?? ''))
 }
 
-/** `2 blocking findings in 3 environments`: the groups the alerts show, and where. */
-function findingCount(report: DiffReport, findings: readonly Finding[], what: string): string {
+/** ` in 3 environments` when the findings are in more than one. */
+function findingEnvs(report: DiffReport, findings: readonly Finding[]): string {
   const envOf = new Map(report.targets.map(t => [t.name, t.env]))
   const envs = new Set(findings.map(f => envOf.get(f.target) ?? ''))
-  const n = findingGroups(report, findings).length
-  return `${counted(n, what)}${envs.size > 1 ? ` in ${counted(envs.size, 'environment')}` : ''}`
+  return envs.size > 1 ? ` in ${counted(envs.size, 'environment')}` : ''
 }
 
 /** One alert line per finding group, naming every target it is in. */

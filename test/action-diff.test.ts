@@ -157,6 +157,14 @@ describe('the bundled action (dist/index.js) on a pull_request event', () => {
     expect(run.status).toBe(0)
     expect(run.stdout).toMatch(/::warning::the token cannot comment on acme\/dry#21 \(HTTP 403/)
     expect(run.summary).toContain('### ⚠️ 2 of')
+    // No comment to point at: the summary carries the overview itself.
+    expect(run.summary).not.toContain('The pull request comment has the overview')
+    expect(run.summary).toContain(
+      'The pull request comment could not be posted: the overview is here.'
+    )
+    expect(run.summary).toMatch(/\[!(CAUTION|WARNING)\]/)
+    expect(run.summary).toContain('<b>What changes</b>')
+    expect(run.summary).toContain('Targets that change')
     expect(fs.existsSync(run.outputs['report-json'] as string)).toBe(true)
     expect(github().comments.get(21)).toBeUndefined()
   })

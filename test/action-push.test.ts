@@ -104,6 +104,18 @@ describe('the bundled action (dist/index.js) on a push event', () => {
     expect(unchanged(prodAfter)).toHaveLength(6)
     expect(git(remote, 'show', 'refs/heads/env/prod:webapp/manifest.yaml')).toContain('hi')
     expect(run.summary).toContain('<b>webapp-prod</b>')
+    // Resources counts what the push rewrites: webapp-prod's, not the whole branch.
+    const rows = Object.fromEntries(
+      [
+        ...run.summary.matchAll(
+          /<code>(env\/\w+)<\/code><\/td><td>.*?<\/td><td>(\d+) of (\d+)<\/td>/g
+        )
+      ].map(m => [m[1], [Number(m[2]), Number(m[3])]])
+    )
+    expect(run.summary).toContain('Resources in changed targets')
+    const [changed, all] = rows['env/prod'] ?? [0, 0]
+    expect(changed).toBeGreaterThan(0)
+    expect(changed).toBe(all) // only webapp-prod is rendered here, and it changes
   })
 
   it('fails the step and pushes nothing when a target does not render', async () => {

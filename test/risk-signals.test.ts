@@ -218,6 +218,13 @@ describe('risk signals on real helm and kustomize output', () => {
         container: 'migrate',
         before: 'ghcr.io/example/db:2.1.0',
         after: 'ghcr.io/example/db:2.2.0'
+      },
+      {
+        type: 'field',
+        resource: 'StatefulSet db',
+        field: 'volume claims',
+        before: 'data 10Gi',
+        after: 'data 20Gi'
       }
     ])
     const blocking = diffVerdict(result.report, 'error').blocking.map(f => f.rule)
@@ -230,7 +237,7 @@ describe('risk signals on real helm and kustomize output', () => {
     ])
     const text = renderMarkdown(result.report)
     expect(text).toMatch(
-      /^### ❌ 5 blocking findings · 6 targets change in staging, prod · 1 finding that does not block\n/
+      /^### ❌ 5 blocking findings in 2 environments · 6 targets change in staging, prod · 1 finding that does not block\n/
     )
     expect(text).toContain(
       '- <b>StatefulSet db</b>: <code>ghcr.io/example/db</code> 2.1.0 → 2.2.0 in staging, prod'

@@ -2,12 +2,14 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { getOctokit } from '@actions/github'
 import { HydrateError, UsageError } from '../errors.js'
-import { commentMarker, upsertStickyComment } from '../github/stickyComment.js'
+import { commentMarker, type CommentOutcome } from '../github/stickyComment.js'
+import { upsertStickyParts } from '../github/stickyParts.js'
 import type { Logger } from '../logger.js'
 import type { DiffReport } from '../diff/types.js'
 import { checkReport } from '../report/checkReport.js'
 import { diffReport } from '../report/diffReportSchema.js'
-import { COMMENT_LIMIT, renderMarkdownWithin, sameReport } from '../report/markdown.js'
+import { renderCommentParts } from '../report/commentParts.js'
+import { sameReport } from '../report/markdown.js'
 import type { GuardedOutput } from './guardedOutput.js'
 import type { ActionSettings } from './settings.js'
 
@@ -17,23 +19,27 @@ function octokitFor(settings: ActionSettings) {
   })
 }
 
-/** Creates or updates our sticky comment on PR `number` and logs what happened. */
+/**
+ * Creates or updates our sticky comment on PR `number`, in numbered parts when the report
+ * needs them (parts no longer needed are deleted), and logs what happened.
+ */
 export async function postStickyComment(
   settings: ActionSettings,
   number: number,
   marker: string,
-  body: string,
+  body: string | readonly string[],
   logger: Logger
-): Promise<void> {
+): Promise<CommentOutcome> {
   if (!settings.repository)
     throw new UsageError('GITHUB_REPOSITORY is not set: no PR to comment on')
   const [owner, repo] = settings.repository.split('/') as [string, string]
-  const outcome = await logger.group('Comment', () =>
-    upsertStickyComment(
+  const parts = typeof body === 'string' ? [body] : body
+  const { first: outcome, removed } = await logger.group('Comment', () =>
+    upsertStickyParts(
       octokitFor(settings),
       { owner, repo, number },
       marker,
-      body,
+      parts,
       logger,
       sameReport
     )
@@ -41,8 +47,9 @@ export async function postStickyComment(
   logger.info(
     outcome.action === 'skipped'
       ? `comment skipped: ${outcome.reason}`
-      : `comment ${outcome.action}: ${outcome.url}`
+      : `comment ${outcome.action}: ${outcome.url}${parts.length > 1 ? ` (in ${parts.length} parts)` : ''}${removed > 0 ? `; ${removed} part${removed === 1 ? '' : 's'} no longer needed deleted` : ''}`
   )
+  return outcome
 }
 
 /** A diff report larger than this is not one a diff run writes for a comment. */
@@ -97,17 +104,14 @@ export async function runComment(
     throw new UsageError('comment mode needs the pr-number input (digits only)')
   const marker = commentMarker(settings.commentId)
   const report = readSavedReport(path.resolve(settings.workingDirectory, reportFile))
-  const body = output.guard.check(
-    renderMarkdownWithin(report, COMMENT_LIMIT - marker.length - 1, {
-      links: {
-        repositoryUrl: settings.repository && `${settings.serverUrl}/${settings.repository}`
-      },
-      failOn: settings.failOn,
-      marker,
-      fullReportHint: 'The full report is in the job summary of the diff run.'
-    }).text,
-    'the comment'
-  )
+  const body = renderCommentParts(report, {
+    links: {
+      repositoryUrl: settings.repository && `${settings.serverUrl}/${settings.repository}`
+    },
+    failOn: settings.failOn,
+    marker,
+    fullReportHint: 'The full report is in the job summary of the diff run.'
+  }).map(part => output.guard.check(part, 'the comment'))
   if (settings.headSha) {
     // The PR number comes from the artifact too: it must name the PR whose head was rendered.
     const [owner, repo] = (settings.repository ?? '/').split('/') as [string, string]

@@ -6,6 +6,7 @@ import { isChange } from '../diff/types.js'
 import { HydrateError } from '../errors.js'
 import { commentMarker } from '../github/stickyComment.js'
 import type { DiffReport } from '../diff/types.js'
+import { renderCommentParts } from '../report/commentParts.js'
 import { renderJson } from '../report/json.js'
 import { renderShardDiff, type DiffTimings } from '../shard/diffReport.js'
 import { formatShardId, parseMatrix } from '../shard/plan.js'
@@ -152,16 +153,6 @@ export async function publishDiffReport(
   output.set('report-json', jsonFile)
 
   const hint = `The full report is in the job summary and in the \`report-markdown\` output file (${path.basename(markdownFile)}) for artifact upload.`
-  if (settings.stepSummary) {
-    // Next to the comment: every finding and every full diff, not a second copy of it.
-    const summary = renderMarkdownWithin(report, SUMMARY_LIMIT - 1024, {
-      ...common,
-      purpose: 'summary',
-      fullReportHint: `The full report is in the \`report-markdown\` output file (${path.basename(markdownFile)}).`
-    })
-    core.summary.addRaw(summary.text, true)
-    await output.summary()
-  }
   // The comment body, within GitHub's limit, also as a file: the fork-safe two-workflow
   // pattern posts it from a workflow_run job.
   const marker = commentMarker(settings.commentId)
@@ -173,6 +164,25 @@ export async function publishDiffReport(
   const commentFile = path.join(dir, 'rendered-diff-comment.md')
   output.file(commentFile, body.text, 'the comment')
   output.set('report-comment', commentFile)
-  if (settings.comment && prNumber && settings.repository)
-    await postStickyComment(settings, prNumber, marker, body.text, logger)
+  // Posted first: when it cannot be (a fork's read-only token), the summary stands alone.
+  let posted = false
+  try {
+    if (settings.comment && prNumber && settings.repository) {
+      const parts = renderCommentParts(report, { ...common, marker, fullReportHint: hint })
+      const outcome = await postStickyComment(settings, prNumber, marker, parts, logger)
+      posted = outcome.action !== 'skipped'
+    }
+  } finally {
+    if (settings.stepSummary) {
+      // Next to the comment: every finding and every full diff, not a second copy of it.
+      const summary = renderMarkdownWithin(report, SUMMARY_LIMIT - 1024, {
+        ...common,
+        purpose: 'summary',
+        withOverview: !posted,
+        fullReportHint: `The full report is in the \`report-markdown\` output file (${path.basename(markdownFile)}).`
+      })
+      core.summary.addRaw(summary.text, true)
+      await output.summary()
+    }
+  }
 }

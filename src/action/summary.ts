@@ -26,7 +26,12 @@ export async function writeHydrateSummary(
   const icon: Record<string, string> = { created: '🆕 ', updated: '✏️ ' }
   const rows = result.write.branches.map(branch => {
     const layout = result.render.layouts.find(l => l.branch === branch.branch)
-    const resources = layout?.targets.reduce((n, t) => n + t.resources.length, 0) ?? 0
+    // What this push rewrites: the resources of the targets whose output changed, of all.
+    const all = layout?.targets.reduce((n, t) => n + t.resources.length, 0) ?? 0
+    const changed =
+      layout?.targets
+        .filter(t => branch.changedTargets.includes(t.target.name))
+        .reduce((n, t) => n + t.resources.length, 0) ?? 0
     const pruned = branch.pruned.map(
       p => `pruned <code>${escapeText(p.path)}</code> (target ${escapeText(p.target)} removed)`
     )
@@ -43,7 +48,7 @@ export async function writeHydrateSummary(
             : escapeText(t.target.name)
         )
         .join(', '),
-      String(resources),
+      `${changed} of ${all}`,
       escapeText(status),
       branch.commit
         ? `${link(branch.commit)}${branch.previous ? compare(branch.previous, branch.commit) : ''}`
@@ -61,7 +66,7 @@ export async function writeHydrateSummary(
       [
         { data: 'Branch', header: true },
         { data: 'Targets (changed in bold)', header: true },
-        { data: 'Resources', header: true },
+        { data: 'Resources in changed targets', header: true },
         { data: 'Status', header: true },
         { data: 'Commit', header: true }
       ],

@@ -1,5 +1,6 @@
 import type { DiffSettings } from '../config/types.js'
 import { applyIgnoreRules } from './ignore.js'
+import { fieldHighlights } from './reviewFacts.js'
 import type { Highlight } from './types.js'
 import { describeResource, type Resource } from '../manifests/resource.js'
 import { at, containers, isWorkload, podSpec, sameValue } from '../manifests/objects.js'
@@ -75,5 +76,5 @@ export function highlightChanges(
       }
     }
   }
-  return highlights
+  return [...highlights, ...fieldHighlights(base, head, settings)]
 }

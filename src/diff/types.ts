@@ -48,6 +48,16 @@ export type Highlight =
       before: string | null
       after: string | null
     }
+  | FieldHighlight
+
+/** Selector, pod labels, volume sizes, RBAC rules, Service ports: as one line each side. */
+export interface FieldHighlight {
+  type: 'field'
+  resource: string
+  field: 'selector' | 'pod labels' | 'volume claims' | 'storage' | 'rules' | 'ports'
+  before: string | null
+  after: string | null
+}
 
 export interface TargetDiff {
   name: string
@@ -67,7 +77,10 @@ export interface TargetDiff {
    * merged (the diff is shown with the base's settings); names only, when there are any.
    */
   wouldHide?: string[]
-  /** With `changed`: images, replicas and container resources that change; only when some do. */
+  /**
+   * With `changed`: images, replicas, container resources, selectors, pod labels, volume sizes,
+   * RBAC rules and Service ports that change; only when some do.
+   */
   highlights?: Highlight[]
 }
 

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import type { DiffSettings, PromotionEnvironment, Target } from '../config/types.js'
 import { diffResources } from '../diff/resources.js'
+import { highlightChanges } from '../diff/highlights.js'
 import type { DiffReport, TargetDiff } from '../diff/types.js'
 import type { GitCommandManager } from '../git/commandManager.js'
 import type { TreeEntry } from '../git/gitObjects.js'
@@ -204,6 +205,8 @@ export async function branchReport(
     const after = resourcesOf(1, headFiles, name)
     if (before === undefined && after === undefined) continue
     const { resources, counts } = diffResources(before ?? [], after ?? [], settings)
+    // What changes (images, selectors, sizes, rules, ports) for the promotion PR's body too.
+    const highlights = before && after ? highlightChanges(before, after, settings) : []
     report.push({
       name,
       env: environment.env,
@@ -218,7 +221,8 @@ export async function branchReport(
               ? 'changed'
               : 'unchanged',
       counts,
-      resources
+      resources,
+      ...(highlights.length > 0 && resources.length > 0 ? { highlights } : {})
     })
   }
   return {

@@ -53,6 +53,13 @@ const highlightShapes = {
     field: name,
     before: nullable(text(4096)),
     after: nullable(text(4096))
+  }),
+  field: object({
+    type: oneOf(['field']),
+    resource: name,
+    field: oneOf(['selector', 'pod labels', 'volume claims', 'storage', 'rules', 'ports']),
+    before: nullable(text(16_384)),
+    after: nullable(text(16_384))
   })
 }
 
@@ -62,7 +69,7 @@ const highlight: Check<Highlight> = (value, at) => {
     typeof type === 'string' && Object.hasOwn(highlightShapes, type)
       ? highlightShapes[type as keyof typeof highlightShapes]
       : undefined
-  if (!shape) throw new SchemaError(`${at}.type`, 'one of image, replicas, resources')
+  if (!shape) throw new SchemaError(`${at}.type`, 'one of image, replicas, resources, field')
   return shape(value, at) as Highlight
 }
 

@@ -1,11 +1,10 @@
-import type { DiffReport, Highlight, TargetDiff } from '../diff/types.js'
+import type { DiffReport, FieldHighlight, Highlight, TargetDiff } from '../diff/types.js'
 import { escapeText } from './escape.js'
+import { sharedResource } from './sharedChanges.js'
 
-/** `Kind namespace/name` → `Kind name`: one workload in every environment's namespace. */
-function workload(resource: string): string {
-  const space = resource.indexOf(' ')
-  const name = resource.slice(space + 1)
-  return `${resource.slice(0, space)} ${name.slice(name.lastIndexOf('/') + 1)}`
+/** `Kind namespace/name-dev` → `Kind name`: one workload in every environment's namespace. */
+function workload(resource: string, env: string): string {
+  return sharedResource(resource, env)
 }
 
 /** `registry/repo:tag@digest` → repository and the tag or short digest. */
@@ -46,10 +45,27 @@ const FIELD_NAMES: Record<string, string> = {
   'limits.ephemeral-storage': 'ephemeral-storage limit'
 }
 
+const FIELD_LABELS: Record<FieldHighlight['field'], string> = {
+  selector: 'selector',
+  'pod labels': 'pod labels',
+  'volume claims': 'volume claim sizes',
+  storage: 'storage request',
+  rules: 'rules',
+  ports: 'ports'
+}
+
+/** A side's value in code, shortened: the diff below has it whole. */
+function fieldValue(value: string | null): string {
+  if (value === null) return 'unset'
+  if (value === '') return 'none'
+  const shown = value.length > 160 ? `${value.slice(0, 160)}…` : value
+  return `<code>${escapeText(shown)}</code>`
+}
+
 const unset = (value: string | number | null) => (value === null ? 'unset' : String(value))
 
-function describe(highlight: Highlight): { subject: string; change: string } {
-  const name = workload(highlight.resource)
+function describe(highlight: Highlight, env: string): { subject: string; change: string } {
+  const name = workload(highlight.resource, env)
   const subject = `<b>${escapeText(name)}</b>`
   // The container, unless it is named like its workload (the usual one-container case).
   const container = (c: string) =>
@@ -64,6 +80,11 @@ function describe(highlight: Highlight): { subject: string; change: string } {
       return {
         subject,
         change: `replicas ${unset(highlight.before)} → ${unset(highlight.after)}`
+      }
+    case 'field':
+      return {
+        subject,
+        change: `${FIELD_LABELS[highlight.field]} ${fieldValue(highlight.before)} → ${fieldValue(highlight.after)}`
       }
     case 'resources':
       return {
@@ -113,7 +134,7 @@ export function whatChanges(
   const kinds = new Grouped()
   for (const t of orderedTargets) {
     for (const highlight of t.highlights ?? []) {
-      const { subject, change } = describe(highlight)
+      const { subject, change } = describe(highlight, t.env)
       facts.add(`${subject}: ${change}`, t.env)
     }
     if (t.status !== 'changed') continue

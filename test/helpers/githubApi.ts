@@ -59,6 +59,20 @@ function loadSpec(): { spec: OpenApi; operations: Operation[] } {
   return cached
 }
 
+/** GitHub refuses a comment body longer than this (422). */
+const COMMENT_BODY_LIMIT = 65_536
+const TOO_LONG = {
+  message: 'Validation Failed',
+  errors: [
+    {
+      resource: 'IssueComment',
+      code: 'custom',
+      field: 'body',
+      message: 'body is too long (maximum is 65536 characters)'
+    }
+  ]
+}
+
 export interface ApiComment {
   id: number
   body: string
@@ -281,6 +295,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
         }
         case 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': {
           const number = Number(params.issue_number)
+          if (String(body.body).length > COMMENT_BODY_LIMIT) return send(422, TOO_LONG)
           const comment: ApiComment = {
             id: nextId++,
             body: String(body.body),
@@ -289,7 +304,18 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
           comments.set(number, [...(comments.get(number) ?? []), comment])
           return send(201, toApi(comment, number))
         }
+        case 'DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}': {
+          for (const [number, list] of comments) {
+            const index = list.findIndex(c => c.id === Number(params.comment_id))
+            if (index !== -1) {
+              comments.set(number, list.toSpliced(index, 1))
+              return send(204, undefined)
+            }
+          }
+          return send(404, { message: 'Not Found' })
+        }
         case 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}': {
+          if (String(body.body).length > COMMENT_BODY_LIMIT) return send(422, TOO_LONG)
           for (const [number, list] of comments) {
             const comment = list.find(c => c.id === Number(params.comment_id))
             if (comment) {

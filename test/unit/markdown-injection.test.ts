@@ -179,7 +179,7 @@ describe('resource text in the comment is escaped or fenced', () => {
     expect(markdown.split('\n').filter(l => l.startsWith('| <b>'))).toHaveLength(2)
     const rows = summary.split('\n').filter(l => l.startsWith('| ❌ blocks'))
     expect(rows).toHaveLength(1)
-    expect(summaryHtml).toContain('<td>plaintext-secret</td>')
+    expect(summaryHtml).toContain('<td><b>plaintext-secret</b>: ')
   })
 
   it('still reads as the text it escapes', () => {

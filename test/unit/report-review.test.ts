@@ -121,8 +121,11 @@ describe('the headline states risk first', () => {
         [finding('db-dev'), finding('db-prod')]
       )
     )
+    expect(text.split('\n')[0]).toBe(
+      '### ❌ 1 blocking finding in 2 environments · 2 targets change in dev, prod'
+    )
     expect(text).toContain(
-      '> - <b>storage-resize</b> · dev / db-dev, prod / db-prod · <code>StatefulSet db-dev/db</code> <code>spec.volumeClaimTemplates&#91;data&#93;</code>: storage changes. <b>Fix:</b> resize the PVCs.'
+      '> - <b>storage-resize</b> · dev / db-dev, prod / db-prod · <code>StatefulSet db</code> <code>spec.volumeClaimTemplates&#91;data&#93;</code>: storage changes. <b>Fix:</b> resize the PVCs.'
     )
   })
 
@@ -328,13 +331,53 @@ describe('the job summary adds to the comment', () => {
     expect(summary).not.toContain('[!CAUTION]')
     expect(summary).not.toContain('What changes')
     expect(summary).toContain('#### 2 findings')
-    expect(summary).toContain(
-      '| ❌ blocks | plaintext-secret | prod / web-prod | Secret shop/db | stringData.password |'
-    )
-    expect(summary).toContain('| pre-existing | plaintext-secret | dev / web-dev |')
+    expect(summary).toContain('The pull request comment has the overview')
+    // Four columns, Fix always filled: the rule's own fix, else how to settle it.
+    const rows = summary.split('\n').filter(line => /^\| (❌|pre-existing)/.test(line))
+    expect(rows).toEqual([
+      '| ❌ blocks | <b>plaintext-secret</b>: Secret would be committed to Git in plaintext (stringData.password) | prod / web-prod<br><code>Secret shop/db</code><br><code>stringData.password</code> | change the head so that plaintext-secret passes, or set policy.rules.plaintext-secret (error, warning or off) if it is expected here |',
+      '| pre-existing | <b>plaintext-secret</b>: Secret would be committed to Git in plaintext (stringData.password) | dev / web-dev<br><code>Secret shop/db</code><br><code>stringData.password</code> | change the head so that plaintext-secret passes, or set policy.rules.plaintext-secret (error, warning or off) if it is expected here |'
+    ])
+    expect(summary).toContain('| | Finding | Where | Fix |')
     // Each target's diff in full: no "the same diff as".
     expect(summary.split('```diff')).toHaveLength(3)
-    expect(summary).not.toContain('The same diff as')
+    expect(summary).not.toContain('The same change as')
+  })
+
+  it('stands alone when the comment could not be posted: the headline, alerts, what changes and the table too', () => {
+    const changes = modified(deployment('web:1'), deployment('web:2'))
+    const highlights = [
+      {
+        type: 'image' as const,
+        resource: 'Deployment shop/web',
+        container: 'web',
+        before: 'web:1',
+        after: 'web:2'
+      }
+    ]
+    const r = report(
+      [
+        target('web-dev', 'dev', changes, { highlights }),
+        target('web-prod', 'prod', changes, { highlights })
+      ],
+      [secretFinding('web-prod')]
+    )
+    const comment = renderMarkdown(r)
+    const summary = renderMarkdownWithin(r, 1024 * 1024, {
+      purpose: 'summary',
+      withOverview: true
+    }).text
+    expect(summary).not.toContain('The pull request comment has the overview')
+    expect(summary).toContain(
+      '_The pull request comment could not be posted: the overview is here._'
+    )
+    // The comment's overview, line for line: from the alerts to the environment table.
+    const overview = comment.slice(comment.indexOf('> [!CAUTION]'), comment.indexOf('<details>'))
+    expect(overview).toContain('<b>What changes</b>')
+    expect(overview).toContain('| Environment | Targets that change |')
+    expect(summary).toContain(overview)
+    expect(summary.split('\n')[0]).toBe(comment.split('\n')[0])
+    expect(summary).toContain('| | Finding | Where | Fix |')
   })
 })
 

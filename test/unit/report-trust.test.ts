@@ -2,7 +2,11 @@ import { describe, expect, it } from '@jest/globals'
 import type { Target } from '../../src/config/types.js'
 import type { DiffReport, TargetDiff } from '../../src/diff/types.js'
 import { ReportSchemaError } from '../../src/report/checkReport.js'
-import { mergeDiffReports, parseDiffShardReport, renderShardJson } from '../../src/shard/diffReport.js'
+import {
+  mergeDiffReports,
+  parseDiffShardReport,
+  renderShardJson
+} from '../../src/shard/diffReport.js'
 import { renderMarkdown } from '../../src/report/markdown.js'
 import { checkDiffClaims, checkPushClaims } from '../../src/shard/claims.js'
 import { parseMatrix, planShards, serializeMatrix } from '../../src/shard/plan.js'

@@ -198,7 +198,9 @@ describe('what a reviewer sees first', () => {
     )
     expect(top).not.toContain('prod / old')
     expect(top).toContain('Unchanged: 1 target (prod 1)')
-    expect(collapsed).toContain('| pre-existing | mutable-image-tag | prod / old |')
+    expect(collapsed).toContain(
+      '| pre-existing | <b>mutable-image-tag</b>: image nginx has no tag | prod / old<br><code>Deployment web</code> | change the head so that mutable-image-tag passes, or set policy.rules.mutable-image-tag (error, warning or off) if it is expected here |'
+    )
     expect(text).toContain('### ⚠️ 1 of 2 targets changes in prod · 1 finding that does not block')
   })
 })
@@ -210,8 +212,11 @@ describe('one change in several environments', () => {
     const text = renderMarkdown(report([same('dev'), same('staging'), different]))
     // dev shows the diff; staging points at it; prod's own diff differs and is shown.
     expect(text.split('```diff').length - 1).toBe(2)
-    expect(text).toContain('_The same diff as in <b>dev / web-dev</b>._')
-    expect(text.split('The same diff as in').length - 1).toBe(1)
+    expect(text).toContain('_The same change in <b>staging / web-staging</b>._')
+    expect(text).toContain(
+      'The same change as in <b>dev / web-dev</b>, shown there: ConfigMap ns/a'
+    )
+    expect(text.split('The same change as in').length - 1).toBe(1)
   })
 })
 

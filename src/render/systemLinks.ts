@@ -19,7 +19,7 @@ export function systemLinkTarget(
   prefixes: readonly string[]
 ): string | undefined {
   const pending = absolute.split(path.sep).filter(Boolean)
-  let resolved = path.sep
+  let resolved: string = path.sep
   let hops = 0
   while (pending.length > 0) {
     const part = pending.shift() as string

@@ -8,6 +8,7 @@ import { parse } from 'yaml'
 import { archiveFiles } from '../sources/chartArchive.js'
 import { isGitEntry } from './gitFreeCopy.js'
 import { RemoteAllowList } from '../security/remoteAllow.js'
+import { systemLinkTarget } from './systemLinks.js'
 
 /** Where `helm dependency build` reads dependency repositories from. */
 const CHART_DEPENDENCY_FILES = [
@@ -77,6 +78,9 @@ export class InputGuard {
 
   /** Where a path really leads; a dangling link is judged by the path it names. */
   private realPath(absolute: string): string {
+    // A link through /proc/self/… resolves differently in the tool: judged as the link says.
+    const system = systemLinkTarget(absolute, SYSTEM_PREFIXES)
+    if (system !== undefined) return system
     try {
       return fs.realpathSync(absolute)
     } catch {

@@ -162,6 +162,32 @@ describe('CEL with the Kubernetes libraries', () => {
     expect(outcome.ok ? 'ran' : outcome.budgetExceeded).toBe(true)
   })
 
+  it('charges what a function walks at every depth: lists of references built with cel.bind', () => {
+    // l5 is ten references to l4 … to l0: cheap to build, 100,000 numbers to compare or
+    // format (a PR's policy at depth 8 formatted 10^8 of them, for minutes per object).
+    const chain = (name: string, depth: number, body: string) => {
+      let text = body
+      for (let i = depth; i >= 1; i--)
+        text = `cel.bind(${name}${i}, [${Array(10)
+          .fill(`${name}${i - 1}`)
+          .join(', ')}], ${text})`
+      return `cel.bind(${name}0, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], ${text})`
+    }
+    const equal = chain('l', 5, chain('m', 5, 'l5 == m5'))
+    expect(compileCel(equal, here).evaluate({}, 10_000)).toEqual({
+      ok: false,
+      error: expect.stringMatching(/cost budget \(10000\)/),
+      budgetExceeded: true
+    })
+    // The same comparison one level down is within that budget.
+    expect(compileCel(chain('l', 3, chain('m', 3, 'l3 == m3')), here).evaluate({}, 10_000)).toEqual(
+      {
+        ok: true,
+        value: true
+      }
+    )
+  })
+
   it('rejects a pattern RE2 does not accept (backreferences) instead of backtracking', () => {
     expect(() => evaluate("'aa'.matches('(a)\\\\1')")).toThrow(/invalid|error/i)
   })

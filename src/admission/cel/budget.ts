@@ -4,6 +4,8 @@ import {
   isCelList,
   isCelMap,
   type CelEnv,
+  type CelList,
+  type CelMap,
   type CelResult,
   type CelValue
 } from '@bufbuild/cel'
@@ -53,11 +55,52 @@ export class BudgetExceededError extends Error {
   }
 }
 
-function sizeOf(value: CelValue | undefined): number {
-  if (typeof value === 'string') return value.length
-  if (isCelList(value) || isCelMap(value)) return value.size
-  if (value instanceof Uint8Array) return value.length
+/** Deep sizes of the lists and maps seen, by identity: a value shared many times is walked once. */
+const deepSizes = new WeakMap<object, number>()
+
+function knownSize(value: unknown): number | undefined {
+  if (typeof value === 'string' || value instanceof Uint8Array) return value.length
+  if (isCelList(value) || isCelMap(value)) return deepSizes.get(value)
   return 0
+}
+
+/**
+ * The characters of strings and the entries of lists and maps at every depth: a function
+ * walks what it compares or formats whole, and `cel.bind` makes a list of ten references to
+ * a list of ten references … cheap to build, exponential to walk. Each distinct list or map
+ * is counted once (memoized), so the count itself costs only what was built.
+ */
+function sizeOf(value: CelValue | undefined): number {
+  const known = knownSize(value)
+  if (known !== undefined) return known
+  // Children are listed once per node: a wrapped list may hand out new wrappers each time.
+  const pending: Array<{ node: CelList | CelMap; children: unknown[]; next: number; sum: number }> =
+    []
+  const enter = (node: CelList | CelMap) =>
+    pending.push({
+      node,
+      children: isCelList(node) ? [...node] : [...node.keys(), ...node.values()],
+      next: 0,
+      sum: node.size
+    })
+  enter(value as CelList | CelMap)
+  let last = 0
+  while (pending.length > 0) {
+    const top = pending[pending.length - 1] as (typeof pending)[number]
+    if (top.next < top.children.length) {
+      const child = top.children[top.next++]
+      const size = knownSize(child)
+      if (size !== undefined) top.sum += size
+      else enter(child as CelList | CelMap) // added to top.sum when its walk returns
+      continue
+    }
+    deepSizes.set(top.node, top.sum)
+    last = top.sum
+    pending.pop()
+    const parent = pending[pending.length - 1]
+    if (parent) parent.sum += last
+  }
+  return last
 }
 
 /** The function the instrumented AST calls on each comprehension step. */

@@ -5,6 +5,8 @@ import { HydrateError } from '../errors.js'
 export const VARIABLE_NAME = /^[_a-zA-Z][_a-zA-Z0-9]*$/
 const DISABLED_KEY = 'kustomize.toolkit.fluxcd.io/substitute'
 
+const MAX_NESTING = 32
+
 /** A substitution Flux would refuse (an expression it does not know): fails the target. */
 export class SubstitutionError extends HydrateError {}
 
@@ -14,7 +16,14 @@ export class SubstitutionError extends HydrateError {}
  * `${VAR-default}` (only when unset), an unset variable without default is empty, and
  * `$${VAR}` writes `${VAR}`. `$VAR` without braces is left alone, as Flux leaves it.
  */
-export function substituteVariables(text: string, vars: ReadonlyMap<string, string>): string {
+export function substituteVariables(
+  text: string,
+  vars: ReadonlyMap<string, string>,
+  depth = 0
+): string {
+  // A pull request writes the text: defaults nested without end would cost time and stack.
+  if (depth > MAX_NESTING)
+    throw new SubstitutionError(`defaults nested deeper than ${MAX_NESTING} levels`)
   let out = ''
   let i = 0
   while (i < text.length) {
@@ -34,7 +43,7 @@ export function substituteVariables(text: string, vars: ReadonlyMap<string, stri
     const close = matchingBrace(text, dollar + 2)
     if (close === -1)
       throw new SubstitutionError(`unclosed "\${" in ${JSON.stringify(excerpt(text, dollar))}`)
-    out += expand(text.slice(dollar + 2, close), vars)
+    out += expand(text.slice(dollar + 2, close), vars, depth)
     i = close + 1
   }
   return out + text.slice(i)
@@ -55,7 +64,7 @@ function matchingBrace(text: string, from: number): number {
   return -1
 }
 
-function expand(expression: string, vars: ReadonlyMap<string, string>): string {
+function expand(expression: string, vars: ReadonlyMap<string, string>, depth: number): string {
   const match = /^([_a-zA-Z][_a-zA-Z0-9]*)(?:(:?[-=])([\s\S]*))?$/.exec(expression)
   if (!match)
     throw new SubstitutionError(
@@ -67,7 +76,7 @@ function expand(expression: string, vars: ReadonlyMap<string, string>): string {
   const useDefault = operator.startsWith(':')
     ? value === undefined || value === ''
     : value === undefined
-  return useDefault ? substituteVariables(fallback, vars) : (value ?? '')
+  return useDefault ? substituteVariables(fallback, vars, depth + 1) : (value ?? '')
 }
 
 function excerpt(text: string, at: number): string {

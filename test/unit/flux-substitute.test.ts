@@ -63,4 +63,13 @@ describe("Flux's post-build substitution", () => {
     expect(clusterOf('clusters/apps.yaml')).toBeUndefined()
     expect(clusterOf('apps/prod/app.yaml')).toBeUndefined()
   })
+
+  it('refuses defaults nested without end as a substitution error, not a stack overflow', () => {
+    const nested = (levels: number) => '${A:='.repeat(levels) + 'x' + '}'.repeat(levels)
+    expect(substituteVariables(nested(32), new Map())).toBe('x')
+    expect(() => substituteVariables(nested(33), new Map())).toThrow(SubstitutionError)
+    expect(() => substituteVariables(nested(20_000), new Map())).toThrow(
+      /defaults nested deeper than 32 levels/
+    )
+  })
 })

@@ -141,5 +141,7 @@ function projectRules(text: string): Finding[] {
 /** GitHub's workflow schema (@action-validator/core, in process) on one workflow: its errors, or ''. */
 export function schemaErrors(text: string): string {
   const state = validateWorkflow(text)
-  return state.errors.map(e => `${e.title} ${'path' in e ? e.path : ''} ${e.detail ?? ''}`.trim()).join('\n')
+  return state.errors
+    .map(e => `${e.title} ${'path' in e ? e.path : ''} ${e.detail ?? ''}`.trim())
+    .join('\n')
 }

@@ -91,8 +91,9 @@ describe('the bundled action (dist/index.js) on a pull_request event', () => {
       `### ⚠️ 2 of ${EXAMPLE_TARGETS.length} targets change in prod · 1 finding that does not block`
     )
     expect(run.summary).not.toContain('[!WARNING]')
-    expect(run.summary).toContain(
-      '| ⚠️ error | plaintext-secret | prod / cluster-prod | Secret webapp/db |'
+    // The findings table: four columns, the rule and message, where, and a fix.
+    expect(run.summary).toMatch(
+      /\| ⚠️ error \| <b>plaintext-secret<\/b>: [^|]*\| prod \/ cluster-prod<br><code>Secret webapp\/db<\/code> \| [^|]+\|/
     )
     expect(fs.readFileSync(run.outputs['report-comment'] as string, 'utf8')).toBe(comments[0]?.body)
     expect(github().log.every(r => r.problems.length === 0)).toBe(true)

@@ -5,6 +5,7 @@ import MarkdownIt from 'markdown-it'
 import { base64Forms } from '../src/security/credentials.js'
 import { runBundledAction, type ActionRun } from './helpers/action.js'
 import { fakeGitHubForSuite } from './helpers/githubApi.js'
+import { everythingShown } from './helpers/leaks.js'
 import {
   checkoutWorkspace,
   cleanupTempDirs,
@@ -64,34 +65,19 @@ function hostileFiles(): Record<string, string> {
   }
 }
 
-/** What hydration wrote to the remote: the environment branches and the notes, with diffs. */
-function hydratedHistory(remote: string): string {
-  const refs = Object.keys(remoteRefs(remote)).filter(
-    r => r.startsWith('refs/heads/env/') || r.startsWith('refs/notes/')
-  )
-  return refs.length ? git(remote, 'log', '-p', '--format=%H %s%n%b', ...refs) : ''
-}
-
-/** Everything the run put anywhere a person or another job can read it. */
+/**
+ * Everything the run put anywhere a person or another job can read it. Of the remote, the
+ * environment branches and notes only: the PR's own branch holds the secret as its source.
+ */
 function everything(run: ActionRun, workspace: string, remote: string): string {
-  const reportDir = path.join(run.runnerTemp, 'hydrate-report')
-  const reports = fs.existsSync(reportDir)
-    ? fs.readdirSync(reportDir).map(f => fs.readFileSync(path.join(reportDir, f), 'utf8'))
-    : []
-  const stdout = run.stdout
-    .split('\n')
-    .filter(line => !line.startsWith('::add-mask::'))
-    .join('\n')
-  return [
-    stdout,
-    run.stderr,
-    run.summary,
-    JSON.stringify(run.outputs),
-    ...reports,
-    ...[...github().comments.values()].flat().map(c => c.body),
-    hydratedHistory(remote),
-    git(workspace, 'status', '--porcelain')
-  ].join('\n')
+  const comments = [...github().comments.values()].flat().map(c => c.body)
+  return everythingShown(
+    run,
+    workspace,
+    remote,
+    comments,
+    ref => ref.startsWith('refs/heads/env/') || ref.startsWith('refs/notes/')
+  )
 }
 
 function expectNothingSecret(text: string): void {

@@ -3,11 +3,13 @@ import path from 'node:path'
 import type { ActionRun } from './action.js'
 import { git, remoteRefs } from './repo.js'
 
-/** What hydration wrote to the remote: every branch but main, and the notes, with diffs. */
-export function writtenToRemote(remote: string): string {
-  const refs = Object.keys(remoteRefs(remote)).filter(
-    r => (r.startsWith('refs/heads/') && r !== 'refs/heads/main') || r.startsWith('refs/notes/')
-  )
+/** The refs hydration writes: every branch but main, and the notes. */
+const HYDRATED = (ref: string) =>
+  (ref.startsWith('refs/heads/') && ref !== 'refs/heads/main') || ref.startsWith('refs/notes/')
+
+/** What hydration wrote to the remote (the refs `written` keeps), with diffs. */
+export function writtenToRemote(remote: string, written = HYDRATED): string {
+  const refs = Object.keys(remoteRefs(remote)).filter(written)
   return refs.length ? git(remote, 'log', '-p', '--format=%H %s%n%b', ...refs) : ''
 }
 
@@ -16,7 +18,8 @@ export function everythingShown(
   run: ActionRun,
   workspace: string,
   remote: string,
-  comments: readonly string[]
+  comments: readonly string[],
+  written = HYDRATED
 ): string {
   const reportDir = path.join(run.runnerTemp, 'hydrate-report')
   const reports = fs.existsSync(reportDir)
@@ -33,7 +36,7 @@ export function everythingShown(
     JSON.stringify(run.outputs),
     ...reports,
     ...comments,
-    writtenToRemote(remote),
+    writtenToRemote(remote, written),
     git(workspace, 'status', '--porcelain')
   ].join('\n')
 }

@@ -14,6 +14,7 @@ import {
   type ApplicationContext,
   type SourceSpec
 } from './applicationSource.js'
+import { argoKubeVersion } from './kubeVersion.js'
 import { isObject } from './manifests.js'
 
 // An Application's helm source as repository.go's helmTemplate builds the `helm template` call.
@@ -79,7 +80,8 @@ function helmCommon(
     valueFiles: [],
     includeCRDs: helm.skipCrds !== true,
     skipTests: helm.skipTests === true,
-    kubeVersion: typeof helm.kubeVersion === 'string' ? helm.kubeVersion : undefined,
+    // repository.go:1292: the version as parseKubeVersion prints it.
+    kubeVersion: argoKubeVersion(helm.kubeVersion, 'helm.kubeVersion'),
     apiVersions: stringList(helm.apiVersions, 'helm.apiVersions'),
     plainHttp: false,
     parameters,

@@ -74,6 +74,8 @@ export interface ArgoDirectoryOptions {
   /** Argo CD's glob (`*` crosses `/`, `{a,b}` alternatives) on the path below the source. */
   include?: string
   exclude?: string
+  /** Every file is a candidate, not only `*.yaml`/`*.yml`/`*.json`/`*.jsonnet` (Argo CD 3.5). */
+  disableExtensionFilter?: boolean
 }
 
 /** A fully resolved target: one app in one environment, written to one branch path. */

@@ -69,7 +69,8 @@ function mapApplication(
 
   // The rendered source, the `ref` sources its value files may name, and the hydrator's branches.
   let source: SourceSpec
-  const refs = new Map<string, SourceSpec>()
+  // Multi-source Applications only: a single source has no `$ref` to name (RefSources).
+  let refs: Map<string, SourceSpec> | undefined
   let hydrator: { branch: string; path: string; promotionBranch?: string } | undefined
   if (spec.sourceHydrator !== undefined) {
     const sh = spec.sourceHydrator
@@ -100,7 +101,7 @@ function mapApplication(
     }
   } else if (Array.isArray(spec.sources) && spec.sources.length > 0) {
     const sources = spec.sources.map((s, i) => sourceOf(s, `spec.sources[${i}]`))
-    for (const s of sources) if (s.ref !== undefined) refs.set(s.ref, s)
+    refs = new Map(sources.filter(s => !!s.ref).map(s => [s.ref as string, s]))
     // util/argo/argo.go:602: each source needs a repoURL and a path, a chart or a ref.
     sources.forEach((s, i) => {
       if (!s.repoURL || (!s.path && !s.chart && !s.ref))

@@ -1,11 +1,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { braceExpand } from 'minimatch'
 import { compileGlob, GlobError } from '../security/glob.js'
 
 // Argo CD 3.5's value file globs (repository.go getResolvedValueFiles, :1536): a resolved path
 // holding `*`, `?` or `[` is expanded with doublestar.FilepathGlob — `*` within a name (dot
 // names too), `**` any number of directories, `[…]` classes, `{a,b}` alternatives — and the
-// matches come in the order of its walk: names sorted, directory by directory.
+// matches come in the order of its walk: names sorted within a directory, and under `**` a
+// directory's own matches before those of its subdirectories.
 
 /** Argo CD's isGlobPath: only these make a value file a glob (`{` alone does not). */
 export function isGlobPath(file: string): boolean {
@@ -15,66 +17,92 @@ export function isGlobPath(file: string): boolean {
 /** Why a value file glob cannot be expanded as Argo CD does, named in the Application's finding. */
 export class ValueFileGlobError extends Error {}
 
+const ALTERNATIVES_LIMIT = 64
+
 /**
- * The repository files a repo-relative glob matches, in doublestar's order. A match that is a
- * directory is refused: Argo CD hands it to helm, whose render then fails.
+ * The repository files a repo-relative glob matches, in doublestar's order (alternatives of
+ * `{a,b}` merged in byte order, as its globAlts merges them). A match that is a directory is
+ * refused: Argo CD hands it to helm, whose render then fails.
  */
 export function expandValueFileGlob(repoRoot: string, pattern: string): string[] {
-  const segments = pattern.split('/')
+  if (/\{[^}]*\.\.[^}]*\}/.test(pattern))
+    throw new ValueFileGlobError(`glob ${pattern}: {a..b} ranges are not doublestar syntax`)
+  const alternatives = braceExpand(pattern, { braceExpandMax: ALTERNATIVES_LIMIT + 1 })
+  if (alternatives.length > ALTERNATIVES_LIMIT)
+    throw new ValueFileGlobError(`glob ${pattern} has more than ${ALTERNATIVES_LIMIT} alternatives`)
+  if (alternatives.length === 1) return expandOne(repoRoot, pattern, alternatives[0] as string)
+  const all = new Set(alternatives.flatMap(a => expandOne(repoRoot, pattern, a)))
+  return [...all].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+}
+
+function expandOne(repoRoot: string, pattern: string, alternative: string): string[] {
+  const segments = alternative.split('/').filter(s => s !== '')
   if (segments.at(-1) === '**')
     throw new ValueFileGlobError(
       `glob ${pattern} ends in **, which matches directories (helm cannot read a directory as values)`
     )
-  if (/\{[^}]*\.\.[^}]*\}/.test(pattern))
-    throw new ValueFileGlobError(`glob ${pattern}: {a..b} ranges are not doublestar syntax`)
-  let matches: (name: string) => boolean
-  try {
-    matches = compileGlob(pattern, { dot: true, nonegate: true, nocomment: true, noext: true })
-  } catch (error) {
-    if (error instanceof GlobError) throw new ValueFileGlobError(error.message)
-    throw error
-  }
-  // Walk from the longest leading run of names without glob characters.
-  const firstMagic = segments.findIndex(s => /[*?[{\\]/.test(s))
-  const base = segments.slice(0, firstMagic).join('/')
-  const found: string[] = []
   const realRoot = fs.realpathSync(repoRoot)
-  const ancestors = new Set<string>()
-  // Without `**` (or braces, which may hold a `/`) no match lies deeper than the pattern.
-  const maxDepth = /\*\*|\{/.test(pattern) ? Infinity : segments.length
-  const walk = (relative: string, depth: number) => {
-    const absolute = path.join(repoRoot, relative)
-    const real = fs.realpathSync(absolute)
-    if (ancestors.has(real) || (real !== realRoot && !real.startsWith(realRoot + path.sep))) return
-    ancestors.add(real)
-    for (const name of fs.readdirSync(absolute).sort()) {
-      if (relative === '' && name === '.git') continue
-      const child = relative ? `${relative}/${name}` : name
-      const stat = fs.statSync(path.join(repoRoot, child), { throwIfNoEntry: false })
-      if (!stat) continue
-      if (matches(child)) {
-        if (stat.isDirectory())
-          throw new ValueFileGlobError(
-            `glob ${pattern} matches the directory ${child} (helm cannot read a directory as values)`
-          )
-        found.push(child)
-      }
-      if (stat.isDirectory() && depth + 1 < maxDepth) walk(child, depth + 1)
+  const statOf = (relative: string) =>
+    fs.statSync(path.join(repoRoot, relative || '.'), { throwIfNoEntry: false })
+  const children = (dir: string) => {
+    try {
+      // Sorted byte-wise, as fs.ReadDir sorts; the repository's .git is never read.
+      return fs
+        .readdirSync(path.join(repoRoot, dir || '.'))
+        .filter(name => dir !== '' || name !== '.git')
+        .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+        .map(name => (dir ? `${dir}/${name}` : name))
+    } catch {
+      return [] // unreadable: doublestar ignores I/O errors
     }
-    ancestors.delete(real)
   }
-  const start = fs.statSync(path.join(repoRoot, base || '.'), { throwIfNoEntry: false })
-  if (start?.isDirectory()) walk(base, firstMagic)
-  return found.sort(bySegments)
-}
-
-/** doublestar's order: name by name, so `a/b` comes before `a-c` (byte order would not). */
-function bySegments(a: string, b: string): number {
-  const x = a.split('/')
-  const y = b.split('/')
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const c = Buffer.compare(Buffer.from(x[i] as string), Buffer.from(y[i] as string))
-    if (c !== 0) return c
+  // `**`: the directory, then each subdirectory and its own, depth first (globDoubleStarWalk).
+  const preorder = (dir: string, seen: Set<string>): string[] => {
+    const real = fs.realpathSync(path.join(repoRoot, dir || '.'))
+    if (seen.has(real) || (real !== realRoot && !real.startsWith(realRoot + path.sep))) return []
+    const below = new Set(seen).add(real)
+    return [
+      dir,
+      ...children(dir)
+        .filter(child => statOf(child)?.isDirectory())
+        .flatMap(child => preorder(child, below))
+    ]
   }
-  return x.length - y.length
+  let current = ['']
+  segments.forEach((segment, i) => {
+    const last = i === segments.length - 1
+    if (segment === '**') {
+      current = current.flatMap(dir => preorder(dir, new Set()))
+      return
+    }
+    const join = (dir: string) => (dir ? `${dir}/${segment}` : segment)
+    if (!/[*?[\\]/.test(segment)) {
+      current = current.map(join).filter(p => (last ? statOf(p) : statOf(p)?.isDirectory()))
+      return
+    }
+    let matches: (name: string) => boolean
+    try {
+      matches = compileGlob(segment, {
+        dot: true,
+        nobrace: true,
+        nonegate: true,
+        nocomment: true,
+        noext: true
+      })
+    } catch (error) {
+      if (error instanceof GlobError) throw new ValueFileGlobError(error.message)
+      throw error
+    }
+    current = current.flatMap(dir =>
+      children(dir).filter(
+        child => matches(path.posix.basename(child)) && (last || statOf(child)?.isDirectory())
+      )
+    )
+  })
+  for (const match of current)
+    if (statOf(match)?.isDirectory())
+      throw new ValueFileGlobError(
+        `glob ${pattern} matches the directory ${match} (helm cannot read a directory as values)`
+      )
+  return current
 }

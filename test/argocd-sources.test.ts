@@ -4,6 +4,7 @@ import { generatorParams, type GeneratorContext } from '../src/argocd/applicatio
 import { loadConfig } from '../src/engine/loadConfig.js'
 import { renderRepository } from '../src/engine.js'
 import { formatLocation } from '../src/errors.js'
+import { affectedTargets } from '../src/targets/affected.js'
 import { MemoryLogger } from '../src/logger.js'
 import { cleanupTempDirs, git, makeRepo } from './helpers/repo.js'
 import { HELM_VERSIONS, KUBECTL, toolEnv } from './helpers/tools.js'
@@ -150,11 +151,16 @@ describe('helm.valueFiles globs (Argo CD 3.5, issue 26)', () => {
     })
     // getResolvedRefValueFile (:1602) roots $values at the ref source's checkout; doublestar's
     // globwalk lists a directory's matches before its subdirectories' (byte order would not).
-    expect(loadConfig(other).targets[0]?.helm?.valueFiles).toEqual([
+    const config = loadConfig(other)
+    expect(config.targets[0]?.helm?.valueFiles).toEqual([
       'env/a-b.yaml',
       'env/a/x.yaml',
       'env/a/b/y.yaml'
     ])
+    // A file added below the glob's directory changes the value files: the target is affected.
+    const affected = (file: string) => affectedTargets(config, config.targets, [file]).affected
+    expect(affected('env/c/new.yaml')).toEqual(new Set(['web']))
+    expect(affected('other/new.yaml')).toEqual(new Set())
   })
 })
 

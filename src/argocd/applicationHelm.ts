@@ -97,7 +97,9 @@ export function localChartHelm(
 ): HelmOptions {
   const helm = source.helm ?? {}
   const options = helmCommon(helm, appName, destinationNamespace, vars)
-  options.valueFiles = valueFilesOf(helm, chartDir, refs, vars, context)
+  const { files, lookups } = valueFilesOf(helm, chartDir, refs, vars, context)
+  options.valueFiles = files
+  if (lookups) options.valueFileLookups = lookups
   options.fileParameters = fileParametersOf(helm, chartDir, refs, vars, context)
   return options
 }
@@ -119,7 +121,9 @@ export function remoteChartHelm(
     )
   const helm = source.helm ?? {}
   const options = helmCommon(helm, appName, destinationNamespace, vars)
-  options.valueFiles = valueFilesOf(helm, undefined, refs, vars, context)
+  const { files, lookups } = valueFilesOf(helm, undefined, refs, vars, context)
+  options.valueFiles = files
+  if (lookups) options.valueFileLookups = lookups
   // Only `$ref/…` paths: the others lie inside the chart, which hydrate does not unpack here.
   const fileParameters = fileParametersOf(helm, undefined, refs, vars, context)
   if (fileParameters.length > 0) options.fileParameters = fileParameters

@@ -11,7 +11,7 @@ import {
   type SourceSpec
 } from './applicationSource.js'
 import { isObject } from './manifests.js'
-import { expandValueFileGlob, isGlobPath, ValueFileGlobError } from './valueFileGlob.js'
+import { expandValueFileGlob, globBase, isGlobPath, ValueFileGlobError } from './valueFileGlob.js'
 
 // The files an Application's helm source reads — value files and fileParameters — resolved as
 // repository.go getResolvedValueFiles (:1461) and helmTemplate (:1354) resolve them.
@@ -84,7 +84,7 @@ export function valueFilesOf(
   refs: RefSources,
   vars: Map<string, string>,
   context: ApplicationContext
-): string[] {
+): { files: string[]; lookups?: { directories: string[]; files: string[] } } {
   const ignoreMissing = helm.ignoreMissingValueFiles === true
   const files = stringList(helm.valueFiles, 'helm.valueFiles').map(raw => ({
     raw,
@@ -92,6 +92,7 @@ export function valueFilesOf(
   }))
   const named = new Set(files.filter(f => !isGlobPath(f.resolved)).map(f => f.resolved))
   const result: string[] = []
+  const lookups = { directories: [] as string[], files: [] as string[] }
   const add = (file: string) => {
     if (!result.includes(file)) result.push(file)
   }
@@ -105,6 +106,7 @@ export function valueFilesOf(
           throw invalid(`value file ${raw}: ${error.message}`)
         throw error
       }
+      lookups.directories.push(globBase(resolved))
       if (matches.length === 0 && !ignoreMissing)
         throw invalid(`values file glob ${JSON.stringify(raw)} matched no files`)
       for (const match of matches)
@@ -112,12 +114,14 @@ export function valueFilesOf(
       continue
     }
     if (!fs.existsSync(path.join(context.repoRoot, resolved))) {
-      if (ignoreMissing) continue
-      throw invalid(`value file ${raw} does not exist (${resolved})`)
+      if (!ignoreMissing) throw invalid(`value file ${raw} does not exist (${resolved})`)
+      lookups.files.push(resolved)
+      continue
     }
     add(resolved)
   }
-  return result
+  const looked = lookups.directories.length + lookups.files.length > 0
+  return looked ? { files: result, lookups } : { files: result }
 }
 
 /** `helm.fileParameters` (--set-file): `$ref/…` as value files, others from the chart. */

@@ -19,6 +19,13 @@ export class ValueFileGlobError extends Error {}
 
 const ALTERNATIVES_LIMIT = 64
 
+/** The directory a glob's walk starts from: its names before the first one with a wildcard. */
+export function globBase(pattern: string): string {
+  const names = pattern.split('/')
+  const first = names.findIndex(name => /[*?[{\\]/.test(name))
+  return names.slice(0, first === -1 ? names.length : first).join('/')
+}
+
 /**
  * The repository files a repo-relative glob matches, in doublestar's order (alternatives of
  * `{a,b}` merged in byte order, as its globAlts merges them). A match that is a directory is

@@ -28,6 +28,12 @@ export interface HelmOptions {
   fileParameters?: Array<{ name: string; path: string }>
   /** Argo CD's `helm.values`/`valuesObject` as YAML: a values file passed after `valueFiles`. */
   valuesYaml?: string
+  /**
+   * Argo CD Applications: where value files were looked for beyond `valueFiles` — the
+   * directories a glob lists, files skipped as missing (ignoreMissingValueFiles). A change
+   * there can change the value files, so the target depends on them.
+   */
+  valueFileLookups?: { directories: string[]; files: string[] }
 }
 
 export interface HelmParameter {

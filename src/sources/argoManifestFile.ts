@@ -47,9 +47,11 @@ function firstFailure(bytes: Buffer): { reason: string; after: number } | undefi
     if (value === null || value === undefined) continue
     if (typeof value !== 'object' || Array.isArray(value))
       return { reason: 'a document is not a mapping', after }
-    const kind = (value as Record<string, unknown>).kind
-    // unstructured's decoder refuses an object without a string kind ("Object 'Kind' is missing").
-    if (typeof kind !== 'string' || kind === '')
+    const { kind, apiVersion } = value as Record<string, unknown>
+    // unstructured's decoder refuses an object without a string kind ("Object 'Kind' is
+    // missing"); GroupVersionKind() drops the kind too when apiVersion has two slashes.
+    const badGroupVersion = typeof apiVersion === 'string' && apiVersion.split('/').length > 2
+    if (typeof kind !== 'string' || kind === '' || badGroupVersion)
       return { reason: "a document has no kind (Object 'Kind' is missing)", after }
     after++
   }

@@ -69,7 +69,8 @@ function mapApplication(
 
   // The rendered source, the `ref` sources its value files may name, and the hydrator's branches.
   let source: SourceSpec
-  const refs = new Map<string, SourceSpec>()
+  // Multi-source Applications only: a single source has no `$ref` to name (RefSources).
+  let refs: Map<string, SourceSpec> | undefined
   let hydrator: { branch: string; path: string; promotionBranch?: string } | undefined
   if (spec.sourceHydrator !== undefined) {
     const sh = spec.sourceHydrator
@@ -100,9 +101,13 @@ function mapApplication(
     }
   } else if (Array.isArray(spec.sources) && spec.sources.length > 0) {
     const sources = spec.sources.map((s, i) => sourceOf(s, `spec.sources[${i}]`))
-    for (const s of sources) if (s.ref !== undefined) refs.set(s.ref, s)
-    // A source with only `ref` (no path, no chart) provides files; the others render.
-    const rendering = sources.filter(s => s.path !== undefined || s.chart !== undefined)
+    refs = new Map(sources.filter(s => !!s.ref).map(s => [s.ref as string, s]))
+    // util/argo/argo.go:602: each source needs a repoURL and a path, a chart or a ref.
+    sources.forEach((s, i) => {
+      if (!s.repoURL || (!s.path && !s.chart && !s.ref))
+        throw invalid(`spec.sources[${i}] needs a repoURL and either a path, a chart or a ref`)
+    })
+    const rendering = sources.filter(s => !isRefOnly(s))
     if (rendering.length === 0) throw invalid('no source of spec.sources has a path or a chart')
     if (rendering.length > 1)
       throw unsupported(
@@ -197,6 +202,16 @@ function mapApplication(
         directory: directoryOptions(source.directory, sourceDir, context.repoRoot)
       }
   }
+}
+
+/**
+ * A source that only provides files to `$ref/…` paths: repository.go:663 skips it ("ref only
+ * source") when its path is empty, it names no chart and is not an OCI artifact.
+ */
+function isRefOnly(source: SourceSpec): boolean {
+  return (
+    !!source.ref && !source.path && !source.chart && !(source.repoURL ?? '').startsWith('oci://')
+  )
 }
 
 /** Argo CD's build environment, for `$ARGOCD_APP_*` in value files, images and labels. */

@@ -12,6 +12,7 @@ import {
   unsupported,
   type ApplicationContext
 } from './applicationSource.js'
+import { argoKubeVersion } from './kubeVersion.js'
 import { isObject } from './manifests.js'
 
 // An Application's kustomize options (the `kustomize edit` calls util/kustomize makes) and
@@ -34,9 +35,20 @@ const KUSTOMIZE_KEYS = new Set([
   'components',
   'ignoreMissingComponents',
   // Selects one of the kustomize binaries configured in argocd-cm; we use the one on PATH.
-  'version'
+  'version',
+  // Reach `kustomize build` only as --helm-kube-version/--helm-api-versions, and only when
+  // argocd-cm's kustomize.buildOptions hold --enable-helm (util/kustomize/kustomize.go:412),
+  // which Application targets never do: checked, then without effect, as in Argo CD.
+  'kubeVersion',
+  'apiVersions'
 ])
-const DIRECTORY_KEYS = new Set(['recurse', 'include', 'exclude', 'jsonnet'])
+const DIRECTORY_KEYS = new Set([
+  'recurse',
+  'include',
+  'exclude',
+  'jsonnet',
+  'disableExtensionFilter'
+])
 
 export function kustomizeEdits(
   kustomize: Record<string, unknown> | undefined,
@@ -46,6 +58,9 @@ export function kustomizeEdits(
 ): KustomizeEdits | undefined {
   if (kustomize === undefined) return undefined
   checkKeys(kustomize, KUSTOMIZE_KEYS, 'kustomize')
+  // repository.go:1775 parses the version before the build, helm enabled or not.
+  argoKubeVersion(kustomize.kubeVersion, 'kustomize.kubeVersion')
+  stringList(kustomize.apiVersions, 'kustomize.apiVersions')
   const text = (key: string) =>
     typeof kustomize[key] === 'string' && kustomize[key] !== ''
       ? (kustomize[key] as string)
@@ -120,7 +135,9 @@ export function directoryOptions(
   const options = {
     recurse: directory?.recurse === true,
     include: glob('include'),
-    exclude: glob('exclude')
+    exclude: glob('exclude'),
+    // repository.go:2151: with it, include/exclude are the only filters of the file names.
+    ...(directory?.disableExtensionFilter === true ? { disableExtensionFilter: true } : {})
   }
   const jsonnetFile = argoDirectoryFiles(repoRoot, sourceDir, options).find(f =>
     f.endsWith('.jsonnet')

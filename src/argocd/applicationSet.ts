@@ -9,6 +9,7 @@ import { gitPathspecMatches } from './gitPathspec.js'
 import { repositoryDirectories, repositoryFiles } from './repositoryFiles.js'
 import { flattenDotStyle } from './goValues.js'
 import { isObject } from './manifests.js'
+import { mergeParamSets } from './mergeGenerator.js'
 
 // ApplicationSet generators and templates, as the ApplicationSet controller evaluates them,
 // for the generators that read only this repository: list, git (directories, files), clusters
@@ -234,22 +235,9 @@ function mergeParams(spec: Record<string, unknown>, context: GeneratorContext): 
     throw new UnsupportedGenerator('a merge generator needs two or more generators')
   if (!Array.isArray(keys) || keys.length === 0 || keys.some(k => typeof k !== 'string'))
     throw new UnsupportedGenerator('a merge generator needs mergeKeys')
-  const [base, ...others] = children.map(child => generatorParams(child, context)) as [
-    Params[],
-    ...Params[][]
-  ]
-  const keyOf = (params: Params) =>
-    JSON.stringify((keys as string[]).map(k => lookup(params, k, context.goTemplate)))
-  let result = base
-  for (const other of others) {
-    const byKey = new Map<string, Params>()
-    for (const params of other) byKey.set(keyOf(params), params)
-    result = result.map(params => {
-      const match = byKey.get(keyOf(params))
-      return match ? combine(params, match, context.goTemplate) : params
-    })
-  }
-  return result
+  // Not interpolated: each child is evaluated on its own (mergeGenerator.ts).
+  const sets = children.map(child => generatorParams(child, context))
+  return mergeParamSets(keys as string[], sets, context.goTemplate)
 }
 
 /** The second set's parameters over the first's (nested maps merged in Go template mode). */

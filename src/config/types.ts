@@ -28,6 +28,12 @@ export interface HelmOptions {
   fileParameters?: Array<{ name: string; path: string }>
   /** Argo CD's `helm.values`/`valuesObject` as YAML: a values file passed after `valueFiles`. */
   valuesYaml?: string
+  /**
+   * Argo CD Applications: where value files were looked for beyond `valueFiles` — the
+   * directories a glob lists, files skipped as missing (ignoreMissingValueFiles). A change
+   * there can change the value files, so the target depends on them.
+   */
+  valueFileLookups?: { directories: string[]; files: string[] }
 }
 
 export interface HelmParameter {
@@ -74,6 +80,8 @@ export interface ArgoDirectoryOptions {
   /** Argo CD's glob (`*` crosses `/`, `{a,b}` alternatives) on the path below the source. */
   include?: string
   exclude?: string
+  /** Every file is a candidate, not only `*.yaml`/`*.yml`/`*.json`/`*.jsonnet` (Argo CD 3.5). */
+  disableExtensionFilter?: boolean
 }
 
 /** A fully resolved target: one app in one environment, written to one branch path. */

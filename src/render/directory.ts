@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { Target } from '../config/types.js'
 import { RenderError } from '../errors.js'
 import type { ManifestSource } from '../manifests/parse.js'
+import { argoManifestFile } from '../sources/argoManifestFile.js'
 import { argoDirectoryFiles, directoryEntries } from '../sources/directory.js'
 import { shellQuote } from './shellQuote.js'
 import type { RawRender, RenderContext } from './types.js'
@@ -86,32 +87,51 @@ function findCommand(dir: string, nested: readonly string[]): string {
 
 /**
  * An Argo CD directory source (target.directory): the files argoDirectoryFiles selects, each
- * its own part; `.json` files hold one object each. No kustomize builds: Argo CD reads a
- * `kustomization.yaml` below a directory source as a plain file.
+ * its own part; `.json` files hold one object each; a YAML file that holds no Kubernetes
+ * object is left out as Argo CD leaves it out (argoManifestFile). No kustomize builds: Argo CD
+ * reads a `kustomization.yaml` below a directory source as a plain file.
  */
 export function renderArgoDirectory(target: Target, context: RenderContext): RawRender {
   const dir = target.source ?? ''
   const options = target.directory ?? { recurse: false }
   const files = argoDirectoryFiles(context.repoRoot, dir, options)
-  if (files.length === 0)
-    throw new RenderError(
-      target.name,
-      `directory ${dir || '.'} holds no *.yaml, *.yml or *.json files`
-    )
-  const sources: ManifestSource[] = files.map(file => {
+  const sources: ManifestSource[] = []
+  const kept: string[] = []
+  const warnings: string[] = []
+  for (const file of files) {
     if (file.endsWith('.jsonnet'))
       throw new RenderError(target.name, `${file}: hydrate does not evaluate jsonnet`)
-    const text = decodeUtf8(target, file, fs.readFileSync(path.join(context.repoRoot, file)))
-    return { text, origin: file }
-  })
+    const bytes = fs.readFileSync(path.join(context.repoRoot, file))
+    if (!file.endsWith('.json')) {
+      const verdict = argoManifestFile(bytes)
+      if (verdict.kind === 'ignored') {
+        warnings.push(
+          `${file} ignored: ${verdict.reason}, as Argo CD ignores a file that is not a manifest`
+        )
+        continue
+      }
+      if (verdict.kind === 'error')
+        throw new RenderError(
+          target.name,
+          `${file}: ${verdict.reason}; Argo CD fails such a file ("Failed to unmarshal")`
+        )
+    }
+    sources.push({ text: decodeUtf8(target, file, bytes), origin: file })
+    kept.push(file)
+  }
+  if (sources.length === 0)
+    throw new RenderError(
+      target.name,
+      `directory ${dir || '.'} holds no manifests (*.yaml, *.yml or *.json files with Kubernetes objects)`
+    )
   const text = sources
     .map(({ text: part }) => `---\n${part.endsWith('\n') || part === '' ? part : `${part}\n`}`)
     .join('')
   return {
     text,
     sources,
-    commands: [`awk 'FNR==1{print "---"}1' ${files.map(shellQuote).join(' ')}`],
+    commands: [`awk 'FNR==1{print "---"}1' ${kept.map(shellQuote).join(' ')}`],
     tools: {},
-    warnings: []
+    warnings
   }
 }

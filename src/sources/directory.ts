@@ -69,11 +69,13 @@ export interface ArgoDirectorySelection {
   recurse: boolean
   include?: string
   exclude?: string
+  /** Every file is a candidate, not only the manifest extensions (Argo CD 3.5). */
+  disableExtensionFilter?: boolean
 }
 
 /**
  * The files Argo CD's repo-server reads from a directory source: `*.yaml`, `*.yml`, `*.json`
- * and `*.jsonnet` names, in the order of Go's filepath.Walk (names byte-wise, a directory's
+ * and `*.jsonnet` names (any name with disableExtensionFilter), in the order of Go's filepath.Walk (names byte-wise, a directory's
  * files where its name sorts); subdirectories only with `recurse`; `include`/`exclude` matched
  * against the path below the source with Argo CD's glob. Symlinked directories are not
  * entered (Walk does not follow them); `.git` never. Paths are repo-relative.
@@ -95,7 +97,7 @@ export function argoDirectoryFiles(
         if (options.recurse && name !== '.git') walk(below)
         continue
       }
-      if (!/\.(yaml|yml|json|jsonnet)$/.test(name)) continue
+      if (!options.disableExtensionFilter && !/\.(yaml|yml|json|jsonnet)$/.test(name)) continue
       if (exclude?.test(below)) continue
       if (include && !include.test(below)) continue
       const file = dir ? `${dir}/${below}` : below

@@ -57,6 +57,10 @@ export function targetDependencies(
       )
     else helmChart(walk, target.source)
     for (const file of target.helm?.valueFiles ?? []) walk.addFile(file)
+    // A file added to (or removed from) what a value file glob lists changes the value files.
+    for (const dir of target.helm?.valueFileLookups?.directories ?? [])
+      walk.addDirectory(dir, false)
+    for (const file of target.helm?.valueFileLookups?.files ?? []) walk.addFile(file)
     // Argo CD's helm.fileParameters are read like value files.
     for (const parameter of target.helm?.fileParameters ?? []) walk.addFile(parameter.path)
   } else if (target.type === 'kustomize') {

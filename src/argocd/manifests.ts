@@ -2,7 +2,7 @@ import type { SourceLocation } from '../errors.js'
 import type { ArgoFinding } from '../config/types.js'
 import { CLUSTER_SECRET_LABEL } from '../config/argocdSettings.js'
 import { isObject } from '../manifests/isObject.js'
-import { readYamlObjects } from '../sources/yamlObjects.js'
+import { readYamlObjects, type YamlObject } from '../sources/yamlObjects.js'
 
 // Other argocd/ modules take it from here.
 export { isObject }
@@ -10,13 +10,9 @@ export { isObject }
 export type ArgoKind = 'Application' | 'ApplicationSet'
 
 /** One Application or ApplicationSet read from a file, with a way to locate its fields. */
-export interface ArgoManifest {
+export interface ArgoManifest extends Omit<YamlObject, 'file'> {
   kind: ArgoKind
   name: string
-  object: Record<string, unknown>
-  location: SourceLocation
-  /** file:line:col of a field path inside the object (the object's own location if absent). */
-  locate(fieldPath: ReadonlyArray<string | number>): SourceLocation
 }
 
 /** A Secret object found in the repository with Argo CD's cluster label. */

@@ -2,44 +2,29 @@ import type { ConfigDraft } from './loadConfig.js'
 import { fluxTarget } from '../config/fluxTargets.js'
 import type { Target } from '../config/types.js'
 import { FLUX_KUSTOMIZE_GROUP, isFluxKustomization } from '../flux/objects.js'
-import { renderTargets, type RenderOptions } from '../render/index.js'
-
-/** Does some file the target reads mention `marker` (so its output may declare objects)? */
-export type MentionCheck = (repoRoot: string, target: Target, marker: string) => boolean
+import type { RenderOptions } from '../render/index.js'
+import { discoverNested } from './nestedDiscovery.js'
 
 /**
  * Zero-config Flux, nested: renders, level by level, the Flux targets whose inputs mention
  * Flux's API group, and maps each Kustomization their output holds (variables already
- * substituted, as Flux applies it) in the parent's environment. A render that fails here is
- * a finding; the main render reports it again as the target's error.
+ * substituted, as Flux applies it) in the parent's environment.
  */
 export async function discoverNestedKustomizations(
   draft: ConfigDraft,
-  options: Omit<RenderOptions, 'repoRoot'>,
-  mentions: MentionCheck
+  options: Omit<RenderOptions, 'repoRoot'>
 ): Promise<void> {
   const context = draft.fluxContext
   if (!context) return
-  let level: Target[] = draft.targets.filter(t => t.origin?.startsWith('Kustomization '))
-  while (level.length > 0) {
-    const parents = level.filter(t => mentions(draft.repoRoot, t, FLUX_KUSTOMIZE_GROUP))
-    if (parents.length === 0) return
-    const { rendered, failures } = await renderTargets(parents, {
-      ...options,
-      repoRoot: draft.repoRoot
-    })
-    for (const failure of failures)
-      context.findings.push({
-        location: failure.target.location,
-        subject: failure.target.origin ?? failure.target.name,
-        kind: 'invalid',
-        message: `its output cannot be read for Kustomizations: ${failure.error.message}`
-      })
-    const next: Target[] = []
-    for (const output of rendered) {
-      const parent = output.target
-      for (const resource of output.resources) {
-        if (!isFluxKustomization(resource.object)) continue
+  await discoverNested<Target>(draft, options, {
+    first: draft.targets.filter(t => t.origin?.startsWith('Kustomization ')),
+    target: level => level,
+    marker: FLUX_KUSTOMIZE_GROUP,
+    objects: 'Kustomizations',
+    findings: context.findings,
+    children: (parent, output) =>
+      output.resources.flatMap(resource => {
+        if (!isFluxKustomization(resource.object)) return []
         const child = fluxTarget(
           {
             object: resource.object,
@@ -54,10 +39,7 @@ export async function discoverNestedKustomizations(
             definedBy: parent.definedBy ?? []
           }
         )
-        if (child) next.push({ ...child, appOfApps: parent.name })
-      }
-    }
-    draft.targets.push(...next)
-    level = next
-  }
+        return child ? [{ ...child, appOfApps: parent.name }] : []
+      })
+  })
 }

@@ -1,12 +1,7 @@
-import path from 'node:path'
-import { loadConfig } from './loadConfig.js'
-import type { HydrateConfig, Target } from '../config/types.js'
-import { getErrorMessage } from '../errors.js'
 import { GitCommandManager } from '../git/commandManager.js'
 import { checkSigningKey } from '../git/commitSigner.js'
 import type { RemoteAuth } from '../git/auth.js'
 import { Ancestry } from '../git/objects.js'
-import { resolveCommit, withWorktree } from '../git/revisions.js'
 import {
   BranchWriter,
   type Identity,
@@ -20,7 +15,6 @@ import { seedPromotionBranches } from '../hydrate/promotionBranches.js'
 import { recordInputs } from '../hydrate/recordedInputs.js'
 import { mergeRemote } from '../hydrate/remoteState.js'
 import { guardRollback, type RollbackPolicy } from '../hydrate/rollback.js'
-import type { Logger } from '../logger.js'
 import type { FailOn } from '../policy/index.js'
 import { ChartCache, chartCacheDir } from '../render/chartCache.js'
 import { Toolbox } from '../render/tools.js'
@@ -41,6 +35,7 @@ import {
 import { pushedImages, type PushedImages } from './images.js'
 import { enforceVerdict, renderVerdict } from './verdict.js'
 import { withRemoteGit } from './remoteGit.js'
+import { configTargetsByCommit } from './configHistory.js'
 import { refuseDryBranches } from '../config/dryBranches.js'
 import { dryBranches } from './dryBranches.js'
 
@@ -114,15 +109,7 @@ async function planHydration(
   const ancestry = new Ancestry(git, logger)
   // What each target reads, found once: for incremental selection and the inputs notes.
   const index = new DependencyIndex(loaded.repoRoot)
-  const configs = new Map<string, Promise<readonly Target[] | undefined>>()
-  const targetsAt = (drySha: string) => {
-    let targets = configs.get(drySha)
-    if (!targets) {
-      targets = configTargetsAt(git, drySha, config, logger)
-      configs.set(drySha, targets)
-    }
-    return targets
-  }
+  const targetsAt = configTargetsByCommit(git, config, logger)
   const writer = new BranchWriter({
     git,
     remote: options.remote ?? 'origin',
@@ -284,35 +271,4 @@ async function gitIdentity(git: GitCommandManager): Promise<Identity | undefined
   const name = (await git.exec(['config', 'user.name'], { allowFailure: true })).stdout.trim()
   const email = (await git.exec(['config', 'user.email'], { allowFailure: true })).stdout.trim()
   return name && email ? { name, email } : undefined
-}
-
-/**
- * The config's targets at an older dry commit, read from a temporary worktree: what a
- * branch written before state files existed holds of ours (ADR 0008). Undefined when that
- * commit or its config cannot be read.
- */
-export async function configTargetsAt(
-  git: GitCommandManager,
-  drySha: string,
-  current: HydrateConfig,
-  logger: Logger
-): Promise<readonly Target[] | undefined> {
-  const file = current.file
-  if (file !== undefined && (path.isAbsolute(file) || file.startsWith('..'))) {
-    logger.warning(
-      `the config ${file} is outside the repository, so its history is unknown: branches without a state file count as written by someone else`
-    )
-    return undefined
-  }
-  try {
-    const commit = await resolveCommit(git, drySha)
-    return await withWorktree(git, commit, dir =>
-      Promise.resolve(loadConfig(dir, { configFile: file }).allTargets)
-    )
-  } catch (error) {
-    logger.warning(
-      `cannot read the config at ${drySha.slice(0, 7)} (${getErrorMessage(error)}): branches written from it without a state file count as written by someone else`
-    )
-    return undefined
-  }
 }

@@ -1,4 +1,3 @@
-import type { Target } from '../config/types.js'
 import type { RemoteAuth } from '../git/auth.js'
 import type { DryCommit } from '../git/dryCommit.js'
 import { Ancestry } from '../git/objects.js'
@@ -7,7 +6,7 @@ import { planPromotions, type PromotionResult } from '../promotion/plan.js'
 import type { EnvironmentUpdate } from '../hydrate/promotionBranches.js'
 import { inspectRemote } from '../hydrate/remoteState.js'
 import { planShards, type ShardPlan } from '../shard/plan.js'
-import { configTargetsAt } from './hydrate.js'
+import { configTargetsByCommit } from './configHistory.js'
 import { loadRepository, type EngineOptions } from './render.js'
 import { withRemoteGit } from './remoteGit.js'
 
@@ -46,21 +45,13 @@ export async function planRepository(options: ShardPlanOptions): Promise<ShardPl
     // A --target subset prunes nothing (docs/output-layout.md "Subsets"), so it retires nothing either.
     if (config.targets.length === config.allTargets.length) {
       const ancestry = new Ancestry(git, logger)
-      const cache = new Map<string, Promise<readonly Target[] | undefined>>()
       retired = await formerBranches({
         git,
         remote,
         branches,
         configFile: config.file,
         ancestry,
-        targetsAt: drySha => {
-          let targets = cache.get(drySha)
-          if (!targets) {
-            targets = configTargetsAt(git, drySha, config, logger)
-            cache.set(drySha, targets)
-          }
-          return targets
-        }
+        targetsAt: configTargetsByCommit(git, config, logger)
       })
       const environmentBranches = new Set(environments.map(e => e.branch))
       retired = retired.filter(branch => !environmentBranches.has(branch))

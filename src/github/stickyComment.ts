@@ -59,6 +59,23 @@ export async function ownLogin(octokit: Octokit, logger: Logger): Promise<string
   }
 }
 
+/** The PR's comments by the token's own author: the only ones a sticky comment may be. */
+export async function ownComments(octokit: Octokit, pr: PullRequestRef, logger: Logger) {
+  const login = await ownLogin(octokit, logger)
+  const comments = await retryOnce(
+    () =>
+      octokit.paginate(octokit.rest.issues.listComments, {
+        owner: pr.owner,
+        repo: pr.repo,
+        issue_number: pr.number,
+        per_page: 100
+      }),
+    logger,
+    'listing PR comments'
+  )
+  return comments.filter(c => c.user?.login === login)
+}
+
 /**
  * One sticky comment per PR and marker: found by the marker AND the token's own author (a
  * human quoting the marker is never edited), updated in place, left alone when unchanged.
@@ -119,20 +136,10 @@ async function stickyComment(
   skippedHint: string
 ): Promise<CommentOutcome> {
   try {
-    const login = await ownLogin(octokit, logger)
-    const comments = await retryOnce(
-      () =>
-        octokit.paginate(octokit.rest.issues.listComments, {
-          owner: pr.owner,
-          repo: pr.repo,
-          issue_number: pr.number,
-          per_page: 100
-        }),
-      logger,
-      'listing PR comments'
-    )
     // The marker must open the body: one quoted or injected further down does not count.
-    const ours = comments.find(c => c.user?.login === login && (c.body ?? '').startsWith(marker))
+    const ours = (await ownComments(octokit, pr, logger)).find(c =>
+      (c.body ?? '').startsWith(marker)
+    )
     const text = next(ours ? (ours.body ?? '') : undefined)
     if (ours) {
       if (text === undefined) return { action: 'unchanged', id: ours.id, url: ours.html_url }

@@ -2,7 +2,7 @@ import type { Logger } from '../logger.js'
 import { partMarker, partNumber } from '../report/commentParts.js'
 import {
   httpStatus,
-  ownLogin,
+  ownComments,
   retryOnce,
   type CommentOutcome,
   type Octokit,
@@ -32,18 +32,7 @@ export async function upsertStickyParts(
 ): Promise<PartsOutcome> {
   const where = { owner: pr.owner, repo: pr.repo }
   try {
-    const login = await ownLogin(octokit, logger)
-    const comments = await retryOnce(
-      () =>
-        octokit.paginate(octokit.rest.issues.listComments, {
-          ...where,
-          issue_number: pr.number,
-          per_page: 100
-        }),
-      logger,
-      'listing PR comments'
-    )
-    const ours = comments.filter(c => c.user?.login === login)
+    const ours = await ownComments(octokit, pr, logger)
     const outcomes: CommentOutcome[] = []
     for (const [index, part] of parts.entries()) {
       const own = index === 0 ? marker : partMarker(marker, index + 1)

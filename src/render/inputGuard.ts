@@ -4,19 +4,11 @@ import { isGitDirectory } from '../config/paths.js'
 import type { Target } from '../config/types.js'
 import { RenderError } from '../errors.js'
 import type { Reference, TargetDependencies } from '../targets/dependencies.js'
-import { parse } from 'yaml'
 import { archiveFiles } from '../sources/chartArchive.js'
+import { declaredDependencies } from '../sources/chartDependencyFiles.js'
 import { isGitEntry } from './gitFreeCopy.js'
 import { RemoteAllowList } from '../security/remoteAllow.js'
 import { systemLinkTarget } from './systemLinks.js'
-
-/** Where `helm dependency build` reads dependency repositories from. */
-const CHART_DEPENDENCY_FILES = [
-  'Chart.yaml',
-  'Chart.lock',
-  'requirements.yaml',
-  'requirements.lock'
-]
 
 /** Schema keywords that make a JSON-schema loader fetch what they name. */
 const SCHEMA_LINKS = new Set(['$ref', '$schema', '$dynamicRef', '$recursiveRef'])
@@ -164,26 +156,18 @@ export class InputGuard {
    * in the lock and requirements files `helm dependency build` also reads.
    */
   checkChart(relative: string): void {
-    for (const file of CHART_DEPENDENCY_FILES) {
-      let dependencies: unknown
-      try {
-        const text = fs.readFileSync(path.join(this.repoRoot, relative, file), 'utf8')
-        dependencies = (parse(text) as { dependencies?: unknown } | null)?.dependencies
-      } catch {
-        continue // absent or unreadable: helm reports what it needs
-      }
-      if (!Array.isArray(dependencies)) continue
-      for (const d of dependencies as Array<{ name?: unknown; repository?: unknown }>) {
-        if (typeof d?.repository !== 'string' || !d.repository.startsWith('file://')) continue
-        const real = this.realPath(
-          path.resolve(this.repoRoot, relative, d.repository.slice('file://'.length))
+    for (const { file, name, repository } of declaredDependencies(
+      path.join(this.repoRoot, relative)
+    )) {
+      if (!repository.startsWith('file://')) continue
+      const real = this.realPath(
+        path.resolve(this.repoRoot, relative, repository.slice('file://'.length))
+      )
+      const why = this.refusal(real)
+      if (why || !isUnder(this.realRoot, real))
+        this.fail(
+          `${relative}/${file}: dependency ${String(name)} (${repository}) is ${why ?? 'outside the repository'}`
         )
-        const why = this.refusal(real)
-        if (why || !isUnder(this.realRoot, real))
-          this.fail(
-            `${relative}/${file}: dependency ${String(d.name)} (${d.repository}) is ${why ?? 'outside the repository'}`
-          )
-      }
     }
   }
 

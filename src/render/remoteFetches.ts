@@ -1,14 +1,10 @@
-import fs from 'node:fs'
 import path from 'node:path'
-import { parse } from 'yaml'
 import type { Target } from '../config/types.js'
 import { RenderError } from '../errors.js'
 import { RemoteAllowList } from '../security/remoteAllow.js'
+import { declaredDependencies } from '../sources/chartDependencyFiles.js'
 import { ChartDownloadError } from './chartCache.js'
 import type { RenderContext } from './types.js'
-
-/** Where `helm dependency build` reads dependency repositories from. */
-const DEPENDENCY_FILES = ['Chart.yaml', 'Chart.lock', 'requirements.yaml', 'requirements.lock']
 
 const NOWHERE = new RemoteAllowList([])
 
@@ -30,25 +26,13 @@ export function checkDependencyRepositories(
   chartDirs: readonly string[]
 ): void {
   for (const dir of chartDirs)
-    for (const file of DEPENDENCY_FILES) {
-      let dependencies: unknown
-      try {
-        const text = fs.readFileSync(path.join(stage, dir, file), 'utf8')
-        dependencies = (parse(text) as { dependencies?: unknown } | null)?.dependencies
-      } catch {
-        continue // absent or unreadable: helm reports what it needs
-      }
-      if (!Array.isArray(dependencies)) continue
-      for (const d of dependencies as Array<{ name?: unknown; repository?: unknown }>) {
-        const repository = d?.repository
-        if (typeof repository !== 'string' || repository === '') continue
-        if (/^(file:\/\/|@|alias:)/.test(repository)) continue
-        const refused = (context.remote ?? NOWHERE).refusal(repository)
-        if (refused)
-          throw new RenderError(
-            target.name,
-            `${dir ? `${dir}/` : ''}${file}: dependency ${String(d.name)} from ${repository} ${refused}`
-          )
-      }
+    for (const { file, name, repository } of declaredDependencies(path.join(stage, dir))) {
+      if (repository === '' || /^(file:\/\/|@|alias:)/.test(repository)) continue
+      const refused = (context.remote ?? NOWHERE).refusal(repository)
+      if (refused)
+        throw new RenderError(
+          target.name,
+          `${dir ? `${dir}/` : ''}${file}: dependency ${String(name)} from ${repository} ${refused}`
+        )
     }
 }

@@ -81,6 +81,9 @@ export class AggregateRenderError extends HydrateError {
 export function getErrorMessage(error: unknown): string {
   if (error instanceof Error) return error.message
   if (typeof error === 'string') return error
+  // An error made in another realm (a vm context, a worker) is no `instanceof Error` here.
+  const message = (error as { message?: unknown } | null)?.message
+  if (typeof message === 'string') return message
   try {
     return JSON.stringify(error)
   } catch {

@@ -53,7 +53,7 @@ export async function renderDirectory(
   // One build at a time: the target already holds one of the run's concurrency slots.
   for (const entry of entries) {
     if (entry.kind === 'file') {
-      const bytes = fs.readFileSync(path.join(context.repoRoot, entry.path))
+      const bytes = readSourceFile(target, context.repoRoot, entry.path)
       sources.push({ text: decodeUtf8(target, entry.path, bytes), origin: entry.path })
       continue
     }
@@ -101,7 +101,7 @@ export function renderArgoDirectory(target: Target, context: RenderContext): Raw
   for (const file of files) {
     if (file.endsWith('.jsonnet'))
       throw new RenderError(target.name, `${file}: hydrate does not evaluate jsonnet`)
-    const bytes = fs.readFileSync(path.join(context.repoRoot, file))
+    const bytes = readSourceFile(target, context.repoRoot, file)
     if (!file.endsWith('.json')) {
       const verdict = argoManifestFile(bytes)
       if (verdict.kind === 'ignored') {
@@ -133,5 +133,21 @@ export function renderArgoDirectory(target: Target, context: RenderContext): Raw
     commands: [`awk 'FNR==1{print "---"}1' ${kept.map(shellQuote).join(' ')}`],
     tools: {},
     warnings
+  }
+}
+
+/** A file of the source, or a render error naming it (never the runner's absolute path). */
+function readSourceFile(target: Target, repoRoot: string, file: string): Buffer {
+  try {
+    return fs.readFileSync(path.join(repoRoot, file))
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const why =
+      code === 'ELOOP'
+        ? 'a symlink loop (too many levels of symbolic links)'
+        : code === 'ENOENT'
+          ? 'a symlink to nothing'
+          : `unreadable (${code ?? 'error'})`
+    throw new RenderError(target.name, `${file}: ${why}`)
   }
 }

@@ -9,6 +9,7 @@ import { declaredDependencies } from '../sources/chartDependencyFiles.js'
 import { isGitEntry } from './gitFreeCopy.js'
 import { RemoteAllowList } from '../security/remoteAllow.js'
 import { systemLinkTarget } from './systemLinks.js'
+import { followedStat } from '../sources/linkStat.js'
 
 /** Schema keywords that make a JSON-schema loader fetch what they name. */
 const SCHEMA_LINKS = new Set(['$ref', '$schema', '$dynamicRef', '$recursiveRef'])
@@ -137,7 +138,7 @@ export class InputGuard {
         this.gitEntries.push(child)
       } else if (entry.isSymbolicLink()) {
         this.checkPath(child)
-        const stat = fs.statSync(path.join(this.repoRoot, child), { throwIfNoEntry: false })
+        const stat = followedStat(path.join(this.repoRoot, child))
         if (stat?.isDirectory()) this.walk(child)
         else if (entry.name === 'values.schema.json') this.checkSchemaFile(child)
         else if (entry.name.endsWith('.tgz')) this.checkArchive(child)

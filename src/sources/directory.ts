@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { compileArgoGlob } from '../security/glob.js'
 import { findKustomization } from './kind.js'
+import { followedStat } from './linkStat.js'
 
 /**
  * What a plain directory holds, in output order: YAML files, and directories with a
@@ -42,9 +43,7 @@ export function directoryEntries(repoRoot: string, dir: string): DirectoryEntry[
     for (const entry of fs.readdirSync(path.join(repoRoot, relative), { withFileTypes: true })) {
       if (entry.name.startsWith('.')) continue
       const child = relative ? `${relative}/${entry.name}` : entry.name
-      const stat = entry.isSymbolicLink()
-        ? fs.statSync(path.join(repoRoot, child), { throwIfNoEntry: false })
-        : entry
+      const stat = entry.isSymbolicLink() ? followedStat(path.join(repoRoot, child)) : entry
       if (stat?.isDirectory()) walk(child)
       else if (stat?.isFile() && /\.ya?ml$/.test(entry.name))
         entries.push({ kind: 'file', path: child, key: child })

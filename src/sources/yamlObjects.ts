@@ -4,6 +4,7 @@ import { isMap, isSeq, LineCounter, parseAllDocuments } from 'yaml'
 import type { Document, Node } from 'yaml'
 import { getErrorMessage, type SourceLocation } from '../errors.js'
 import { isObject } from '../manifests/isObject.js'
+import { followedStat } from './linkStat.js'
 
 // The repository's own YAML objects, as zero-config discovery reads them (Argo CD
 // Applications, Flux Kustomizations and what they name): every file, document by document,
@@ -158,9 +159,7 @@ function yamlFiles(repoRoot: string, dir: string, skipNames: RegExp | undefined)
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue
       const child = relative ? `${relative}/${entry.name}` : entry.name
-      const stat = entry.isSymbolicLink()
-        ? fs.statSync(path.join(repoRoot, child), { throwIfNoEntry: false })
-        : entry
+      const stat = entry.isSymbolicLink() ? followedStat(path.join(repoRoot, child)) : entry
       if (stat?.isDirectory()) walk(child)
       else if (stat?.isFile() && /\.ya?ml$/.test(entry.name) && !skipNames?.test(entry.name)) {
         const realFile = fs.realpathSync(path.join(repoRoot, child))

@@ -23,6 +23,7 @@ import {
   serializeInputs,
   type RecordedInputs
 } from './recordedInputs.js'
+import { notedAhead } from './notedAhead.js'
 import { inspectRemote, NOTES_REF, TIMINGS_REF, type RemoteState } from './remoteState.js'
 
 export type { Identity } from './fastImport.js'
@@ -293,6 +294,7 @@ export class BranchWriter {
       const inputsText =
         inputs && Object.keys(inputs).length > 0 ? serializeInputs(inputs) : undefined
       const plan = await planFor(layout, !scope.subset, inputsText && inputsDigest(inputsText))
+      if (plan.note && (await notedAhead(this.options, dry, record, plan))) plan.note = !!plan.files // nothing to commit: the newer note stays
       if (plan.note) {
         plan.timings = renderTimings(layout, remote.timings?.get(layout.branch), paths)
         // With a commit only: its state file records the note's digest. A run that commits

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { systemLinkTarget } from '../security/systemLinks.js'
 
 /**
  * Normalizes a repo-relative path and checks that it stays inside the repository,
@@ -17,10 +18,15 @@ export function resolveInsideRepo(
     return { ok: false, reason: `${relative} escapes the repository` }
   }
   const absolute = path.join(repoRoot, normalized)
+  const realRoot = realRootOf(repoRoot)
+  // A link through /proc/self/… means another file in each process (helm, kustomize, Argo CD):
+  // judged as its text says, existing or not, as a render judges it.
+  const system = systemLinkTarget(path.join(realRoot, normalized), undefined, realRoot)
+  if (system !== undefined)
+    return { ok: false, reason: `${relative} resolves to ${system}, a system path, never readable` }
   if (fs.existsSync(absolute)) {
     // realpath(3): one system call, where the JavaScript version stats every component.
     const real = fs.realpathSync.native(absolute)
-    const realRoot = realRootOf(repoRoot)
     if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
       return { ok: false, reason: `${relative} is a symlink that leads outside the repository` }
     }
@@ -36,7 +42,11 @@ const realRoots = new Map<string, string>()
 function realRootOf(repoRoot: string): string {
   let real = realRoots.get(repoRoot)
   if (real === undefined) {
-    real = fs.realpathSync.native(repoRoot)
+    try {
+      real = fs.realpathSync.native(repoRoot)
+    } catch {
+      return path.resolve(repoRoot) // no repository there: nothing to resolve inside it
+    }
     realRoots.set(repoRoot, real)
   }
   return real

@@ -8,7 +8,7 @@ import { parse } from 'yaml'
 import { archiveFiles } from '../sources/chartArchive.js'
 import { isGitEntry } from './gitFreeCopy.js'
 import { RemoteAllowList } from '../security/remoteAllow.js'
-import { systemLinkTarget } from './systemLinks.js'
+import { SYSTEM_PREFIXES, systemLinkTarget } from '../security/systemLinks.js'
 
 /** Where `helm dependency build` reads dependency repositories from. */
 const CHART_DEPENDENCY_FILES = [
@@ -25,9 +25,6 @@ function localSchemaLink(key: string, value: string): boolean {
   if (key === '$schema') return /^https?:\/\/json-schema\.org\/[\w/.-]*#?$/.test(value)
   return value.startsWith('#')
 }
-
-/** Never readable, whatever a target allows: the runner's process and device files. */
-const SYSTEM_PREFIXES = ['/proc', '/sys', '/dev']
 
 function isUnder(prefix: string, file: string): boolean {
   return file === prefix || file.startsWith(prefix.endsWith(path.sep) ? prefix : prefix + path.sep)

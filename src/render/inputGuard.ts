@@ -8,6 +8,7 @@ import { parse } from 'yaml'
 import { archiveFiles } from '../sources/chartArchive.js'
 import { isGitEntry } from './gitFreeCopy.js'
 import { RemoteAllowList } from '../security/remoteAllow.js'
+import { kustomizeRemoteUrl } from '../security/kustomizeRemote.js'
 import { SYSTEM_PREFIXES, systemLinkTarget } from '../security/systemLinks.js'
 
 /** Where `helm dependency build` reads dependency repositories from. */
@@ -235,8 +236,13 @@ export class InputGuard {
           this.fail(
             `${where} is a remote base; set kustomize.allowRemoteBases: true on the target to fetch it`
           )
-        // A chart kustomize pulls (helmCharts repo) comes only from where the base allows.
-        const refused = / repo$/.test(ref.field) ? this.remoteAllow.refusal(ref.ref) : undefined
+        // A chart kustomize pulls (helmCharts repo), a base it clones or a file it GETs comes
+        // only from where the base's remote.allow says, as helm's fetches do.
+        const url = / repo$/.test(ref.field) ? ref.ref : kustomizeRemoteUrl(ref.ref)
+        const refused =
+          url === undefined
+            ? 'is not a remote hydrate can check against remote.allow'
+            : this.remoteAllow.refusal(url)
         if (refused) this.fail(`${where} ${refused}`)
         continue
       }

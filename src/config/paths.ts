@@ -17,16 +17,21 @@ export function resolveInsideRepo(
   if (normalized === '..' || normalized.startsWith('../')) {
     return { ok: false, reason: `${relative} escapes the repository` }
   }
-  const absolute = path.join(repoRoot, normalized)
   const realRoot = realRootOf(repoRoot)
+  const lexical = path.join(realRoot, normalized)
+  let real: string | undefined
+  try {
+    // realpath(3): one system call, where the JavaScript version stats every component.
+    real = fs.realpathSync.native(lexical)
+  } catch {
+    real = undefined // missing (or a loop): what the tool meets reports it
+  }
   // A link through /proc/self/… means another file in each process (helm, kustomize, Argo CD):
   // judged as its text says, existing or not, as a render judges it.
-  const system = systemLinkTarget(path.join(realRoot, normalized), undefined, realRoot)
+  const system = real === lexical ? undefined : systemLinkTarget(lexical, undefined, realRoot)
   if (system !== undefined)
     return { ok: false, reason: `${relative} resolves to ${system}, a system path, never readable` }
-  if (fs.existsSync(absolute)) {
-    // realpath(3): one system call, where the JavaScript version stats every component.
-    const real = fs.realpathSync.native(absolute)
+  if (real !== undefined) {
     if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
       return { ok: false, reason: `${relative} is a symlink that leads outside the repository` }
     }

@@ -23,6 +23,12 @@ export function systemLinkTarget(
   /** A prefix of `absolute` known to hold no symlink (a real path): not read again. */
   realPrefix?: string
 ): string | undefined {
+  try {
+    // No symlink on the way (the common case): one realpath(3) instead of a readlink each.
+    if (fs.realpathSync.native(absolute) === absolute) return undefined
+  } catch {
+    // missing or a loop: walked below, as the tool would meet it
+  }
   const start = realPrefix && isUnder(realPrefix, absolute) ? realPrefix : path.sep
   const pending = path.relative(start, absolute).split(path.sep).filter(Boolean)
   let resolved: string = start

@@ -227,7 +227,10 @@ export class BranchWriter {
     }
   }
 
-  /** Is the branch already hydrated from a dry commit newer than this one (ordering guard)? */
+  /**
+   * Is the branch already hydrated from a dry commit newer than this one (ordering guard)?
+   * What its commit records decides, never a note (docs/adr/0042).
+   */
   private async newer(dry: DryCommit, remote: RemoteState, branch: string): Promise<boolean> {
     const record = remote.recorded.get(branch)
     return (

@@ -149,4 +149,23 @@ describe('notes are hints, never authority', () => {
       'registry.example/web:1.1-fix'
     )
   })
+
+  it('a late run of an older commit leaves an honest newer note as it is (no output change)', async () => {
+    const { dry, remote } = await hydrated()
+    const older = git(dry, 'rev-parse', 'HEAD').trim()
+    writeFiles(dry, { 'docs.md': 'nothing any target reads\n' })
+    const newer = commitAll(dry, 'Docs only')
+    git(dry, 'push', '-q', 'origin', 'main')
+    const first = await hydrateForTest(dry)
+    expect(first.write.branches.map(b => b.status)).toEqual(['unchanged', 'unchanged'])
+    const note = () => git(remote, 'notes', `--ref=${NOTES_REF}`, 'show', 'refs/heads/env/prod')
+    expect(note()).toContain(newer)
+    const refs = git(remote, 'for-each-ref')
+
+    git(dry, 'checkout', '-q', '--detach', older)
+    const late = await hydrateForTest(dry)
+    expect(late.write.pushed).toBe(false)
+    expect(note()).toContain(newer)
+    expect(git(remote, 'for-each-ref')).toBe(refs)
+  })
 })

@@ -30,7 +30,8 @@ export function systemLinkTarget(
     // missing or a loop: walked below, as the tool would meet it
   }
   const start = realPrefix && isUnder(realPrefix, absolute) ? realPrefix : path.sep
-  const pending = path.relative(start, absolute).split(path.sep).filter(Boolean)
+  // Sliced, not path.relative: a `..` after a link means the link target's parent.
+  const pending = absolute.slice(start.length).split(path.sep).filter(Boolean)
   let resolved: string = start
   let hops = 0
   while (pending.length > 0) {

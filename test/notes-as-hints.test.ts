@@ -103,4 +103,69 @@ describe('notes are hints, never authority', () => {
       'registry.example/web:1.1-fix'
     )
   })
+
+  it('a metadata note naming a newer commit (a pushed branch built on the fix) does not make the push skip env/prod', async () => {
+    const { dry, remote } = await hydrated()
+    const hydratedFrom = git(dry, 'rev-parse', 'HEAD').trim()
+    writeFiles(dry, { 'apps/web/prod/image.yaml': IMAGE_PATCH('registry.example/web:1.1-fix') })
+    const fix = commitAll(dry, 'The fix')
+    git(dry, 'push', '-q', 'origin', 'main')
+    // Any branch the note-writer can push: a commit on top of the fix, so the fix is "older".
+    git(dry, 'checkout', '-q', '-b', 'later')
+    writeFiles(dry, { 'notes.txt': 'later\n' })
+    const later = commitAll(dry, 'Later, never merged')
+    git(dry, 'push', '-q', 'origin', 'later')
+    git(dry, 'checkout', '-q', 'main')
+    forgeNote(remote, NOTES_REF, JSON.stringify({ drySha: later }))
+    const logger = new MemoryLogger()
+    const result = await hydrateForTest(dry, { logger })
+    const prod = result.write.branches.find(b => b.branch === 'env/prod')
+    expect(prod?.status).toBe('updated')
+    expect(git(remote, 'show', 'refs/heads/env/prod:web/manifest.yaml')).toContain(
+      'registry.example/web:1.1-fix'
+    )
+    expect(logger.lines).toContain(
+      `warning: env/prod: its ${NOTES_REF} note names ${later.slice(0, 7)}, newer than ${fix.slice(0, 7)}, but its commit records ${hydratedFrom.slice(0, 7)}; notes do not decide, so it is hydrated`
+    )
+    expect(git(remote, 'notes', `--ref=${NOTES_REF}`, 'show', 'refs/heads/env/prod')).toContain(fix)
+  })
+
+  it('a metadata note naming a commit on another line of history does not make hydrate push refuse', async () => {
+    const { dry, remote } = await hydrated()
+    const base = git(dry, 'rev-parse', 'HEAD').trim()
+    git(dry, 'checkout', '-q', '-b', 'elsewhere', base)
+    writeFiles(dry, { 'notes.txt': 'elsewhere\n' })
+    const elsewhere = commitAll(dry, 'Another line')
+    git(dry, 'push', '-q', 'origin', 'elsewhere')
+    git(dry, 'checkout', '-q', 'main')
+    writeFiles(dry, { 'apps/web/prod/image.yaml': IMAGE_PATCH('registry.example/web:1.1-fix') })
+    commitAll(dry, 'The fix')
+    git(dry, 'push', '-q', 'origin', 'main')
+    forgeNote(remote, NOTES_REF, JSON.stringify({ drySha: elsewhere }))
+    // The CLI's policy: any branch recording a commit this one does not contain refuses.
+    const result = await hydrateForTest(dry, { rollback: 'refuse' })
+    expect(result.write.pushed).toBe(true)
+    expect(git(remote, 'show', 'refs/heads/env/prod:web/manifest.yaml')).toContain(
+      'registry.example/web:1.1-fix'
+    )
+  })
+
+  it('a late run of an older commit leaves an honest newer note as it is (no output change)', async () => {
+    const { dry, remote } = await hydrated()
+    const older = git(dry, 'rev-parse', 'HEAD').trim()
+    writeFiles(dry, { 'docs.md': 'nothing any target reads\n' })
+    const newer = commitAll(dry, 'Docs only')
+    git(dry, 'push', '-q', 'origin', 'main')
+    const first = await hydrateForTest(dry)
+    expect(first.write.branches.map(b => b.status)).toEqual(['unchanged', 'unchanged'])
+    const note = () => git(remote, 'notes', `--ref=${NOTES_REF}`, 'show', 'refs/heads/env/prod')
+    expect(note()).toContain(newer)
+    const refs = git(remote, 'for-each-ref')
+
+    git(dry, 'checkout', '-q', '--detach', older)
+    const late = await hydrateForTest(dry)
+    expect(late.write.pushed).toBe(false)
+    expect(note()).toContain(newer)
+    expect(git(remote, 'for-each-ref')).toBe(refs)
+  })
 })

@@ -1,4 +1,5 @@
 import http from 'node:http'
+import net, { type AddressInfo } from 'node:net'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { loadConfig } from '../src/engine/loadConfig.js'
 import { diffRepository } from '../src/engine.js'
@@ -104,7 +105,7 @@ describe('the remote allow-list', () => {
       'hydrate.yaml:5:7: remote.allow[1] "http://169.254.169.254" names a link-local address (cloud metadata), which is never fetched from'
     )
     expect(error('ftp://charts.example.com')).toMatch(
-      /^hydrate\.yaml:5:7: remote\.allow\[1\] "ftp:\/\/charts\.example\.com" must be an http:\/\/, https:\/\/ or oci:\/\/ URL/
+      /^hydrate\.yaml:5:7: remote\.allow\[1\] "ftp:\/\/charts\.example\.com" must be an http:\/\/, https:\/\/, oci:\/\/ or ssh:\/\/ URL/
     )
     expect(error('https://charts.example.com/?x=1')).toMatch(/must not hold a query or fragment/)
     expect(error('https://charts.example.com/ok')).toBeUndefined()
@@ -183,6 +184,114 @@ describe.each(HELM_VERSIONS)('fetches a PR names, against a real listener ($labe
       expect(server.requests.some(r => r.startsWith('/charts/index.yaml'))).toBe(true)
     } finally {
       await server.close()
+    }
+  })
+})
+
+/** A TCP listener on 127.0.0.1 (an ssh server's place) that counts connections and drops them. */
+async function tcpListener() {
+  let connections = 0
+  const server = net.createServer(socket => {
+    connections++
+    socket.destroy()
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    port,
+    connections: () => connections,
+    close: () => new Promise<void>(resolve => server.close(() => resolve()))
+  }
+}
+
+/**
+ * main grants each overlay `allowRemoteBases` and allows `baseAllow`; the PR gives each a
+ * remote base on a listener, in one of kustomize's forms.
+ */
+function remoteBasesPullRequest(references: string[], baseAllow: string[]) {
+  const allow = baseAllow.length ? `remote: { allow: ${JSON.stringify(baseAllow)} }\n` : ''
+  const overlays = references.map((_, i) => `apps/overlay-${i}`)
+  const targets = overlays
+    .map(
+      (dir, i) =>
+        `  - { name: overlay-${i}, env: dev, source: ${dir}, path: o${i}, kustomize: { allowRemoteBases: true } }\n`
+    )
+    .join('')
+  const files: Record<string, string> = {
+    'hydrate.yaml': `version: 1\n${allow}targets:\n${targets}`
+  }
+  for (const dir of overlays) {
+    files[`${dir}/kustomization.yaml`] = 'resources: [cm.yaml]\n'
+    files[`${dir}/cm.yaml`] = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: o }\n'
+  }
+  const repo = makeRepo({ files })
+  git(repo, 'checkout', '-q', '-b', 'pr')
+  writeFiles(
+    repo,
+    Object.fromEntries(
+      overlays.map((dir, i) => [
+        `${dir}/kustomization.yaml`,
+        `resources:\n  - cm.yaml\n  - ${references[i] as string}\n`
+      ])
+    )
+  )
+  commitAll(repo, 'remote bases on hosts the base never allowed')
+  return repo
+}
+
+describe('kustomize remote bases with allowRemoteBases, against real listeners', () => {
+  const forms = (http: string, sshPort: number) => [
+    `${http}/latest/meta-data//iam?ref=v1`,
+    `git::${http}/latest/meta-data.git//iam`,
+    `ssh://git@127.0.0.1:${sshPort}/acme/repo.git`,
+    // git fetches scp-like syntax over ssh whatever the user is called.
+    'deploy@127.0.0.1:acme/repo'
+  ]
+
+  it('reach nothing remote.allow does not list, though the base granted the opt-in', async () => {
+    const server = await listener()
+    const ssh = await tcpListener()
+    try {
+      const references = forms(server.url, ssh.port)
+      const repo = remoteBasesPullRequest(references, [])
+      const logger = new MemoryLogger()
+      const result = await diffRepository({ repoRoot: repo, base: 'main', logger, env: toolEnv() })
+      expect(server.requests).toEqual([])
+      expect(ssh.connections()).toBe(0)
+      const loopback =
+        "is not under an entry of remote.allow in the base's config (loopback is fetched only from an entry that names it)"
+      expect(result.report.targets.map(t => t.error)).toEqual(
+        references.map((reference, i) =>
+          expect.stringContaining(`apps/overlay-${i}: resources ${reference} ${loopback}`)
+        )
+      )
+      const shown = JSON.stringify(result.report) + logger.lines.join('\n')
+      expect(shown).not.toMatch(/418|Teapot|instance-secret-body/)
+    } finally {
+      await Promise.all([server.close(), ssh.close()])
+    }
+  })
+
+  it('fetch once the base lists the host (the check is what stops them)', async () => {
+    const server = await listener()
+    const ssh = await tcpListener()
+    try {
+      const [overHttp, overGit, overSsh] = forms(server.url, ssh.port)
+      const repo = remoteBasesPullRequest([overHttp, overGit, overSsh] as string[], [
+        server.url,
+        `ssh://127.0.0.1:${ssh.port}`
+      ])
+      await diffRepository({
+        repoRoot: repo,
+        base: 'main',
+        logger: new MemoryLogger(),
+        env: toolEnv()
+      })
+      expect(server.requests).toContain('/latest/meta-data//iam?ref=v1')
+      expect(server.requests).toContain('/latest/meta-data.git/info/refs?service=git-upload-pack')
+      expect(ssh.connections()).toBeGreaterThan(0)
+    } finally {
+      await Promise.all([server.close(), ssh.close()])
     }
   })
 })

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
+import { resolveInsideRepo } from '../config/paths.js'
 import { isObject } from './manifests.js'
 
 // The files Argo CD Image Updater (and people) write next to a source: `.argocd-source.yaml`,
@@ -26,6 +27,8 @@ export function mergeSourceOverrides(
   for (const name of names) {
     const file = sourceDir ? `${sourceDir}/${name}` : name
     const stat = fs.statSync(path.join(repoRoot, file), { throwIfNoEntry: false })
+    const inside = resolveInsideRepo(repoRoot, file)
+    if (!inside.ok) throw new SourceOverrideError(inside.reason)
     if (!stat || stat.isDirectory()) continue
     let patch: unknown
     try {

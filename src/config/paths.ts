@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { systemLinkTarget } from '../security/systemLinks.js'
 
 /**
  * Normalizes a repo-relative path and checks that it stays inside the repository,
@@ -16,11 +17,21 @@ export function resolveInsideRepo(
   if (normalized === '..' || normalized.startsWith('../')) {
     return { ok: false, reason: `${relative} escapes the repository` }
   }
-  const absolute = path.join(repoRoot, normalized)
-  if (fs.existsSync(absolute)) {
+  const realRoot = realRootOf(repoRoot)
+  const lexical = path.join(realRoot, normalized)
+  let real: string | undefined
+  try {
     // realpath(3): one system call, where the JavaScript version stats every component.
-    const real = fs.realpathSync.native(absolute)
-    const realRoot = realRootOf(repoRoot)
+    real = fs.realpathSync.native(lexical)
+  } catch {
+    real = undefined // missing (or a loop): what the tool meets reports it
+  }
+  // A link through /proc/self/… means another file in each process (helm, kustomize, Argo CD):
+  // judged as its text says, existing or not, as a render judges it.
+  const system = real === lexical ? undefined : systemLinkTarget(lexical, undefined, realRoot)
+  if (system !== undefined)
+    return { ok: false, reason: `${relative} resolves to ${system}, a system path, never readable` }
+  if (real !== undefined) {
     if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
       return { ok: false, reason: `${relative} is a symlink that leads outside the repository` }
     }
@@ -36,7 +47,11 @@ const realRoots = new Map<string, string>()
 function realRootOf(repoRoot: string): string {
   let real = realRoots.get(repoRoot)
   if (real === undefined) {
-    real = fs.realpathSync.native(repoRoot)
+    try {
+      real = fs.realpathSync.native(repoRoot)
+    } catch {
+      return path.resolve(repoRoot) // no repository there: nothing to resolve inside it
+    }
     realRoots.set(repoRoot, real)
   }
   return real

@@ -3,7 +3,12 @@ import { GitCommandManager } from '../git/commandManager.js'
 import { Ancestry, readBlobs } from '../git/objects.js'
 import { checkUserRef } from '../git/revisions.js'
 import type { Identity } from '../hydrate/fastImport.js'
-import { inspectRemote, LOCAL_NOTES, type RemoteState } from '../hydrate/remoteState.js'
+import {
+  inspectRemote,
+  lastChecked,
+  LOCAL_NOTES,
+  type RemoteState
+} from '../hydrate/remoteState.js'
 import { STATE_FILE } from '../hydrate/state.js'
 import { Toolbox } from '../render/tools.js'
 import { DependencyIndex } from '../targets/dependencyIndex.js'
@@ -131,7 +136,7 @@ async function verifyBranch(
   const result: BranchVerification = {
     branch,
     head: tip,
-    drySha: record?.drySha,
+    drySha: record && lastChecked(record),
     equal: [],
     findings: []
   }

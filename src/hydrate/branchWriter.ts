@@ -23,6 +23,7 @@ import {
   serializeInputs,
   type RecordedInputs
 } from './recordedInputs.js'
+import { notedAhead } from './notedAhead.js'
 import { inspectRemote, NOTES_REF, TIMINGS_REF, type RemoteState } from './remoteState.js'
 
 export type { Identity } from './fastImport.js'
@@ -226,7 +227,10 @@ export class BranchWriter {
     }
   }
 
-  /** Is the branch already hydrated from a dry commit newer than this one (ordering guard)? */
+  /**
+   * Is the branch already hydrated from a dry commit newer than this one (ordering guard)?
+   * What its commit records decides, never a note (docs/adr/0042).
+   */
   private async newer(dry: DryCommit, remote: RemoteState, branch: string): Promise<boolean> {
     const record = remote.recorded.get(branch)
     return (
@@ -293,6 +297,7 @@ export class BranchWriter {
       const inputsText =
         inputs && Object.keys(inputs).length > 0 ? serializeInputs(inputs) : undefined
       const plan = await planFor(layout, !scope.subset, inputsText && inputsDigest(inputsText))
+      if (plan.note && (await notedAhead(this.options, dry, record, plan))) plan.note = !!plan.files // nothing to commit: the newer note stays
       if (plan.note) {
         plan.timings = renderTimings(layout, remote.timings?.get(layout.branch), paths)
         // With a commit only: its state file records the note's digest. A run that commits

@@ -164,8 +164,7 @@ export function planBranch(input: PlanInput): BranchPlan {
   changedTargets.push(...pruned.map(p => p.target))
 
   const commit = !input.tip || changedTargets.length > 0
-  const note =
-    commit || (input.complete && !(record?.fromNote === true && record.drySha === dry.sha))
+  const note = commit || (input.complete && record?.noted !== dry.sha)
   const status: BranchStatus = !input.tip ? 'created' : commit ? 'updated' : 'unchanged'
   const base = {
     branch,

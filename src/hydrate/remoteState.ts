@@ -34,11 +34,23 @@ export const NEW_INPUTS = `${LOCAL_PREFIX}/new/inputs`
 export type RenderTimings = Record<string, number>
 
 export interface RecordedDry {
-  /** The newest dry commit the branch was hydrated from (note, else root metadata). */
+  /**
+   * The dry commit the tip's commit records (its state file, else its root metadata). It
+   * decides the ordering and rollback guards: branch protection covers it, not `refs/notes/*`.
+   */
   drySha: string
-  fromNote: boolean
+  /**
+   * The dry commit the tip's `hydrator.metadata` note names: a hint (docs/adr/0042). A run
+   * that committed nothing moves it ahead of drySha; anyone who can push notes can too.
+   */
+  noted?: string
   /** The dry commit the tip's files carry (root hydrator.metadata). */
   treeDrySha?: string
+}
+
+/** The newest dry commit a run says it checked the branch against (the note, a hint). */
+export function lastChecked(record: RecordedDry): string {
+  return record.noted ?? record.drySha
 }
 
 export interface RemoteState {
@@ -152,13 +164,14 @@ export async function inspectRemote(
   const timings = new Map<string, RenderTimings>()
   const inputs = new Map<string, InputsNote>()
   for (const { branch, note, root, state, timings: timingsBlob, inputs: inputsBlob } of read) {
-    const noted = timingsBlob ? parseTimings(contents.get(timingsBlob) ?? '') : undefined
-    if (noted) timings.set(branch, noted)
-    const fromNote = dryShaIn(branch, note)
+    const timed = timingsBlob ? parseTimings(contents.get(timingsBlob) ?? '') : undefined
+    if (timed) timings.set(branch, timed)
+    const noted = dryShaIn(branch, note)
     const treeDrySha = dryShaIn(branch, root)
-    const drySha = fromNote ?? treeDrySha
-    if (drySha) recorded.set(branch, { drySha, fromNote: fromNote !== undefined, treeDrySha })
     const parsed = state ? parseState(contents.get(state) ?? '') : undefined
+    const drySha = parsed && DRY_SHA.test(parsed.drySha) ? parsed.drySha : treeDrySha
+    if (drySha)
+      recorded.set(branch, { drySha, treeDrySha, ...(noted === undefined ? {} : { noted }) })
     const reads = vouchedInputs(
       branch,
       inputsBlob && contents.get(inputsBlob),

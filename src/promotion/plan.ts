@@ -10,7 +10,7 @@ import { parseManifests } from '../manifests/parse.js'
 import type { Resource } from '../manifests/resource.js'
 import { METADATA_FILE } from '../hydrate/layout.js'
 import type { EnvironmentUpdate } from '../hydrate/promotionBranches.js'
-import type { RemoteState } from '../hydrate/remoteState.js'
+import { lastChecked, type RecordedDry, type RemoteState } from '../hydrate/remoteState.js'
 import type { HydrateState } from '../hydrate/state.js'
 
 // What each environment's promotion stands at after a push (docs/adr/0015).
@@ -76,15 +76,21 @@ export async function planPromotions(options: {
   diff: DiffSettings
 }): Promise<PromotionResult> {
   const { remote, drySha, ancestry } = options
-  const atLeast = async (recorded: string | undefined) =>
-    recorded !== undefined && (recorded === drySha || (await ancestry.isAncestor(drySha, recorded)))
+  // The note counts here: a run that changed nothing on a branch moves only its note.
+  const atLeast = async (record: RecordedDry | undefined) => {
+    const recorded = record && lastChecked(record)
+    return (
+      recorded !== undefined &&
+      (recorded === drySha || (await ancestry.isAncestor(drySha, recorded)))
+    )
+  }
   // An environment carries the dry commit when its branch records it (or newer), or when it
   // holds exactly its promotion branch and that records it (a PR merged with a merge commit
   // has no note of its own).
   const carries = async (environment: PromotionEnvironment) =>
-    (await atLeast(remote.recorded.get(environment.branch)?.drySha)) ||
+    (await atLeast(remote.recorded.get(environment.branch))) ||
     (sameTree(remote.trees.get(environment.branch), remote.trees.get(environment.next)) &&
-      (await atLeast(remote.recorded.get(environment.next)?.drySha)))
+      (await atLeast(remote.recorded.get(environment.next))))
 
   const result: EnvironmentPromotion[] = []
   for (const [index, environment] of options.environments.entries()) {

@@ -8,8 +8,9 @@ import { archiveFiles } from '../sources/chartArchive.js'
 import { declaredDependencies } from '../sources/chartDependencyFiles.js'
 import { isGitEntry } from './gitFreeCopy.js'
 import { RemoteAllowList } from '../security/remoteAllow.js'
-import { systemLinkTarget } from './systemLinks.js'
 import { followedStat } from '../sources/linkStat.js'
+import { kustomizeRemoteUrl } from '../security/kustomizeRemote.js'
+import { SYSTEM_PREFIXES, systemLinkTarget } from '../security/systemLinks.js'
 
 /** Schema keywords that make a JSON-schema loader fetch what they name. */
 const SCHEMA_LINKS = new Set(['$ref', '$schema', '$dynamicRef', '$recursiveRef'])
@@ -18,9 +19,6 @@ function localSchemaLink(key: string, value: string): boolean {
   if (key === '$schema') return /^https?:\/\/json-schema\.org\/[\w/.-]*#?$/.test(value)
   return value.startsWith('#')
 }
-
-/** Never readable, whatever a target allows: the runner's process and device files. */
-const SYSTEM_PREFIXES = ['/proc', '/sys', '/dev']
 
 function isUnder(prefix: string, file: string): boolean {
   return file === prefix || file.startsWith(prefix.endsWith(path.sep) ? prefix : prefix + path.sep)
@@ -223,8 +221,13 @@ export class InputGuard {
           this.fail(
             `${where} is a remote base; set kustomize.allowRemoteBases: true on the target to fetch it`
           )
-        // A chart kustomize pulls (helmCharts repo) comes only from where the base allows.
-        const refused = / repo$/.test(ref.field) ? this.remoteAllow.refusal(ref.ref) : undefined
+        // A chart kustomize pulls (helmCharts repo), a base it clones or a file it GETs comes
+        // only from where the base's remote.allow says, as helm's fetches do.
+        const url = / repo$/.test(ref.field) ? ref.ref : kustomizeRemoteUrl(ref.ref)
+        const refused =
+          url === undefined
+            ? 'is not a remote hydrate can check against remote.allow'
+            : this.remoteAllow.refusal(url)
         if (refused) this.fail(`${where} ${refused}`)
         continue
       }

@@ -22,7 +22,7 @@ const METADATA_NAMES = new Set([
 const METADATA_V4 = new Set(['100.100.100.200', '168.63.129.16'])
 
 interface RemoteUrl {
-  scheme: 'http' | 'https' | 'oci'
+  scheme: 'http' | 'https' | 'oci' | 'ssh'
   host: string
   port: string
   path: string
@@ -65,25 +65,27 @@ function isLoopback(host: string): boolean {
 
 /**
  * A URL as the fetch will see it: WHATWG parsing normalizes `2130706433`, `0x7f.1` and the
- * like to dotted IPv4 (an `oci://` URL is parsed as https to get the same). Undefined when it
- * is not an http(s) or oci URL with a host.
+ * like to dotted IPv4 (an `oci://` or `ssh://` URL is parsed as https to get the same, as the
+ * resolver ssh uses reads them so too). Undefined when it is not an http(s), oci or ssh URL
+ * with a host. Only ssh may name a user (`git@`), which says nothing of where it goes.
  */
 function parseRemote(text: string): RemoteUrl | undefined {
-  const oci = /^oci:\/\//i.test(text)
+  const special = /^(oci|ssh):\/\//i.exec(text)?.[1]?.toLowerCase() as 'oci' | 'ssh' | undefined
   let url: URL
   try {
-    url = new URL(oci ? `https://${text.slice('oci://'.length)}` : text)
+    url = new URL(special ? `https://${text.slice(special.length + 3)}` : text)
   } catch {
     return undefined
   }
-  const scheme = oci ? 'oci' : url.protocol.slice(0, -1)
-  if (scheme !== 'http' && scheme !== 'https' && scheme !== 'oci') return undefined
-  if (!url.hostname || url.username || url.password) return undefined
+  const scheme = special ?? url.protocol.slice(0, -1)
+  if (scheme !== 'http' && scheme !== 'https' && scheme !== 'oci' && scheme !== 'ssh')
+    return undefined
+  if (!url.hostname || url.password || (url.username && scheme !== 'ssh')) return undefined
   const host = url.hostname
     .toLowerCase()
     .replace(/^\[|\]$/g, '')
     .replace(/\.$/, '')
-  const port = url.port || (scheme === 'http' ? '80' : '443')
+  const port = url.port || (scheme === 'http' ? '80' : scheme === 'ssh' ? '22' : '443')
   return { scheme, host, port, path: url.pathname.replace(/\/+$/, '') }
 }
 
@@ -91,7 +93,8 @@ function parseRemote(text: string): RemoteUrl | undefined {
 export function allowEntryProblem(entry: string): string | undefined {
   const url = parseRemote(entry)
   if (!url)
-    return 'must be an http://, https:// or oci:// URL with a host and no user info (e.g. https://charts.example.com, oci://ghcr.io/acme)'
+    return 'must be an http://, https://, oci:// or ssh:// URL with a host and no user info (e.g. https://charts.example.com, oci://ghcr.io/acme, ssh://github.com/acme)'
+  if (/^ssh:\/\/[^/]*@/i.test(entry)) return 'must not name a user (ssh://github.com/acme)'
   if (/[?#]/.test(entry)) return 'must not hold a query or fragment'
   const forbidden = forbiddenHost(url.host)
   return forbidden && `names ${forbidden}, which is never fetched from`
@@ -108,10 +111,10 @@ export class RemoteAllowList {
     })
   }
 
-  /** Why `location` (a chart repository or `oci://` reference) may not be fetched, or undefined. */
+  /** Why `location` (a chart repository, `oci://` reference, git URL) may not be fetched, or undefined. */
   refusal(location: string): string | undefined {
     const url = parseRemote(location)
-    if (!url) return 'is not an http://, https:// or oci:// URL hydrate can check'
+    if (!url) return 'is not an http://, https://, oci:// or ssh:// URL hydrate can check'
     const forbidden = forbiddenHost(url.host)
     if (forbidden) return `is ${forbidden}, never fetched from`
     const match = this.allowed.some(

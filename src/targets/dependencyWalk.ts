@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { JsonObject } from '../manifests/resource.js'
+import { isKustomizeRemote } from '../security/kustomizeRemote.js'
 import { findKustomization } from '../sources/kind.js'
 import type { TargetDependencies } from './dependencies.js'
 
@@ -8,10 +9,6 @@ import type { TargetDependencies } from './dependencies.js'
 // outside references recorded, symlinks followed to where they lead), files and directories
 // added. The kustomize and helm halves (kustomizeDependencies.ts, helmDependencies.ts) name
 // what to add.
-
-/** Go's url.Parse lower-cases a scheme: `HTTP://` is remote too. */
-const REMOTE =
-  /^(https?:\/\/|git@|ssh:\/\/|git::|file:|github\.com\/|gitlab\.com\/|bitbucket\.org\/|oci:\/\/)/i
 
 /**
  * What the index asks the file system (real paths, directories, kustomization files), asked
@@ -91,8 +88,7 @@ export class DependencyWalk {
 
   /** Resolves a path written in a file under `dir` to a repo-relative path, or records why not. */
   resolve(dir: string, ref: string, field: string): string | undefined {
-    // kustomize reads `host/org/repo//dir` and `…?ref=` as repositories too.
-    if (REMOTE.test(ref) || /^[a-z0-9.-]+\.[a-z]{2,}\/.+(\?ref=|\/\/)/i.test(ref)) {
+    if (isKustomizeRemote(ref)) {
       this.deps.unresolved.push(`${dir}: remote ${field} ${ref}`)
       this.deps.remote.push({ dir, field, ref })
       return undefined

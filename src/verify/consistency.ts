@@ -26,11 +26,11 @@ export async function checkConsistency(options: {
         `the root hydrator.metadata records ${short(tree)}, ${STATE_FILE} ${short(state.drySha)}`
       )
     )
-  if (record?.fromNote && tree && record.drySha !== tree) {
-    if (!(await options.ancestry.isAncestor(tree, record.drySha)))
+  if (record?.noted && tree && record.noted !== tree) {
+    if (!(await options.ancestry.isAncestor(tree, record.noted)))
       findings.push(
         inconsistent(
-          `the note records ${short(record.drySha)}, which does not descend from ${short(tree)} the files were written from`
+          `the note records ${short(record.noted)}, which does not descend from ${short(tree)} the files were written from`
         )
       )
   }

@@ -35,8 +35,7 @@ export class StaleCheck {
     const findings: Finding[] = []
     for (const [dir, owned] of Object.entries(state.paths)) {
       // A note newer than the state: that run proved every path of the branch matched it.
-      const since =
-        record?.fromNote && record.drySha !== state.drySha ? record.drySha : owned.drySha
+      const since = record?.noted && record.noted !== state.drySha ? record.noted : owned.drySha
       if (since === head) continue
       const changed = await this.changedSince(since)
       if (!changed) continue

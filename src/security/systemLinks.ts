@@ -1,6 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 
+/** Never readable, whatever a config allows: the runner's process and device files. */
+export const SYSTEM_PREFIXES: readonly string[] = ['/proc', '/sys', '/dev']
+
 /** Symlinks followed before giving up, as Linux does (ELOOP): the tool fails on a loop too. */
 const MAX_HOPS = 40
 
@@ -16,10 +19,20 @@ function isUnder(prefix: string, file: string): boolean {
  */
 export function systemLinkTarget(
   absolute: string,
-  prefixes: readonly string[]
+  prefixes: readonly string[] = SYSTEM_PREFIXES,
+  /** A prefix of `absolute` known to hold no symlink (a real path): not read again. */
+  realPrefix?: string
 ): string | undefined {
-  const pending = absolute.split(path.sep).filter(Boolean)
-  let resolved: string = path.sep
+  try {
+    // No symlink on the way (the common case): one realpath(3) instead of a readlink each.
+    if (fs.realpathSync.native(absolute) === absolute) return undefined
+  } catch {
+    // missing or a loop: walked below, as the tool would meet it
+  }
+  const start = realPrefix && isUnder(realPrefix, absolute) ? realPrefix : path.sep
+  // Sliced, not path.relative: a `..` after a link means the link target's parent.
+  const pending = absolute.slice(start.length).split(path.sep).filter(Boolean)
+  let resolved: string = start
   let hops = 0
   while (pending.length > 0) {
     const part = pending.shift() as string

@@ -2,6 +2,7 @@ import type { Target } from '../config/types.js'
 import type { GitCommandManager } from '../git/commandManager.js'
 import { readBlobs } from '../git/objects.js'
 import { resourcesFromBranch } from '../hydrate/branchOutput.js'
+import type { Resource } from '../manifests/resource.js'
 import { containerImages, type ContainerImage } from './containerImages.js'
 
 /** A branch's tree: path → blob id. */
@@ -27,15 +28,22 @@ function outputFiles(target: Target, tree: BranchTree): Map<string, string> {
   return files
 }
 
+/** A target's resources as a branch holds them (unread: the target is in `unread`). */
+export interface BranchResources {
+  target: Target
+  branch: string
+  resources: Resource[]
+}
+
 /**
- * The images each target's output holds on the branch Argo CD syncs it from (its environment
- * branch with promotion), read from `trees` in one `git cat-file --batch`.
+ * Each target's resources on the branch Argo CD syncs it from (its environment branch with
+ * promotion), read from `trees` in one `git cat-file --batch`.
  */
-export async function imagesOnBranches(
+export async function resourcesOnBranches(
   git: GitCommandManager,
   targets: readonly Target[],
   trees: ReadonlyMap<string, BranchTree>
-): Promise<ImageListing> {
+): Promise<{ outputs: BranchResources[]; unread: ImageListing['unread'] }> {
   const outputs = targets.map(target => {
     const branch = target.environmentBranch ?? target.branch
     const tree = trees.get(branch)
@@ -45,7 +53,10 @@ export async function imagesOnBranches(
     git,
     outputs.flatMap(o => [...(o.files?.values() ?? [])])
   )
-  const result: ImageListing = { images: [], unread: [] }
+  const result: { outputs: BranchResources[]; unread: ImageListing['unread'] } = {
+    outputs: [],
+    unread: []
+  }
   for (const { target, branch, files } of outputs) {
     if (!files) {
       result.unread.push({ target: target.name, branch, reason: `branch ${branch} does not exist` })
@@ -61,7 +72,24 @@ export async function imagesOnBranches(
     )
     if (typeof resources === 'string')
       result.unread.push({ target: target.name, branch, reason: resources })
-    else result.images.push(...containerImages(target, resources))
+    else result.outputs.push({ target, branch, resources })
   }
   return result
+}
+
+/** The images of what `resourcesOnBranches` read. */
+export function imagesOf(read: Awaited<ReturnType<typeof resourcesOnBranches>>): ImageListing {
+  return {
+    images: read.outputs.flatMap(o => containerImages(o.target, o.resources)),
+    unread: read.unread
+  }
+}
+
+/** The images each target's output holds on the branch Argo CD syncs it from. */
+export async function imagesOnBranches(
+  git: GitCommandManager,
+  targets: readonly Target[],
+  trees: ReadonlyMap<string, BranchTree>
+): Promise<ImageListing> {
+  return imagesOf(await resourcesOnBranches(git, targets, trees))
 }

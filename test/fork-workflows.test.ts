@@ -101,7 +101,7 @@ async function runPair(diffSteps: WorkflowStep[], commentSteps: WorkflowStep[]) 
   return { diff, comment, artifact: path.join(artifacts, '101', 'rendered-diff') }
 }
 
-describe('the fork-safe workflow pair of docs/rendered-diff.md, run as the runner would', () => {
+describe('the pull-request workflows README.md and docs/rendered-diff.md show, run as the runner would', () => {
   it('a diff step failed by a blocking finding still uploads the report, and the comment is posted', async () => {
     const { diff: diffSteps, comment: commentSteps } = forkPair()
     const { diff, comment, artifact } = await runPair(diffSteps, commentSteps)
@@ -166,5 +166,35 @@ describe('the fork-safe workflow pair of docs/rendered-diff.md, run as the runne
       'org/hydrate-action@v1: skipped'
     ])
     expect(github().comments.get(7) ?? []).toEqual([])
+  })
+
+  it("the README's one-workflow form: the diff step posts the comment and fails; the report markdown is still uploaded", async () => {
+    github().comments.clear()
+    github().log.length = 0
+    const readme = markdownWorkflows(path.join(ROOT, 'README.md'))
+      .map(w => parse(w.text) as Workflow)
+      .filter(w => typeof w.on === 'object' && 'pull_request' in w.on)
+    expect(readme).toHaveLength(1)
+    const pr = riskyPullRequest()
+    github().addOpenPull(7, pr.headSha)
+    const artifacts = tempDir('hydrate-artifacts-')
+    const run = await runJob(onlyJob(readme[0] as Workflow).steps, {
+      eventName: 'pull_request',
+      event: pr.event,
+      runId: 201,
+      workspace: pr.workspace,
+      artifacts,
+      env: { GITHUB_API_URL: github().url }
+    })
+    expect(outcomes(run).slice(3)).toEqual(['diff: failure', 'actions/upload-artifact@v4: success'])
+    const uploaded = path.join(artifacts, '201', 'rendered-diff')
+    const files = fs.readdirSync(uploaded)
+    expect(files).toHaveLength(1)
+    expect(fs.readFileSync(path.join(uploaded, files[0] as string), 'utf8')).toContain(
+      'plaintext-secret'
+    )
+    const comments = github().comments.get(7) ?? []
+    expect(comments).toHaveLength(1)
+    expect(comments[0]?.body).toContain('plaintext-secret')
   })
 })

@@ -46,7 +46,7 @@ export async function writeHydrateSummary(
         )
         .join(', '),
       counts ? formatCounts(counts) : branch.status === 'unchanged' ? '0' : '–',
-      escapeText(status),
+      status, // its parts are escaped above
       branch.commit
         ? `${link(branch.commit)}${branch.previous ? compare(branch.previous, branch.commit) : ''}`
         : branch.previous

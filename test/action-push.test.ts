@@ -118,7 +118,7 @@ describe('the bundled action (dist/index.js) on a push event', () => {
     expect(resourceCells(run.summary)['env/prod']).toBe('2 modified')
   })
 
-  it('the summary counts the resources a push changed: one replica count is 1 of its target, 0 elsewhere', async () => {
+  it("the summary counts the resources a push changed: one replica count is 1 of its target, 0 elsewhere; a pruned target's count as removed", async () => {
     const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
     const first = await runBundledAction({
       workspace: checkoutWorkspace(remote),
@@ -155,6 +155,27 @@ describe('the bundled action (dist/index.js) on a push event', () => {
     expect(resourceCells(run.summary)).toEqual({
       'env/dev': '0',
       'env/prod': '1 modified',
+      'env/staging': '0'
+    })
+
+    // A target removed from the config: the resources of its pruned output count as removed.
+    const devResources = git(remote, 'show', 'refs/heads/env/dev:guestbook/manifest.yaml')
+      .split(/^---$/m)
+      .filter(doc => doc.includes('kind:')).length
+    fs.rmSync(path.join(dry, 'apps/guestbook/overlays/dev'), { recursive: true })
+    commitAll(dry, 'No guestbook in dev')
+    git(dry, 'push', '-q', 'origin', 'main')
+    const prune = await runBundledAction({
+      workspace: checkoutWorkspace(remote),
+      eventName: 'workflow_dispatch',
+      payload: {},
+      inputs: { full: 'true' }
+    })
+    expect(prune.status).toBe(0)
+    expect(prune.summary).toContain('pruned <code>guestbook</code> (target guestbook-dev removed)')
+    expect(resourceCells(prune.summary)).toEqual({
+      'env/dev': `${devResources} removed`,
+      'env/prod': '0',
       'env/staging': '0'
     })
   })

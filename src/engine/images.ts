@@ -5,6 +5,7 @@ import { inspectRemote, type RemoteState } from '../hydrate/remoteState.js'
 import {
   imagesOf,
   imagesOnBranches,
+  resourcesInFolders,
   resourcesOnBranches,
   type BranchResources,
   type BranchTree,
@@ -74,9 +75,19 @@ export async function pushedImages(
   const written = targets.map(t => ({ ...t, environmentBranch: undefined }))
   const changedTargets = new Set(plans.filter(p => p.commit).flatMap(p => p.changedTargets))
   const changed = written.filter(t => changedTargets.has(t.name))
-  const [was, now] = await Promise.all([
+  const pruned = plans.filter(p => p.commit && p.pruned.length > 0)
+  const [was, now, prunedCounts] = await Promise.all([
     resourcesOnBranches(git, changed, before.trees),
-    resourcesOnBranches(git, all ? written : changed, after)
+    resourcesOnBranches(git, all ? written : changed, after),
+    Promise.all(
+      pruned.map(async p => {
+        const folders = p.pruned.map(x => x.path)
+        return [
+          p.branch,
+          await resourcesInFolders(git, before.trees.get(p.branch), folders)
+        ] as const
+      })
+    )
   ])
   const wasImages = imagesOf(was).images
   const nowImages = imagesOf(now).images
@@ -86,15 +97,17 @@ export async function pushedImages(
       wasImages,
       nowImages.filter(i => changedTargets.has(i.target))
     ),
-    resources: resourcesChanged(plans, was.outputs, now.outputs)
+    resources: resourcesChanged(plans, was.outputs, now.outputs, new Map(prunedCounts))
   }
 }
 
-/** Per branch, the changed targets' resources compared; a target without output has none. */
+/** Per branch, the changed targets' resources compared (a target without output has none), and the pruned. */
 function resourcesChanged(
   plans: readonly BranchPlan[],
   was: readonly BranchResources[],
-  now: readonly BranchResources[]
+  now: readonly BranchResources[],
+  /** Per branch: the resources of each pruned folder, all removed. */
+  pruned: ReadonlyMap<string, ReadonlyMap<string, number>>
 ): Record<string, ResourceCounts> {
   const of = (outputs: readonly BranchResources[], branch: string, target: string) =>
     outputs.find(o => o.branch === branch && o.target.name === target)?.resources ?? []
@@ -108,6 +121,7 @@ function resourcesChanged(
         total.modified += c.modified
         total.removed += c.removed
       }
+    for (const removed of pruned.get(plan.branch)?.values() ?? []) total.removed += removed
     counts[plan.branch] = total
   }
   return counts

@@ -2,6 +2,7 @@ import type { Target } from '../config/types.js'
 import type { GitCommandManager } from '../git/commandManager.js'
 import { readBlobs } from '../git/objects.js'
 import { resourcesFromBranch } from '../hydrate/branchOutput.js'
+import { parseManifests } from '../manifests/parse.js'
 import type { Resource } from '../manifests/resource.js'
 import { containerImages, type ContainerImage } from './containerImages.js'
 
@@ -92,4 +93,36 @@ export async function imagesOnBranches(
   trees: ReadonlyMap<string, BranchTree>
 ): Promise<ImageListing> {
   return imagesOf(await resourcesOnBranches(git, targets, trees))
+}
+
+/**
+ * How many resources each folder holds on a branch: the output of a pruned target, which no
+ * target definition is left to read it by (its layout is unknown: every `.yaml` file counts).
+ */
+export async function resourcesInFolders(
+  git: GitCommandManager,
+  tree: BranchTree | undefined,
+  folders: readonly string[]
+): Promise<Map<string, number>> {
+  const files = new Map(
+    folders.map(folder => {
+      const prefix = folder === '' || folder === '.' ? '' : `${folder}/`
+      const ids = [...(tree ?? [])]
+        .filter(([file]) => file.startsWith(prefix) && file.endsWith('.yaml'))
+        .filter(([file]) => !file.slice(prefix.length).includes('/'))
+        .map(([, entry]) => entry.id)
+      return [folder, ids] as const
+    })
+  )
+  const blobs = await readBlobs(git, [...files.values()].flat())
+  const counts = new Map<string, number>()
+  for (const [folder, ids] of files) {
+    try {
+      const sources = ids.map(id => ({ text: blobs.get(id) ?? '' }))
+      counts.set(folder, parseManifests(sources, folder).resources.length)
+    } catch {
+      counts.set(folder, 0)
+    }
+  }
+  return counts
 }

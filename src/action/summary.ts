@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import type { RepositoryHydration } from '../engine.js'
 import type { PublishedPromotion } from '../github/promotionGitHub.js'
 import { formatImageChange } from '../images/containerImages.js'
+import { changedCount, type ResourceCounts } from '../manifests/resourceChanges.js'
 import { escapeText } from '../report/escape.js'
 import type { GuardedOutput } from './guardedOutput.js'
 import type { ActionSettings } from './settings.js'
@@ -26,12 +27,8 @@ export async function writeHydrateSummary(
   const icon: Record<string, string> = { created: '🆕 ', updated: '✏️ ' }
   const rows = result.write.branches.map(branch => {
     const layout = result.render.layouts.find(l => l.branch === branch.branch)
-    // What this push rewrites: the resources of the targets whose output changed, of all.
-    const all = layout?.targets.reduce((n, t) => n + t.resources.length, 0) ?? 0
-    const changed =
-      layout?.targets
-        .filter(t => branch.changedTargets.includes(t.target.name))
-        .reduce((n, t) => n + t.resources.length, 0) ?? 0
+    // What this push changed: resources added, modified and removed, counted by the engine.
+    const counts = result.images?.resources[branch.branch]
     const pruned = branch.pruned.map(
       p => `pruned <code>${escapeText(p.path)}</code> (target ${escapeText(p.target)} removed)`
     )
@@ -48,8 +45,8 @@ export async function writeHydrateSummary(
             : escapeText(t.target.name)
         )
         .join(', '),
-      `${changed} of ${all}`,
-      escapeText(status),
+      counts ? formatCounts(counts) : branch.status === 'unchanged' ? '0' : '–',
+      status, // its parts are escaped above
       branch.commit
         ? `${link(branch.commit)}${branch.previous ? compare(branch.previous, branch.commit) : ''}`
         : branch.previous
@@ -66,7 +63,7 @@ export async function writeHydrateSummary(
       [
         { data: 'Branch', header: true },
         { data: 'Targets (changed in bold)', header: true },
-        { data: 'Resources in changed targets', header: true },
+        { data: 'Resources changed', header: true },
         { data: 'Status', header: true },
         { data: 'Commit', header: true }
       ],
@@ -117,4 +114,12 @@ export async function writeHydrateSummary(
     ])
   }
   await output.summary()
+}
+
+/** `3 (1 added, 2 modified)`: the total, then its non-zero parts. */
+function formatCounts(counts: ResourceCounts): string {
+  const parts = (['added', 'modified', 'removed'] as const)
+    .filter(kind => counts[kind] > 0)
+    .map(kind => `${counts[kind]} ${kind}`)
+  return parts.length > 1 ? `${changedCount(counts)} (${parts.join(', ')})` : (parts[0] ?? '0')
 }

@@ -60,7 +60,10 @@ export interface HydrateOptions extends EngineOptions {
   signingKey?: { text: string; tempDir?: string }
   /** Who runs the push: with it, a provenance statement of what was pushed (docs/provenance.md). */
   provenance?: ProvenanceRun
-  /** After a push, the images it changed ('changes'), or also every image on the branches ('all'). */
+  /**
+   * After a push, the images and the number of resources it changed ('changes'), or also every
+   * image on the branches ('all'): one reading of the changed targets' output before and after.
+   */
   images?: 'changes' | 'all'
   /**
    * A commit that does not descend from what the branches record (docs/adr/0038). Default
@@ -76,7 +79,7 @@ export interface RepositoryHydration {
   promotion?: PromotionResult
   /** With `provenance` and a push that made commits: the in-toto statement. */
   provenance?: ProvenanceStatement
-  /** With `images` and a push. */
+  /** With `images` and a push: images and resources per branch that the push changed. */
   images?: PushedImages
 }
 

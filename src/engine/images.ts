@@ -2,13 +2,22 @@ import type { Target } from '../config/types.js'
 import type { GitCommandManager } from '../git/commandManager.js'
 import type { BranchPlan } from '../hydrate/plan.js'
 import { inspectRemote, type RemoteState } from '../hydrate/remoteState.js'
-import { imagesOnBranches, type BranchTree, type ImageListing } from '../images/branchImages.js'
+import {
+  imagesOf,
+  imagesOnBranches,
+  resourcesInFolders,
+  resourcesOnBranches,
+  type BranchResources,
+  type BranchTree,
+  type ImageListing
+} from '../images/branchImages.js'
 import {
   containerImages,
   imageChanges,
   type ContainerImage,
   type ImageChange
 } from '../images/containerImages.js'
+import { countResourceChanges, type ResourceCounts } from '../manifests/resourceChanges.js'
 import { loadTargets, renderRepository, type EngineOptions } from './render.js'
 import { withRemoteGit, type RemoteGitOptions } from './remoteGit.js'
 
@@ -45,9 +54,14 @@ export interface PushedImages {
   images?: ContainerImage[]
   /** What the push changed, per environment (only changed targets are read). */
   changes: ImageChange[]
+  /** Per written branch: the resources the push added, modified and removed. */
+  resources: Record<string, ResourceCounts>
 }
 
-/** The images on the branches a push wrote, before and after it (the push summary's "what changed"). */
+/**
+ * The images on the branches a push wrote, before and after it (the push summary's "what
+ * changed"), and from the same reading the resources each branch's push changed.
+ */
 export async function pushedImages(
   git: GitCommandManager,
   targets: readonly Target[],
@@ -61,15 +75,54 @@ export async function pushedImages(
   const written = targets.map(t => ({ ...t, environmentBranch: undefined }))
   const changedTargets = new Set(plans.filter(p => p.commit).flatMap(p => p.changedTargets))
   const changed = written.filter(t => changedTargets.has(t.name))
-  const [was, now] = await Promise.all([
-    imagesOnBranches(git, changed, before.trees),
-    imagesOnBranches(git, all ? written : changed, after)
-  ])
-  return {
-    images: all ? now.images : undefined,
-    changes: imageChanges(
-      was.images,
-      now.images.filter(i => changedTargets.has(i.target))
+  const pruned = plans.filter(p => p.commit && p.pruned.length > 0)
+  const [was, now, prunedCounts] = await Promise.all([
+    resourcesOnBranches(git, changed, before.trees),
+    resourcesOnBranches(git, all ? written : changed, after),
+    Promise.all(
+      pruned.map(async p => {
+        const folders = p.pruned.map(x => x.path)
+        return [
+          p.branch,
+          await resourcesInFolders(git, before.trees.get(p.branch), folders)
+        ] as const
+      })
     )
+  ])
+  const wasImages = imagesOf(was).images
+  const nowImages = imagesOf(now).images
+  return {
+    images: all ? nowImages : undefined,
+    changes: imageChanges(
+      wasImages,
+      nowImages.filter(i => changedTargets.has(i.target))
+    ),
+    resources: resourcesChanged(plans, was.outputs, now.outputs, new Map(prunedCounts))
   }
+}
+
+/** Per branch, the changed targets' resources compared (a target without output has none), and the pruned. */
+function resourcesChanged(
+  plans: readonly BranchPlan[],
+  was: readonly BranchResources[],
+  now: readonly BranchResources[],
+  /** Per branch: the resources of each pruned folder, all removed. */
+  pruned: ReadonlyMap<string, ReadonlyMap<string, number>>
+): Record<string, ResourceCounts> {
+  const of = (outputs: readonly BranchResources[], branch: string, target: string) =>
+    outputs.find(o => o.branch === branch && o.target.name === target)?.resources ?? []
+  const counts: Record<string, ResourceCounts> = {}
+  for (const plan of plans) {
+    const total: ResourceCounts = { added: 0, modified: 0, removed: 0 }
+    if (plan.commit)
+      for (const target of plan.changedTargets) {
+        const c = countResourceChanges(of(was, plan.branch, target), of(now, plan.branch, target))
+        total.added += c.added
+        total.modified += c.modified
+        total.removed += c.removed
+      }
+    for (const removed of pruned.get(plan.branch)?.values() ?? []) total.removed += removed
+    counts[plan.branch] = total
+  }
+  return counts
 }

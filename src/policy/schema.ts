@@ -19,10 +19,31 @@ let loading: Promise<SchemaValidator> | undefined
  * on git and the render processes instead of adding to the run.
  */
 export function loadSchemaValidator(): Promise<SchemaValidator> {
-  loading ??= import('kubernetes-models').then(models =>
+  loading ??= importModels().then(models =>
     validatorOf(modelRegistry(models as unknown as Record<string, unknown>))
   )
   return loading
+}
+
+/**
+ * kubernetes-models without Node's DEP0040 warning on stderr: its format checks
+ * (ajv-formats-draft2019) `require('punycode')` meaning their userland dependency, which Node
+ * resolves to its deprecated built-in of the same code. Node keeps quiet about that inside
+ * node_modules, but the bundle is not there, so on Node 22+ every validating run printed it.
+ */
+async function importModels(): Promise<unknown> {
+  const emit = process.emitWarning
+  const punycode = (args: unknown[]) =>
+    args[2] === 'DEP0040' ||
+    (typeof args[1] === 'object' && (args[1] as { code?: unknown } | null)?.code === 'DEP0040')
+  process.emitWarning = ((...args: unknown[]) => {
+    if (!punycode(args)) (emit as (...a: unknown[]) => void).apply(process, args)
+  }) as typeof process.emitWarning
+  try {
+    return await import('kubernetes-models')
+  } finally {
+    process.emitWarning = emit
+  }
 }
 
 /** Starts loading the validator; a failure surfaces where it is awaited. */

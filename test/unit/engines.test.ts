@@ -33,6 +33,14 @@ describe("package.json's engines", () => {
     expect(lock.packages['']?.engines?.node).toBe(pkg.engines.node)
   })
 
+  it('hold for the node these tests run on (npm test picks it: scripts/jest.mjs)', () => {
+    expect(`node ${process.versions.node}`).toBe(
+      semver.satisfies(process.versions.node, pkg.engines.node)
+        ? `node ${process.versions.node}`
+        : `a node that satisfies ${pkg.engines.node}`
+    )
+  })
+
   it("include the action's runtime and the Node the project's workflows use", () => {
     const runtime = /^ {2}using: node(\d+)$/m.exec(read('action.yml'))?.[1]
     expect(runtime).toBe('24')

@@ -218,8 +218,9 @@ describe('the push job summary', () => {
               status: 'created',
               commit: 'e'.repeat(40),
               changedTargets: [],
-              pruned: []
-            }
+              pruned: [{ path: evil, target: evil }]
+            },
+            { branch: 'env/old', status: 'skipped', reason: evil, changedTargets: [], pruned: [] }
           ],
           pushed: true,
           attempts: 1
@@ -251,6 +252,11 @@ describe('the push job summary', () => {
       expect(html).toContain('✏️ <code>env/dev</code>')
       expect(html).toContain('🆕 <code>env/qa</code>')
       expect(html.split('compare</a>')).toHaveLength(2)
+      // The status cell's own markup stays markup; the names and the reason in it are text.
+      expect(html).toContain(
+        'created<br>pruned <code>web&lt;/b&gt;&lt;img src=x onerror=alert(1)&gt; @\u2060acme'
+      )
+      expect(html).toContain('skipped: web&lt;/b&gt;&lt;img')
       expect(html).toMatch(/&lt;\/script&gt;\n\n<table>/)
     } finally {
       delete process.env.GITHUB_STEP_SUMMARY

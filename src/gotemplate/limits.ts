@@ -1,0 +1,22 @@
+import { TemplateRefusedError } from './errors.js'
+
+// The work one template may do. An ApplicationSet can come from a pull request: these bound
+// what its templates cost (Go's own bound is a template depth of 100000 and nothing else).
+
+export const LIMITS = {
+  /** Nodes evaluated by one template execution. */
+  steps: 200_000,
+  /** Bytes one template execution (or one function result) may produce. */
+  outputBytes: 1 << 20,
+  /** Nested `template` calls. */
+  depth: 64,
+  /** Elements a list function (until, seq, repeat count, chunk) may produce. */
+  listLength: 100_000
+} as const
+
+export function refuseOver(what: string, size: number, limit: number): void {
+  if (size > limit)
+    throw new TemplateRefusedError(
+      `template ${what} ${size} is over hydrate's limit of ${limit} (a template from a pull request must stay cheap to render)`
+    )
+}

@@ -4,7 +4,16 @@ import { HydrateError } from '../errors.js'
 export class TemplateParseError extends HydrateError {}
 
 /** A template that fails while it runs: Go's text (`template: name:line:col: executing …`). */
-export class TemplateExecError extends HydrateError {}
+export class TemplateExecError extends HydrateError {
+  /** The node Go names (`.a.b` in `at <.a.b>`), and Go's message after it. */
+  readonly context: string
+  readonly detail: string
+  constructor(message: string, where: { context: string; detail: string }) {
+    super(message)
+    this.context = where.context
+    this.detail = where.detail
+  }
+}
 
 /**
  * A template that does something hydrate will not do: a function that is not deterministic or

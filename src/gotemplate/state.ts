@@ -44,13 +44,19 @@ export abstract class State {
   }
 
   errorf(message: string): never {
-    if (!this.node) throw new TemplateExecError(`template: ${this.name}: ${message}`)
+    if (!this.node)
+      throw new TemplateExecError(`template: ${this.name}: ${message}`, {
+        context: '',
+        detail: message
+      })
     const before = Buffer.from(this.text, 'utf8').subarray(0, this.node.pos).toString('utf8')
     const lastBreak = before.lastIndexOf('\n')
     const line = 1 + before.split('\n').length - 1
     const column = lastBreak < 0 ? this.node.pos : byteLength(before.slice(lastBreak + 1))
+    const context = nodeString(this.node)
     throw new TemplateExecError(
-      `template: ${this.parsed.name}:${line}:${column}: executing ${JSON.stringify(this.name)} at <${nodeString(this.node)}>: ${message}`
+      `template: ${this.parsed.name}:${line}:${column}: executing ${JSON.stringify(this.name)} at <${context}>: ${message}`,
+      { context, detail: message }
     )
   }
 

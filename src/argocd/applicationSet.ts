@@ -290,6 +290,8 @@ export function renderTemplate(
   goTemplate: boolean,
   missingKey: MissingKey = 'default'
 ): unknown {
+  // RenderTemplateParams returns the template untouched for an empty parameter set.
+  if (Object.keys(params).length === 0) return template
   const render = (text: string) => renderString(text, params, goTemplate, missingKey)
   if (typeof template === 'string') return render(template)
   if (Array.isArray(template))

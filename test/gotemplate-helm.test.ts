@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { HELM_VERSIONS } from './helpers/tools.js'
 import { CASES, ERROR_CASES, HELPERS, PARAMS } from './helpers/goTemplateCases.js'
 import { ERROR_FILE, errorFileText, helmError, helmOutputs } from './helpers/goTemplateHelm.js'
-import { renderGoTemplate } from '../src/gotemplate/index.js'
+import { FUNCTION_TABLE, renderGoTemplate } from '../src/gotemplate/index.js'
 import { getErrorMessage } from '../src/errors.js'
 
 // The differential suite: helm's `template` IS Go's text/template with Sprig. Each case runs
@@ -53,4 +53,26 @@ describe.each(HELM_VERSIONS)('Go templates as $label renders them', ({ bin, labe
     }
     expect(label === 'helm 3' ? asGo124(ourError) : ourError).toBe(helmError(bin, template, PARAMS))
   })
+})
+
+/** Functions helm replaces with its own, or does not have: covered by test/unit/gotemplate.test.ts. */
+const NOT_HELM_SPRIG = new Set([
+  'normalize',
+  'slugify',
+  'toYaml',
+  'fromYaml',
+  'fromYamlArray',
+  'fail'
+])
+
+it('every supported function runs in at least one helm case', () => {
+  const used = new Set(
+    CASES.flatMap(c => [...c.template.matchAll(/[A-Za-z_][\w]*/g)].map(m => m[0]))
+  )
+  const missing = [...FUNCTION_TABLE]
+    .filter(
+      ([name, status]) => status === 'supported' && !NOT_HELM_SPRIG.has(name) && !used.has(name)
+    )
+    .map(([name]) => name)
+  expect(missing).toEqual([])
 })

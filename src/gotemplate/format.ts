@@ -1,4 +1,5 @@
 import { formatGoFloat } from '../manifests/goScalars.js'
+import { goQuote, goQuoteRune } from './quote.js'
 import { GoInt, type GoValue, goType, isMap, sortedKeys } from './values.js'
 
 // Go's fmt for the values a template holds: Sprint, Sprintln and Sprintf with the verbs,
@@ -136,21 +137,17 @@ export function formatValue(value: GoValue, verb: string, spec: Spec): string {
   if (typeof value === 'bigint' || value instanceof GoInt)
     return formatInteger(typeof value === 'bigint' ? value : value.value, verb, spec, value)
   if (typeof value === 'number') return formatFloat(value, verb, spec)
-  const inner = (v: GoValue) =>
-    formatValue(v, verb, { ...spec, width: undefined, precision: undefined })
+  const inner = (v: GoValue) => formatValue(v, verb, spec)
   if (Array.isArray(value)) {
     if (spec.sharp && verb === 'v')
       return `${goType(value)}{${value.map(v => goSyntax(v)).join(', ')}}`
-    return pad(`[${value.map(inner).join(' ')}]`, spec)
+    return `[${value.map(inner).join(' ')}]`
   }
   if (isMap(value)) {
     if (spec.sharp && verb === 'v') return goSyntax(value)
-    return pad(
-      `map[${sortedKeys(value)
-        .map(k => `${inner(k)}:${inner(value[k])}`)
-        .join(' ')}]`,
-      spec
-    )
+    return `map[${sortedKeys(value)
+      .map(k => `${inner(k)}:${inner(value[k])}`)
+      .join(' ')}]`
   }
   return bad(value, verb)
 }
@@ -268,8 +265,18 @@ function formatFloat(f: number, verb: string, spec: Spec): string {
   return pad(text, spec)
 }
 
+/** %.Nf: Go rounds the exact binary value half to even; toFixed rounds a tie up. */
 function fixed(f: number, precision: number): string {
-  if (Math.abs(f) < 1e21) return f.toFixed(precision)
+  if (Math.abs(f) < 1e21) {
+    const text = f.toFixed(precision)
+    const exact = f.toFixed(Math.min(100, precision + 60))
+    const rest = exact.slice(exact.length - (Math.min(100, precision + 60) - precision))
+    if (!/^50*$/.test(rest)) return text
+    // A tie: keep the truncated digits when their last one is even.
+    const truncated = exact.slice(0, exact.length - rest.length).replace(/\.$/, '')
+    const lastDigit = Number(truncated.replace('.', '').slice(-1))
+    return lastDigit % 2 === 0 ? truncated : text
+  }
   const [int] = BigInt(Math.trunc(f)).toString().split('.')
   return precision > 0 ? `${int}.${'0'.repeat(precision)}` : (int as string)
 }
@@ -288,47 +295,6 @@ function goFloatG(f: number, precision: number): string {
   if (e < -4 || e >= precision)
     return `${trim(mantissa)}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`
   return trim(f.toFixed(Math.max(0, precision - 1 - e)))
-}
-
-/** strconv.Quote (or QuoteToASCII with `ascii`). */
-export function goQuote(text: string, ascii = false): string {
-  let out = '"'
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0
-    if (ch === '"' || ch === '\\') out += `\\${ch}`
-    else if (code === 7) out += '\\a'
-    else if (code === 8) out += '\\b'
-    else if (code === 12) out += '\\f'
-    else if (code === 10) out += '\\n'
-    else if (code === 13) out += '\\r'
-    else if (code === 9) out += '\\t'
-    else if (code === 11) out += '\\v'
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`
-    else if (code === 0xfffd && ch === '\ufffd') out += ch
-    else if (ascii && code > 0x7f)
-      out +=
-        code > 0xffff
-          ? `\\U${code.toString(16).padStart(8, '0')}`
-          : `\\u${code.toString(16).padStart(4, '0')}`
-    else if (!isPrintable(code))
-      out +=
-        code > 0xffff
-          ? `\\U${code.toString(16).padStart(8, '0')}`
-          : `\\u${code.toString(16).padStart(4, '0')}`
-    else out += ch
-  }
-  return `${out}"`
-}
-
-function goQuoteRune(code: number): string {
-  if (code === 39) return "'\\''"
-  if (code === 34) return `'"'`
-  return `'${goQuote(String.fromCodePoint(code)).slice(1, -1)}'`
-}
-
-function isPrintable(code: number): boolean {
-  const ch = String.fromCodePoint(code)
-  return !/[\p{C}\p{Zl}\p{Zp}]/u.test(ch) && !(/\p{Zs}/u.test(ch) && code !== 0x20)
 }
 
 /** %#v: Go syntax for the values a template holds. */

@@ -74,7 +74,10 @@ class Emitter {
     list.forEach((item, i) => {
       if (i > 0 || !positioned) this.newline(indent)
       this.write('- ')
-      this.node(item, indent + 2, true)
+      const collection =
+        (Array.isArray(item) && item.length > 0) || (isMap(item) && Object.keys(item).length > 0)
+      if (collection) this.node(item, indent + 2, true)
+      else this.scalar(item, indent + 2)
     })
   }
 

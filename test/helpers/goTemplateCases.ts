@@ -262,6 +262,95 @@ const dicts = [
   '{{ values (dict "a" 1) }}'
 ]
 
+const mustForms = [
+  '{{ trimall "-" "--a--" }}',
+  '{{ (mustFromJson "{\\"a\\": [1, 2.5]}").a }}',
+  '{{ mustToPrettyJson .l }}|{{ mustToRawJson (dict "h" "<x>") }}',
+  '{{ typeIsLike "string" .name }} {{ typeIsLike "map[string]interface {}" .m }}',
+  '{{ osBase .path.path }} {{ osDir .path.path }} {{ osClean "a/../b" }} {{ osExt "x.tar.gz" }} {{ osIsAbs "x" }}',
+  '{{ mustRegexMatch "^[a-z]+$" "abc" }}',
+  '{{ mustRest .l }} {{ mustInitial .l }} {{ mustReverse .nums }} {{ mustCompact .dup }} {{ mustUniq .dup }}',
+  '{{ mustAppend .l 1 }} {{ push .l 2 }} {{ mustPush .l 3 }} {{ mustPrepend .l 0 }}',
+  '{{ mustWithout .l "a" }} {{ mustHas "c" .l }} {{ mustSlice .l 0 1 }} {{ mustChunk 2 .nums }}',
+  '{{ mustMerge (dict "a" 1) (dict "b" 2) }} {{ mustMergeOverwrite (dict "a" 1) (dict "a" 2) }} {{ mustDeepCopy .l }}'
+]
+
+const edges = [
+  '{{ printf "%v|%s|%d" .neg .ws -7 }}',
+  '{{ printf "%6.2f|%-8.3e|%+.1f" .f 12345.678 .neg }}',
+  '{{ printf "%q" .unicode }}|{{ printf "%+q" .unicode }}|{{ printf "%x" .unicode }}',
+  '{{ printf "%#v" .name }}|{{ printf "%#x" 255 }}|{{ printf "%#o" 8 }}',
+  '{{ printf "%*d|%-*d|" 5 1 4 2 }}',
+  '{{ printf "%.0f %.1f %.3f" 2.5 0.05 1.0005 }}',
+  '{{ printf "%g %g %g %g" 100000.0 1000000.0 0.0001 0.00001 }}',
+  '{{ printf "%v" .nums }}|{{ printf "%d" .nums }}|{{ printf "%.1f" .nums }}',
+  '{{ printf "%s" .m }}',
+  '{{ printf "%v %v" (list) (dict) }}',
+  '{{ printf "%!" }}|{{ printf "%z" 1 }}',
+  '{{ print .nul 1 "a" .t }}',
+  '{{ eq .f 1.5 }} {{ eq .i 3.0 }} {{ ne .zero 0.0 }} {{ lt .neg 0.0 }}',
+  '{{ eq (len .l) 3 }} {{ eq (add 1 2) (int64 3) }}',
+  '{{ eq .name "x" "y" "Hello World" }}',
+  '{{ if eq .path.basename "guest-book" }}match{{ end }}',
+  '{{ and .t .name }}|{{ or .empty .nul .zero }}',
+  '{{ with $x := .path }}{{ $x.basename }}{{ end }}',
+  '{{ range $k, $v := .values }}{{ $k }};{{ end }}',
+  '{{ range $i, $e := until 3 }}{{ $i }}{{ $e }}{{ end }}',
+  '{{ range .m.nested }}{{ . }}{{ end }}',
+  '{{ $l := list }}{{ range .l }}{{ $l = append $l (upper .) }}{{ end }}{{ join "," $l }}',
+  '{{ index (dict "a" (list 1 2)) "a" 1 }}',
+  '{{ (index .values.tags 1) | upper }}',
+  '{{ .values.image.repo }}:{{ .values.image.tag }}',
+  '{{ "a\\"b" }}|{{ "\\u00e9\\x41" }}',
+  '{{ 0o17 }} {{ 0b101 }} {{ 1_000 }} {{ -5 }} {{ +3 }}',
+  '{{ 1.0 }} {{ 1e21 }} {{ 1e-7 }} {{ .5 }}',
+  '{{ toString 1.0 }} {{ toString .n }} {{ toString .t }}',
+  '{{ int64 "0x1F" }} {{ int "1e3" }} {{ int "12.00" }} {{ float64 "abc" }}',
+  '{{ sub .neg 10 }} {{ mul .f 2 }} {{ div .n 7 }} {{ mod -7 3 }}',
+  '{{ round -2.5 0 }} {{ round 1.2345 3 }} {{ round 5.55 1 0.4 }}',
+  '{{ seq -1 }} {{ seq 3 -1 }} {{ seq 1 0 3 }} {{ seq 10 -3 1 }}',
+  '{{ untilStep 10 0 -3 }} {{ untilStep 0 10 0 }}',
+  '{{ camelcase "_foo_bar" }} {{ camelcase "x" }} {{ camelcase "__" }}',
+  '{{ wrap 5 "a b c d e f g" }}|{{ wrap 3 "abcdefgh ij" }}',
+  '{{ abbrev 3 "abcdef" }}|{{ abbrev 10 "short" }}|{{ abbrevboth 0 6 "abcdefghij" }}',
+  '{{ initials "  many   spaces here" }}|{{ untitle "ABC DEF" }}|{{ title "o' +
+    "'" +
+    'neil mc-donald" }}',
+  '{{ substr 2 100 "abcdef" }}|{{ substr -1 2 "abcdef" }}',
+  '{{ trunc 0 "abc" }}|{{ trunc -10 "abc" }}',
+  '{{ indent 0 "a\\nb" }}|{{ nindent 0 "x" }}',
+  '{{ quote }}|{{ squote }}|{{ quote .nul }}|{{ cat }}',
+  '{{ split "" "abc" }}|{{ splitList "" "ab" }}|{{ splitn "," 0 "a,b" }}|{{ splitn "," -1 "a,b" }}',
+  '{{ join "," "single" }}|{{ join "," .nul }}|{{ sortAlpha "x" }}|{{ toStrings "x" }}',
+  '{{ sortAlpha (list "b" "B" "a" "10" "9") }}',
+  '{{ default "x" (list) }}|{{ default "x" (dict) }}|{{ default "x" 0.0 }}',
+  '{{ coalesce .nul .zero }}|{{ coalesce }}|{{ all }}|{{ any }}',
+  '{{ toJson .nul }}|{{ toJson .small }}|{{ toJson .big }}|{{ toJson "a\u2028b\tc" }}',
+  '{{ toPrettyJson (dict) }}|{{ toPrettyJson (list) }}|{{ toPrettyJson (dict "a" (list)) }}',
+  '{{ b64dec "not base64!" }}|{{ b64enc "" }}|{{ b32dec "MFRGG===" }}',
+  '{{ base "/a/b/" }} {{ base "/" }} {{ dir "/a/b/" }} {{ dir "" }} {{ clean "/../a" }} {{ ext "a.b/c" }}',
+  '{{ regexMatch "(" "x" }} {{ regexMatch "\\\\d+" "a1" }} {{ regexQuoteMeta "[x]$" }}',
+  '{{ last (list) }}|{{ rest (list) }}|{{ initial (list) }}',
+  '{{ uniq (list 1 1.0 "1" (list 1) (list 1)) }}',
+  '{{ without (list 1 (dict "a" 1) 2) (dict "a" 1) }}',
+  '{{ has 1 (list 1) }} {{ has 1.0 (list 1) }} {{ has .nul (list .nul) }}',
+  '{{ slice (list) }}|{{ slice .nums 3 }}',
+  '{{ chunk 5 .l }}|{{ chunk 1 (list) }}',
+  '{{ concat }}|{{ concat (list) (list 1) }}',
+  '{{ get (dict) "x" }}|{{ hasKey (dict "a" .nul) "a" }}',
+  '{{ pick .m }}|{{ omit .m "a" "k" "nested" }}',
+  '{{ merge (dict "a" "" "b" 0) (dict "a" "x" "b" 5) }}',
+  '{{ mergeOverwrite (dict "a" "x") (dict "a" "") }}',
+  '{{ dig "a" "b" "c" "d" (dict "a" (dict "b" (dict "c" "found"))) }}',
+  '{{ kindOf 1 }} {{ kindOf (add 1 1) }} {{ kindOf (splitList "," "a") }} {{ typeOf (split "," "a") }}',
+  '{{ typeOf (until 2) }} {{ typeOf (chunk 1 .l) }} {{ typeOf (keys .m) }} {{ typeOf (b64enc "") }}',
+  '{{ deepEqual 1 1.0 }} {{ deepEqual (list) (list) }} {{ deepEqual .nul .missing }}',
+  '{{ len "" }} {{ len (dict) }}',
+  '{{ not 0 }} {{ not "x" }} {{ not .nul }}',
+  '{{ html .nul }}|{{ js 1 2 }}|{{ urlquery "a" "b" }}|{{ html "a" "<" }}',
+  '{{ println }}|{{ print }}|{{ printf "" }}'
+]
+
 const yaml: HelmCase[] = [
   {
     template: '{{ toYaml .values }}',
@@ -283,7 +372,24 @@ const yaml: HelmCase[] = [
     template: '{{ (fromYaml "a: 1\\nb: [x, y]\\nc: yes").b }}',
     note: 'helm and Argo CD: sigs.k8s.io/yaml.Unmarshal'
   },
-  { template: '{{ (fromYaml "a: 1\\nb: {c: d}").b.c }}' }
+  { template: '{{ (fromYaml "a: 1\\nb: {c: d}").b.c }}' },
+  {
+    template: '{{ toYaml (dict "long" (repeat 30 "word ")) }}',
+    note: 'go-yaml v2 folds a plain scalar past column 80'
+  },
+  { template: '{{ toYaml (dict "k" (printf "%s: %s" (repeat 20 "ab ") (repeat 20 "cd "))) }}' },
+  {
+    template:
+      '{{ toYaml (list "- x" "? y" "@at" "`tick" "%p" "a #b" "a: b" " lead" "trail " "tab\\there") }}'
+  },
+  {
+    template:
+      '{{ toYaml (list "y" "n" "on" "off" "~" "0x1F" "1e3" "0o17" "1_000" ".5" "12:30" "2024-01-01") }}'
+  },
+  { template: '{{ toYaml (dict "a" (dict) "b" (list) "c" .nul "d" (list (dict))) }}' },
+  { template: '{{ toYaml (list "x\\n" "x\\n\\n" " x\\ny" "x \\ny") }}' },
+  { template: '{{ toYaml 1.5 }}|{{ toYaml .t }}|{{ toYaml .nul }}|{{ toYaml (list) }}' },
+  { template: '{{ toYaml (dict "é" "ü" "k" "✓ check") }}' }
 ]
 
 export const CASES: HelmCase[] = [
@@ -297,7 +403,9 @@ export const CASES: HelmCase[] = [
     ...defaults,
     ...encoding,
     ...lists,
-    ...dicts
+    ...dicts,
+    ...mustForms,
+    ...edges
   ].map(template => ({ template })),
   ...yaml
 ]
@@ -305,6 +413,8 @@ export const CASES: HelmCase[] = [
 /** Cases that fail: Go's error text, compared with the same template file run by helm. */
 export const ERROR_CASES: string[] = [
   '{{ .name.x }}',
+  '{{ slice "hello" 1 3 }}',
+  '{{ first .nul }}',
   '{{ .nul.x }}',
   '{{ lower 3 }}',
   '{{ 3 | lower }}',

@@ -11,13 +11,19 @@ const ROOT = path.resolve(import.meta.dirname, '../..')
 it("docs/argocd-semantics.md's template function table is the engine's table", () => {
   const doc = fs.readFileSync(path.join(ROOT, 'docs/argocd-semantics.md'), 'utf8')
   const byStatus = new Map<string, string[]>()
-  for (const [name, status] of FUNCTION_TABLE) byStatus.set(status, [...(byStatus.get(status) ?? []), name])
+  for (const [name, status] of FUNCTION_TABLE)
+    byStatus.set(status, [...(byStatus.get(status) ?? []), name])
   const documented = new Map(
-    [...doc.matchAll(/^\| (supported|not deterministic|not supported|removed by Argo CD) +\| (.*?) *\|$/gm)].map(m => [
+    [
+      ...doc.matchAll(
+        /^\| (supported|not deterministic|not supported|removed by Argo CD) +\| (.*?) *\|$/gm
+      )
+    ].map(m => [
       m[1] as string,
       [...(m[2] as string).matchAll(/`([^`]+)`/g)].map(n => n[1] as string)
     ])
   )
-  for (const [status, names] of byStatus) expect([status, documented.get(status)]).toEqual([status, names.sort()])
+  for (const [status, names] of byStatus)
+    expect([status, documented.get(status)]).toEqual([status, names.sort()])
   expect([...documented.keys()].sort()).toEqual([...byStatus.keys()].sort())
 })

@@ -249,6 +249,17 @@ describe("Go's random map order, made one order", () => {
   })
 })
 
+describe('Sprig functions helm replaces with its own', () => {
+  it("fromJson is Sprig's: nil on bad JSON, any JSON value (helm's returns a map with Error)", () => {
+    expect(render('{{ fromJson "[1," }}|{{ fromJson "3" }}|{{ typeOf (fromJson "3") }}')).toBe(
+      '<no value>|3|float64'
+    )
+    expect(failure(() => render('{{ mustFromJson "[1," }}'))).toMatch(
+      /error calling mustFromJson: /
+    )
+  })
+})
+
 describe('the function table', () => {
   it("names every GenericFuncMap function once, with Argo CD's five", () => {
     for (const name of [

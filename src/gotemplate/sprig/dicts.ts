@@ -21,14 +21,26 @@ export function deepCopy(v: GoValue): GoValue {
   return v
 }
 
-/** mergo.Merge (fill what dst lacks) or MergeWithOverwrite, for maps of interface{}. */
+/**
+ * mergo.Merge (fill what dst lacks or has empty) or MergeWithOverwrite (src wins, an empty
+ * value too), for maps of interface{}: nested maps merge, a non-empty slice or map in dst is
+ * kept unless overwriting with a non-empty slice.
+ */
 function mergeInto(dst: Dict, src: Dict, overwrite: boolean): void {
   for (const [key, value] of Object.entries(src)) {
+    const has = Object.hasOwn(dst, key)
     const existing = dst[key]
-    if (isMap(existing) && isMap(value) && goType(existing) === goType(value))
-      mergeInto(existing, value, overwrite)
-    else if (!Object.hasOwn(dst, key) || empty(existing) || (overwrite && !empty(value)))
+    if (value === null || value === undefined) {
+      if (overwrite) dst[key] = null
+      continue
+    }
+    if (isMap(value) && isMap(existing)) mergeInto(existing, value, overwrite)
+    else if (Array.isArray(value) && value.length > 0 && (overwrite || empty(existing))) {
       dst[key] = value
+      continue
+    }
+    if (has && !empty(existing) && (isMap(value) || Array.isArray(value))) continue
+    if (overwrite || !has || empty(existing)) dst[key] = value
   }
 }
 

@@ -50,12 +50,8 @@ export const LIST_FUNCS: Record<string, GoFunc> = Object.fromEntries<GoFunc>([
   ['tuple', variadic([], 'any', (...v: GoValue[]) => anyList(v))],
   ...one('first', l => (l.length ? l[0] : null), 'Cannot find first on type'),
   ...one('last', l => (l.length ? l[l.length - 1] : null), 'Cannot find last on type'),
-  ...one('rest', l => (l.length ? anyList(l.slice(1)) : null), 'Cannot find rest on type'),
-  ...one(
-    'initial',
-    l => (l.length ? anyList(l.slice(0, -1)) : null),
-    'Cannot find initial on type'
-  ),
+  ...one('rest', l => anyList(l.slice(1)), 'Cannot find rest on type'),
+  ...one('initial', l => anyList(l.slice(0, -1)), 'Cannot find initial on type'),
   ...one('reverse', l => anyList([...l].reverse()), 'Cannot find reverse on type'),
   ...one('compact', l => anyList(l.filter(x => !empty(x))), 'Cannot compact on type'),
   ...one(

@@ -1,5 +1,5 @@
 import { printV, sprintf } from '../format.js'
-import { goQuote } from '../format.js'
+import { goQuote } from '../quote.js'
 import { fixed, type GoFunc, variadic } from '../funcs.js'
 import { LIMITS, refuseOver } from '../limits.js'
 import { type GoValue, typed } from '../values.js'
@@ -168,7 +168,7 @@ function camelcase(str: string): string {
     }
     out += r0
   }
-  if (i >= runes.length) return runes.length && !connector(r0) ? out + r0 : out
+  if (i >= runes.length) return runes.length ? out + r0 : out
   for (; i < runes.length; i++) {
     const r1 = r0
     r0 = runes[i] as string

@@ -161,3 +161,69 @@ describe('what Argo CD would refuse, or hydrate refuses, is a finding and no App
     ])
   })
 })
+
+describe('templatePatch (applicationset/controllers/template/patch.go)', () => {
+  const patched = (patch: string) => {
+    const set = SET.replace(
+      '  template:\n',
+      `  templatePatch: |\n${patch.replace(/^/gm, '    ')}\n  template:\n`
+    )
+    const dir = repo({
+      'set.yaml': set,
+      'envs/prod/config.yaml':
+        'env: prod\ncanary: true\ncluster: { server: "https://x" }\nvalues: {}\n',
+      'envs/dev/config.yaml': 'env: dev\ncluster: { server: "https://y" }\nvalues: {}\n'
+    })
+    return discoverArgoTargets(
+      dir,
+      { paths: ['.'], repoURLs: [] },
+      { branch: 'env/{env}', layout: 'manifest', prune: true }
+    )
+  }
+
+  it('renders the patch with each parameter set and merges it (maps merge, lists replace)', () => {
+    const { applications } = patched(
+      [
+        '{{- if .canary }}',
+        'metadata:',
+        '  annotations: { canary: "true" }',
+        'spec:',
+        '  syncPolicy: { automated: { prune: true }, syncOptions: [CreateNamespace=true] }',
+        '  destination: { namespace: canary-{{ .env }} }',
+        '{{- end }}'
+      ].join('\n')
+    )
+    const prod = applications.get('prod-guestbook')?.object as unknown as GeneratedApp & {
+      metadata: { annotations?: Record<string, string> }
+      spec: { syncPolicy?: unknown }
+    }
+    const dev = applications.get('dev-guestbook')?.object as unknown as GeneratedApp & {
+      spec: { syncPolicy?: unknown }
+    }
+    expect(prod.metadata.annotations).toEqual({ canary: 'true' })
+    expect(prod.spec.syncPolicy).toEqual({
+      automated: { prune: true },
+      syncOptions: ['CreateNamespace=true']
+    })
+    // The patch's destination map merges over the template's: server stays.
+    expect(prod.spec.destination).toEqual({ server: 'https://x', namespace: 'canary-prod' })
+    expect(dev.spec.syncPolicy).toBeUndefined()
+    expect(dev.spec.destination).toEqual({ server: 'https://y', namespace: 'gb-dev' })
+  })
+
+  it('cannot change the project (Argo CD restores it)', () => {
+    const { applications } = patched('spec: { project: admin }')
+    const app = applications.get('prod-guestbook')?.object as unknown as {
+      spec: { project: string }
+    }
+    expect(app.spec.project).toBe('default')
+  })
+
+  it('refuses strategic merge directives by name', () => {
+    const { applications, report } = patched('spec:\n  $patch: replace')
+    expect(applications.size).toBe(0)
+    expect(report.findings.map(f => `${f.kind}: ${f.message}`)).toEqual([
+      'unsupported: templatePatch directive $patch is not supported'
+    ])
+  })
+})

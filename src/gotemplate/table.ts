@@ -7,6 +7,7 @@ import { ENCODING_FUNCS } from './sprig/encoding.js'
 import { LIST_FUNCS } from './sprig/lists.js'
 import { MATH_FUNCS } from './sprig/math.js'
 import { REFLECT_FUNCS } from './sprig/reflect.js'
+import { REGEX_FUNCS } from './sprig/regex.js'
 import { STRING_FUNCS } from './sprig/strings.js'
 
 // Every name of Sprig v3.3's GenericFuncMap (the map Argo CD v3.5 starts from), with what
@@ -69,19 +70,6 @@ const NOT_SUPPORTED: Record<string, string> = {
   decryptAES: 'not implemented',
   semver: 'returns a Go object with methods, which hydrate does not model',
   semverCompare: 'semver constraints are not implemented',
-  regexFindAll: "needs match positions, which hydrate's linear-time RE2 matcher does not give",
-  mustRegexFindAll: "needs match positions, which hydrate's linear-time RE2 matcher does not give",
-  regexFind: "needs match positions, which hydrate's linear-time RE2 matcher does not give",
-  mustRegexFind: "needs match positions, which hydrate's linear-time RE2 matcher does not give",
-  regexReplaceAll: "needs match positions, which hydrate's linear-time RE2 matcher does not give",
-  mustRegexReplaceAll:
-    "needs match positions, which hydrate's linear-time RE2 matcher does not give",
-  regexReplaceAllLiteral:
-    "needs match positions, which hydrate's linear-time RE2 matcher does not give",
-  mustRegexReplaceAllLiteral:
-    "needs match positions, which hydrate's linear-time RE2 matcher does not give",
-  regexSplit: "needs match positions, which hydrate's linear-time RE2 matcher does not give",
-  mustRegexSplit: "needs match positions, which hydrate's linear-time RE2 matcher does not give",
   urlParse: "Go's net/url parsing is not implemented",
   urlJoin: "Go's net/url parsing is not implemented"
 }
@@ -97,6 +85,7 @@ export const FUNCTIONS: ReadonlyMap<string, GoFunc> = new Map<string, GoFunc>([
     ...DEFAULT_FUNCS,
     ...REFLECT_FUNCS,
     ...ENCODING_FUNCS,
+    ...REGEX_FUNCS,
     ...LIST_FUNCS,
     ...DICT_FUNCS,
     ...ARGO_FUNCS

@@ -351,6 +351,21 @@ const edges = [
   '{{ println }}|{{ print }}|{{ printf "" }}'
 ]
 
+const regexes = [
+  '{{ regexFind "[a-z]+-[a-z]+" .path.path }}|{{ regexFind "x+" "abc" }}',
+  '{{ regexFindAll "[a-z]" "a1b2c3" -1 }}|{{ regexFindAll "[a-z]" "a1b2c3" 2 }}|{{ regexFindAll "z" "abc" -1 }}',
+  '{{ regexFindAll "a*" "baaab" -1 }}|{{ regexFindAll "" "abc" -1 }}',
+  '{{ regexReplaceAll "[^a-z0-9-]" (lower .mixed) "-" }}',
+  '{{ regexReplaceAll "(\\\\w+)-(\\\\w+)" .path.basename "${2}_$1" }}|{{ regexReplaceAll "a(x*)b" "-ab-axxb-" "$1W" }}|{{ regexReplaceAll "a(x*)b" "-ab-axxb-" "${1}W" }}',
+  '{{ regexReplaceAll "(?P<first>\\\\w+) (?P<second>\\\\w+)" .name "$second $first $$" }}',
+  '{{ regexReplaceAll "a*" "baaac" "-" }}|{{ regexReplaceAll "" "abc" "-" }}|{{ regexReplaceAll "^" "abc" ">" }}',
+  '{{ regexReplaceAllLiteral "a(x*)b" "-ab-axxb-" "${1}" }}',
+  '{{ regexSplit "," .csv -1 }}|{{ regexSplit "," .csv 2 }}|{{ regexSplit "z*" "abc" -1 }}|{{ regexSplit "," "" -1 }}|{{ regexSplit "," "a" 0 }}',
+  '{{ regexFind "(?i)HELLO" .name }}|{{ regexFind "\\\\bwor" .name }}|{{ regexFind "(?m)^line2$" .multi }}|{{ regexFind "o." .unicode }}',
+  '{{ regexReplaceAll "(a|ab)(c|bcd)(d*)" "abcd" "[$1|$2|$3]" }}|{{ regexFind "a+?" "aaa" }}|{{ regexFind "(a+)(b)?" "aaac" }}',
+  '{{ mustRegexFind "b+" "abbc" }}|{{ mustRegexFindAll "b" "abcb" -1 }}|{{ mustRegexReplaceAll "b" "abc" "x" }}|{{ mustRegexReplaceAllLiteral "b" "abc" "$1" }}|{{ mustRegexSplit "b" "abc" -1 }}'
+]
+
 const yaml: HelmCase[] = [
   {
     template: '{{ toYaml .values }}',
@@ -405,7 +420,8 @@ export const CASES: HelmCase[] = [
     ...lists,
     ...dicts,
     ...mustForms,
-    ...edges
+    ...edges,
+    ...regexes
   ].map(template => ({ template })),
   ...yaml
 ]
@@ -443,5 +459,7 @@ export const ERROR_CASES: string[] = [
   '{{ (1).x }}',
   'line1\n{{ .l.x }}',
   '{{ slice .l 2 1 }}',
-  '{{ dig "a" .m }}'
+  '{{ dig "a" .m }}',
+  '{{ mustRegexFind "(" "x" }}',
+  '{{ regexReplaceAll "[" "x" "y" }}'
 ]

@@ -167,8 +167,8 @@ describe('what hydrate refuses', () => {
     }
   )
   it('an unsupported Sprig function, by name, only when it runs', () => {
-    expect(failure(() => render('{{ regexReplaceAll "a" .x "b" }}', { x: 'a' }))).toMatch(
-      /^template function regexReplaceAll is not supported \(/
+    expect(failure(() => render('{{ semverCompare "^1.2" .x }}', { x: '1.2.3' }))).toBe(
+      'template function semverCompare is not supported (semver constraints are not implemented)'
     )
     expect(render('{{ if false }}{{ now }}{{ end }}ok')).toBe('ok')
   })
@@ -201,6 +201,24 @@ describe('work bounds (a template from a pull request)', () => {
       /^template list length 100001 is over hydrate's limit of 100000/
     )
     expect(failure(() => render('{{ seq 10000000 }}'))).toMatch(/^template list length/)
+  })
+  it('regexes in linear time: a pattern that backtracks for ever elsewhere', () => {
+    const text = `${'a'.repeat(5000)}!`
+    expect(render('{{ regexReplaceAll "(a+)+$" .t "x" }}', { t: text })).toBe(text)
+    expect(render('{{ regexMatch "(a|aa)*b" .t }}', { t: text })).toBe('false')
+  })
+  it('regex work over all the searches of one call', () => {
+    // Each `a` starts a thread that runs to the end looking for `b`: quadratic in the text.
+    expect(
+      failure(() => render('{{ regexFindAll "a.*b|a" .t -1 }}', { t: 'a'.repeat(20000) }))
+    ).toMatch(/^template regex work is over hydrate's limit of 10000000 steps/)
+  })
+  it('regex work (text × program)', () => {
+    expect(
+      failure(() =>
+        render('{{ regexFind "(a|b|c|d|e|f|g|h){50}z" .t }}', { t: 'ab'.repeat(200000) })
+      )
+    ).toMatch(/^template regex work \(text × program\) \d+ is over hydrate's limit/)
   })
   it('template recursion (Go allows 100000)', () => {
     expect(

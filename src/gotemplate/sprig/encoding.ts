@@ -88,7 +88,7 @@ function regex(pattern: string): RE2JS {
   try {
     return new RE2JS(pattern)
   } catch (error) {
-    throw new Error(`error parsing regexp: ${(error as Error).message}`)
+    throw new Error((error as Error).message)
   }
 }
 

@@ -8,6 +8,8 @@ export const LIMITS = {
   steps: 200_000,
   /** Bytes one template execution (or one function result) may produce. */
   outputBytes: 1 << 20,
+  /** Nested parentheses and if/range/with blocks in one template. */
+  nesting: 200,
   /** Nested `template` calls. */
   depth: 64,
   /** Elements a list function (until, seq, repeat count, chunk) may produce. */
@@ -19,4 +21,23 @@ export function refuseOver(what: string, size: number, limit: number): void {
     throw new TemplateRefusedError(
       `template ${what} ${size} is over hydrate's limit of ${limit} (a template from a pull request must stay cheap to render)`
     )
+}
+
+/**
+ * A guard for nested parentheses and if/range/with blocks while parsing: Go stops at 10000; a
+ * deeper tree would overflow our stack first, so a pull request's template is bounded lower.
+ */
+export function nesting(): <T>(inner: () => T) => T {
+  let depth = 0
+  return <T>(inner: () => T): T => {
+    if (++depth > LIMITS.nesting)
+      throw new TemplateRefusedError(
+        `template nests expressions and blocks deeper than ${LIMITS.nesting} (hydrate's bound for a template from a pull request)`
+      )
+    try {
+      return inner()
+    } finally {
+      depth--
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import { TemplateParseError } from './errors.js'
+import { nesting } from './limits.js'
 import { Cursor, tokenString } from './cursor.js'
 import { lex, type Token } from './lexer.js'
 import {
@@ -40,6 +41,7 @@ export function parseTemplate(
   const { peek, next, backup, nextNonSpace, peekNonSpace } = cursor
   let vars = ['$']
   let rangeDepth = 0
+  const nest = nesting()
   const defines = new Map<string, ListNode>()
 
   let errorLine = 1
@@ -123,6 +125,9 @@ export function parseTemplate(
   }
 
   function control(context: 'if' | 'range' | 'with'): Node {
+    return nest(() => controlBody(context))
+  }
+  function controlBody(context: 'if' | 'range' | 'with'): Node {
     const mark = vars.length
     const pipe = pipeline(context, 'rightDelim')
     if (context === 'range') rangeDepth++
@@ -185,6 +190,9 @@ export function parseTemplate(
   }
 
   function pipeline(context: string, end: 'rightDelim' | 'rightParen'): PipeNode {
+    return nest(() => pipelineBody(context, end))
+  }
+  function pipelineBody(context: string, end: 'rightDelim' | 'rightParen'): PipeNode {
     const first = peekNonSpace()
     const pipe: PipeNode = {
       type: 'pipe',
@@ -312,16 +320,12 @@ export function parseTemplate(
     return undefined
   }
 
-  function unquote(token: Token): string {
-    const text = unquoteGo(token.value)
-    if (text === undefined) fail('invalid syntax')
-    return text as string
-  }
+  const unquote = (token: Token): string => unquoteGo(token.value) ?? fail('invalid syntax')
 
   function numberNode(token: Token): NumberNode {
-    const node = parseNumber(token.value)
-    if (!node) fail(`illegal number syntax: ${JSON.stringify(token.value)}`)
-    return { ...(node as Omit<NumberNode, 'pos'>), pos: token.pos }
+    const node =
+      parseNumber(token.value) ?? fail(`illegal number syntax: ${JSON.stringify(token.value)}`)
+    return { ...node, pos: token.pos }
   }
 
   // The top level: text, actions and `define`s.

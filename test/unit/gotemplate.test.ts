@@ -220,6 +220,15 @@ describe('work bounds (a template from a pull request)', () => {
       )
     ).toMatch(/^template regex work \(text × program\) \d+ is over hydrate's limit/)
   })
+  it('nesting depth of expressions and blocks (Go allows 10000)', () => {
+    expect(render(`{{ ${'('.repeat(150)}1${')'.repeat(150)} }}`)).toBe('1')
+    expect(failure(() => render(`{{ ${'('.repeat(5000)}1${')'.repeat(5000)} }}`))).toMatch(
+      /^template nests expressions and blocks deeper than 200/
+    )
+    expect(
+      failure(() => render(`${'{{ if 1 }}'.repeat(5000)}x${'{{ end }}'.repeat(5000)}`))
+    ).toMatch(/^template nests expressions and blocks deeper than 200/)
+  })
   it('template recursion (Go allows 100000)', () => {
     expect(
       failure(() => render('{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" . }}'))

@@ -13,6 +13,8 @@ import { getErrorMessage } from '../errors.js'
 // runs it (applicationset/utils/utils.go): a clone of the template named `base` with the
 // Sprig and Argo CD functions, goTemplateOptions applied, executed with the parameter set.
 
+const MUTATING = /\b(set|unset|merge|mergeOverwrite|mustMerge|mustMergeOverwrite)\b/
+
 /** A function hydrate refuses to run (not deterministic, or not supported). */
 export class RefusedTemplate extends Error {}
 
@@ -33,9 +35,11 @@ export function renderGoString(
   params: Record<string, unknown>,
   missingKey: MissingKey
 ): string {
-  // Each string gets its own copy: `set` and `unset` change the map they are given, and Argo CD
-  // reuses one map across fields in Go's random map order.
-  const data = structuredClone(params) as GoValue
+  // Text without an action is its own output.
+  if (!text.includes('{{')) return text
+  // A string that may change the parameters (`set`, `unset`, `merge…`) gets its own copy:
+  // Argo CD reuses one map across fields, in Go's random map order.
+  const data = (MUTATING.test(text) ? structuredClone(params) : params) as GoValue
   try {
     return renderGoTemplate(text, data, { name: 'base', missingKey })
   } catch (error) {

@@ -64,8 +64,6 @@ const NOT_SUPPORTED: Record<string, string> = {
   toDate: 'Go time values are not implemented',
   mustToDate: 'Go time values are not implemented',
   unixEpoch: 'Go time values are not implemented',
-  snakecase: 'xstrings word splitting is not implemented',
-  kebabcase: 'xstrings word splitting is not implemented',
   derivePassword: 'not implemented',
   decryptAES: 'not implemented',
   semver: 'returns a Go object with methods, which hydrate does not model',

@@ -351,6 +351,14 @@ const edges = [
   '{{ println }}|{{ print }}|{{ printf "" }}'
 ]
 
+const cases = [
+  '{{ snakecase "FirstName" }} {{ snakecase "HTTPServer" }} {{ snakecase "NoHTTPS" }} {{ snakecase "GO_PATH" }} {{ snakecase "GO PATH" }}',
+  '{{ snakecase "http2xx" }} {{ snakecase "HTTP20xOK" }} {{ snakecase "Duration2m3s" }} {{ snakecase "Bld4Floor3rd" }}',
+  '{{ kebabcase "FirstName" }} {{ kebabcase "HTTPServer" }} {{ kebabcase "GO-PATH" }} {{ kebabcase .mixed }} {{ kebabcase .name }}',
+  '{{ snakecase "a.b" }} {{ snakecase "x__y" }} {{ snakecase "ABC" }} {{ snakecase "aB" }} {{ snakecase "-A-" }} {{ kebabcase "Hello, World!" }}',
+  '{{ snakecase "v1.2.3" }} {{ kebabcase "myApp_v2Beta" }} {{ snakecase "élan Vital" }} {{ kebabcase "" }}'
+]
+
 const regexes = [
   '{{ regexFind "[a-z]+-[a-z]+" .path.path }}|{{ regexFind "x+" "abc" }}',
   '{{ regexFindAll "[a-z]" "a1b2c3" -1 }}|{{ regexFindAll "[a-z]" "a1b2c3" 2 }}|{{ regexFindAll "z" "abc" -1 }}',
@@ -421,7 +429,8 @@ export const CASES: HelmCase[] = [
     ...dicts,
     ...mustForms,
     ...edges,
-    ...regexes
+    ...regexes,
+    ...cases
   ].map(template => ({ template })),
   ...yaml
 ]

@@ -2,6 +2,7 @@ import { printV, sprintf } from '../format.js'
 import { goQuote } from '../quote.js'
 import { fixed, type GoFunc, variadic } from '../funcs.js'
 import { LIMITS, refuseOver } from '../limits.js'
+import { camelCaseToLowerCase } from './xstrings.js'
 import { type GoValue, typed } from '../values.js'
 
 // Sprig's string functions (strings.go, and the goutils/xstrings helpers it calls), byte for
@@ -260,6 +261,8 @@ export const STRING_FUNCS: Record<string, GoFunc> = {
   initials: s1(initials),
   swapcase: s1(swapcase),
   camelcase: s1(camelcase),
+  snakecase: s1(s => camelCaseToLowerCase(s, '_')),
+  kebabcase: s1(s => camelCaseToLowerCase(s, '-')),
   wrap: fixed(['int', 'string'], (l: bigint, s: string) => wrap(l, s)),
   wrapWith: fixed(['int', 'string', 'string'], (l: bigint, sep: string, s: string) =>
     wrap(l, s, sep, true)

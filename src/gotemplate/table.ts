@@ -8,6 +8,7 @@ import { LIST_FUNCS } from './sprig/lists.js'
 import { MATH_FUNCS } from './sprig/math.js'
 import { REFLECT_FUNCS } from './sprig/reflect.js'
 import { REGEX_FUNCS } from './sprig/regex.js'
+import { SEMVER_FUNCS } from './sprig/semver.js'
 import { STRING_FUNCS } from './sprig/strings.js'
 
 // Every name of Sprig v3.3's GenericFuncMap (the map Argo CD v3.5 starts from), with what
@@ -67,7 +68,6 @@ const NOT_SUPPORTED: Record<string, string> = {
   derivePassword: 'not implemented',
   decryptAES: 'not implemented',
   semver: 'returns a Go object with methods, which hydrate does not model',
-  semverCompare: 'semver constraints are not implemented',
   urlParse: "Go's net/url parsing is not implemented",
   urlJoin: "Go's net/url parsing is not implemented"
 }
@@ -84,6 +84,7 @@ export const FUNCTIONS: ReadonlyMap<string, GoFunc> = new Map<string, GoFunc>([
     ...REFLECT_FUNCS,
     ...ENCODING_FUNCS,
     ...REGEX_FUNCS,
+    ...SEMVER_FUNCS,
     ...LIST_FUNCS,
     ...DICT_FUNCS,
     ...ARGO_FUNCS

@@ -359,6 +359,30 @@ const cases = [
   '{{ snakecase "v1.2.3" }} {{ kebabcase "myApp_v2Beta" }} {{ snakecase "élan Vital" }} {{ kebabcase "" }}'
 ]
 
+const semvers = [
+  '{{ semverCompare ">=1.2.0" "1.2.3" }} {{ semverCompare ">=1.2.0" "v1.2.3" }} {{ semverCompare ">=1.2.0" "1.2" }} {{ semverCompare ">=1.2.0" "2.0.0" }} {{ semverCompare ">=1.2.0" "1.2.3-beta.1" }} {{ semverCompare ">=1.2.0" "0.2.5" }} {{ semverCompare ">=1.2.0" "0.0.3" }} {{ semverCompare ">=1.2.0" "1.10.0" }} {{ semverCompare ">=1.2.0" "3" }}',
+  '{{ semverCompare "^1.2" "1.2.3" }} {{ semverCompare "^1.2" "v1.2.3" }} {{ semverCompare "^1.2" "1.2" }} {{ semverCompare "^1.2" "2.0.0" }} {{ semverCompare "^1.2" "1.2.3-beta.1" }} {{ semverCompare "^1.2" "0.2.5" }} {{ semverCompare "^1.2" "0.0.3" }} {{ semverCompare "^1.2" "1.10.0" }} {{ semverCompare "^1.2" "3" }}',
+  '{{ semverCompare "~1.2.0" "1.2.3" }} {{ semverCompare "~1.2.0" "v1.2.3" }} {{ semverCompare "~1.2.0" "1.2" }} {{ semverCompare "~1.2.0" "2.0.0" }} {{ semverCompare "~1.2.0" "1.2.3-beta.1" }} {{ semverCompare "~1.2.0" "0.2.5" }} {{ semverCompare "~1.2.0" "0.0.3" }} {{ semverCompare "~1.2.0" "1.10.0" }} {{ semverCompare "~1.2.0" "3" }}',
+  '{{ semverCompare "1.2.x" "1.2.3" }} {{ semverCompare "1.2.x" "v1.2.3" }} {{ semverCompare "1.2.x" "1.2" }} {{ semverCompare "1.2.x" "2.0.0" }} {{ semverCompare "1.2.x" "1.2.3-beta.1" }} {{ semverCompare "1.2.x" "0.2.5" }} {{ semverCompare "1.2.x" "0.0.3" }} {{ semverCompare "1.2.x" "1.10.0" }} {{ semverCompare "1.2.x" "3" }}',
+  '{{ semverCompare ">1.2" "1.2.3" }} {{ semverCompare ">1.2" "v1.2.3" }} {{ semverCompare ">1.2" "1.2" }} {{ semverCompare ">1.2" "2.0.0" }} {{ semverCompare ">1.2" "1.2.3-beta.1" }} {{ semverCompare ">1.2" "0.2.5" }} {{ semverCompare ">1.2" "0.0.3" }} {{ semverCompare ">1.2" "1.10.0" }} {{ semverCompare ">1.2" "3" }}',
+  '{{ semverCompare "<2" "1.2.3" }} {{ semverCompare "<2" "v1.2.3" }} {{ semverCompare "<2" "1.2" }} {{ semverCompare "<2" "2.0.0" }} {{ semverCompare "<2" "1.2.3-beta.1" }} {{ semverCompare "<2" "0.2.5" }} {{ semverCompare "<2" "0.0.3" }} {{ semverCompare "<2" "1.10.0" }} {{ semverCompare "<2" "3" }}',
+  '{{ semverCompare "!=1.2.3" "1.2.3" }} {{ semverCompare "!=1.2.3" "v1.2.3" }} {{ semverCompare "!=1.2.3" "1.2" }} {{ semverCompare "!=1.2.3" "2.0.0" }} {{ semverCompare "!=1.2.3" "1.2.3-beta.1" }} {{ semverCompare "!=1.2.3" "0.2.5" }} {{ semverCompare "!=1.2.3" "0.0.3" }} {{ semverCompare "!=1.2.3" "1.10.0" }} {{ semverCompare "!=1.2.3" "3" }}',
+  '{{ semverCompare "=1.2.3" "1.2.3" }} {{ semverCompare "=1.2.3" "v1.2.3" }} {{ semverCompare "=1.2.3" "1.2" }} {{ semverCompare "=1.2.3" "2.0.0" }} {{ semverCompare "=1.2.3" "1.2.3-beta.1" }} {{ semverCompare "=1.2.3" "0.2.5" }} {{ semverCompare "=1.2.3" "0.0.3" }} {{ semverCompare "=1.2.3" "1.10.0" }} {{ semverCompare "=1.2.3" "3" }}',
+  '{{ semverCompare "^0.2.3" "1.2.3" }} {{ semverCompare "^0.2.3" "v1.2.3" }} {{ semverCompare "^0.2.3" "1.2" }} {{ semverCompare "^0.2.3" "2.0.0" }} {{ semverCompare "^0.2.3" "1.2.3-beta.1" }} {{ semverCompare "^0.2.3" "0.2.5" }} {{ semverCompare "^0.2.3" "0.0.3" }} {{ semverCompare "^0.2.3" "1.10.0" }} {{ semverCompare "^0.2.3" "3" }}',
+  '{{ semverCompare "^0.0.3" "1.2.3" }} {{ semverCompare "^0.0.3" "v1.2.3" }} {{ semverCompare "^0.0.3" "1.2" }} {{ semverCompare "^0.0.3" "2.0.0" }} {{ semverCompare "^0.0.3" "1.2.3-beta.1" }} {{ semverCompare "^0.0.3" "0.2.5" }} {{ semverCompare "^0.0.3" "0.0.3" }} {{ semverCompare "^0.0.3" "1.10.0" }} {{ semverCompare "^0.0.3" "3" }}',
+  '{{ semverCompare "~1" "1.2.3" }} {{ semverCompare "~1" "v1.2.3" }} {{ semverCompare "~1" "1.2" }} {{ semverCompare "~1" "2.0.0" }} {{ semverCompare "~1" "1.2.3-beta.1" }} {{ semverCompare "~1" "0.2.5" }} {{ semverCompare "~1" "0.0.3" }} {{ semverCompare "~1" "1.10.0" }} {{ semverCompare "~1" "3" }}',
+  '{{ semverCompare "1.2 - 1.4.5" "1.2.3" }} {{ semverCompare "1.2 - 1.4.5" "v1.2.3" }} {{ semverCompare "1.2 - 1.4.5" "1.2" }} {{ semverCompare "1.2 - 1.4.5" "2.0.0" }} {{ semverCompare "1.2 - 1.4.5" "1.2.3-beta.1" }} {{ semverCompare "1.2 - 1.4.5" "0.2.5" }} {{ semverCompare "1.2 - 1.4.5" "0.0.3" }} {{ semverCompare "1.2 - 1.4.5" "1.10.0" }} {{ semverCompare "1.2 - 1.4.5" "3" }}',
+  '{{ semverCompare ">=1.0 <1.3 || 2.x" "1.2.3" }} {{ semverCompare ">=1.0 <1.3 || 2.x" "v1.2.3" }} {{ semverCompare ">=1.0 <1.3 || 2.x" "1.2" }} {{ semverCompare ">=1.0 <1.3 || 2.x" "2.0.0" }} {{ semverCompare ">=1.0 <1.3 || 2.x" "1.2.3-beta.1" }} {{ semverCompare ">=1.0 <1.3 || 2.x" "0.2.5" }} {{ semverCompare ">=1.0 <1.3 || 2.x" "0.0.3" }} {{ semverCompare ">=1.0 <1.3 || 2.x" "1.10.0" }} {{ semverCompare ">=1.0 <1.3 || 2.x" "3" }}',
+  '{{ semverCompare "*" "1.2.3" }} {{ semverCompare "*" "v1.2.3" }} {{ semverCompare "*" "1.2" }} {{ semverCompare "*" "2.0.0" }} {{ semverCompare "*" "1.2.3-beta.1" }} {{ semverCompare "*" "0.2.5" }} {{ semverCompare "*" "0.0.3" }} {{ semverCompare "*" "1.10.0" }} {{ semverCompare "*" "3" }}',
+  '{{ semverCompare ">=1.2.3-alpha" "1.2.3" }} {{ semverCompare ">=1.2.3-alpha" "v1.2.3" }} {{ semverCompare ">=1.2.3-alpha" "1.2" }} {{ semverCompare ">=1.2.3-alpha" "2.0.0" }} {{ semverCompare ">=1.2.3-alpha" "1.2.3-beta.1" }} {{ semverCompare ">=1.2.3-alpha" "0.2.5" }} {{ semverCompare ">=1.2.3-alpha" "0.0.3" }} {{ semverCompare ">=1.2.3-alpha" "1.10.0" }} {{ semverCompare ">=1.2.3-alpha" "3" }}',
+  '{{ semverCompare "<=1.2" "1.2.3" }} {{ semverCompare "<=1.2" "v1.2.3" }} {{ semverCompare "<=1.2" "1.2" }} {{ semverCompare "<=1.2" "2.0.0" }} {{ semverCompare "<=1.2" "1.2.3-beta.1" }} {{ semverCompare "<=1.2" "0.2.5" }} {{ semverCompare "<=1.2" "0.0.3" }} {{ semverCompare "<=1.2" "1.10.0" }} {{ semverCompare "<=1.2" "3" }}',
+  '{{ semverCompare ">1.x" "1.2.3" }} {{ semverCompare ">1.x" "v1.2.3" }} {{ semverCompare ">1.x" "1.2" }} {{ semverCompare ">1.x" "2.0.0" }} {{ semverCompare ">1.x" "1.2.3-beta.1" }} {{ semverCompare ">1.x" "0.2.5" }} {{ semverCompare ">1.x" "0.0.3" }} {{ semverCompare ">1.x" "1.10.0" }} {{ semverCompare ">1.x" "3" }}',
+  '{{ semverCompare "~>1.2" "1.2.3" }} {{ semverCompare "~>1.2" "v1.2.3" }} {{ semverCompare "~>1.2" "1.2" }} {{ semverCompare "~>1.2" "2.0.0" }} {{ semverCompare "~>1.2" "1.2.3-beta.1" }} {{ semverCompare "~>1.2" "0.2.5" }} {{ semverCompare "~>1.2" "0.0.3" }} {{ semverCompare "~>1.2" "1.10.0" }} {{ semverCompare "~>1.2" "3" }}',
+  '{{ semverCompare "=>1.0, =<1.9" "1.2.3" }} {{ semverCompare "=>1.0, =<1.9" "v1.2.3" }} {{ semverCompare "=>1.0, =<1.9" "1.2" }} {{ semverCompare "=>1.0, =<1.9" "2.0.0" }} {{ semverCompare "=>1.0, =<1.9" "1.2.3-beta.1" }} {{ semverCompare "=>1.0, =<1.9" "0.2.5" }} {{ semverCompare "=>1.0, =<1.9" "0.0.3" }} {{ semverCompare "=>1.0, =<1.9" "1.10.0" }} {{ semverCompare "=>1.0, =<1.9" "3" }}',
+  '{{ semverCompare "!=1.2.x" "1.2.3" }} {{ semverCompare "!=1.2.x" "v1.2.3" }} {{ semverCompare "!=1.2.x" "1.2" }} {{ semverCompare "!=1.2.x" "2.0.0" }} {{ semverCompare "!=1.2.x" "1.2.3-beta.1" }} {{ semverCompare "!=1.2.x" "0.2.5" }} {{ semverCompare "!=1.2.x" "0.0.3" }} {{ semverCompare "!=1.2.x" "1.10.0" }} {{ semverCompare "!=1.2.x" "3" }}',
+  '{{ semverCompare ">= 1.2, < 2.0.0" "1.2.3" }} {{ semverCompare ">= 1.2, < 2.0.0" "v1.2.3" }} {{ semverCompare ">= 1.2, < 2.0.0" "1.2" }} {{ semverCompare ">= 1.2, < 2.0.0" "2.0.0" }} {{ semverCompare ">= 1.2, < 2.0.0" "1.2.3-beta.1" }} {{ semverCompare ">= 1.2, < 2.0.0" "0.2.5" }} {{ semverCompare ">= 1.2, < 2.0.0" "0.0.3" }} {{ semverCompare ">= 1.2, < 2.0.0" "1.10.0" }} {{ semverCompare ">= 1.2, < 2.0.0" "3" }}'
+]
+
 const regexes = [
   '{{ regexFind "[a-z]+-[a-z]+" .path.path }}|{{ regexFind "x+" "abc" }}',
   '{{ regexFindAll "[a-z]" "a1b2c3" -1 }}|{{ regexFindAll "[a-z]" "a1b2c3" 2 }}|{{ regexFindAll "z" "abc" -1 }}',
@@ -432,7 +456,15 @@ export const CASES: HelmCase[] = [
     ...regexes,
     ...cases
   ].map(template => ({ template })),
+  ...semvers.map(template => ({ template, newerThanHelm3: true as const })),
   ...yaml
+]
+
+/** Failing cases that need Argo CD's library versions (semver v3.4): helm 4 only. */
+export const NEWER_ERROR_CASES = [
+  '{{ semverCompare ">=1.2" "not-a-version" }}',
+  '{{ semverCompare "=>>1.2" "1.2.3" }}',
+  '{{ semverCompare ">=1.2" "1.2.3-01" }}'
 ]
 
 /** Cases that fail: Go's error text, compared with the same template file run by helm. */

@@ -14,6 +14,11 @@ export interface HelmCase {
   template: string
   /** Where helm's function map differs from Argo CD's for this case, and what we assert. */
   note?: string
+  /**
+   * Helm 3.18 bundles an older library than Argo CD v3.5 for this case (Masterminds/semver
+   * v3.3 against v3.4): compared with helm 4 only, which bundles Argo CD's version.
+   */
+  newerThanHelm3?: true
 }
 
 const CHART = 'apiVersion: v2\nname: cases\nversion: 0.1.0\n'

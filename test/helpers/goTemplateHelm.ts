@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
-import path from 'node:path'
 import { parse } from 'yaml'
 import { tempDir, writeFiles } from './repo.js'
 
@@ -77,8 +76,4 @@ export function helmError(helm: string, template: string, params: unknown): stri
   const split = /^Error: (\S+:\d+:\d+)\n\s+executing (".*?" at <.*?>):\n\s+(.*)$/s.exec(text)
   if (split) return `template: ${split[1]}: executing ${split[2]}: ${split[3]}`
   return text.replace(/^Error: /, '')
-}
-
-export function chartPath(dir: string): string {
-  return path.join(dir, 'Chart.yaml')
 }

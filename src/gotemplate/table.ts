@@ -9,6 +9,7 @@ import { MATH_FUNCS } from './sprig/math.js'
 import { REFLECT_FUNCS } from './sprig/reflect.js'
 import { REGEX_FUNCS } from './sprig/regex.js'
 import { SEMVER_FUNCS } from './sprig/semver.js'
+import { URL_FUNCS } from './sprig/url.js'
 import { STRING_FUNCS } from './sprig/strings.js'
 
 // Every name of Sprig v3.3's GenericFuncMap (the map Argo CD v3.5 starts from), with what
@@ -67,9 +68,7 @@ const NOT_SUPPORTED: Record<string, string> = {
   unixEpoch: 'Go time values are not implemented',
   derivePassword: 'not implemented',
   decryptAES: 'not implemented',
-  semver: 'returns a Go object with methods, which hydrate does not model',
-  urlParse: "Go's net/url parsing is not implemented",
-  urlJoin: "Go's net/url parsing is not implemented"
+  semver: 'returns a Go object with methods, which hydrate does not model'
 }
 
 const REMOVED_BY_ARGO = ['env', 'expandenv', 'getHostByName']
@@ -85,6 +84,7 @@ export const FUNCTIONS: ReadonlyMap<string, GoFunc> = new Map<string, GoFunc>([
     ...ENCODING_FUNCS,
     ...REGEX_FUNCS,
     ...SEMVER_FUNCS,
+    ...URL_FUNCS,
     ...LIST_FUNCS,
     ...DICT_FUNCS,
     ...ARGO_FUNCS

@@ -179,3 +179,16 @@ export const yaml: HelmCase[] = [
   { template: '{{ toYaml 1.5 }}|{{ toYaml .t }}|{{ toYaml .nul }}|{{ toYaml (list) }}' },
   { template: '{{ toYaml (dict "é" "ü" "k" "✓ check") }}' }
 ]
+
+export const urls = [
+  '{{ urlParse "https://kubernetes.default.svc" }}',
+  '{{ urlParse "https://user:p%40ss@Example.COM:6443/api/v1?x=1&y=2#frag ment" }}',
+  '{{ urlParse "http://[::1]:8080/a%20b" }}',
+  '{{ urlParse "mailto:someone@example.com" }}',
+  '{{ urlParse "/just/a/path?q" }}',
+  '{{ urlParse "ssh://git@host/x" }}',
+  '{{ urlParse "https://host/a b" }}',
+  '{{ urlParse "HTTPS://Host.example:443" }}',
+  '{{ (urlParse .cluster.server).hostname }}|{{ urlJoin (dict "scheme" "https" "host" "example.com:8443" "path" "/a b/c" "query" "x=1" "fragment" "f g" "userinfo" "me:pw") }}',
+  '{{ urlJoin (dict "path" "a:b/c") }}|{{ urlJoin (dict "scheme" "mailto" "opaque" "x@y") }}|{{ urlJoin (dict) }}|{{ urlJoin (urlParse "https://u@h/p?q#f") }}'
+]

@@ -4,6 +4,7 @@ import {
   mustForms,
   regexes,
   semvers,
+  urls,
   yaml
 } from './goTemplateCaseGroups.js'
 import type { HelmCase } from './goTemplateHelm.js'
@@ -285,7 +286,8 @@ export const CASES: HelmCase[] = [
     ...mustForms,
     ...edges,
     ...regexes,
-    ...caseConversions
+    ...caseConversions,
+    ...urls
   ].map(template => ({ template })),
   ...semvers.map(template => ({ template, newerThanHelm3: true as const })),
   ...yaml
@@ -300,6 +302,10 @@ export const NEWER_ERROR_CASES = [
 
 /** Cases that fail: Go's error text, compared with the same template file run by helm. */
 export const ERROR_CASES: string[] = [
+  '{{ urlParse "http://h:port/" }}',
+  '{{ urlParse ":x" }}',
+  '{{ urlParse "git@github.com:org/repo.git" }}',
+  '{{ urlJoin (dict "host" 1) }}',
   '{{ .name.x }}',
   '{{ slice "hello" 1 3 }}',
   '{{ first .nul }}',

@@ -61,27 +61,47 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
       else if (f === '0') spec.zero = true
       else break
     }
-    const number = (): number | undefined => {
-      if (format[i] === '*') {
-        i++
-        const arg = args[argIndex++]
-        return arg instanceof GoInt || typeof arg === 'bigint'
+    const tooLarge = (n: number) => n > 1e6 || n < -1e6
+    // `*` takes an int argument (fmt's intFromArg); a bad one is BADWIDTH / BADPREC.
+    const fromArg = (): number | undefined => {
+      i++
+      const arg = args[argIndex++]
+      const n =
+        arg instanceof GoInt || typeof arg === 'bigint'
           ? Number(arg instanceof GoInt ? arg.value : arg)
-          : undefined
+          : NaN
+      return Number.isNaN(n) || tooLarge(n) ? undefined : n
+    }
+    // fmt's parsenum: digits until the number is too large, then the rest of the format is lost.
+    const literal = (): number | undefined => {
+      let n: number | undefined
+      while (i < format.length && /[0-9]/.test(format[i] as string)) {
+        if (n !== undefined && tooLarge(n)) {
+          i = format.length
+          return undefined
+        }
+        n = (n ?? 0) * 10 + Number(format[i])
+        i++
       }
-      const m = /^[0-9]+/.exec(format.slice(i))
-      if (!m) return undefined
-      i += m[0].length
-      return Number(m[0])
+      return n
     }
-    spec.width = number()
-    if (spec.width !== undefined && spec.width < 0) {
-      spec.minus = true
-      spec.width = -spec.width
-    }
+    if (format[i] === '*') {
+      spec.width = fromArg()
+      if (spec.width === undefined) out += '%!(BADWIDTH)'
+      else if (spec.width < 0) {
+        spec.minus = true
+        spec.width = -spec.width
+      }
+    } else spec.width = literal()
     if (format[i] === '.') {
       i++
-      spec.precision = number() ?? 0
+      if (format[i] === '*') {
+        spec.precision = fromArg()
+        if (spec.precision === undefined || spec.precision < 0) {
+          spec.precision = undefined
+          out += '%!(BADPREC)'
+        }
+      } else spec.precision = literal() ?? 0
     }
     if (spec.minus) spec.zero = false
     const verb = String.fromCodePoint(format.codePointAt(i) ?? 0)

@@ -196,6 +196,26 @@ describe('work bounds (a template from a pull request)', () => {
       /^template repeat output \(bytes\) 2000000 is over/
     )
   })
+  it('functions whose output outgrows their input: indent, replace, wrapWith; printf widths as fmt caps them', () => {
+    const big = { t: 'a\n'.repeat(100000) }
+    expect(failure(() => render('{{ indent 100 .t }}', big))).toMatch(
+      /^template indent output \(bytes\) \d+ is over/
+    )
+    expect(failure(() => render('{{ replace "a" (repeat 100 "b") .t }}', big))).toMatch(
+      /^template replace output/
+    )
+    expect(failure(() => render('{{ wrapWith 1 (repeat 100 "b") .t }}', big))).toMatch(
+      /^template wrap output/
+    )
+    // fmt's parsenum and intFromArg (fmt/print.go), as Go prints them: past 1e6 a literal
+    // width loses the rest of the format; from `*` (or negative precision) it is BADWIDTH/BADPREC.
+    expect(render('{{ printf "%99999999d|%.99999999f" 1 1.5 }}')).toBe(
+      '%!(NOVERB)%!(EXTRA int=1, float64=1.5)'
+    )
+    expect(render('{{ printf "%*d|%.*f|%.*f|%*d|" 99999999 1 99999999 1.5 -2 1.5 "x" 1 }}')).toBe(
+      '%!(BADWIDTH)1|%!(BADPREC)1.500000|%!(BADPREC)1.500000|%!(BADWIDTH)1|'
+    )
+  })
   it('list sizes', () => {
     expect(failure(() => render('{{ until 10000000 | len }}'))).toMatch(
       /^template list length 100001 is over hydrate's limit of 100000/

@@ -121,6 +121,11 @@ function swapcase(s: string): string {
 /** goutils.WrapCustom(str, width, newLine, wrapLongWords). */
 function wrap(width: bigint, str: string, newLine = '\n', longWords = false): string {
   if (str === '') return ''
+  refuseOver(
+    'wrap output (bytes)',
+    bytes(str).length * (bytes(newLine).length + 1),
+    LIMITS.outputBytes
+  )
   const b = bytes(str)
   let length = Number(width)
   if (length < 1) length = 1
@@ -193,7 +198,12 @@ function repeat(count: bigint, s: string): string {
 }
 
 function indent(spaces: bigint, v: string): string {
-  refuseOver('indent width', Number(spaces), LIMITS.listLength)
+  const lines = v.split('\n').length
+  refuseOver(
+    'indent output (bytes)',
+    Math.max(0, Number(spaces)) * lines + bytes(v).length,
+    LIMITS.outputBytes
+  )
   const pad = ' '.repeat(Math.max(0, Number(spaces)))
   return pad + v.replaceAll('\n', `\n${pad}`)
 }
@@ -288,9 +298,15 @@ export const STRING_FUNCS: Record<string, GoFunc> = {
   }),
   indent: fixed(['int', 'string'], indent),
   nindent: fixed(['int', 'string'], (n: bigint, v: string) => `\n${indent(n, v)}`),
-  replace: fixed(['string', 'string', 'string'], (o: string, n: string, s: string) =>
-    o === '' ? goReplaceEmpty(s, n) : s.split(o).join(n)
-  ),
+  replace: fixed(['string', 'string', 'string'], (o: string, n: string, s: string) => {
+    const count = o === '' ? [...s].length + 1 : s.split(o).length - 1
+    refuseOver(
+      'replace output (bytes)',
+      count * bytes(n).length + bytes(s).length,
+      LIMITS.outputBytes
+    )
+    return o === '' ? goReplaceEmpty(s, n) : s.split(o).join(n)
+  }),
   plural: fixed(['string', 'string', 'int'], (one: string, many: string, n: bigint) =>
     n === 1n ? one : many
   ),

@@ -1,4 +1,5 @@
 import { formatGoFloat } from '../manifests/goScalars.js'
+import { checkSize } from './limits.js'
 import { goQuote, goQuoteRune } from './quote.js'
 import { GoInt, type GoValue, goType, isMap, sortedKeys } from './values.js'
 
@@ -25,6 +26,7 @@ export function sprint(args: readonly GoValue[]): string {
     const isString = typeof arg === 'string'
     if (i > 0 && !isString && typeof args[i - 1] !== 'string') out += ' '
     out += formatValue(arg, 'v', NO_FLAGS)
+    checkSize('print output', out.length)
   })
   return out
 }
@@ -119,6 +121,7 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
       continue
     }
     out += formatValue(args[argIndex++], verb, spec)
+    checkSize('printf output', out.length)
   }
   if (argIndex < args.length)
     out += `%!(EXTRA ${args
@@ -157,7 +160,13 @@ export function formatValue(value: GoValue, verb: string, spec: Spec): string {
   if (typeof value === 'bigint' || value instanceof GoInt)
     return formatInteger(typeof value === 'bigint' ? value : value.value, verb, spec, value)
   if (typeof value === 'number') return formatFloat(value, verb, spec)
-  const inner = (v: GoValue) => formatValue(v, verb, spec)
+  let size = 0
+  const inner = (v: GoValue) => {
+    const text = formatValue(v, verb, spec)
+    size += text.length + 1
+    checkSize('print output', size)
+    return text
+  }
   if (Array.isArray(value)) {
     if (spec.sharp && verb === 'v')
       return `${goType(value)}{${value.map(v => goSyntax(v)).join(', ')}}`

@@ -41,3 +41,11 @@ export function nesting(): <T>(inner: () => T) => T {
     }
   }
 }
+
+/** A string being built past the output bound: refused before it grows further. */
+export function checkSize(what: string, length: number): void {
+  if (length > LIMITS.outputBytes)
+    throw new TemplateRefusedError(
+      `template ${what} is over ${LIMITS.outputBytes} bytes (a template from a pull request must stay cheap to render)`
+    )
+}

@@ -1,5 +1,6 @@
 import { formatGoFloat, isBase60Float, resolvePlain } from '../manifests/goScalars.js'
 import { analyze, escape, goKeyLess, isBreak, isPrintable } from '../manifests/argoYamlScalars.js'
+import { checkSize } from './limits.js'
 import { GoInt, type GoValue, intValue, isMap } from './values.js'
 
 // sigs.k8s.io/yaml's Marshal, which Argo CD's toYaml (and helm's) calls: JSON first, then
@@ -32,6 +33,7 @@ class Emitter {
 
   private write(text: string): void {
     this.out += text
+    checkSize('toYaml output', this.out.length)
     const lastBreak = text.lastIndexOf('\n')
     this.column =
       lastBreak < 0 ? this.column + [...text].length : [...text.slice(lastBreak + 1)].length

@@ -216,6 +216,20 @@ describe('work bounds (a template from a pull request)', () => {
       '%!(BADWIDTH)1|%!(BADPREC)1.500000|%!(BADPREC)1.500000|%!(BADWIDTH)1|'
     )
   })
+  it('one large string many times: join, printf, toJson, toYaml stop at the bound', () => {
+    const many = `{{ $s := repeat 900000 "x" }}{{ $l := list ${'$s '.repeat(20)}}}`
+    for (const call of [
+      'join "" $l',
+      'printf "%v" $l',
+      '$l',
+      'toJson $l',
+      'toYaml $l',
+      'print $s $s'
+    ])
+      expect(failure(() => render(`${many}{{ ${call} }}`))).toMatch(
+        /^template (join|printf|JSON|toYaml|print) output is over 1048576 bytes/
+      )
+  })
   it('list sizes', () => {
     expect(failure(() => render('{{ until 10000000 | len }}'))).toMatch(
       /^template list length 100001 is over hydrate's limit of 100000/

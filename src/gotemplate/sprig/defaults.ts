@@ -1,4 +1,5 @@
 import { fixed, type GoFunc, variadic } from '../funcs.js'
+import { checkSize } from '../limits.js'
 import { GoInt, type GoValue, intValue, sortedKeys, typed } from '../values.js'
 import { empty } from './reflect.js'
 
@@ -48,14 +49,28 @@ export function marshalJson(
   if (typeof value === 'bigint' || value instanceof GoInt) return intValue(value).toString()
   const inner = indent ? `\n${indent.repeat(depth + 1)}` : ''
   const close = indent ? `\n${indent.repeat(depth)}` : ''
+  // Parts are counted as they are made: a list holding one large string many times must not
+  // build its whole text before the bound sees it.
+  let size = 0
+  const part = (text: string) => {
+    size += text.length + 1
+    checkSize('JSON output', size)
+    return text
+  }
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]'
-    return `[${value.map(v => inner + marshalJson(v, indent, escapeHTML, depth + 1)).join(',')}${close}]`
+    const items = value.map(v => part(inner + marshalJson(v, indent, escapeHTML, depth + 1)))
+    return `[${items.join(',')}${close}]`
   }
   const keys = sortedKeys(value)
   if (keys.length === 0) return '{}'
   const sep = indent ? ': ' : ':'
-  return `{${keys.map(k => `${inner}${jsonString(k, escapeHTML)}${sep}${marshalJson(value[k], indent, escapeHTML, depth + 1)}`).join(',')}${close}}`
+  const entries = keys.map(k =>
+    part(
+      `${inner}${jsonString(k, escapeHTML)}${sep}${marshalJson(value[k], indent, escapeHTML, depth + 1)}`
+    )
+  )
+  return `{${entries.join(',')}${close}}`
 }
 
 /** json.Unmarshal into interface{}: float64 numbers, maps of interface{}. */

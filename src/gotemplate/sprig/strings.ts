@@ -1,7 +1,7 @@
 import { printV, sprintf } from '../format.js'
 import { goQuote } from '../quote.js'
 import { fixed, type GoFunc, variadic } from '../funcs.js'
-import { LIMITS, refuseOver } from '../limits.js'
+import { checkSize, LIMITS, refuseOver } from '../limits.js'
 import { camelCaseToLowerCase } from './xstrings.js'
 import { type GoValue, typed } from '../values.js'
 
@@ -317,7 +317,14 @@ export const STRING_FUNCS: Record<string, GoFunc> = {
   splitn: fixed(['string', 'int', 'string'], (sep: string, n: bigint, s: string) =>
     splitMap(goSplit(s, sep, Number(n)))
   ),
-  join: fixed(['string', 'any'], (sep: string, v: GoValue) => strslice(v).join(sep)),
+  join: fixed(['string', 'any'], (sep: string, v: GoValue) => {
+    const parts = strslice(v)
+    checkSize(
+      'join output',
+      parts.reduce((n, p) => n + p.length + sep.length, 0)
+    )
+    return parts.join(sep)
+  }),
   sortAlpha: fixed(['any'], (v: GoValue) => {
     if (!Array.isArray(v)) return typed([strval(v)], '[]string')
     return typed(

@@ -1,4 +1,5 @@
 import { fixed, type GoFunc } from '../funcs.js'
+import { checkSize } from '../limits.js'
 import { typed } from '../values.js'
 import { compileRegex, type CompiledRegex, findAt, newBudget } from './regexVm.js'
 
@@ -88,6 +89,7 @@ function replaceAll(
     const [start, end] = match as [number, number]
     out += text(runes, lastEnd, start)
     if (end > lastEnd || start === 0) out += repl(regex, runes, match)
+    checkSize('regex replace output', out.length)
     lastEnd = end
     search = search + 1 > end ? search + 1 : end
   }

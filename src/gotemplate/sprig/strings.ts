@@ -280,18 +280,8 @@ export const STRING_FUNCS: Record<string, GoFunc> = {
   contains: s2((a, b) => b.includes(a)),
   hasPrefix: s2((a, b) => b.startsWith(a)),
   hasSuffix: s2((a, b) => b.endsWith(a)),
-  quote: variadic([], 'any', (...v: GoValue[]) =>
-    v
-      .filter(x => x !== null && x !== undefined)
-      .map(x => goQuote(strval(x)))
-      .join(' ')
-  ),
-  squote: variadic([], 'any', (...v: GoValue[]) =>
-    v
-      .filter(x => x !== null && x !== undefined)
-      .map(x => `'${printV(x)}'`)
-      .join(' ')
-  ),
+  quote: variadic([], 'any', (...v: GoValue[]) => joinQuoted(v, x => goQuote(strval(x)))),
+  squote: variadic([], 'any', (...v: GoValue[]) => joinQuoted(v, x => `'${printV(x)}'`)),
   cat: variadic([], 'any', (...v: GoValue[]) => {
     const items = v.filter(x => x !== null && x !== undefined)
     return sprintf('%v '.repeat(items.length).trim(), items)
@@ -332,6 +322,20 @@ export const STRING_FUNCS: Record<string, GoFunc> = {
       '[]string'
     )
   })
+}
+
+/** quote and squote: the non-nil arguments, each quoted, joined by spaces (bounded). */
+function joinQuoted(values: GoValue[], quoteOne: (v: GoValue) => string): string {
+  let size = 0
+  const parts = values
+    .filter(x => x !== null && x !== undefined)
+    .map(x => {
+      const text = quoteOne(x)
+      size += text.length + 1
+      checkSize('quote output', size)
+      return text
+    })
+  return parts.join(' ')
 }
 
 /** strings.Replace with an empty old string: the new one around every UTF-8 sequence. */

@@ -57,7 +57,13 @@ function slugify(...args: GoValue[]): string {
 
 /** sigs.k8s.io/yaml.Unmarshal: YAML 1.1 (go-yaml v2) to JSON, JSON to Go values. */
 function unmarshalYaml(text: string, into: 'map' | 'slice'): GoValue {
-  const doc = parseDocument(text, { version: '1.1', uniqueKeys: false })
+  // go-yaml v2 decoding into interface{} leaves timestamps as their text.
+  const doc = parseDocument(text, {
+    version: '1.1',
+    uniqueKeys: false,
+    customTags: tags =>
+      tags.filter(t => typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:timestamp')
+  })
   if (doc.errors.length > 0)
     throw new Error(`error converting YAML to JSON: yaml: ${doc.errors[0]?.message.split('\n')[0]}`)
   const value = jsonValue(doc.toJS({ maxAliasCount: 100 }) as unknown)

@@ -141,6 +141,19 @@ export const regexes = [
 
 export const yaml: HelmCase[] = [
   {
+    template:
+      '{{ fromYaml "a: yes\\nb: 010\\nc: 1e3\\nd: ~\\ne: 0x1F\\nf: on\\ng: 1.5\\nh: \\"quoted\\"\\ni: 12345678901234567890" }}'
+  },
+  {
+    template:
+      '{{ fromYaml "x: &a {k: v}\\ny: *a\\nz: [1, two, {n: 3}]\\n1: int key\\ntrue: bool key" }}'
+  },
+  {
+    template:
+      '{{ fromYamlArray "- a\\n- 1\\n- {b: c}\\n- [d]" }}|{{ fromYaml "" }}|{{ fromYamlArray "" }}'
+  },
+  { template: '{{ fromYaml "t: 2024-01-02\\nts: 2024-01-02T03:04:05Z" }}' },
+  {
     template: '{{ toYaml .values }}',
     note: 'helm and Argo CD: sigs.k8s.io/yaml.Marshal, trailing newline trimmed'
   },

@@ -1,5 +1,4 @@
-import { parseDocument } from 'yaml'
-import type { MissingKey } from '../gotemplate/index.js'
+import { type MissingKey, yamlToJsonValue } from '../gotemplate/index.js'
 import { renderTemplate, UnsupportedGenerator, type Params } from './applicationSet.js'
 import { isObject } from './manifests.js'
 import { mergePatch } from './sourceOverrides.js'
@@ -45,12 +44,13 @@ export function applyTemplatePatch(
       throw new Error(`invalid templatePatch ${JSON.stringify(text)}: ${(error as Error).message}`)
     }
   } else {
-    const doc = parseDocument(text, { version: '1.1' })
-    if (doc.errors.length > 0)
+    try {
+      patch = yamlToJsonValue(text)
+    } catch (error) {
       throw new Error(
-        `error while converting template to json ${JSON.stringify(text)}: ${doc.errors[0]?.message.split('\n')[0]}`
+        `error while converting template to json ${JSON.stringify(text)}: ${(error as Error).message}`
       )
-    patch = doc.toJS() as unknown
+    }
   }
   if (patch === null || patch === undefined) return app
   if (!isObject(patch))

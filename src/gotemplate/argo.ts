@@ -56,8 +56,11 @@ function slugify(...args: GoValue[]): string {
 }
 
 /** sigs.k8s.io/yaml.Unmarshal: YAML 1.1 (go-yaml v2) to JSON, JSON to Go values. */
-function unmarshalYaml(text: string, into: 'map' | 'slice'): GoValue {
-  // go-yaml v2 decoding into interface{} leaves timestamps as their text.
+/**
+ * sigs.k8s.io/yaml's YAMLToJSON then json.Unmarshal: YAML 1.1 scalars (go-yaml v2), string
+ * keys, float64 numbers; timestamps stay text, as v2 decodes them into interface{}.
+ */
+export function yamlToJsonValue(text: string): GoValue {
   const doc = parseDocument(text, {
     version: '1.1',
     uniqueKeys: false,
@@ -66,7 +69,11 @@ function unmarshalYaml(text: string, into: 'map' | 'slice'): GoValue {
   })
   if (doc.errors.length > 0)
     throw new Error(`error converting YAML to JSON: yaml: ${doc.errors[0]?.message.split('\n')[0]}`)
-  const value = jsonValue(doc.toJS({ maxAliasCount: 100 }) as unknown)
+  return jsonValue(doc.toJS({ maxAliasCount: 100 }) as unknown)
+}
+
+function unmarshalYaml(text: string, into: 'map' | 'slice'): GoValue {
+  const value = yamlToJsonValue(text)
   if (value === null)
     return into === 'map' ? typed({}, 'map[string]interface {}') : typed([], '[]interface {}')
   const fits = into === 'map' ? isMap(value) : Array.isArray(value)

@@ -27,7 +27,12 @@ const TIERS = [
     ['argo']
   ],
   // foundations
-  [['manifests', 'process', 'security'], ['errors.ts'], ['logger.ts', 'plural.ts', 'version.ts']]
+  [
+    ['gotemplate'],
+    ['manifests', 'process', 'security'],
+    ['errors.ts'],
+    ['logger.ts', 'plural.ts', 'version.ts']
+  ]
 ]
 
 const ROWS = TIERS.flat()

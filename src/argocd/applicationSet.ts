@@ -10,6 +10,8 @@ import { repositoryDirectories, repositoryFiles } from './repositoryFiles.js'
 import { flattenDotStyle } from './goValues.js'
 import { isObject } from './manifests.js'
 import { mergeParamSets } from './mergeGenerator.js'
+import type { MissingKey } from '../gotemplate/index.js'
+import { RefusedTemplate, renderGoString } from './goTemplate.js'
 
 // ApplicationSet generators and templates, as the ApplicationSet controller evaluates them,
 // for the generators that read only this repository: list, git (directories, files), clusters
@@ -265,73 +267,48 @@ function stringOf(value: unknown): string {
 }
 
 /**
- * Renders an ApplicationSet template with one parameter set. Default mode: `{{ key }}` with the
- * parameter's string (unknown keys stay as written). Go template mode: field references only
- * (`{{ .path.basename }}`, `{{ index .path.segments 1 }}`); a missing field renders as Go's
- * `<no value>`; any other action (functions, pipelines) is unsupported.
+ * Renders an ApplicationSet template with one parameter set, keys and values (Argo CD's
+ * deeplyReplace). Default mode: `{{ key }}` with the parameter's string (unknown keys stay as
+ * written). Go template mode: Go's text/template with Sprig and Argo CD's functions
+ * (src/gotemplate); `missingKey` is goTemplateOptions' missingkey.
  */
 export function renderTemplate(
   template: unknown,
   params: Params,
   goTemplate: boolean,
-  missingKeyError = false
+  missingKey: MissingKey = 'default'
 ): unknown {
-  const render = (text: string) => renderString(text, params, goTemplate, missingKeyError)
+  // RenderTemplateParams returns the template untouched for an empty parameter set.
+  if (Object.keys(params).length === 0) return template
+  const render = (text: string) => renderString(text, params, goTemplate, missingKey)
   if (typeof template === 'string') return render(template)
   if (Array.isArray(template))
-    return template.map(item => renderTemplate(item, params, goTemplate, missingKeyError))
+    return template.map(item => renderTemplate(item, params, goTemplate, missingKey))
   if (isObject(template)) {
     const out: Record<string, unknown> = {}
     for (const [key, value] of Object.entries(template))
-      out[render(key)] = renderTemplate(value, params, goTemplate, missingKeyError)
+      out[render(key)] = renderTemplate(value, params, goTemplate, missingKey)
     return out
   }
   return template
 }
 
-/** `missingKeyError`: goTemplateOptions [missingkey=error], Go's "map has no entry for key". */
 function renderString(
   text: string,
   params: Params,
   goTemplate: boolean,
-  missingKeyError = false
+  missingKey: MissingKey = 'default'
 ): string {
+  if (goTemplate) {
+    try {
+      return renderGoString(text, params, missingKey)
+    } catch (error) {
+      if (error instanceof RefusedTemplate) throw new UnsupportedGenerator(error.message)
+      throw error
+    }
+  }
   return text.replace(/\{\{-?\s*(.*?)\s*-?\}\}/g, (whole, expression: string) => {
-    if (!goTemplate) {
-      const value = params[expression]
-      return value === undefined ? whole : stringOf(value)
-    }
-    const field = /^\.([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)$/.exec(expression)
-    if (field) {
-      const value = lookup(params, field[1] as string, true)
-      if (value === undefined && missingKeyError)
-        throw new Error(
-          `template {{${expression}}}: map has no entry for key "${(field[1] as string).split('.').pop()}" (goTemplateOptions missingkey=error)`
-        )
-      return goString(value)
-    }
-    const index = /^index\s+\.([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)\s+(\d+)$/.exec(expression)
-    if (index) {
-      const list = lookup(params, index[1] as string, true)
-      const position = Number(index[2])
-      if (!Array.isArray(list) || position >= list.length)
-        throw new UnsupportedGenerator(`template {{${expression}}}: index out of range`)
-      return goString(list[position])
-    }
-    throw new UnsupportedGenerator(
-      `template action {{${expression}}} is not supported (only field references and index)`
-    )
+    const value = params[expression]
+    return value === undefined ? whole : stringOf(value)
   })
-}
-
-function goString(value: unknown): string {
-  if (value === undefined) return '<no value>'
-  if (typeof value === 'string') return value
-  if (Array.isArray(value)) return `[${value.map(goString).join(' ')}]`
-  if (isObject(value))
-    return `map[${Object.keys(value)
-      .sort()
-      .map(k => `${k}:${goString(value[k])}`)
-      .join(' ')}]`
-  return String(value)
 }

@@ -15,6 +15,8 @@ import {
   type KnownApplication
 } from './application.js'
 import { generatorParams, renderTemplate, UnsupportedGenerator } from './applicationSet.js'
+import { goTemplateMissingKey } from './goTemplate.js'
+import { applyTemplatePatch } from './templatePatch.js'
 import { knownClusters } from './clusters.js'
 import { skipDuplicateNames, type DiscoveredApplication } from './duplicates.js'
 import { kustomizePatchFiles } from './patchFiles.js'
@@ -141,14 +143,9 @@ export function applicationSetApplications(
   limit = DEFAULT_APPLICATION_LIMIT
 ) {
   const spec = isObject(manifest.object.spec) ? manifest.object.spec : {}
-  if (spec.templatePatch !== undefined)
-    throw new UnsupportedGenerator('templatePatch is not supported')
   if (!isObject(spec.template)) throw new UnsupportedGenerator('spec.template is missing')
   const goTemplate = spec.goTemplate === true
-  const missingKeyError =
-    goTemplate &&
-    Array.isArray(spec.goTemplateOptions) &&
-    spec.goTemplateOptions.includes('missingkey=error')
+  const missingKey = goTemplate ? goTemplateMissingKey(spec.goTemplateOptions) : 'default'
   const generators = Array.isArray(spec.generators) ? spec.generators : []
   if (generators.length === 0) throw new UnsupportedGenerator('spec.generators is empty')
   const generatorContext = {
@@ -165,10 +162,14 @@ export function applicationSetApplications(
     const params = generatorParams(generator, generatorContext)
     const location = manifest.locate(['spec', 'generators', index])
     for (const set of params) {
-      const app = renderTemplate(spec.template, set, goTemplate, missingKeyError) as Record<
+      const rendered = renderTemplate(spec.template, set, goTemplate, missingKey) as Record<
         string,
         unknown
       >
+      const app =
+        spec.templatePatch === undefined
+          ? rendered
+          : applyTemplatePatch(rendered, spec.templatePatch, set, goTemplate, missingKey)
       apps.push({
         app,
         where: {

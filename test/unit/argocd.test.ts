@@ -145,7 +145,7 @@ describe('ApplicationSet generators', () => {
     ).toThrow(/is not this repository/)
   })
 
-  it('templates: {{key}} in default mode, field references in Go mode, functions refused', () => {
+  it('templates: {{key}} in default mode, Go text/template with Sprig in Go mode, time refused', () => {
     expect(
       renderTemplate(
         { name: '{{path.basename}}-{{ env }}', n: 3 },
@@ -158,8 +158,10 @@ describe('ApplicationSet generators', () => {
     expect(
       renderTemplate('{{.path.basename}}/{{ index .path.segments 0 }}/{{.missing}}', go, true)
     ).toBe('a/apps/<no value>')
-    expect(() => renderTemplate('{{ .path.basename | upper }}', go, true)).toThrow(
-      UnsupportedGenerator
+    expect(renderTemplate('{{ .path.basename | upper }}', go, true)).toBe('A')
+    expect(() => renderTemplate('{{ now }}', go, true)).toThrow(UnsupportedGenerator)
+    expect(() => renderTemplate('x-{{ now }}', go, true)).toThrow(
+      'template x-{{ now }}: template function now is not deterministic; hydrate refuses it (the same commit must render the same output)'
     )
   })
 })

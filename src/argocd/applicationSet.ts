@@ -253,13 +253,6 @@ function combine(a: Params, b: Params, goTemplate: boolean): Params {
   return merged
 }
 
-function lookup(params: Params, key: string, goTemplate: boolean): unknown {
-  if (!goTemplate) return params[key]
-  let value: unknown = params
-  for (const part of key.split('.')) value = isObject(value) ? value[part] : undefined
-  return value
-}
-
 function stringOf(value: unknown): string {
   if (typeof value === 'string') return value
   if (value === null || value === undefined) return ''

@@ -71,6 +71,23 @@ export function buildArgoMetadataReference(): string {
   )
 }
 
+/** The ApplicationSet Go template reference (test/reference/argo-template). */
+export function buildArgoTemplateReference(): string {
+  return buildGoReference(
+    'argo-template',
+    ['github.com/Masterminds/sprig', 'sigs.k8s.io/yaml'],
+    'golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev'
+  )
+}
+
+/** One case of the template reference, and what Argo CD's Render.Replace gives for it. */
+export interface ArgoTemplateCase {
+  template: string
+  params: Record<string, unknown>
+  options?: string[]
+}
+export type ArgoTemplateResult = { output: string } | { error: string }
+
 /** One call of the metadata reference: a result per case, in order. */
 export function argoMetadataReference<T>(bin: string, cases: object[]): T[] {
   return JSON.parse(

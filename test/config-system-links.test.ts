@@ -96,7 +96,7 @@ describe('symlinks into /proc, /sys and /dev at config time', () => {
     expect(config.argocd?.findings.map(f => `${f.subject}: ${f.kind}: ${f.message}`)).toEqual([
       `Application linked: invalid: source.path: linked resolves to ${linked}, ${NEVER}`,
       `Application overridden: invalid: overridden/.argocd-source.yaml resolves to ${override}, ${NEVER}`,
-      `Application params: invalid: helm file parameter v: chart/proc.yaml resolves to ${values}, ${NEVER}`,
+      `Application params: invalid: helm file parameter v proc.yaml: chart/proc.yaml resolves to ${values}, ${NEVER}`,
       `ApplicationSet set: unsupported: git file envs/dev.json resolves to ${generated}, ${NEVER}`,
       `Application values: invalid: value file proc.yaml: chart/proc.yaml resolves to ${values}, ${NEVER}`
     ])

@@ -12,6 +12,7 @@ import { isObject } from './manifests.js'
 import { mergeParamSets } from './mergeGenerator.js'
 import type { MissingKey } from '../gotemplate/index.js'
 import { RefusedTemplate, renderGoString } from './goTemplate.js'
+import { getOwn, setOwn } from '../security/ownProperty.js'
 
 // ApplicationSet generators and templates, as the ApplicationSet controller evaluates them,
 // for the generators that read only this repository: list, git (directories, files), clusters
@@ -92,10 +93,11 @@ function listParams(spec: Record<string, unknown>, context: GeneratorContext): P
       return value
     }
     for (const [key, value] of Object.entries(element)) {
-      if (key !== 'values') params[key] = text(key, value)
+      if (key !== 'values') setOwn(params, key, text(key, value))
       else if (!isObject(value)) throw new Error('list element values must be a mapping')
       else
-        for (const [k, v] of Object.entries(value)) params[`values.${k}`] = text(`values.${k}`, v)
+        for (const [k, v] of Object.entries(value))
+          setOwn(params, `values.${k}`, text(`values.${k}`, v))
     }
     return params
   })
@@ -205,7 +207,7 @@ function pathParams(dir: string, file: string | undefined, goTemplate: boolean):
   if (goTemplate) return { path: { ...names, segments } }
   const params: Params = { path: dir }
   for (const [key, value] of Object.entries(names))
-    if (key !== 'path') params[`path.${key}`] = value
+    if (key !== 'path') setOwn(params, `path.${key}`, value)
   segments.forEach((segment, index) => (params[`path[${index}]`] = segment))
   return params
 }
@@ -247,8 +249,12 @@ function combine(a: Params, b: Params, goTemplate: boolean): Params {
   if (!goTemplate) return { ...a, ...b }
   const merged: Params = { ...a }
   for (const [key, value] of Object.entries(b)) {
-    const existing = merged[key]
-    merged[key] = isObject(existing) && isObject(value) ? combine(existing, value, true) : value
+    const existing = getOwn(merged, key)
+    setOwn(
+      merged,
+      key,
+      isObject(existing) && isObject(value) ? combine(existing, value, true) : value
+    )
   }
   return merged
 }
@@ -280,7 +286,7 @@ export function renderTemplate(
   if (isObject(template)) {
     const out: Record<string, unknown> = {}
     for (const [key, value] of Object.entries(template))
-      out[render(key)] = renderTemplate(value, params, goTemplate, missingKey)
+      setOwn(out, render(key), renderTemplate(value, params, goTemplate, missingKey))
     return out
   }
   return template

@@ -1,6 +1,7 @@
 import type { ArgoCluster, ArgoFinding } from '../config/types.js'
 import type { SourceLocation } from '../errors.js'
 import { isObject, type ClusterSecret } from './manifests.js'
+import { setOwn } from '../security/ownProperty.js'
 
 // Argo CD's clusters, read from the repository: cluster Secrets (label
 // argocd.argoproj.io/secret-type: cluster) and `argocd.clusters` in hydrate.yaml. They feed
@@ -77,7 +78,7 @@ function secretField(secret: Record<string, unknown>, key: string): string | und
 
 function stringsOf(value: unknown): Record<string, string> {
   const out: Record<string, string> = {}
-  if (isObject(value)) for (const [k, v] of Object.entries(value)) out[k] = String(v)
+  if (isObject(value)) for (const [k, v] of Object.entries(value)) setOwn(out, k, String(v))
   return out
 }
 
@@ -116,10 +117,11 @@ export function clustersGeneratorParams(
   for (const params of sets) {
     const rendered: Record<string, string> = {}
     for (const [key, value] of Object.entries(values))
-      rendered[key] = render(typeof value === 'string' ? value : String(value), params)
+      setOwn(rendered, key, render(typeof value === 'string' ? value : String(value), params))
     if (goTemplate) {
       if (Object.keys(rendered).length > 0) params.values = rendered
-    } else for (const [key, value] of Object.entries(rendered)) params[`values.${key}`] = value
+    } else
+      for (const [key, value] of Object.entries(rendered)) setOwn(params, `values.${key}`, value)
   }
   return spec.flatList === true ? [{ clusters: sets }] : sets
 }
@@ -210,8 +212,8 @@ function clusterParamSet(cluster: ArgoCluster, goTemplate: boolean): Record<stri
     params.metadata = metadata
   } else {
     for (const [k, v] of Object.entries(cluster.annotations))
-      params[`metadata.annotations.${k}`] = v
-    for (const [k, v] of Object.entries(cluster.labels)) params[`metadata.labels.${k}`] = v
+      setOwn(params, `metadata.annotations.${k}`, v)
+    for (const [k, v] of Object.entries(cluster.labels)) setOwn(params, `metadata.labels.${k}`, v)
   }
   return params
 }

@@ -1,4 +1,5 @@
 import { isObject } from './manifests.js'
+import { setOwn } from '../security/ownProperty.js'
 
 // How the ApplicationSet controller turns a git file's values into default-mode parameters
 // (applicationset/generators/git.go): flatten.Flatten with DotStyle (maps and arrays both
@@ -11,7 +12,7 @@ export function flattenDotStyle(value: Record<string, unknown>): Record<string, 
   const walk = (item: unknown, key: string) => {
     if (isObject(item)) for (const [k, v] of Object.entries(item)) walk(v, key ? `${key}.${k}` : k)
     else if (Array.isArray(item)) item.forEach((v, i) => walk(v, key ? `${key}.${i}` : String(i)))
-    else out[key] = goSprintV(item)
+    else setOwn(out, key, goSprintV(item))
   }
   walk(value, '')
   return out

@@ -1,4 +1,5 @@
 import { isObject } from './manifests.js'
+import { getOwn, setOwn } from '../security/ownProperty.js'
 
 // applicationset/generators/merge.go: the children are evaluated on their own — Transform is
 // called with empty parameters (:165), so unlike matrix nothing is interpolated — then each
@@ -58,8 +59,8 @@ function mergeKeyOf(keys: readonly string[], params: Params): string {
 function mergoOverride(dst: Params, src: Params): Params {
   const out: Params = { ...dst }
   for (const [key, value] of Object.entries(src)) {
-    const existing = out[key]
-    out[key] = isObject(existing) && isObject(value) ? mergoOverride(existing, value) : value
+    const existing = getOwn(out, key)
+    setOwn(out, key, isObject(existing) && isObject(value) ? mergoOverride(existing, value) : value)
   }
   return out
 }

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { parse } from 'yaml'
 import { resolveInsideRepo } from '../config/paths.js'
 import { isObject } from './manifests.js'
+import { getOwn, setOwn } from '../security/ownProperty.js'
 
 // The files Argo CD Image Updater (and people) write next to a source: `.argocd-source.yaml`,
 // then `.argocd-source-<app>.yaml`, each a JSON merge patch (RFC 7386) over the Application's
@@ -54,7 +55,7 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   const out: Record<string, unknown> = isObject(target) ? { ...target } : {}
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key]
-    else out[key] = mergePatch(out[key], value)
+    else setOwn(out, key, mergePatch(getOwn(out, key), value))
   }
   return out
 }

@@ -2,6 +2,7 @@ import { parseDocument } from 'yaml'
 import { fixed, type GoFunc, variadic } from './funcs.js'
 import { type GoValue, goType, isMap, typed } from './values.js'
 import { marshalYaml } from './yamlV2.js'
+import { setOwn } from '../security/ownProperty.js'
 
 // The five functions Argo CD adds to Sprig's (applicationset/utils/utils.go and
 // template_functions.go): normalize, slugify, toYaml, fromYaml, fromYamlArray.
@@ -94,12 +95,12 @@ function jsonValue(value: unknown): GoValue {
   if (Array.isArray(value)) return typed(value.map(jsonValue), '[]interface {}')
   if (value instanceof Map) {
     const out: Record<string, GoValue> = {}
-    for (const [k, v] of value) out[String(k)] = jsonValue(v)
+    for (const [k, v] of value) setOwn(out, String(k), jsonValue(v))
     return typed(out, 'map[string]interface {}')
   }
   if (typeof value === 'object') {
     const out: Record<string, GoValue> = {}
-    for (const [k, v] of Object.entries(value)) out[k] = jsonValue(v)
+    for (const [k, v] of Object.entries(value)) setOwn(out, k, jsonValue(v))
     return typed(out, 'map[string]interface {}')
   }
   return null

@@ -56,12 +56,13 @@ export function childEnvironment(
   purpose: ProcessPurpose,
   extra: NodeJS.ProcessEnv = {}
 ): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {}
+  // No prototype: spawn copies inherited properties into the child's environment too.
+  const env: NodeJS.ProcessEnv = Object.create(null) as NodeJS.ProcessEnv
   // Names first: reading a value of process.env is a call into the runtime, once per spawn.
   for (const name of Object.keys(base)) {
     if (!isAllowed(name, purpose)) continue
     const value = base[name]
     if (value !== undefined) env[name] = value
   }
-  return { ...env, ...extra }
+  return Object.assign(env, extra)
 }

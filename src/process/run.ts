@@ -26,6 +26,25 @@ export interface RunOptions {
 
 export class ProcessTimeoutError extends HydrateError {}
 
+/** Object.prototype with properties of its own: some input polluted it (see security/ownProperty). */
+export class PrototypePollutionError extends HydrateError {}
+
+/**
+ * spawn reads its options, and the environment it passes on, through inherited properties too:
+ * a polluted Object.prototype would add variables (GIT_CONFIG_*) or options to every process.
+ * Fail closed before any process starts.
+ */
+function assertPrototypeIntact(): void {
+  const polluted = Object.getOwnPropertyNames(Object.prototype).filter(
+    name => !PROTOTYPE_NAMES.has(name)
+  )
+  if (polluted.length > 0)
+    throw new PrototypePollutionError(
+      `refusing to start a process: Object.prototype was given ${polluted.map(n => JSON.stringify(n)).join(', ')} (prototype pollution by some input)`
+    )
+}
+const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype))
+
 /**
  * The one place child processes start: an argument array (never a shell), the allow-listed
  * environment, an optional timeout. A non-zero exit is returned, not thrown: the caller
@@ -38,6 +57,7 @@ export function runProcess(
 ): Promise<ProcessResult> {
   const started = process.hrtime.bigint()
   return new Promise((resolve, reject) => {
+    assertPrototypeIntact() // a throw here rejects the promise
     const child = spawn(file, args, {
       cwd: options.cwd,
       env: childEnvironment(

@@ -2,6 +2,7 @@ import { fixed, type GoFunc, variadic } from '../funcs.js'
 import { checkSize } from '../limits.js'
 import { GoInt, type GoValue, intValue, sortedKeys, typed } from '../values.js'
 import { empty } from './reflect.js'
+import { setOwn } from '../../security/ownProperty.js'
 
 // Sprig's defaults and JSON functions (defaults.go): default, empty, coalesce, all, any,
 // ternary, and encoding/json's Marshal, MarshalIndent, Encoder without HTML escaping, Unmarshal.
@@ -79,7 +80,7 @@ export function unmarshalJson(text: string): GoValue {
     if (Array.isArray(v)) return typed(v.map(convert), '[]interface {}')
     if (v !== null && typeof v === 'object') {
       const out: Record<string, GoValue> = {}
-      for (const [k, x] of Object.entries(v)) out[k] = convert(x)
+      for (const [k, x] of Object.entries(v)) setOwn(out, k, convert(x))
       return typed(out, 'map[string]interface {}')
     }
     return v as GoValue

@@ -2,6 +2,7 @@ import { fixed, type GoFunc, variadic } from '../funcs.js'
 import { type GoValue, goType, isMap, sortedKeys, typed } from '../values.js'
 import { empty } from './reflect.js'
 import { strval } from './strings.js'
+import { getOwn, setOwn } from '../../security/ownProperty.js'
 
 // Sprig's dict functions (dict.go). Go ranges over a map in random order: `keys` and `values`
 // come back in sorted key order here, one of the orders Go may give (the same commit must
@@ -15,7 +16,7 @@ export function deepCopy(v: GoValue): GoValue {
   if (Array.isArray(v)) return typed(v.map(deepCopy), goType(v))
   if (isMap(v)) {
     const out: Dict = {}
-    for (const [k, x] of Object.entries(v)) out[k] = deepCopy(x)
+    for (const [k, x] of Object.entries(v)) setOwn(out, k, deepCopy(x))
     return typed(out, goType(v))
   }
   return v
@@ -29,18 +30,18 @@ export function deepCopy(v: GoValue): GoValue {
 function mergeInto(dst: Dict, src: Dict, overwrite: boolean): void {
   for (const [key, value] of Object.entries(src)) {
     const has = Object.hasOwn(dst, key)
-    const existing = dst[key]
+    const existing = getOwn(dst, key)
     if (value === null || value === undefined) {
-      if (overwrite) dst[key] = null
+      if (overwrite) setOwn(dst, key, null)
       continue
     }
     if (isMap(value) && isMap(existing)) mergeInto(existing, value, overwrite)
     else if (Array.isArray(value) && value.length > 0 && (overwrite || empty(existing))) {
-      dst[key] = value
+      setOwn(dst, key, value)
       continue
     }
     if (has && !empty(existing) && (isMap(value) || Array.isArray(value))) continue
-    if (overwrite || !has || empty(existing)) dst[key] = value
+    if (overwrite || !has || empty(existing)) setOwn(dst, key, value)
   }
 }
 
@@ -81,7 +82,7 @@ export const DICT_FUNCS: Record<string, GoFunc> = {
   dict: variadic([], 'any', (...v: GoValue[]) => {
     const out: Dict = {}
     for (let i = 0; i < v.length; i += 2)
-      out[strval(v[i] ?? null)] = i + 1 < v.length ? v[i + 1] : ''
+      setOwn(out, strval(v[i] ?? null), i + 1 < v.length ? v[i + 1] : '')
     return anyMap(out)
   }),
   get: fixed(['map', 'string'], (d: Dict | null, k: string) =>
@@ -89,7 +90,7 @@ export const DICT_FUNCS: Record<string, GoFunc> = {
   ),
   set: fixed(['map', 'string', 'any'], (d: Dict | null, k: string, v: GoValue) => {
     if (!d) throw new Error('assignment to entry in nil map')
-    d[k] = v
+    setOwn(d, k, v)
     return d
   }),
   unset: fixed(['map', 'string'], (d: Dict | null, k: string) => {
@@ -114,12 +115,12 @@ export const DICT_FUNCS: Record<string, GoFunc> = {
   ),
   pick: variadic(['map'], 'string', (d: Dict | null, ...keys: string[]) => {
     const out: Dict = {}
-    for (const k of keys) if (d && Object.hasOwn(d, k)) out[k] = d[k]
+    for (const k of keys) if (d && Object.hasOwn(d, k)) setOwn(out, k, d[k])
     return anyMap(out)
   }),
   omit: variadic(['map'], 'string', (d: Dict | null, ...keys: string[]) => {
     const out: Dict = {}
-    for (const [k, v] of Object.entries(d ?? {})) if (!keys.includes(k)) out[k] = v
+    for (const [k, v] of Object.entries(d ?? {})) if (!keys.includes(k)) setOwn(out, k, v)
     return anyMap(out)
   }),
   merge: mergeFn(false),

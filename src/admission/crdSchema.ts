@@ -1,6 +1,7 @@
 import type { JsonObject as Obj } from '../manifests/resource.js'
 import { checkFormat } from './cel/format.js'
 import { compileRe2 } from './cel/regex.js'
+import { getOwn, setOwn } from '../security/ownProperty.js'
 
 /** An OpenAPI v3 structural schema node of a CRD version (the fields the API server uses). */
 export type Schema = Obj
@@ -32,14 +33,16 @@ export function applyDefaults(value: unknown, schema: Schema): unknown {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return value
   const object = { ...(value as Obj) }
   for (const [key, child] of Object.entries(props(schema))) {
-    if (object[key] === undefined && child.default !== undefined)
-      object[key] = structuredClone(child.default)
-    if (object[key] !== undefined) object[key] = applyDefaults(object[key], child)
+    if (getOwn(object, key) === undefined && child.default !== undefined)
+      setOwn(object, key, structuredClone(child.default))
+    const present = getOwn(object, key)
+    if (present !== undefined) setOwn(object, key, applyDefaults(present, child))
   }
   const extra = schema.additionalProperties
   if (extra && typeof extra === 'object')
     for (const key of Object.keys(object))
-      if (!(key in props(schema))) object[key] = applyDefaults(object[key], extra as Schema)
+      if (!Object.hasOwn(props(schema), key))
+        setOwn(object, key, applyDefaults(object[key], extra as Schema))
   return object
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { checkAdmission } from '../../src/admission/check.js'
 import { checkPullRequestPolicies } from '../../src/admission/pullRequest.js'
+import { applyDefaults } from '../../src/admission/crdSchema.js'
 import { readObjects } from '../../src/admission/load.js'
 import { parseManifests } from '../../src/manifests/parse.js'
 
@@ -162,5 +163,21 @@ describe('custom resources against their CRDs', () => {
       'schema apiVersion gateway.networking.k8s.io/v1beta1 Gateway: apiVersion: version v1beta1 is not served by CustomResourceDefinition gateways.gateway.networking.k8s.io'
     ])
     expect(check(gateway('[]').replace('kind: Gateway', 'kind: HTTPRoute'))).toEqual([])
+  })
+})
+
+describe('a CRD schema from a pull request', () => {
+  it('defaults a `__proto__` property as data, never into the object’s prototype', () => {
+    // JSON.parse keeps `__proto__` as a key, as a YAML or JSON reader of a CRD does.
+    const schema = JSON.parse(
+      '{"type":"object","properties":{' +
+        '"__proto__":{"type":"object","properties":{"injected":{"type":"string","default":"x"}}},' +
+        '"spec":{"type":"object","properties":{"mode":{"type":"string","default":"on"}}}}}'
+    ) as Parameters<typeof applyDefaults>[1]
+    const defaulted = applyDefaults({ spec: {} }, schema) as Record<string, unknown>
+    expect(Object.getPrototypeOf(defaulted)).toBe(Object.prototype)
+    expect((defaulted as { injected?: unknown }).injected).toBeUndefined()
+    expect(Object.keys(defaulted).sort()).toEqual(['spec'])
+    expect(defaulted.spec).toEqual({ mode: 'on' })
   })
 })

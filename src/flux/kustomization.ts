@@ -3,6 +3,7 @@ import path from 'node:path'
 import { findKustomization } from '../sources/kind.js'
 import { isObject, type FluxObject } from './objects.js'
 import { VARIABLE_NAME } from './substitute.js'
+import { setOwn } from '../security/ownProperty.js'
 
 /** The cluster a file sits in: `clusters/<env>/…` (at any depth), else undefined. */
 export function clusterOf(file: string): string | undefined {
@@ -138,11 +139,11 @@ function postBuildVariables(
         problem: `postBuild.substituteFrom: Secret ${name} (${object.location.file}) is encrypted with SOPS; hydrate does not decrypt`
       }
     files.push(object.location.file)
-    for (const [key, value] of Object.entries(dataOf(object))) vars[key] = value
+    for (const [key, value] of Object.entries(dataOf(object))) setOwn(vars, key, value)
   }
   if (isObject(postBuild.substitute))
     for (const [key, value] of Object.entries(postBuild.substitute))
-      vars[key] = String(value).replace(/\n/g, '')
+      setOwn(vars, key, String(value).replace(/\n/g, ''))
   const invalid = Object.keys(vars).find(key => !VARIABLE_NAME.test(key))
   if (invalid !== undefined)
     return {

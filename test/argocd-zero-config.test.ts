@@ -70,7 +70,7 @@ const SET = (name: string, selector: string, values = '') =>
     'spec:',
     `  generators: [{ clusters: { ${selector}${values} } }]`,
     '  template:',
-    `    metadata: { name: '${name}-{{name}}' }`,
+    `    metadata: { name: '${name}-{{nameNormalized}}' }`,
     '    spec:',
     '      project: default',
     `      source: { repoURL: ${ORIGIN}, targetRevision: HEAD, path: guestbook }`,
@@ -150,11 +150,11 @@ describe('zero-config Argo CD', () => {
 
   it('takes the environment from the destination: label, name, known server, in-cluster, host', () => {
     expect(summary(config)).toEqual([
-      'all-Staging_EU Staging_EU env/Staging_EU:all-Staging_EU sets/everywhere.yaml:5:16',
       'all-in-cluster in-cluster env/in-cluster:all-in-cluster sets/everywhere.yaml:5:16',
       'all-prod prod env/prod:all-prod sets/everywhere.yaml:5:16',
-      'api-Staging_EU Staging_EU env/Staging_EU:api-Staging_EU sets/expressions.yaml:5:16',
+      'all-staging-eu Staging_EU env/Staging_EU:all-staging-eu sets/everywhere.yaml:5:16',
       'api-prod prod env/prod:api-prod sets/expressions.yaml:5:16',
+      'api-staging-eu Staging_EU env/Staging_EU:api-staging-eu sets/expressions.yaml:5:16',
       'far 10.0.0.5-6443 env/10.0.0.5-6443:far apps/far.yaml:1:1',
       'guestbook in-cluster env/in-cluster:guestbook apps/guestbook.yaml:1:1',
       'labelled qa env/qa:labelled apps/labelled.yaml:1:1',
@@ -325,7 +325,7 @@ describe('hydrate targets explains every Application and ApplicationSet', () => 
     expect(text).toContain('Argo CD objects considered (13):\n')
     expect(text).toContain('  apps/guestbook.yaml:1:1  Application guestbook → guestbook\n')
     expect(text).toContain(
-      '  sets/everywhere.yaml:1:1  ApplicationSet all → all-Staging_EU, all-prod, all-in-cluster\n'
+      '  sets/everywhere.yaml:1:1  ApplicationSet all → all-staging-eu, all-prod, all-in-cluster\n'
     )
     expect(text).toContain(
       '  apps/pricelist-b.yaml:2:1  Application pricelist: no target, because\n' +
@@ -363,8 +363,8 @@ describe('hydrate targets explains every Application and ApplicationSet', () => 
       'apps/pricelist-a.yaml:1:1 Application pricelist [] invalid',
       'apps/pricelist-b.yaml:2:1 Application pricelist [] invalid',
       'apps/prod.yaml:1:1 Application shop-prod [shop-prod] ',
-      'sets/everywhere.yaml:1:1 ApplicationSet all [all-Staging_EU,all-prod,all-in-cluster] ',
-      'sets/expressions.yaml:1:1 ApplicationSet api [api-Staging_EU,api-prod] ',
+      'sets/everywhere.yaml:1:1 ApplicationSet all [all-staging-eu,all-prod,all-in-cluster] ',
+      'sets/expressions.yaml:1:1 ApplicationSet api [api-staging-eu,api-prod] ',
       'sets/none.yaml:1:1 ApplicationSet nothing [] skipped',
       'sets/prod-only.yaml:1:1 ApplicationSet web [web-prod] '
     ])
@@ -447,11 +447,14 @@ describe('goTemplateOptions missingkey=error (issue 26, rendered where Argo CD r
     expect(findingLines(config)).toEqual([
       'set.yaml:1:1 ApplicationSet mk: invalid: template {{.nope}}: map has no entry for key "nope" (goTemplateOptions missingkey=error)'
     ])
-    // Without the option Go prints <no value>, as Argo CD does.
+    // Without the option Go prints <no value>, as Argo CD does; the API server then refuses
+    // the name, so there is no Application.
     const lax = makeRepo({ files: { ...GUESTBOOK, 'set.yaml': set('') } })
     git(lax, 'remote', 'add', 'origin', ORIGIN)
-    expect(loadConfig(lax, { allowNoTargets: true }).targets.map(t => t.name)).toEqual([
-      'mk-web<no value>'
+    const laxConfig = loadConfig(lax, { allowNoTargets: true })
+    expect(laxConfig.targets).toEqual([])
+    expect(findingLines(laxConfig)).toEqual([
+      'set.yaml:7:16 ApplicationSet mk (app=web): invalid: metadata.name "mk-web<no value>" is not a valid Kubernetes name (lower-case letters, digits, "-" and ".", at most 253 characters); Argo CD cannot create it'
     ])
   })
 })
@@ -485,5 +488,31 @@ describe('sourceHydrator.syncSource.repoURL (issue 26 item 9)', () => {
     const same = makeRepo({ files: { ...GUESTBOOK, 'app.yaml': hydrator(`, repoURL: ${ORIGIN}`) } })
     git(same, 'remote', 'add', 'origin', ORIGIN)
     expect(summary(loadConfig(same))).toEqual(['web prod env/prod:web app.yaml:1:1'])
+  })
+})
+
+describe('Application names the API server refuses', () => {
+  it('are findings of their own object, never a file name or a failed run', () => {
+    const long = 'a'.repeat(500)
+    const repo = makeRepo({
+      files: {
+        ...GUESTBOOK,
+        'apps/guestbook.yaml': application(
+          'guestbook',
+          '{ server: https://kubernetes.default.svc }'
+        ),
+        'apps/long.yaml': application(long, '{ server: https://kubernetes.default.svc }'),
+        'apps/upper.yaml': application('Guest_Book', '{ server: https://kubernetes.default.svc }')
+      }
+    })
+    git(repo, 'remote', 'add', 'origin', ORIGIN)
+    const config = loadConfig(repo)
+    expect(config.targets.map(t => t.name)).toEqual(['guestbook'])
+    const why =
+      'is not a valid Kubernetes name (lower-case letters, digits, "-" and ".", at most 253 characters); Argo CD cannot create it'
+    expect(findingLines(config)).toEqual([
+      `apps/long.yaml:1:1 Application ${long}: invalid: metadata.name "${'a'.repeat(80)}…" ${why}`,
+      `apps/upper.yaml:1:1 Application Guest_Book: invalid: metadata.name "Guest_Book" ${why}`
+    ])
   })
 })

@@ -19,6 +19,7 @@ import {
 import { environmentOf, NoEnvironment } from './environment.js'
 import { isObject } from './manifests.js'
 import { mergeSourceOverrides, SourceOverrideError } from './sourceOverrides.js'
+import { isDnsSubdomainName } from '../manifests/names.js'
 
 // One Application → one target, with Argo CD's semantics field by field (docs/argocd.md "Using your
 // Argo CD Applications"). What cannot be rendered as Argo CD would is a finding, never a guess.
@@ -44,6 +45,11 @@ export function applicationTarget(
   const subject = where.origin
   try {
     if (!name) throw invalid('has no metadata.name')
+    // The API server refuses such a name, so Argo CD never has this Application.
+    if (!isDnsSubdomainName(name))
+      throw invalid(
+        `metadata.name ${JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name)} is not a valid Kubernetes name (lower-case letters, digits, "-" and ".", at most 253 characters); Argo CD cannot create it`
+      )
     return { target: mapApplication(name, metadata, app, where, context) }
   } catch (error) {
     if (!(error instanceof Problem)) throw error

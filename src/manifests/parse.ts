@@ -24,6 +24,7 @@ import {
 import { parseSimpleDocuments } from './simpleYaml.js'
 import { assertValuesIntact } from './valuesIntact.js'
 import { KUBERNETES_YAML } from './yaml11.js'
+import { isDnsSubdomainName } from './names.js'
 
 /**
  * The plain object that policy and diff read: keys as Kubernetes makes them, ints beyond
@@ -66,16 +67,13 @@ export interface ParsedManifests {
   problems: ManifestProblem[]
 }
 
-/** DNS-1123 subdomain: what most kinds require of metadata.name. */
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
-
 function nameProblem(group: string, name: string): string | undefined {
   // RBAC objects take any path segment (e.g. system:aggregate-to-admin).
   if (group === 'rbac.authorization.k8s.io')
     return /[/%]/.test(name) || name === '.' || name === '..'
       ? 'is not a valid path segment name'
       : undefined
-  if (name.length > 253 || !DNS_SUBDOMAIN.test(name))
+  if (!isDnsSubdomainName(name))
     return 'is not a valid DNS subdomain name (lower-case letters, digits, "-" and ".", at most 253 characters)'
   return undefined
 }

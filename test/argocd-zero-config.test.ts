@@ -516,3 +516,28 @@ describe('Application names the API server refuses', () => {
     ])
   })
 })
+
+describe('a destination that gives no valid branch', () => {
+  it('fails its own Application with the reason; the others render', () => {
+    const repo = makeRepo({
+      files: {
+        ...GUESTBOOK,
+        'apps/guestbook.yaml': application(
+          'guestbook',
+          '{ server: https://kubernetes.default.svc }'
+        ),
+        'apps/dots.yaml': application('dots', '{ name: "../../x", namespace: a }'),
+        'apps/space.yaml': application('space', '{ name: "a b", namespace: a }'),
+        'apps/newline.yaml': application('newline', '{ name: "x\\ny", namespace: a }')
+      }
+    })
+    git(repo, 'remote', 'add', 'origin', ORIGIN)
+    const config = loadConfig(repo)
+    expect(config.targets.map(t => t.name)).toEqual(['guestbook'])
+    expect(findingLines(config)).toEqual([
+      'apps/dots.yaml:1:1 Application dots: invalid: environment "../../x" gives branch "env/../../x": git check-ref-format rejects it: it contains ".."',
+      'apps/newline.yaml:1:1 Application newline: invalid: environment "x\\ny" contains a control character or line break',
+      'apps/space.yaml:1:1 Application space: invalid: environment "a b" gives branch "env/a b": git check-ref-format rejects it: it contains a space, a control character or one of ~ ^ : ? * [ \\'
+    ])
+  })
+})

@@ -20,6 +20,7 @@ import { environmentOf, NoEnvironment } from './environment.js'
 import { isObject } from './manifests.js'
 import { mergeSourceOverrides, SourceOverrideError } from './sourceOverrides.js'
 import { isDnsSubdomainName } from '../manifests/names.js'
+import { branchNameProblem, nameProblem } from '../config/validate.js'
 
 // One Application → one target, with Argo CD's semantics field by field (docs/argocd.md "Using your
 // Argo CD Applications"). What cannot be rendered as Argo CD would is a finding, never a guess.
@@ -134,6 +135,14 @@ function mapApplication(
     throw error
   }
   const branch = hydrator?.branch ?? fillTemplate(context.defaults.branch, { env, name }).value
+  // One Application's odd destination fails that Application, as in Argo CD, not the run.
+  const envProblem = nameProblem(env) ?? nameProblem(name)
+  if (envProblem) throw invalid(`environment ${JSON.stringify(env)} ${envProblem}`)
+  const branchProblem = branchNameProblem(branch)
+  if (branchProblem)
+    throw invalid(
+      `environment ${JSON.stringify(env)} gives branch ${JSON.stringify(branch)}: ${branchProblem}`
+    )
   const outputPath = hydrator?.path ?? name
   const pathProblem = checkOutputPath(outputPath)
   if (pathProblem) throw invalid(`output path ${JSON.stringify(outputPath)} ${pathProblem}`)

@@ -78,7 +78,7 @@ export function branchNameProblem(branch: string): string | undefined {
 }
 
 /** Names and environments reach logs and comments: no control characters (line breaks). */
-function nameProblem(value: string): string | undefined {
+export function nameProblem(value: string): string | undefined {
   // eslint-disable-next-line no-control-regex
   return /[\x00-\x1f\x7f]/.test(value) ? 'contains a control character or line break' : undefined
 }

@@ -17,14 +17,17 @@ export function empty(v: GoValue): boolean {
 
 /** reflect.DeepEqual of two template values (each visited first: charged, no cycle). */
 export function deepEqual(a: GoValue, b: GoValue): boolean {
+  if (sameCollection(a, b)) return true
   walkValue(a)
   walkValue(b)
   return equal(a, b)
 }
 
+/** Go's DeepEqual takes the same slice or map as equal without looking inside. */
+const sameCollection = (a: GoValue, b: GoValue) => a === b && typeof a === 'object' && a !== null
+
 function equal(a: GoValue, b: GoValue): boolean {
-  // Go's DeepEqual takes the same slice or map as equal without looking inside.
-  if (a === b && typeof a === 'object' && a !== null) return true
+  if (sameCollection(a, b)) return true
   if (a === undefined || a === null || b === undefined || b === null)
     return (a === undefined || a === null) && (b === undefined || b === null)
   if (goType(a) !== goType(b)) return false

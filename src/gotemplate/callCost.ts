@@ -1,4 +1,5 @@
-import { charge, sizeOf, walkValue } from './budget.js'
+import { charge } from './budget.js'
+import { sizeOf, walkValue } from './valueWalk.js'
 import { LIMITS } from './limits.js'
 import type { GoValue } from './values.js'
 

@@ -1,6 +1,7 @@
 import { TemplateRefusedError } from './errors.js'
 import { Evaluator } from './eval.js'
-import { walkValue, withBudget } from './budget.js'
+import { withBudget } from './budget.js'
+import { walkValue } from './valueWalk.js'
 import { LIMITS } from './limits.js'
 import type { ListNode, Node, RangeNode } from './nodes.js'
 import { nodeString } from './nodes.js'

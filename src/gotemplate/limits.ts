@@ -25,7 +25,9 @@ export const LIMITS = {
   /** A function call's arguments and result: one step per this many characters. */
   bytesPerStep: 1024,
   /** Regex VM thread steps per template step. */
-  regexStepsPerStep: 4
+  regexStepsPerStep: 4,
+  /** String comparisons of a sort (sortAlpha, map keys) per template step. */
+  comparisonsPerStep: 8
 } as const
 
 export function refuseOver(what: string, size: number, limit: number): void {

@@ -60,6 +60,22 @@ describe('a function call is charged its work', () => {
       '[1 1 1 <nil> [1] 2]'
     )
   })
+  it('ranging over a 100000-key map pays for sorting its keys each time', () => {
+    expect(
+      failure(() =>
+        render(
+          '{{ $m := splitn "," 99990 $.s }}{{ range until 1000 }}{{ range $m }}{{ break }}{{ end }}{{ end }}',
+          { s: ','.repeat(99990) }
+        )
+      )
+    ).toMatch(STEPS)
+  })
+  it('sorts keep Go byte order when a surrogate pair is involved', () => {
+    expect(render('{{ sortAlpha (list "😀" "｡" "b" "a") }}')).toBe('[a b ｡ 😀]')
+    expect(render('{{ range $k, $v := . }}{{ $k }}{{ end }}', { '😀': 1, '｡': 2, a: 3 })).toBe(
+      'a｡😀'
+    )
+  })
   it('a small template stays well inside the budget', () => {
     expect(render('{{ range until 3 }}{{ sortAlpha (list "b" "a") | join "," }};{{ end }}')).toBe(
       'a,b;a,b;a,b;'

@@ -3,7 +3,7 @@ import { goQuote } from '../quote.js'
 import { fixed, type GoFunc, variadic } from '../funcs.js'
 import { checkSize, LIMITS, refuseOver } from '../limits.js'
 import { camelCaseToLowerCase } from './xstrings.js'
-import { charge } from '../budget.js'
+import { sortGoStrings } from '../sortStrings.js'
 import { type GoValue, typed } from '../values.js'
 
 // Sprig's string functions (strings.go, and the goutils/xstrings helpers it calls), byte for
@@ -320,11 +320,7 @@ export const STRING_FUNCS: Record<string, GoFunc> = {
   }),
   sortAlpha: fixed(['any'], (v: GoValue) => {
     if (!Array.isArray(v)) return typed([strval(v)], '[]string')
-    charge(v.length * Math.log2(v.length + 1))
-    return typed(
-      strslice(v).sort((a, b) => Buffer.compare(bytes(a), bytes(b))),
-      '[]string'
-    )
+    return typed(sortGoStrings(strslice(v)), '[]string')
   })
 }
 

@@ -16,6 +16,7 @@ import {
 } from './application.js'
 import { generatorParams, renderTemplate, UnsupportedGenerator } from './applicationSet.js'
 import { goTemplateMissingKey } from './goTemplate.js'
+import { withApplicationSetBudget } from '../gotemplate/index.js'
 import { applyTemplatePatch } from './templatePatch.js'
 import { knownClusters } from './clusters.js'
 import { skipDuplicateNames, type DiscoveredApplication } from './duplicates.js'
@@ -154,31 +155,34 @@ export function applicationSetApplications(
     isThisRepository: context.isThisRepository,
     clusters: context.clusters
   }
-  checkExpansion(generators, generatorContext, limit, `ApplicationSet ${manifest.name}`, index =>
-    manifest.locate(['spec', 'generators', index])
-  )
   const apps: Array<{ app: Record<string, unknown>; where: ApplicationOrigin }> = []
-  generators.forEach((generator, index) => {
-    const params = generatorParams(generator, generatorContext)
-    const location = manifest.locate(['spec', 'generators', index])
-    for (const set of params) {
-      const rendered = renderTemplate(spec.template, set, goTemplate, missingKey) as Record<
-        string,
-        unknown
-      >
-      const app =
-        spec.templatePatch === undefined
-          ? rendered
-          : applyTemplatePatch(rendered, spec.templatePatch, set, goTemplate, missingKey)
-      apps.push({
-        app,
-        where: {
-          location,
-          origin: `ApplicationSet ${manifest.name} (${describeParams(set)})`,
-          definedBy: [manifest.location.file, ...generatorFiles(set)]
-        }
-      })
-    }
+  // All the ApplicationSet's strings and parameter sets draw on one work budget.
+  withApplicationSetBudget(() => {
+    checkExpansion(generators, generatorContext, limit, `ApplicationSet ${manifest.name}`, index =>
+      manifest.locate(['spec', 'generators', index])
+    )
+    generators.forEach((generator, index) => {
+      const params = generatorParams(generator, generatorContext)
+      const location = manifest.locate(['spec', 'generators', index])
+      for (const set of params) {
+        const rendered = renderTemplate(spec.template, set, goTemplate, missingKey) as Record<
+          string,
+          unknown
+        >
+        const app =
+          spec.templatePatch === undefined
+            ? rendered
+            : applyTemplatePatch(rendered, spec.templatePatch, set, goTemplate, missingKey)
+        apps.push({
+          app,
+          where: {
+            location,
+            origin: `ApplicationSet ${manifest.name} (${describeParams(set)})`,
+            definedBy: [manifest.location.file, ...generatorFiles(set)]
+          }
+        })
+      }
+    })
   })
   return apps
 }

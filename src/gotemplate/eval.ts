@@ -3,6 +3,7 @@ import type { ArgNode, CommandNode, Node, PipeNode } from './nodes.js'
 import { nodeString } from './nodes.js'
 import { type GoFunc, PARAM_TYPE_NAMES, type ParamType } from './funcs.js'
 import { type Final, MISSING, State } from './state.js'
+import { chargeArguments, chargeResult } from './callCost.js'
 import { GoInt, type GoValue, goType, isMap, isTrue } from './values.js'
 
 // Pipelines, commands, fields, variables and function calls (exec.go's eval functions), with
@@ -211,7 +212,10 @@ export abstract class Evaluator extends State {
       argv.push(this.validateType(final, type))
     }
     try {
-      return fn.fn(...argv)
+      chargeArguments(name, argv)
+      const result = fn.fn(...argv)
+      chargeResult(result)
+      return result
     } catch (error) {
       if (error instanceof TemplateRefusedError || error instanceof TemplateExecError) throw error
       this.at(node)

@@ -1,5 +1,7 @@
 import { TemplateRefusedError } from './errors.js'
 import { Evaluator } from './eval.js'
+import { withBudget } from './budget.js'
+import { walkValue } from './valueWalk.js'
 import { LIMITS } from './limits.js'
 import type { ListNode, Node, RangeNode } from './nodes.js'
 import { nodeString } from './nodes.js'
@@ -23,7 +25,8 @@ export function execute(
   data: GoValue,
   options: ExecOptions
 ): string {
-  return new Walker(parsed, text, options).run(data)
+  const walker = new Walker(parsed, text, options)
+  return withBudget(walker.budget, () => walker.run(data))
 }
 class Walker extends Evaluator {
   private out: string[] = []
@@ -52,6 +55,7 @@ class Walker extends Evaluator {
         const value = this.evalPipeline(dot, node.pipe)
         if (node.pipe.decl.length === 0) {
           this.at(node)
+          walkValue(value)
           this.write(value === undefined ? '<no value>' : printV(value))
         }
         return

@@ -8,6 +8,7 @@ export type { MissingKey } from './exec.js'
 export type { GoValue } from './values.js'
 export { FUNCTION_TABLE, type FunctionStatus } from './table.js'
 export { yamlToJsonValue } from './argo.js'
+export { withApplicationSetBudget } from './budget.js'
 
 // Go text/template with the functions Argo CD's ApplicationSet controller registers (Sprig's
 // GenericFuncMap minus env, expandenv and getHostByName, plus normalize, slugify, toYaml,

@@ -67,8 +67,16 @@ export function lex(name: string, input: string): Token[] {
   let line = 1
   let startLine = 1
   let parenDepth = 0
-  // Offsets in Go are bytes: keep a running byte offset of `start`.
-  const bytePos = (index: number) => byteLength(input.slice(0, index))
+  // Offsets in Go are bytes: a running byte offset, advanced from the last one asked (tokens
+  // come in order), so lexing stays linear.
+  let knownIndex = 0
+  let knownBytes = 0
+  const bytePos = (index: number) => {
+    if (index < knownIndex) return byteLength(input.slice(0, index))
+    knownBytes += byteLength(input.slice(knownIndex, index))
+    knownIndex = index
+    return knownBytes
+  }
 
   const fail = (message: string): never => {
     throw new TemplateParseError(`template: ${name}:${startLine}: ${message}`)

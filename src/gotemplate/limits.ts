@@ -13,7 +13,21 @@ export const LIMITS = {
   /** Nested `template` calls. */
   depth: 64,
   /** Elements a list function (until, seq, repeat count, chunk) may produce. */
-  listLength: 100_000
+  listLength: 100_000,
+  /** Template text of one string, in bytes. */
+  textBytes: 64 * 1024,
+  /** Nested lists and maps a copy, compare, merge, encode or print walks. */
+  valueDepth: 1000,
+  /** One ApplicationSet's templates, all strings and parameter sets, in per-string bounds. */
+  applicationSetFactor: 20,
+  /** A list element or map key counts as this many characters in a function call's size. */
+  elementWeight: 64,
+  /** A function call's arguments and result: one step per this many characters. */
+  bytesPerStep: 1024,
+  /** Regex VM thread steps per template step. */
+  regexStepsPerStep: 4,
+  /** String comparisons of a sort (sortAlpha, map keys) per template step. */
+  comparisonsPerStep: 8
 } as const
 
 export function refuseOver(what: string, size: number, limit: number): void {

@@ -1,7 +1,7 @@
 import { TemplateParseError } from './errors.js'
-import { nesting } from './limits.js'
+import { LIMITS, nesting, refuseOver } from './limits.js'
 import { Cursor, tokenString } from './cursor.js'
-import { lex, type Token } from './lexer.js'
+import { byteLength, lex, type Token } from './lexer.js'
 import {
   type ArgNode,
   type CommandNode,
@@ -36,6 +36,7 @@ export function parseTemplate(
   text: string,
   hasFunction: (name: string) => boolean
 ): ParsedTemplate {
+  refuseOver('text size (bytes)', byteLength(text), LIMITS.textBytes)
   const tokens = lex(name, text)
   const cursor = new Cursor(tokens)
   const { peek, next, backup, nextNonSpace, peekNonSpace } = cursor

@@ -1,5 +1,5 @@
-import { TemplateExecError, TemplateRefusedError } from './errors.js'
-import { LIMITS } from './limits.js'
+import { TemplateExecError } from './errors.js'
+import { executionBudget } from './budget.js'
 import type { Node } from './nodes.js'
 import { nodeString } from './nodes.js'
 import type { ParsedTemplate } from './parse.js'
@@ -27,7 +27,8 @@ export abstract class State {
   protected vars: { name: string; value: GoValue }[] = []
   protected node: Node | undefined
   protected name: string
-  protected steps = 0
+  /** The work counted against limits.ts, inside the ApplicationSet's budget if any. */
+  readonly budget = executionBudget()
   /** Is dot a value of static type interface{} (a range element)? Go's error texts differ. */
   protected dotIface = false
 
@@ -61,9 +62,6 @@ export abstract class State {
   }
 
   protected step(): void {
-    if (++this.steps > LIMITS.steps)
-      throw new TemplateRefusedError(
-        `template takes more than ${LIMITS.steps} steps to render (hydrate's bound for a template from a pull request)`
-      )
+    this.budget.charge(1)
   }
 }

@@ -1,3 +1,5 @@
+import { sortGoStrings } from './sortStrings.js'
+
 // The Go values a template sees, in JavaScript: what encoding/json gives Argo CD's parameters
 // (string, float64 as number, bool, nil as null, []interface{} as arrays, map[string]interface{}
 // as objects) plus what functions return: int as bigint, other integer types as GoInt, and
@@ -89,10 +91,5 @@ export function isTrue(value: GoValue): boolean {
 
 /** Go's sort order of map keys (fmtsort): strings by bytes, which for UTF-16 needs care. */
 export function sortedKeys(map: Record<string, unknown>): string[] {
-  return Object.keys(map).sort(compareStrings)
-}
-
-/** Go compares strings byte by byte (UTF-8), not by UTF-16 code units. */
-export function compareStrings(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
+  return sortGoStrings(Object.keys(map))
 }

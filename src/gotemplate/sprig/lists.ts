@@ -1,6 +1,6 @@
 import { fixed, type GoFunc, variadic } from '../funcs.js'
 import { LIMITS, refuseOver } from '../limits.js'
-import { type GoValue, goKind, goType, typed } from '../values.js'
+import { GoInt, type GoValue, goKind, goType, typed } from '../values.js'
 import { deepEqual, empty } from './reflect.js'
 import { toInt64 } from './math.js'
 
@@ -23,6 +23,31 @@ const one = (name: string, fn: (items: GoValue[]) => GoValue, what: string): [st
     [name, f],
     [`must${name[0]?.toUpperCase()}${name.slice(1)}`, f]
   ]
+}
+
+/** A scalar's identity under reflect.DeepEqual (its Go type and value); undefined for a collection or NaN. */
+function scalarKey(v: GoValue): string | undefined {
+  if (v === undefined || v === null) return 'nil'
+  if (typeof v === 'number') return Number.isNaN(v) ? undefined : `f${v}`
+  if (typeof v === 'object') return v instanceof GoInt ? `${v.type}:${v.value}` : undefined
+  return `${typeof v}:${String(v)}`
+}
+
+/** Sprig's uniq: scalars by a set (linear); lists and maps by DeepEqual, each compare charged. */
+function uniq(items: GoValue[]): GoValue[] {
+  const seen = new Set<string>()
+  const collections: GoValue[] = []
+  return items.filter(x => {
+    const key = scalarKey(x)
+    if (key === undefined) {
+      if (collections.some(y => deepEqual(x, y))) return false
+      collections.push(x)
+      return true
+    }
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
 }
 
 function chunk(size: bigint, list: GoValue): GoValue {
@@ -54,11 +79,7 @@ export const LIST_FUNCS: Record<string, GoFunc> = Object.fromEntries<GoFunc>([
   ...one('initial', l => anyList(l.slice(0, -1)), 'Cannot find initial on type'),
   ...one('reverse', l => anyList([...l].reverse()), 'Cannot find reverse on type'),
   ...one('compact', l => anyList(l.filter(x => !empty(x))), 'Cannot compact on type'),
-  ...one(
-    'uniq',
-    l => anyList(l.filter((x, i) => !l.slice(0, i).some(y => deepEqual(x, y)))),
-    'Cannot find uniq on type'
-  ),
+  ...one('uniq', l => anyList(uniq(l)), 'Cannot find uniq on type'),
   ...(['append', 'push'] as const).flatMap(name => {
     const f = fixed(['any', 'any'], (list: GoValue, v: GoValue) =>
       anyList([...elements(list, 'Cannot push on type'), v])

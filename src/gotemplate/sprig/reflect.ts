@@ -1,4 +1,5 @@
 import { fixed, type GoFunc } from '../funcs.js'
+import { walkValue } from '../valueWalk.js'
 import { GoInt, type GoValue, goKind, goType, intValue, isMap } from '../values.js'
 
 // Sprig's reflection helpers (reflect.go) and the `empty` test its defaults use.
@@ -14,19 +15,30 @@ export function empty(v: GoValue): boolean {
   return Object.keys(v).length === 0
 }
 
-/** reflect.DeepEqual of two template values. */
+/** reflect.DeepEqual of two template values (each visited first: charged, no cycle). */
 export function deepEqual(a: GoValue, b: GoValue): boolean {
+  if (sameCollection(a, b)) return true
+  walkValue(a)
+  walkValue(b)
+  return equal(a, b)
+}
+
+/** Go's DeepEqual takes the same slice or map as equal without looking inside. */
+const sameCollection = (a: GoValue, b: GoValue) => a === b && typeof a === 'object' && a !== null
+
+function equal(a: GoValue, b: GoValue): boolean {
+  if (sameCollection(a, b)) return true
   if (a === undefined || a === null || b === undefined || b === null)
     return (a === undefined || a === null) && (b === undefined || b === null)
   if (goType(a) !== goType(b)) return false
   if (a instanceof GoInt && b instanceof GoInt) return a.value === b.value
   if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]))
+    return a.length === b.length && a.every((x, i) => equal(x, b[i]))
   if (isMap(a) && isMap(b)) {
     const keys = Object.keys(a)
     return (
       keys.length === Object.keys(b).length &&
-      keys.every(k => Object.hasOwn(b, k) && deepEqual(a[k], b[k]))
+      keys.every(k => Object.hasOwn(b, k) && equal(a[k], b[k]))
     )
   }
   return a === b

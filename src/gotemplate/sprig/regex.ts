@@ -1,5 +1,5 @@
 import { fixed, type GoFunc } from '../funcs.js'
-import { checkSize } from '../limits.js'
+import { checkSize, LIMITS, refuseOver } from '../limits.js'
 import { typed } from '../values.js'
 import { compileRegex, type CompiledRegex, findAt, newBudget } from './regexVm.js'
 
@@ -43,6 +43,7 @@ function allMatches(regex: CompiledRegex, runes: readonly number[], n: number): 
     } else pos = end
     prevEnd = end
     if (accept) out.push(match)
+    refuseOver('list length', out.length, LIMITS.listLength)
   }
   return out
 }

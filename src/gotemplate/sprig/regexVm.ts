@@ -1,6 +1,7 @@
 import { RE2JS } from '@bufbuild/re2'
 import { TemplateRefusedError } from '../errors.js'
 import { LIMITS, refuseOver } from '../limits.js'
+import { charge } from '../budget.js'
 
 // Leftmost-first matches with submatch positions, as Go's regexp finds them, in linear time:
 // a Pike VM over the program @bufbuild/re2 compiles (RE2 syntax, Go's). The package itself
@@ -132,6 +133,7 @@ export function findAt(
     }
     if (runnable.length === 0 && matched !== undefined) break
     budget.left -= runnable.length + 1
+    charge((runnable.length + 1) / LIMITS.regexStepsPerStep)
     if (budget.left < 0)
       throw new TemplateRefusedError(
         `template regex work is over hydrate's limit of ${REGEX_WORK} steps (a template from a pull request must stay cheap to render)`

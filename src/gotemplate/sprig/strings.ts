@@ -3,6 +3,7 @@ import { goQuote } from '../quote.js'
 import { fixed, type GoFunc, variadic } from '../funcs.js'
 import { checkSize, LIMITS, refuseOver } from '../limits.js'
 import { camelCaseToLowerCase } from './xstrings.js'
+import { sortGoStrings } from '../sortStrings.js'
 import { type GoValue, typed } from '../values.js'
 
 // Sprig's string functions (strings.go, and the goutils/xstrings helpers it calls), byte for
@@ -219,10 +220,12 @@ export function goSplit(s: string, sep: string, n = -1): string[] {
   if (n === 0) return []
   if (sep === '') {
     const runes = [...s]
+    refuseOver('list length', runes.length, LIMITS.listLength)
     if (n < 0 || n >= runes.length) return runes
     return [...runes.slice(0, n - 1), runes.slice(n - 1).join('')]
   }
   const parts = s.split(sep)
+  refuseOver('list length', parts.length, LIMITS.listLength)
   if (n < 0 || parts.length <= n) return parts
   return [...parts.slice(0, n - 1), parts.slice(n - 1).join(sep)]
 }
@@ -317,10 +320,7 @@ export const STRING_FUNCS: Record<string, GoFunc> = {
   }),
   sortAlpha: fixed(['any'], (v: GoValue) => {
     if (!Array.isArray(v)) return typed([strval(v)], '[]string')
-    return typed(
-      strslice(v).sort((a, b) => Buffer.compare(bytes(a), bytes(b))),
-      '[]string'
-    )
+    return typed(sortGoStrings(strslice(v)), '[]string')
   })
 }
 

@@ -11,19 +11,33 @@ const isConnector = (r: string) => r === '-' || r === '_' || isSpace(r)
 /** A letter, CJK ideographs excepted. */
 const isAlphabet = (r: string) => /\p{L}/u.test(r) && !/\p{Script=Han}/u.test(r)
 
+/** The runes from `start` on: a view, so that walking a long text word by word stays linear. */
+class Runes {
+  constructor(
+    readonly all: readonly string[],
+    readonly start: number
+  ) {}
+  get length(): number {
+    return this.all.length - this.start
+  }
+  at(index: number): string | undefined {
+    return this.all[this.start + index]
+  }
+}
+
 interface Word {
   type: WordType
   word: string[]
-  rest: string[]
+  rest: Runes
 }
 
 /** nextWord: the next run of one kind ("HTTPStatus" → "HTTP", then "Status"). */
-function nextWord(runes: string[]): Word {
-  if (runes.length === 0) return { type: 'invalid', word: [], rest: [] }
-  const first = runes[0] as string
+function nextWord(runes: Runes): Word {
+  if (runes.length === 0) return { type: 'invalid', word: [], rest: runes }
+  const first = runes.at(0) as string
   let end = 1
   const take = (keep: (r: string) => boolean) => {
-    while (end < runes.length && keep(runes[end] as string)) end++
+    while (end < runes.length && keep(runes.at(end) as string)) end++
   }
   let type: WordType
   if (isConnector(first)) {
@@ -34,11 +48,11 @@ function nextWord(runes: string[]): Word {
     take(isPunct)
   } else if (isUpper(first)) {
     type = 'upper'
-    const second = runes[1]
+    const second = runes.at(1)
     if (second !== undefined && isUpper(second)) {
       take(isUpper)
       // "HTTPStatus": the last capital starts the next word.
-      if (end < runes.length && isAlphabet(runes[end] as string)) end--
+      if (end < runes.length && isAlphabet(runes.at(end) as string)) end--
     } else if (second !== undefined && isAlphabet(second)) take(r => isAlphabet(r) && !isUpper(r))
   } else if (isAlphabet(first)) {
     type = 'alphabet'
@@ -50,7 +64,11 @@ function nextWord(runes: string[]): Word {
     type = 'other'
     take(r => !(isConnector(r) || isAlphabet(r) || isNumber(r) || isPunct(r)))
   }
-  return { type, word: runes.slice(0, end), rest: runes.slice(end) }
+  return {
+    type,
+    word: runes.all.slice(runes.start, runes.start + end),
+    rest: new Runes(runes.all, runes.start + end)
+  }
 }
 
 function lower(out: string[], type: WordType, word: string[], connector: string): void {
@@ -65,7 +83,7 @@ function lower(out: string[], type: WordType, word: string[], connector: string)
 export function camelCaseToLowerCase(text: string, connector: string): string {
   if (text === '') return ''
   const out: string[] = []
-  let w = nextWord([...text])
+  let w = nextWord(new Runes([...text], 0))
   while (w.rest.length > 0) {
     if (w.type !== 'connector') lower(out, w.type, w.word, connector)
     const prev = w

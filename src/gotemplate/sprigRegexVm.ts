@@ -1,7 +1,7 @@
 import { RE2JS } from '@bufbuild/re2'
-import { TemplateRefusedError } from '../errors.js'
-import { LIMITS, refuseOver } from '../limits.js'
-import { charge } from '../budget.js'
+import { TemplateRefusedError } from './errors.js'
+import { LIMITS, refuseOver } from './limits.js'
+import { charge } from './budget.js'
 
 // Leftmost-first matches with submatch positions, as Go's regexp finds them, in linear time:
 // a Pike VM over the program @bufbuild/re2 compiles (RE2 syntax, Go's). The package itself

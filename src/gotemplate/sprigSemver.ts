@@ -1,5 +1,5 @@
-import { fixed, type GoFunc } from '../funcs.js'
-import { compileRegex, findAt } from './regexVm.js'
+import { fixed, type GoFunc } from './funcs.js'
+import { compileRegex, findAt } from './sprigRegexVm.js'
 
 // Sprig's semverCompare: Masterminds/semver v3.4's (Argo CD v3.5's; helm 3.18 has v3.3) NewConstraint, NewVersion and Check, with
 // its own regexes run by Go's rules (regexVm.ts). `semver` returns an object with methods,

@@ -1,8 +1,8 @@
-import { fixed, type GoFunc, variadic } from '../funcs.js'
-import { checkSize } from '../limits.js'
-import { GoInt, type GoValue, intValue, sortedKeys, typed } from '../values.js'
-import { empty } from './reflect.js'
-import { setOwn } from '../../security/ownProperty.js'
+import { fixed, type GoFunc, variadic } from './funcs.js'
+import { checkSize } from './limits.js'
+import { GoInt, type GoValue, intValue, sortedKeys, typed } from './values.js'
+import { empty } from './sprigReflect.js'
+import { setOwn } from '../security/ownProperty.js'
 
 // Sprig's defaults and JSON functions (defaults.go): default, empty, coalesce, all, any,
 // ternary, and encoding/json's Marshal, MarshalIndent, Encoder without HTML escaping, Unmarshal.

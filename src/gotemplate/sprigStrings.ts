@@ -1,10 +1,10 @@
-import { printV, sprintf } from '../format.js'
-import { goQuote } from '../quote.js'
-import { fixed, type GoFunc, variadic } from '../funcs.js'
-import { checkSize, LIMITS, refuseOver } from '../limits.js'
-import { camelCaseToLowerCase } from './xstrings.js'
-import { sortGoStrings } from '../sortStrings.js'
-import { type GoValue, typed } from '../values.js'
+import { printV, sprintf } from './format.js'
+import { goQuote } from './quote.js'
+import { fixed, type GoFunc, variadic } from './funcs.js'
+import { checkSize, LIMITS, refuseOver } from './limits.js'
+import { camelCaseToLowerCase } from './sprigXstrings.js'
+import { sortGoStrings } from './sortStrings.js'
+import { type GoValue, typed } from './values.js'
 
 // Sprig's string functions (strings.go, and the goutils/xstrings helpers it calls), byte for
 // byte as Go computes them: Go strings are UTF-8 bytes, so lengths and cuts count bytes.

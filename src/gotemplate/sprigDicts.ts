@@ -1,8 +1,8 @@
-import { fixed, type GoFunc, variadic } from '../funcs.js'
-import { type GoValue, goType, isMap, sortedKeys, typed } from '../values.js'
-import { empty } from './reflect.js'
-import { strval } from './strings.js'
-import { getOwn, setOwn } from '../../security/ownProperty.js'
+import { fixed, type GoFunc, variadic } from './funcs.js'
+import { type GoValue, goType, isMap, sortedKeys, typed } from './values.js'
+import { empty } from './sprigReflect.js'
+import { strval } from './sprigStrings.js'
+import { getOwn, setOwn } from '../security/ownProperty.js'
 
 // Sprig's dict functions (dict.go). Go ranges over a map in random order: `keys` and `values`
 // come back in sorted key order here, one of the orders Go may give (the same commit must

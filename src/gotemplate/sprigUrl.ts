@@ -1,5 +1,5 @@
-import { fixed, type GoFunc } from '../funcs.js'
-import { type GoValue, goKind, isMap, typed } from '../values.js'
+import { fixed, type GoFunc } from './funcs.js'
+import { type GoValue, goKind, isMap, typed } from './values.js'
 
 // Sprig's urlParse and urlJoin (url.go) over the parts of Go's net/url they use: Parse
 // (scheme, opaque, authority with user info, path, query, fragment), Hostname, and URL.String

@@ -1,6 +1,6 @@
-import { fixed, type GoFunc } from '../funcs.js'
-import { walkValue } from '../valueWalk.js'
-import { GoInt, type GoValue, goKind, goType, intValue, isMap } from '../values.js'
+import { fixed, type GoFunc } from './funcs.js'
+import { walkValue } from './valueWalk.js'
+import { GoInt, type GoValue, goKind, goType, intValue, isMap } from './values.js'
 
 // Sprig's reflection helpers (reflect.go) and the `empty` test its defaults use.
 

@@ -1,7 +1,7 @@
-import { fixed, type GoFunc } from '../funcs.js'
-import { checkSize, LIMITS, refuseOver } from '../limits.js'
-import { typed } from '../values.js'
-import { compileRegex, type CompiledRegex, findAt, newBudget } from './regexVm.js'
+import { fixed, type GoFunc } from './funcs.js'
+import { checkSize, LIMITS, refuseOver } from './limits.js'
+import { typed } from './values.js'
+import { compileRegex, type CompiledRegex, findAt, newBudget } from './sprigRegexVm.js'
 
 // Sprig's regex functions (regex.go) over Go's regexp semantics: FindAllString's rule for
 // empty matches, ReplaceAllString's `$1`/`${name}` expansion, Split. The plain forms panic on

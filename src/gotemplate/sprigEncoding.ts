@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { RE2JS } from '@bufbuild/re2'
-import { fixed, type GoFunc } from '../funcs.js'
+import { fixed, type GoFunc } from './funcs.js'
 
 // Sprig's encodings, hashes, paths (Go's path package) and the regex functions hydrate can run
 // in linear time (regexMatch through RE2, regexQuoteMeta).

@@ -1,8 +1,8 @@
-import { fixed, type GoFunc, variadic } from '../funcs.js'
-import { LIMITS, refuseOver } from '../limits.js'
-import { GoInt, type GoValue, goKind, goType, typed } from '../values.js'
-import { deepEqual, empty } from './reflect.js'
-import { toInt64 } from './math.js'
+import { fixed, type GoFunc, variadic } from './funcs.js'
+import { LIMITS, refuseOver } from './limits.js'
+import { GoInt, type GoValue, goKind, goType, typed } from './values.js'
+import { deepEqual, empty } from './sprigReflect.js'
+import { toInt64 } from './sprigMath.js'
 
 // Sprig's list functions (list.go). The plain form panics where the must form returns an
 // error; text/template reports both as `error calling name: …`, so both throw the same text.

@@ -1,7 +1,7 @@
-import { printV } from '../format.js'
-import { fixed, type GoFunc, variadic } from '../funcs.js'
-import { LIMITS, refuseOver } from '../limits.js'
-import { GoInt, type GoValue, intValue, isInteger, typed } from '../values.js'
+import { printV } from './format.js'
+import { fixed, type GoFunc, variadic } from './funcs.js'
+import { LIMITS, refuseOver } from './limits.js'
+import { GoInt, type GoValue, intValue, isInteger, typed } from './values.js'
 
 // Sprig's conversions and arithmetic (numeric.go): spf13/cast for conversions (a value it
 // cannot convert is 0), int64 arithmetic, float arithmetic through shopspring/decimal.
